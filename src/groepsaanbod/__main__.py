@@ -1,0 +1,3 @@
+from groepsaanbod.cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""JSON API of staff sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from litestar import Request, Response, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts import services
+from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
+from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
+from groepsaanbod.accounts.guards import PUBLIC, SESSION_COOKIE, needs_roles
+from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.errors import request_language
+from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.settings import Settings
+
+
+def viewer_out(viewer: Viewer) -> ViewerOut:
+    return ViewerOut(
+        staff_id=viewer.staff_id,
+        full_name=viewer.full_name,
+        email=viewer.email,
+        roles=[RoleOut(org, role) for org, roles in sorted(viewer.roles.items()) for role in sorted(roles)],
+    )
+
+
+@post("/api/v1/auth/sign-in", opt=PUBLIC, tags=["accounts"], status_code=HTTP_200_OK)
+async def api_sign_in(
+    request: Request, data: SignInRequest, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+) -> Response:
+    """Sign in with email and password; the answer sets an HttpOnly session cookie."""
+    moment = now()
+    signed = await services.sign_in(db_session, data.email, data.password, moment,
+                                    timedelta(hours=settings.session_hours))
+    if signed is None:
+        detail = gettext(request_language(request), WRONG_CREDENTIALS)
+        return Response({"status_code": 401, "detail": detail}, status_code=401)
+    viewer = await services.find_viewer(db_session, signed.token, moment)
+    assert viewer is not None
+    return Response(viewer_out(viewer), cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)])
+
+
+@post("/api/v1/auth/sign-out", opt=PUBLIC, tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
+async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> Response[None]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await services.sign_out(db_session, token)
+    return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie(settings)])
+
+
+@get("/api/v1/auth/me", opt=needs_roles(), tags=["accounts"])
+async def api_me(viewer: Viewer) -> ViewerOut:
+    """Who is signed in, and their roles per organisation."""
+    return viewer_out(viewer)
+
+
+ROUTES = [api_sign_in, api_sign_out, api_me]

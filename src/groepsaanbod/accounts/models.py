@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.db import Base, Timestamped, UTCDateTime
+from groepsaanbod.organisations.models import Organisation
+
+_ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)
+
+
+class Staff(Timestamped, Base):
+    """A person who works for one or more organisations."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Languages this person can lead a group in (trainers, guest teachers).
+    spoken_languages: Mapped[list[str]] = mapped_column(default=list)
+
+    roles: Mapped[list[Role]] = relationship(back_populates="staff", cascade="all, delete-orphan")
+
+
+class Role(Base):
+    """One role a staff member holds in one organisation."""
+
+    __tablename__ = "roles"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "organisation_id", "role", name="staff_org_role"),
+        CheckConstraint(f"role IN ({_ROLE_LIST})", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+    staff: Mapped[Staff] = relationship(back_populates="roles")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class StaffSession(Base):
+    """A server-side sign-in; the cookie holds a random token, the table its hash."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

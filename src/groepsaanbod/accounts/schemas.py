@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class SignInRequest:
+    email: str
+    password: str
+
+
+@dataclass
+class RoleOut:
+    organisation_id: int
+    role: str
+
+
+@dataclass
+class ViewerOut:
+    staff_id: int
+    full_name: str
+    email: str
+    roles: list[RoleOut]

@@ -1,0 +1,102 @@
+"""The app factory: settings, database, routes of every area, error pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+
+from litestar import Litestar, Request, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from groepsaanbod import PACKAGE_DIR, errors
+from groepsaanbod.accounts import controllers as accounts_api
+from groepsaanbod.accounts import pages as accounts_pages
+from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.db import make_engine, make_session_factory, session_scope
+from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.programmes import controllers as programmes_api
+from groepsaanbod.programmes import pages as programmes_pages
+from groepsaanbod.settings import Settings
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@get("/health", opt=PUBLIC, tags=["service"])
+async def health(db_session: AsyncSession) -> dict[str, str]:
+    """The service answers and reaches its database."""
+    await db_session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@get("/", opt=PUBLIC, include_in_schema=False)
+async def root(request: Request) -> Redirect:
+    """Send a person to the start page in the language they most likely read."""
+    language = choose_language(None, request.cookies.get("lang"), request.headers.get("accept-language"))
+    return Redirect(f"/{language}/", status_code=303)
+
+
+def create_app(
+    settings: Settings | None = None,
+    session_factory: async_sessionmaker[AsyncSession] | None = None,
+    clock: Callable[[], datetime] = _utc_now,
+) -> Litestar:
+    settings = settings or Settings.from_env()
+    engine = None
+    if session_factory is None:
+        engine = make_engine(settings.async_database_url)
+        session_factory = make_session_factory(engine)
+    factory = session_factory
+
+    async def provide_db_session() -> AsyncIterator[AsyncSession]:
+        async for session in session_scope(factory):
+            yield session
+
+    def provide_now() -> Callable[[], datetime]:
+        return clock
+
+    def provide_settings() -> Settings:
+        return settings
+
+    async def dispose_engine() -> None:
+        if engine is not None:
+            await engine.dispose()
+
+    static = create_static_files_router(
+        path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            root,
+            static,
+            *accounts_api.ROUTES,
+            *programmes_api.ROUTES,
+            *accounts_pages.ROUTES,
+            *programmes_pages.ROUTES,
+        ],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "now": Provide(provide_now, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "viewer": Provide(provide_viewer),
+            "maybe_viewer": Provide(provide_optional_viewer),
+        },
+        exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="groepsaanbod",
+            version="1",
+            description="Registration and scheduling for group-based prevention programmes.",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        on_shutdown=[dispose_engine],
+        debug=settings.debug,
+    )

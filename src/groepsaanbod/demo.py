@@ -1,0 +1,207 @@
+"""Demo data from the field. `load_demo` is idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.models import Staff
+from groepsaanbod.accounts.services import NewStaff, create_staff
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.organisations.models import Organisation, Venue
+from groepsaanbod.programmes import services as programmes
+from groepsaanbod.programmes.models import Programme
+from groepsaanbod.scheduling.models import SchoolClass
+from groepsaanbod.settings import Settings
+
+DEMO_PASSWORD = "groepsaanbod-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoVenue:
+    name: str
+    street: str
+    postcode: str
+    city: str
+    capacity: int
+    accessibility: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    email: str
+    full_name: str
+    roles: tuple[str, ...]
+    spoken: tuple[str, ...] = ("nl",)
+
+
+@dataclass(frozen=True)
+class DemoProgramme:
+    template_key: str
+    slug: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    kind: str
+    city: str
+    venues: tuple[DemoVenue, ...]
+    staff: tuple[DemoStaff, ...]
+    programmes: tuple[DemoProgramme, ...]
+    classes: tuple[tuple[str, str], ...] = ()  # (class name, mentor email)
+
+
+STEP_FREE = {
+    "nl": "Goed bereikbaar met rolstoel of kinderwagen.",
+    "en": "Easy to reach with a wheelchair or pushchair.",
+}
+
+ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation(
+        slug="verloskunde-huizen", name="Verloskundigenpraktijk Huizen", kind="midwifery_practice", city="Huizen",
+        venues=(DemoVenue("Gezondheidscentrum De Kostmand", "Kostmand 2", "1271 AB", "Huizen", 16, STEP_FREE),),
+        staff=(
+            DemoStaff("coordinator@verloskunde-huizen.example", "Anouk de Vries", ("coordinator",)),
+            DemoStaff("midwife@verloskunde-huizen.example", "Fatma Yilmaz", ("midwife",), ("nl", "tr", "en")),
+        ),
+        programmes=(DemoProgramme("centering-pregnancy", "centering-pregnancy-huizen", ("nl", "en")),),
+    ),
+    DemoOrganisation(
+        slug="cjg-sliedrecht", name="CJG Sliedrecht", kind="cjg", city="Sliedrecht",
+        venues=(DemoVenue("Kinderboerderij De Merwehoeve", "Parkweg 12", "3363 BK", "Sliedrecht", 30, STEP_FREE),),
+        staff=(
+            DemoStaff("coordinator@cjg-sliedrecht.example", "Marieke Bos", ("coordinator",)),
+            DemoStaff("cjg@cjg-sliedrecht.example", "Sanne Visser", ("cjg_staff",)),
+            DemoStaff("admin@cjg-sliedrecht.example", "Jeroen Smit", ("admin",)),
+            DemoStaff("volunteer@cjg-sliedrecht.example", "Riet van Dijk", ("volunteer",)),
+            DemoStaff("volunteer2@cjg-sliedrecht.example", "Hanneke Mulder", ("volunteer",)),
+            DemoStaff("volunteer3@cjg-sliedrecht.example", "Amina Ali", ("volunteer",), ("nl", "so")),
+        ),
+        programmes=(DemoProgramme("kids-en-koffie", "kids-en-koffie-sliedrecht", ("nl", "en", "ar", "so")),),
+    ),
+    DemoOrganisation(
+        slug="vechtcollege-zwolle", name="Vechtcollege Zwolle", kind="school", city="Zwolle",
+        venues=(DemoVenue("Vechtcollege, lokaal 1.12", "Schoolstraat 5", "8011 AA", "Zwolle", 32),),
+        staff=(
+            DemoStaff("coordinator@vechtcollege-zwolle.example", "Peter Jansen", ("coordinator",)),
+            DemoStaff("mentor@vechtcollege-zwolle.example", "Lotte Bakker", ("mentor",)),
+            DemoStaff("mentor-1b@vechtcollege-zwolle.example", "Rik Meijer", ("mentor",)),
+            DemoStaff("mentor-1c@vechtcollege-zwolle.example", "Nadia El Amrani", ("mentor",), ("nl", "ar")),
+            DemoStaff("guest-teacher@vechtcollege-zwolle.example", "Tom de Graaf", ("guest_teacher",)),
+        ),
+        programmes=(DemoProgramme("think-op-school", "think-op-school-zwolle", ("nl",)),),
+        classes=(
+            ("1A", "mentor@vechtcollege-zwolle.example"),
+            ("1B", "mentor-1b@vechtcollege-zwolle.example"),
+            ("1C", "mentor-1c@vechtcollege-zwolle.example"),
+        ),
+    ),
+    DemoOrganisation(
+        slug="opvoeden-samen-eindhoven", name="Stichting Opvoeden Samen Eindhoven", kind="foundation",
+        city="Eindhoven",
+        venues=(
+            DemoVenue("Buurthuis Woensel", "Boschdijk 400", "5621 JD", "Eindhoven", 20, STEP_FREE),
+            DemoVenue("Moskee Eindhoven, zaal", "Otterstraat 2", "5614 AR", "Eindhoven", 25),
+            DemoVenue("Basisschool De Boog", "Hendrik Casimirstraat 9", "5622 HC", "Eindhoven", 18),
+        ),
+        staff=(
+            DemoStaff("coordinator@opvoeden-samen.example", "Yusuf Demir", ("coordinator",), ("nl", "tr")),
+            DemoStaff("trainer@opvoeden-samen.example", "Leila Haddad", ("trainer",), ("nl", "ar", "tr")),
+        ),
+        programmes=(DemoProgramme("triple-p-group", "triple-p-eindhoven", ("nl", "tr", "ar")),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    password: str
+    logins: list[DemoLogin]
+
+
+def current_school_year(today: datetime) -> str:
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now: datetime) -> bool:
+    """Create what is missing of one organisation; True when anything was created."""
+    created = False
+    row = await session.scalar(select(Organisation).where(Organisation.slug == org.slug))
+    if row is None:
+        row = Organisation(slug=org.slug, name=org.name, kind=org.kind, city=org.city)
+        session.add(row)
+        await session.flush()
+        created = True
+    venues = {v.name: v for v in await session.scalars(select(Venue).where(Venue.organisation_id == row.id))}
+    for venue in org.venues:
+        if venue.name not in venues:
+            venues[venue.name] = Venue(organisation_id=row.id, name=venue.name, street=venue.street,
+                                       postcode=venue.postcode, city=venue.city, capacity=venue.capacity,
+                                       accessibility=dict(venue.accessibility))
+            session.add(venues[venue.name])
+            created = True
+    staff_ids: dict[str, int] = {}
+    for person in org.staff:
+        existing = await session.scalar(select(Staff).where(Staff.email == person.email))
+        if existing is None:
+            existing = await create_staff(
+                session, NewStaff(person.email, person.full_name, DEMO_PASSWORD, spoken_languages=person.spoken),
+                {row.id: list(person.roles)},
+            )
+            created = True
+        staff_ids[person.email] = existing.id
+    await session.flush()
+    year = current_school_year(now)
+    for class_name, mentor_email in org.classes:
+        found = await session.scalar(select(SchoolClass).where(
+            SchoolClass.organisation_id == row.id, SchoolClass.class_name == class_name,
+            SchoolClass.school_year == year))
+        if found is None:
+            session.add(SchoolClass(organisation_id=row.id, school_name=org.name, class_name=class_name,
+                                    school_year=year, region="noord", mentor_id=staff_ids[mentor_email], pupils=28))
+            created = True
+    await session.commit()
+
+    coordinator = Viewer(staff_id=0, full_name="demo", email="", roles={row.id: frozenset({"coordinator"})})
+    for demo in org.programmes:
+        if await session.scalar(select(Programme.id).where(Programme.slug == demo.slug)) is not None:
+            continue
+        programme = await programmes.create_programme(
+            session, coordinator, programmes.NewProgramme(row.id, demo.template_key, demo.slug, list(demo.languages)),
+            now)
+        await programmes.change_programme(session, coordinator, programme.id, programmes.ProgrammeChanges(
+            venue_ids=[v.id for v in venues.values()]))
+        await programmes.publish_programme(session, coordinator, programme.id, now)
+        created = True
+    return created
+
+
+async def load_demo(settings: Settings, now: datetime | None = None) -> DemoResult:
+    moment = now or datetime.now(timezone.utc)
+    engine = make_engine(settings.async_database_url)
+    try:
+        factory = make_session_factory(engine)
+        created = False
+        async with factory() as session:
+            for org in ORGANISATIONS:
+                created = await _ensure_organisation(session, org, moment) or created
+    finally:
+        await engine.dispose()
+    logins = [DemoLogin(", ".join(p.roles), p.email, o.name) for o in ORGANISATIONS for p in o.staff]
+    return DemoResult(created=created, password=DEMO_PASSWORD, logins=logins)

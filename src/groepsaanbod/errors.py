@@ -1,0 +1,115 @@
+"""Turning refusals into answers in the person's language: JSON for the API,
+a page for people."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Redirect
+
+from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.i18n.languages import BY_CODE, choose_language
+from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.translations import gettext, render_message
+from groepsaanbod.programmes.errors import ProgrammeError, ProgrammeNotFound
+
+log = logging.getLogger(__name__)
+
+NOT_SIGNED_IN = N_("Please sign in first.")
+NOT_FOUND = N_("We could not find this page.")
+BAD_INPUT = N_("Some of the information is not right. Check it and try again.")
+SERVER_ERROR = N_("Something went wrong on our side. Please try again later.")
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def request_language(request: Request) -> str:
+    """Pages: their prefix. API: ?lang=, then cookie, then Accept-Language."""
+    first = request.url.path.strip("/").split("/", 1)[0]
+    prefix = first if first in BY_CODE else request.query_params.get("lang")
+    return choose_language(prefix, request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
+def _page(request: Request, status: int, msgid: str) -> Response:
+    from groepsaanbod.web import render
+
+    language = request_language(request)
+    return render(request, language, "error.html", status_code=status, error_text=gettext(language, msgid))
+
+
+def _json(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+    body: dict[str, object] = {"status_code": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+    language = request_language(request)
+    if is_api(request):
+        return _json(401, gettext(language, NOT_SIGNED_IN))
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+    return Redirect(f"/{language}/staff/sign-in?next={target}", status_code=303)
+
+
+def not_permitted(request: Request, exc: NotPermitted) -> Response:
+    if is_api(request):
+        return _json(403, gettext(request_language(request), exc.msgid))
+    return _page(request, 403, exc.msgid)
+
+
+def not_found(request: Request, _exc: Exception) -> Response:
+    if is_api(request) or request.url.path.startswith("/feeds/"):
+        return _json(404, gettext(request_language(request), NOT_FOUND))
+    return _page(request, 404, NOT_FOUND)
+
+
+def programme_error(request: Request, exc: ProgrammeError) -> Response:
+    language = request_language(request)
+    return _json(
+        422,
+        gettext(language, BAD_INPUT),
+        [{"field": p.field, "message": render_message(language, p.message)} for p in exc.problems],
+    )
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    language = request_language(request)
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    return _json(
+        400,
+        gettext(language, BAD_INPUT),
+        [{"field": str(e.get("key", "")), "message": str(e.get("message", ""))} for e in extra if isinstance(e, dict)],
+    )
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        return not_found(request, exc)
+    if is_api(request) or exc.status_code < 500:
+        return _json(exc.status_code, str(exc.detail))
+    return _page(request, exc.status_code, SERVER_ERROR)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    if is_api(request):
+        return _json(500, gettext(request_language(request), SERVER_ERROR))
+    return _page(request, 500, SERVER_ERROR)
+
+
+HANDLERS = {
+    NotSignedIn: not_signed_in,
+    NotPermitted: not_permitted,
+    ProgrammeNotFound: not_found,
+    NotFoundException: not_found,
+    ProgrammeError: programme_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: server_error,
+}

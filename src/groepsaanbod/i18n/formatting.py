@@ -1,0 +1,45 @@
+"""Dates, times and numbers for people, in their language and the venue's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+
+from groepsaanbod.i18n.languages import BY_CODE
+
+VENUE_TIMEZONE = "Europe/Amsterdam"
+
+
+def _locale(language: str) -> str:
+    return language if language in BY_CODE else "nl"
+
+
+def long_date(value: date, language: str) -> str:
+    return format_date(value, format="full", locale=_locale(language))
+
+
+def short_date(value: date, language: str) -> str:
+    return format_date(value, format="medium", locale=_locale(language))
+
+
+def time_of_day(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE) -> str:
+    return format_time(moment, format="short", tzinfo=ZoneInfo(timezone), locale=_locale(language))
+
+
+def date_and_time(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE) -> str:
+    return format_datetime(moment, format="medium", tzinfo=ZoneInfo(timezone), locale=_locale(language))
+
+
+def number(value: float | int, language: str) -> str:
+    return format_decimal(value, locale=_locale(language))
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of language `code` in `in_language`, e.g. 'Turks' for tr in nl."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(_locale(in_language)) or code
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,53 @@
+"""Gettext catalogs from locale/, compiled in memory at first use."""
+
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from groepsaanbod import resource_dir
+from groepsaanbod.i18n.languages import LANGUAGE_CODES
+from groepsaanbod.i18n.text import Message
+
+DOMAIN = "messages"
+
+
+def locale_dir() -> Path:
+    return resource_dir("locale")
+
+
+@cache
+def translations_for(language: str) -> NullTranslations:
+    """The catalog of one language; message ids (English) when it has none."""
+    if language not in LANGUAGE_CODES:
+        language = "nl"
+    po_path = locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def gettext(language: str, msgid: str, **params: Any) -> str:
+    text = translations_for(language).ugettext(msgid)
+    return text % params if params else text
+
+
+def ngettext(language: str, singular: str, plural: str, n: int, **params: Any) -> str:
+    text = translations_for(language).ungettext(singular, plural, n)
+    values = {"num": n, **params}
+    return text % values
+
+
+def render_message(language: str, message: Message) -> str:
+    return gettext(language, message.msgid, **message.params)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from groepsaanbod.db import Base, Timestamped
+
+
+class Organisation(Timestamped, Base):
+    """A provider that runs programmes; the boundary of what its staff may see."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: municipality, cjg, midwifery_practice, school, foundation
+    kind: Mapped[str] = mapped_column(String(40))
+    city: Mapped[str] = mapped_column(String(120))
+
+    venues: Mapped[list[Venue]] = relationship(back_populates="organisation", order_by="Venue.name")
+
+
+class Venue(Timestamped, Base):
+    """Where meetings happen."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    street: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(120), index=True)
+    capacity: Mapped[int]
+    #: Per language: step-free access, lift, parking, …
+    accessibility: Mapped[dict[str, str]] = mapped_column(default=dict)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="venues")

@@ -1,0 +1,137 @@
+"""JSON API of programmes (staff) and of the public catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from litestar import get, patch, post
+from litestar.exceptions import NotFoundException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import PUBLIC, needs_roles
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.programmes import catalogue, services
+from groepsaanbod.programmes.library import builtin_templates
+from groepsaanbod.programmes.schemas import (
+    BuiltinTemplateOut,
+    CatalogueItemOut,
+    ProgrammeCreate,
+    ProgrammeOut,
+    ProgrammeUpdate,
+    TemplateOut,
+    TemplateRevision,
+    catalogue_out,
+    programme_out,
+    template_out,
+)
+from groepsaanbod.programmes.templates import template_to_data
+
+EDITORS = needs_roles(*PROGRAMME_EDITORS)
+
+
+@get("/api/v1/templates", opt=PUBLIC, tags=["programmes"])
+async def api_builtin_templates() -> list[BuiltinTemplateOut]:
+    """The built-in templates a programme can start from."""
+    return [BuiltinTemplateOut(key, dict(t.name), template_to_data(t)) for key, t in builtin_templates().items()]
+
+
+@get("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
+async def api_list_programmes(db_session: AsyncSession, viewer: Viewer) -> list[ProgrammeOut]:
+    """Programmes of the organisations where you are coordinator or admin."""
+    return [programme_out(p) for p in await services.list_programmes(db_session, viewer)]
+
+
+@post("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
+async def api_create_programme(
+    data: ProgrammeCreate, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> ProgrammeOut:
+    """Create a draft programme from a built-in template."""
+    new = services.NewProgramme(data.organisation_id, data.template_key, data.slug, data.languages)
+    return programme_out(await services.create_programme(db_session, viewer, new, now()))
+
+
+@get("/api/v1/programmes/{programme_id:int}", opt=EDITORS, tags=["programmes"])
+async def api_get_programme(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> ProgrammeOut:
+    return programme_out(await services.get_programme(db_session, viewer, programme_id))
+
+
+@patch("/api/v1/programmes/{programme_id:int}", opt=EDITORS, tags=["programmes"])
+async def api_change_programme(
+    programme_id: int, data: ProgrammeUpdate, db_session: AsyncSession, viewer: Viewer
+) -> ProgrammeOut:
+    """Change texts per language, languages offered, venues or web address."""
+    changes = services.ProgrammeChanges(**data.__dict__)
+    return programme_out(await services.change_programme(db_session, viewer, programme_id, changes))
+
+
+@get("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
+async def api_get_template(
+    programme_id: int, db_session: AsyncSession, viewer: Viewer, version: int | None = None
+) -> TemplateOut:
+    """The newest template version, or the one asked for."""
+    programme = await services.get_programme(db_session, viewer, programme_id)
+    chosen = services.latest_template(programme) if version is None else next(
+        (t for t in programme.templates if t.version == version), None)
+    if chosen is None:
+        raise NotFoundException()
+    return template_out(programme, chosen)
+
+
+@patch("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
+async def api_revise_template(
+    programme_id: int, data: TemplateRevision, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> TemplateOut:
+    """Change meetings, durations, group sizes or rules. A published version is kept; the change
+    becomes the next version."""
+    await services.revise_template(db_session, viewer, programme_id, data.changes(), now())
+    programme = await services.get_programme(db_session, viewer, programme_id)
+    return template_out(programme, services.latest_template(programme))
+
+
+@post("/api/v1/programmes/{programme_id:int}/publish", opt=EDITORS, tags=["programmes"], status_code=200)
+async def api_publish_programme(
+    programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> ProgrammeOut:
+    """Show the programme in the public catalogue, with its newest template version."""
+    return programme_out(await services.publish_programme(db_session, viewer, programme_id, now()))
+
+
+@post("/api/v1/programmes/{programme_id:int}/withdraw", opt=EDITORS, tags=["programmes"], status_code=200)
+async def api_withdraw_programme(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> ProgrammeOut:
+    """Take the programme out of the public catalogue."""
+    return programme_out(await services.withdraw_programme(db_session, viewer, programme_id))
+
+
+@get("/api/v1/catalogue", opt=PUBLIC, tags=["catalogue"])
+async def api_catalogue(
+    db_session: AsyncSession, lang: str | None = None, place: str | None = None
+) -> list[CatalogueItemOut]:
+    """Published programmes; those offered in `lang` first. Texts in `lang` where translated."""
+    language = choose_language(lang)
+    return [catalogue_out(e) for e in await catalogue.list_catalogue(db_session, language, place)]
+
+
+@get("/api/v1/catalogue/{slug:str}", opt=PUBLIC, tags=["catalogue"])
+async def api_catalogue_item(db_session: AsyncSession, slug: str, lang: str | None = None) -> CatalogueItemOut:
+    entry = await catalogue.find_in_catalogue(db_session, slug, choose_language(lang))
+    if entry is None:
+        raise NotFoundException()
+    return catalogue_out(entry)
+
+
+ROUTES = [
+    api_builtin_templates,
+    api_list_programmes,
+    api_create_programme,
+    api_get_programme,
+    api_change_programme,
+    api_get_template,
+    api_revise_template,
+    api_publish_programme,
+    api_withdraw_programme,
+    api_catalogue,
+    api_catalogue_item,
+]

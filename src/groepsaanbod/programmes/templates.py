@@ -1,0 +1,392 @@
+"""Programme templates (draaiboeken): read them from plain data and check every rule.
+
+Pure: no framework, no database, no clock. `check_template` takes the mapping a
+data file, a form or the API gives, and returns either a `TemplateData` or the
+list of problems, each naming the field and saying what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.i18n.languages import LANGUAGE_CODES
+from groepsaanbod.i18n.text import N_, Message
+
+FORMATIONS = ("due_date", "school_class", "enrolment", "drop_in")
+SCHEDULES = ("pregnancy_week", "weekly", "drop_in")
+SESSION_KINDS = ("group", "individual", "phone")
+CONSTRAINT_KINDS = (
+    "role_present",
+    "min_role_count",
+    "trainer_speaks_language",
+    "group_size",
+    "pregnancy_window",
+    "no_school_holidays",
+    "no_double_booking",
+    "fixed_facilitators",
+)
+#: Which kinds of "when" each schedule allows.
+TIMINGS_BY_SCHEDULE = {
+    "pregnancy_week": ("pregnancy_week", "weeks_after_birth"),
+    "weekly": ("week_after_start",),
+    "drop_in": ("weekly",),
+}
+TIMING_WEEK_RANGE = {
+    "pregnancy_week": (1, 42),
+    "week_after_start": (1, 52),
+    "weeks_after_birth": (1, 52),
+}
+DURATION_RANGE = (1, 480)
+GROUP_SIZE_RANGE = (1, 200)
+ROLE_COUNT_RANGE = (1, 20)
+
+
+@dataclass(frozen=True)
+class RoleNeed:
+    role: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class SessionSpecData:
+    kind: str
+    duration_minutes: int
+    timing: str
+    week: int | None
+    topic: dict[str, str]
+    roles: tuple[RoleNeed, ...] = ()
+    partners_invited: bool = False
+    with_babies: bool = False
+
+
+@dataclass(frozen=True)
+class ConstraintData:
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    hard: bool = True
+
+
+@dataclass(frozen=True)
+class TemplateData:
+    key: str
+    name: dict[str, str]
+    description: dict[str, str]
+    audience: dict[str, str]
+    formation: str
+    schedule: str
+    min_group_size: int
+    max_group_size: int
+    completion_threshold: int
+    languages: tuple[str, ...]
+    sessions: tuple[SessionSpecData, ...]
+    constraints: tuple[ConstraintData, ...] = ()
+    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..]
+    rules: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def meeting_count(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def group_meeting_count(self) -> int:
+        return sum(1 for s in self.sessions if s.kind == "group")
+
+    @property
+    def required_roles(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for spec in self.sessions:
+            for need in spec.roles:
+                seen.setdefault(need.role, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: the field (as the API names it) and what is allowed."""
+
+    field: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    template: TemplateData | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Checker:
+    """Collects problems while reading; every reader returns a usable value."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, msgid: str, **params: Any) -> None:
+        self.problems.append(Problem(where, Message(msgid, params)))
+
+    def integer(self, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int]) -> int:
+        value = raw.get(key)
+        low, high = bounds
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(where, N_("Give a whole number from %(min)s to %(max)s."), min=low, max=high)
+            return low
+        if not low <= value <= high:
+            self.add(where, N_("Give a whole number from %(min)s to %(max)s."), min=low, max=high)
+        return value
+
+    def choice(self, raw: Mapping[str, Any], key: str, where: str, allowed: Sequence[str]) -> str:
+        value = raw.get(key)
+        if value not in allowed:
+            self.add(where, N_("Choose one of: %(allowed)s."), allowed=", ".join(allowed))
+            return allowed[0]
+        return value
+
+    def texts(self, raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> dict[str, str]:
+        value = raw.get(key, {} if not required else None)
+        if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+            self.add(where, N_("Give a text per language code (%(allowed)s)."), allowed=", ".join(LANGUAGE_CODES))
+            return {}
+        unknown = [code for code in value if code not in LANGUAGE_CODES]
+        if unknown:
+            self.add(where, N_("Unknown language code %(code)s. Allowed: %(allowed)s."),
+                     code=unknown[0], allowed=", ".join(LANGUAGE_CODES))
+        cleaned = {code: text.strip() for code, text in value.items() if code in LANGUAGE_CODES and text.strip()}
+        if required and not cleaned.get("nl"):
+            self.add(f"{where}.nl", N_("The Dutch text is required; other languages are optional."))
+        return cleaned
+
+    def pair(self, raw: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int]) -> tuple[int, int] | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        low, high = bounds
+        if (
+            not isinstance(value, Sequence)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            or not low <= value[0] <= value[1] <= high
+        ):
+            self.add(where, N_("Give two whole numbers, from and to, between %(min)s and %(max)s."), min=low, max=high)
+            return None
+        return (value[0], value[1])
+
+
+def _check_roles(c: _Checker, raw: Any, where: str) -> tuple[RoleNeed, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        c.add(where, N_("Give a list of roles, each with a role and a count."))
+        return ()
+    needs: list[RoleNeed] = []
+    for index, item in enumerate(raw):
+        at = f"{where}[{index}]"
+        if isinstance(item, str):
+            item = {"role": item, "count": 1}
+        if not isinstance(item, Mapping):
+            c.add(at, N_("Give a list of roles, each with a role and a count."))
+            continue
+        role = item.get("role")
+        if role not in ROLES:
+            c.add(f"{at}.role", N_("Unknown role %(role)s. Allowed: %(allowed)s."),
+                  role=str(role), allowed=", ".join(ROLES))
+            continue
+        count = c.integer({"count": item.get("count", 1)}, "count", f"{at}.count", ROLE_COUNT_RANGE)
+        needs.append(RoleNeed(role, count))
+    return tuple(needs)
+
+
+def _check_session(c: _Checker, raw: Any, index: int, schedule: str, languages: Sequence[str]) -> SessionSpecData | None:
+    where = f"sessions[{index}]"
+    if not isinstance(raw, Mapping):
+        c.add(where, N_("Each meeting needs a kind, a length in minutes and when it takes place."))
+        return None
+    kind = c.choice(raw, "kind", f"{where}.kind", SESSION_KINDS)
+    duration = c.integer(raw, "duration_minutes", f"{where}.duration_minutes", DURATION_RANGE)
+    allowed_timings = TIMINGS_BY_SCHEDULE.get(schedule, ())
+    timing = raw.get("timing")
+    week: int | None = None
+    if timing not in allowed_timings:
+        c.add(f"{where}.timing", N_("Choose one of: %(allowed)s."), allowed=", ".join(allowed_timings))
+    elif timing in TIMING_WEEK_RANGE:
+        week = c.integer(raw, "week", f"{where}.week", TIMING_WEEK_RANGE[timing])
+    topic = c.texts(raw, "topic", f"{where}.topic", required=False)
+    return SessionSpecData(
+        kind=kind,
+        duration_minutes=duration,
+        timing=str(timing),
+        week=week,
+        topic=topic,
+        roles=_check_roles(c, raw.get("roles"), f"{where}.roles"),
+        partners_invited=bool(raw.get("partners_invited", False)),
+        with_babies=bool(raw.get("with_babies", False)),
+    )
+
+
+def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str) -> None:
+    """Meetings in time order; in a weekly programme at most one meeting a week."""
+    if schedule == "weekly":
+        seen: dict[int, int] = {}
+        for index, spec in enumerate(sessions):
+            if spec.week is None:
+                continue
+            if spec.week in seen:
+                c.add(f"sessions[{index}].week",
+                      N_("Meetings %(first)s and %(second)s are both in week %(week)s. "
+                         "A weekly programme has at most one meeting a week."),
+                      first=seen[spec.week] + 1, second=index + 1, week=spec.week)
+            else:
+                seen[spec.week] = index
+    previous: tuple[int, int] | None = None
+    for index, spec in enumerate(sessions):
+        if spec.week is None:
+            continue
+        # Pregnancy weeks come before weeks after birth.
+        moment = (1 if spec.timing == "weeks_after_birth" else 0, spec.week)
+        if previous is not None and moment < previous:
+            c.add(f"sessions[{index}].week", N_("Meeting %(number)s comes before the meeting above it. "
+                                               "Put the meetings in time order."), number=index + 1)
+        previous = moment
+
+
+def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        c.add("constraints", N_("Give a list of rules, each with a kind."))
+        return ()
+    found: list[ConstraintData] = []
+    for index, item in enumerate(raw):
+        at = f"constraints[{index}]"
+        if not isinstance(item, Mapping):
+            c.add(at, N_("Give a list of rules, each with a kind."))
+            continue
+        kind = c.choice(item, "kind", f"{at}.kind", CONSTRAINT_KINDS)
+        params = {k: v for k, v in item.items() if k not in ("kind", "hard")}
+        if kind in ("role_present", "min_role_count", "trainer_speaks_language"):
+            role = params.get("role", "trainer" if kind == "trainer_speaks_language" else None)
+            if role not in ROLES:
+                c.add(f"{at}.role", N_("Unknown role %(role)s. Allowed: %(allowed)s."),
+                      role=str(role), allowed=", ".join(ROLES))
+            params["role"] = role
+        if kind in ("min_role_count", "fixed_facilitators"):
+            params["count"] = c.integer(params, "count", f"{at}.count", ROLE_COUNT_RANGE)
+        found.append(ConstraintData(kind=kind, params=params, hard=bool(item.get("hard", True))))
+    return tuple(found)
+
+
+def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
+    """Read a template from plain data and check every rule."""
+    c = _Checker()
+    key = raw.get("key")
+    if not isinstance(key, str) or not key.strip():
+        c.add("key", N_("Give a short name of letters, digits and dashes."))
+        key = ""
+    formation = c.choice(raw, "formation", "formation", FORMATIONS)
+    schedule = c.choice(raw, "schedule", "schedule", SCHEDULES)
+    min_size = c.integer(raw, "min_group_size", "min_group_size", GROUP_SIZE_RANGE)
+    max_size = c.integer(raw, "max_group_size", "max_group_size", GROUP_SIZE_RANGE)
+    if min_size > max_size:
+        c.add("min_group_size", N_("The smallest group (%(min)s) is larger than the largest group (%(max)s). "
+                                   "The smallest must be the same or less."), min=min_size, max=max_size)
+
+    languages = raw.get("languages")
+    if (
+        not isinstance(languages, Sequence)
+        or isinstance(languages, str)
+        or not languages
+        or any(code not in LANGUAGE_CODES for code in languages)
+    ):
+        c.add("languages", N_("Choose one or more languages from: %(allowed)s."), allowed=", ".join(LANGUAGE_CODES))
+        languages = [code for code in (languages or []) if code in LANGUAGE_CODES] if isinstance(languages, list) else []
+
+    raw_sessions = raw.get("sessions")
+    sessions: list[SessionSpecData] = []
+    if not isinstance(raw_sessions, Sequence) or isinstance(raw_sessions, str) or not raw_sessions:
+        c.add("sessions", N_("A programme needs at least one meeting."))
+    else:
+        for index, item in enumerate(raw_sessions):
+            spec = _check_session(c, item, index, schedule, languages)
+            if spec is not None:
+                sessions.append(spec)
+        if schedule == "drop_in" and len(sessions) > 1:
+            c.add("sessions", N_("A drop-in has one weekly meeting."))
+        _check_order(c, sessions, schedule)
+
+    threshold = raw.get("completion_threshold", len(sessions))
+    completion = c.integer({"t": threshold}, "t", "completion_threshold", (0, max(len(sessions), 0)))
+
+    rules_raw = raw.get("rules", {}) or {}
+    rules: dict[str, Any] = {}
+    if not isinstance(rules_raw, Mapping):
+        c.add("rules", N_("Give the extra rules as named values."))
+    else:
+        window = c.pair(rules_raw, "first_meeting_weeks", "rules.first_meeting_weeks", TIMING_WEEK_RANGE["pregnancy_week"])
+        if window:
+            rules["first_meeting_weeks"] = list(window)
+        ages = c.pair(rules_raw, "child_age_months", "rules.child_age_months", (0, 18 * 12))
+        if ages:
+            rules["child_age_months"] = list(ages)
+        hours = rules_raw.get("reminder_hours")
+        if hours is not None:
+            if not isinstance(hours, Sequence) or not all(
+                isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 14 for h in hours
+            ):
+                c.add("rules.reminder_hours", N_("Give whole numbers of hours before a meeting, from 1 to 336."))
+            else:
+                rules["reminder_hours"] = sorted(set(hours), reverse=True)
+
+    template = TemplateData(
+        key=key.strip(),
+        name=c.texts(raw, "name", "name"),
+        description=c.texts(raw, "description", "description"),
+        audience=c.texts(raw, "audience", "audience"),
+        formation=formation,
+        schedule=schedule,
+        min_group_size=min_size,
+        max_group_size=max_size,
+        completion_threshold=completion,
+        languages=tuple(languages),
+        sessions=tuple(sessions),
+        constraints=_check_constraints(c, raw.get("constraints")),
+        rules=rules,
+    )
+    if c.problems:
+        return TemplateCheck(None, tuple(c.problems))
+    return TemplateCheck(template, ())
+
+
+def template_to_data(template: TemplateData) -> dict[str, Any]:
+    """The plain-data form `check_template` reads, for editing and the API."""
+    return {
+        "key": template.key,
+        "name": dict(template.name),
+        "description": dict(template.description),
+        "audience": dict(template.audience),
+        "formation": template.formation,
+        "schedule": template.schedule,
+        "min_group_size": template.min_group_size,
+        "max_group_size": template.max_group_size,
+        "completion_threshold": template.completion_threshold,
+        "languages": list(template.languages),
+        "sessions": [
+            {
+                "kind": s.kind,
+                "duration_minutes": s.duration_minutes,
+                "timing": s.timing,
+                **({"week": s.week} if s.week is not None else {}),
+                "topic": dict(s.topic),
+                "roles": [{"role": r.role, "count": r.count} for r in s.roles],
+                "partners_invited": s.partners_invited,
+                "with_babies": s.with_babies,
+            }
+            for s in template.sessions
+        ],
+        "constraints": [{"kind": k.kind, "hard": k.hard, **k.params} for k in template.constraints],
+        "rules": dict(template.rules),
+    }

@@ -1,0 +1,81 @@
+"""Settings, read once from the environment (prefix GROEPSAANBOD_).
+
+Each field is one documented environment variable; the README's table is made
+from the same names.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL an operator writes and name the async driver we use.
+
+    `postgresql://u@h/db` and `postgres://…` become `postgresql+asyncpg://…`;
+    `sqlite:///file` becomes `sqlite+aiosqlite:///file`. A URL that already
+    names a driver is kept as it is.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {url!r}")
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    if scheme in ("postgresql+psycopg2", "postgresql+psycopg"):
+        return f"postgresql+asyncpg://{rest}"
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return f"sqlite+aiosqlite://{rest}"
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: GROEPSAANBOD_DATABASE_URL: any SQLAlchemy URL; a SQLite file under var/ by default.
+    database_url: str = field(default_factory=lambda: f"sqlite:///{DEFAULT_DATA_DIR}/groepsaanbod.db")
+    #: GROEPSAANBOD_SMTP_URL: smtp://user:password@host:port; empty keeps mail in the dev mailbox.
+    smtp_url: str = ""
+    #: GROEPSAANBOD_SECRET_KEY: key for signing; a random one per process when empty (development).
+    secret_key: str = ""
+    #: GROEPSAANBOD_BASE_URL: the address people use to reach the service.
+    base_url: str = "http://127.0.0.1:8000"
+    #: GROEPSAANBOD_DEBUG: 1 shows tracebacks and development pages.
+    debug: bool = False
+    #: GROEPSAANBOD_SESSION_HOURS: how long a staff sign-in lasts.
+    session_hours: int = 12
+
+    @property
+    def async_database_url(self) -> str:
+        return normalise_database_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.async_database_url.startswith("sqlite")
+
+    @property
+    def effective_secret_key(self) -> str:
+        return self.secret_key or _PROCESS_SECRET
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+
+        def get(name: str, default: str) -> str:
+            return env.get(f"GROEPSAANBOD_{name}", default) or default
+
+        return cls(
+            database_url=get("DATABASE_URL", defaults.database_url),
+            smtp_url=get("SMTP_URL", defaults.smtp_url),
+            secret_key=get("SECRET_KEY", defaults.secret_key),
+            base_url=get("BASE_URL", defaults.base_url).rstrip("/"),
+            debug=get("DEBUG", "0").lower() in ("1", "true", "yes"),
+            session_hours=int(get("SESSION_HOURS", str(defaults.session_hours))),
+        )
+
+
+_PROCESS_SECRET = secrets.token_urlsafe(32)

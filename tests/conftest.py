@@ -1,0 +1,102 @@
+"""Test databases built with the real Alembic migrations; each test in a
+transaction that is rolled back at the end (services' commits become savepoints).
+
+Integration tests run on SQLite and, when GROEPSAANBOD_TEST_DATABASE_URL is
+set, on PostgreSQL too; an unreachable PostgreSQL fails the run, never skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from groepsaanbod.app import create_app
+from groepsaanbod.db import make_engine
+from groepsaanbod.migrate import upgrade
+from groepsaanbod.settings import Settings, normalise_database_url
+
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
+PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+
+
+async def reset_postgres(url: str) -> None:
+    engine = make_engine(normalise_database_url(url))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+def fresh_database(backend: str, folder: Path, name: str = "test") -> str:
+    """An empty database of `backend`, as a URL."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'{name}.db'}"
+    url = os.environ[PG_ENV]
+    asyncio.run(reset_postgres(url))
+    return url
+
+
+@pytest.fixture(scope="session", params=backends())
+def migrated_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(migrated_database: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(normalise_database_url(migrated_database))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+async def db(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: NOW
+
+
+@pytest.fixture
+def app(session_factory, clock):
+    return create_app(Settings(database_url="sqlite:///unused.db"), session_factory=session_factory, clock=clock)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
