@@ -91,8 +91,14 @@ def clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture
-def app(session_factory, clock):
-    return create_app(Settings(database_url="sqlite:///unused.db"), session_factory=session_factory, clock=clock)
+def app(db, clock):
+    """The app shares the test's session: what a request commits, the test sees, and
+    the rollback at the end of the test removes it all."""
+
+    async def shared_session() -> AsyncIterator[AsyncSession]:
+        yield db
+
+    return create_app(Settings(database_url="sqlite:///unused.db"), db_session_provider=shared_session, clock=clock)
 
 
 @pytest.fixture

@@ -45,19 +45,21 @@ async def root(request: Request) -> Redirect:
 
 def create_app(
     settings: Settings | None = None,
-    session_factory: async_sessionmaker[AsyncSession] | None = None,
+    db_session_provider: Callable[[], AsyncIterator[AsyncSession]] | None = None,
     clock: Callable[[], datetime] = _utc_now,
 ) -> Litestar:
+    """The app. Tests pass `db_session_provider` to share their session (and its rollback)."""
     settings = settings or Settings.from_env()
     engine = None
-    if session_factory is None:
+    if db_session_provider is None:
         engine = make_engine(settings.async_database_url)
-        session_factory = make_session_factory(engine)
-    factory = session_factory
+        factory: async_sessionmaker[AsyncSession] = make_session_factory(engine)
 
-    async def provide_db_session() -> AsyncIterator[AsyncSession]:
-        async for session in session_scope(factory):
-            yield session
+        async def provide_db_session() -> AsyncIterator[AsyncSession]:
+            async for session in session_scope(factory):
+                yield session
+    else:
+        provide_db_session = db_session_provider
 
     def provide_now() -> Callable[[], datetime]:
         return clock

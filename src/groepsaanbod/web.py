@@ -71,8 +71,8 @@ def page_context(request: Request, language: str) -> dict[str, Any]:
     }
 
 
-def render(request: Request, language: str, template: str, status_code: int = 200, **context: Any) -> Response:
-    html = jinja_environment().get_template(template).render({**page_context(request, language), **context})
+def render(request: Request, language: str, template_name: str, status_code: int = 200, **context: Any) -> Response:
+    html = jinja_environment().get_template(template_name).render({**page_context(request, language), **context})
     response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
     return response

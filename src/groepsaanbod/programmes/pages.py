@@ -44,7 +44,7 @@ def problems_for_page(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
 @get("/", opt=PUBLIC)
 async def start_page(request: Request, language: str, db_session: AsyncSession, place: str | None = None) -> Response:
     places = await catalogue.list_places(db_session)
-    chosen = place if place in places else None
+    chosen = place.strip() if place and place.strip() else None
     entries = await catalogue.list_catalogue(db_session, language, chosen)
     return render(request, language, "programmes/start.html", entries=entries, places=places, place=chosen)
 

@@ -267,6 +267,11 @@ async def revise_template(
     assert check.template is not None
     if current.published_at is None:
         target = current
+        # Old meetings go first: the unit of work inserts before it deletes, and
+        # (template, position) is unique.
+        target.session_specs.clear()
+        target.constraints.clear()
+        await session.flush()
     else:
         target = ProgrammeTemplate(version=current.version + 1, created_at=now)
         programme.templates.append(target)
