@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Set everything up and run: `python3 dev.py serve` or `python3 dev.py test`.
+
+Needs only Python 3.11+. Creates .venv, installs the project with its test
+tools (again only when pyproject.toml changed), then:
+
+- serve: brings the database up to date, loads the demo data (idempotent),
+  prints the demo logins and serves on http://127.0.0.1:8000
+- test:  runs the whole test suite (extra arguments go to pytest)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".installed-from"
+
+
+def say(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("groepsaanbod needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        say("Installing groepsaanbod and its test tools")
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
+        STAMP.write_text(wanted)
+
+
+def groepsaanbod(*args: str) -> None:
+    subprocess.run([PYTHON, "-m", "groepsaanbod", *args], check=True, cwd=ROOT)
+
+
+def serve(args: list[str]) -> None:
+    say("Bringing the database up to date")
+    groepsaanbod("db", "upgrade")
+    say("Loading the demo data (only the first time)")
+    groepsaanbod("demo", "load")
+    say("Open http://127.0.0.1:8000/ in your browser")
+    os.execv(PYTHON, [str(PYTHON), "-m", "groepsaanbod", "serve", *args])
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; install it where we can."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("Installing Debian's chromium for the browser tests")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    else:
+        say("No /usr/bin/chromium: the browser tests will be skipped (install Debian's chromium to run them)")
+
+
+def test(args: list[str]) -> None:
+    ensure_chromium()
+    say("Running the tests")
+    result = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    ensure_environment()
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""`demo load` brings the four organisations of the field; a second run changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.demo import load_demo
+from groepsaanbod.migrate import upgrade
+from groepsaanbod.organisations.models import Organisation, Venue
+from groepsaanbod.programmes.catalogue import list_catalogue
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.scheduling.models import SchoolClass
+from groepsaanbod.settings import Settings
+from tests.conftest import NOW, backends
+from tests.databases import separate_database
+
+COUNTED = (Organisation, Venue, Staff, Role, Programme, ProgrammeTemplate, SchoolClass)
+
+
+async def counts_and_catalogue(settings: Settings):
+    engine = make_engine(settings.async_database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            counts = {m.__name__: await session.scalar(select(func.count()).select_from(m)) for m in COUNTED}
+            roles = set(await session.scalars(select(Role.role).distinct()))
+            turkish = await list_catalogue(session, "tr")
+            return counts, roles, turkish
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
+    url = separate_database(backend, tmp_path, "groepsaanbod_demo_test")
+    upgrade(url)
+    settings = Settings(database_url=url)
+    first = asyncio.run(load_demo(settings, NOW))
+    assert first.created
+    counts, roles, turkish = asyncio.run(counts_and_catalogue(settings))
+    assert counts["Organisation"] == 4 and counts["Programme"] == 4 and counts["SchoolClass"] == 3
+    assert roles == set(ROLES), "one staff account per role at least"
+    cities = {place for entry in turkish for place in entry.places}
+    assert cities == {"Huizen", "Sliedrecht", "Zwolle", "Eindhoven"}
+    triple_p = next(e for e in turkish if e.slug == "triple-p-eindhoven")
+    assert set(triple_p.languages) == {"nl", "tr", "ar"} and turkish[0].slug == "triple-p-eindhoven"
+
+    second = asyncio.run(load_demo(settings, NOW))
+    assert not second.created
+    assert asyncio.run(counts_and_catalogue(settings))[0] == counts
+    assert {login.email for login in second.logins} == {login.email for login in first.logins}
