@@ -1,6 +1,7 @@
 """Alembic environment: async engine, every area's models, batch mode for SQLite."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -41,8 +42,15 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         _configure(connection)
-    else:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
         asyncio.run(_run_async())
+        return
+    # Called from code that already runs an event loop in this thread: use another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _run_async()).result()
 
 
 if context.is_offline_mode():

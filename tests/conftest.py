@@ -7,7 +7,6 @@ set, on PostgreSQL too; an unreachable PostgreSQL fails the run, never skips.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
@@ -22,9 +21,15 @@ from groepsaanbod.app import create_app
 from groepsaanbod.db import make_engine
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings, normalise_database_url
+from tests.databases import run_async
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
 PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: they are the slowest, and the cheap ones should speak first."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def backends() -> list[str]:
@@ -46,7 +51,7 @@ def fresh_database(backend: str, folder: Path, name: str = "test") -> str:
     if backend == "sqlite":
         return f"sqlite:///{folder / f'{name}.db'}"
     url = os.environ[PG_ENV]
-    asyncio.run(reset_postgres(url))
+    run_async(reset_postgres(url))
     return url
 
 

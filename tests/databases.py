@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -14,6 +17,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from groepsaanbod.settings import normalise_database_url
 
 PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end from sync test code, whatever loop this thread has."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _recreate_postgres_database(server_url: str, name: str) -> None:
@@ -31,5 +41,5 @@ def separate_database(backend: str, folder: Path, name: str) -> str:
     if backend == "sqlite":
         return f"sqlite:///{folder / f'{name}.db'}"
     server_url = os.environ[PG_ENV]
-    asyncio.run(_recreate_postgres_database(server_url, name))
+    run_async(_recreate_postgres_database(server_url, name))
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)

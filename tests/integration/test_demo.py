@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import func, select
 
@@ -18,7 +16,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.scheduling.models import SchoolClass
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
-from tests.databases import separate_database
+from tests.databases import run_async, separate_database
 
 COUNTED = (Organisation, Venue, Staff, Role, Programme, ProgrammeTemplate, SchoolClass)
 
@@ -40,9 +38,9 @@ def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
     url = separate_database(backend, tmp_path, "groepsaanbod_demo_test")
     upgrade(url)
     settings = Settings(database_url=url)
-    first = asyncio.run(load_demo(settings, NOW))
+    first = run_async(load_demo(settings, NOW))
     assert first.created
-    counts, roles, turkish = asyncio.run(counts_and_catalogue(settings))
+    counts, roles, turkish = run_async(counts_and_catalogue(settings))
     assert counts["Organisation"] == 4 and counts["Programme"] == 4 and counts["SchoolClass"] == 3
     assert roles == set(ROLES), "one staff account per role at least"
     cities = {place for entry in turkish for place in entry.places}
@@ -50,7 +48,7 @@ def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
     triple_p = next(e for e in turkish if e.slug == "triple-p-eindhoven")
     assert set(triple_p.languages) == {"nl", "tr", "ar"} and turkish[0].slug == "triple-p-eindhoven"
 
-    second = asyncio.run(load_demo(settings, NOW))
+    second = run_async(load_demo(settings, NOW))
     assert not second.created
-    assert asyncio.run(counts_and_catalogue(settings))[0] == counts
+    assert run_async(counts_and_catalogue(settings))[0] == counts
     assert {login.email for login in second.logins} == {login.email for login in first.logins}

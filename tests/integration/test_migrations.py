@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,7 +11,7 @@ from groepsaanbod.db import Base, import_all_models, make_engine
 from groepsaanbod.migrate import downgrade, upgrade
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import backends
-from tests.databases import separate_database
+from tests.databases import run_async, separate_database
 
 
 async def table_names(url: str) -> set[str]:
@@ -29,15 +27,15 @@ async def table_names(url: str) -> set[str]:
 def test_up_down_up(backend, tmp_path):
     url = separate_database(backend, tmp_path, "groepsaanbod_migrations_test")
     upgrade(url)
-    tables = asyncio.run(table_names(url))
+    tables = run_async(table_names(url))
     for table in ("organisations", "venues", "staff", "roles", "programmes", "programme_templates",
                   "session_specs", "constraints", "cohorts", "sessions", "school_classes", "participants",
                   "registrations", "attendance", "feeds", "reminders"):
         assert table in tables
     downgrade(url, "base")
-    assert asyncio.run(table_names(url)) <= {"alembic_version"}
+    assert run_async(table_names(url)) <= {"alembic_version"}
     upgrade(url)
-    assert asyncio.run(table_names(url)) == tables
+    assert run_async(table_names(url)) == tables
 
 
 async def test_models_and_migrations_agree(engine):
