@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from litestar import Request, Response, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,7 @@ def viewer_out(viewer: Viewer) -> ViewerOut:
 
 @post("/api/v1/auth/sign-in", opt=PUBLIC, tags=["accounts"], status_code=HTTP_200_OK)
 async def api_sign_in(
-    request: Request, data: SignInRequest, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+    request: Request, data: JSONBody[SignInRequest], db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
 ) -> Response:
     """Sign in with email and password; the answer sets an HttpOnly session cookie."""
     moment = now()

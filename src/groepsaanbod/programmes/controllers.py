@@ -7,6 +7,7 @@ from datetime import datetime
 
 from litestar import get, patch, post
 from litestar.exceptions import NotFoundException
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC, needs_roles
@@ -46,7 +47,7 @@ async def api_list_programmes(db_session: AsyncSession, viewer: Viewer) -> list[
 
 @post("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
 async def api_create_programme(
-    data: ProgrammeCreate, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+    data: JSONBody[ProgrammeCreate], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> ProgrammeOut:
     """Create a draft programme from a built-in template."""
     new = services.NewProgramme(data.organisation_id, data.template_key, data.slug, data.languages)
@@ -60,7 +61,7 @@ async def api_get_programme(programme_id: int, db_session: AsyncSession, viewer:
 
 @patch("/api/v1/programmes/{programme_id:int}", opt=EDITORS, tags=["programmes"])
 async def api_change_programme(
-    programme_id: int, data: ProgrammeUpdate, db_session: AsyncSession, viewer: Viewer
+    programme_id: int, data: JSONBody[ProgrammeUpdate], db_session: AsyncSession, viewer: Viewer
 ) -> ProgrammeOut:
     """Change texts per language, languages offered, venues or web address."""
     changes = services.ProgrammeChanges(**data.__dict__)
@@ -82,7 +83,7 @@ async def api_get_template(
 
 @patch("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
 async def api_revise_template(
-    programme_id: int, data: TemplateRevision, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+    programme_id: int, data: JSONBody[TemplateRevision], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> TemplateOut:
     """Change meetings, durations, group sizes or rules. A published version is kept; the change
     becomes the next version."""
