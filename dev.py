@@ -39,8 +39,8 @@ def ensure_environment() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != wanted:
         say("Installing groepsaanbod and its test tools")
-        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--quiet", "--upgrade", "pip"], check=True)
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
         STAMP.write_text(wanted)
 
 

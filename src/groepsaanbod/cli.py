@@ -7,13 +7,14 @@ import logging
 
 import click
 
+from groepsaanbod.logs import configure_logging
 from groepsaanbod.settings import Settings
 
 
 @click.group()
 def main() -> None:
     """groepsaanbod: group programmes for parents, parents-to-be and young people."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
 
 
 @main.command()

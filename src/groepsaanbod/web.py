@@ -28,6 +28,7 @@ def jinja_environment() -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters["language_name"] = formatting.language_name
+    env.filters["listing"] = formatting.listing
     env.tests["contains"] = lambda sequence, item: item in sequence
     return env
 

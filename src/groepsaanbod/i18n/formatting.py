@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from groepsaanbod.i18n.languages import BY_CODE
@@ -43,3 +44,8 @@ def language_name(code: str, in_language: str) -> str:
 
     name = Locale.parse(code).get_display_name(_locale(in_language)) or code
     return name[:1].upper() + name[1:]
+
+
+def listing(items: list[str], language: str) -> str:
+    """'Nederlands, Turks en Arabisch': a list joined the way the language does it."""
+    return format_list(list(items), style="standard", locale=_locale(language)) if items else ""

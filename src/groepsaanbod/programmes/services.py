@@ -265,7 +265,7 @@ async def revise_template(
     if not check.ok:
         raise ProgrammeError(check.problems)
     assert check.template is not None
-    if current.published_at is None:
+    if current.published_at is None and not await _has_cohorts(session, current):
         target = current
         # Old meetings go first: the unit of work inserts before it deletes, and
         # (template, position) is unique.
@@ -280,6 +280,12 @@ async def revise_template(
     log.info("template revised", extra={"programme_id": programme.id, "version": target.version,
                                         "by": viewer.staff_id})
     return target
+
+
+async def _has_cohorts(session: AsyncSession, template: ProgrammeTemplate) -> bool:
+    from groepsaanbod.scheduling.models import Cohort
+
+    return bool(await session.scalar(select(func.count()).select_from(Cohort).where(Cohort.template_id == template.id)))
 
 
 async def publish_programme(session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime) -> Programme:

@@ -149,3 +149,27 @@ async def test_texts_need_dutch_and_venues_must_be_ours(client, db):
 async def test_builtin_templates_are_listed(client):
     keys = {t["key"] for t in (await client.get("/api/v1/templates")).json()}
     assert "centering-pregnancy" in keys and "rots-en-water" in keys
+
+
+async def test_running_cohort_keeps_the_version_it_started_with(client, db):
+    from sqlalchemy import select
+
+    from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
+    from groepsaanbod.scheduling.models import Cohort
+
+    org = await make_organisation(db)
+    await sign_in(client, await make_staff(db, org, "coordinator"))
+    pid = (await create_triple_p_in_polish(client, org.id))["id"]
+    v1 = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == pid))
+    # Even before publication, a template with a cohort on it is not changed in place.
+    cohort = Cohort(programme_id=pid, template_id=v1.id, name="Grupa 1", language="pl")
+    db.add(cohort)
+    await db.commit()
+    revised = await client.patch(f"/api/v1/programmes/{pid}/template", json={"max_group_size": 8})
+    assert revised.json()["version"] == 2
+    await db.refresh(cohort)
+    assert cohort.template_id == v1.id
+    specs = list(await db.scalars(select(SessionSpec).where(SessionSpec.template_id == v1.id)))
+    assert len(specs) == 8
+    await db.refresh(v1)
+    assert v1.max_group_size == 12
