@@ -31,7 +31,7 @@ def say(text: str) -> None:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be started by an older python3)
         sys.exit("groepsaanbod needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("Creating the virtual environment in .venv")
@@ -64,8 +64,11 @@ def ensure_chromium() -> None:
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         say("Installing Debian's chromium for the browser tests")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     else:
         say("No /usr/bin/chromium: the browser tests will be skipped (install Debian's chromium to run them)")
 

@@ -28,13 +28,13 @@ def pybabel(*args: str) -> None:
 
 
 def main() -> None:
-    pybabel("extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "--sort-output", "--omit-header",
-            "-o", str(POT), ".")
+    pybabel(
+        "extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "--sort-output", "--omit-header", "-o", str(POT), "."
+    )
     for code in LANGUAGE_CODES:
         po = LOCALE / code / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            pybabel("update", "-i", str(POT), "-d", str(LOCALE), "-l", code, "--no-fuzzy-matching",
-                    "--ignore-obsolete")
+            pybabel("update", "-i", str(POT), "-d", str(LOCALE), "-l", code, "--no-fuzzy-matching", "--ignore-obsolete")
         else:
             pybabel("init", "-i", str(POT), "-d", str(LOCALE), "-l", code)
         with po.open("rb") as f:
@@ -45,8 +45,11 @@ def main() -> None:
         for message in catalog:
             if not message.id:
                 continue
-            if code == "en" and not message.string or code == "en" and not any(
-                message.string if isinstance(message.string, tuple) else (message.string,)
+            if (
+                code == "en"
+                and not message.string
+                or code == "en"
+                and not any(message.string if isinstance(message.string, tuple) else (message.string,))
             ):
                 message.string = message.id if isinstance(message.id, tuple) else message.id
             elif isinstance(message.id, tuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -23,7 +23,7 @@ from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings, normalise_database_url
 from tests.databases import run_async
 
-NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
 
 

@@ -24,8 +24,15 @@ async def make_organisation(db: AsyncSession, name: str = "CJG Testdorp", city: 
 
 
 async def make_venue(db: AsyncSession, org: Organisation, name: str = "Buurthuis", city: str | None = None) -> Venue:
-    venue = Venue(organisation_id=org.id, name=name, street="Dorpsstraat 1", postcode="1234 AB",
-                  city=city or org.city, capacity=20, accessibility={"nl": "Met lift."})
+    venue = Venue(
+        organisation_id=org.id,
+        name=name,
+        street="Dorpsstraat 1",
+        postcode="1234 AB",
+        city=city or org.city,
+        capacity=20,
+        accessibility={"nl": "Met lift."},
+    )
     db.add(venue)
     await db.flush()
     return venue
@@ -34,7 +41,8 @@ async def make_venue(db: AsyncSession, org: Organisation, name: str = "Buurthuis
 async def make_staff(db: AsyncSession, org: Organisation | None, *roles: str, email: str | None = None) -> Staff:
     n = next(_numbers)
     staff = await create_staff(
-        db, NewStaff(email or f"person{n}@example.org", f"Person {n}", PASSWORD),
+        db,
+        NewStaff(email or f"person{n}@example.org", f"Person {n}", PASSWORD),
         {org.id: list(roles)} if org else {},
     )
     await db.commit()

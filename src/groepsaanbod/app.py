@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from litestar import Litestar, Request, get
 from litestar.di import Provide
@@ -26,7 +26,7 @@ from groepsaanbod.settings import Settings
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @get("/health", opt=PUBLIC, tags=["service"])

@@ -27,8 +27,16 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn
 
     click.echo(f"groepsaanbod is running on http://{host}:{port}/  (stop with Ctrl+C)")
-    uvicorn.run("groepsaanbod.app:create_app", factory=True, host=host, port=port, workers=workers,
-                reload=reload, proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "groepsaanbod.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 @main.group()

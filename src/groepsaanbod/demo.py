@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,7 +65,10 @@ STEP_FREE = {
 
 ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(
-        slug="verloskunde-huizen", name="Verloskundigenpraktijk Huizen", kind="midwifery_practice", city="Huizen",
+        slug="verloskunde-huizen",
+        name="Verloskundigenpraktijk Huizen",
+        kind="midwifery_practice",
+        city="Huizen",
         venues=(DemoVenue("Gezondheidscentrum De Kostmand", "Kostmand 2", "1271 AB", "Huizen", 16, STEP_FREE),),
         staff=(
             DemoStaff("coordinator@verloskunde-huizen.example", "Anouk de Vries", ("coordinator",)),
@@ -74,7 +77,10 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         programmes=(DemoProgramme("centering-pregnancy", "centering-pregnancy-huizen", ("nl", "en")),),
     ),
     DemoOrganisation(
-        slug="cjg-sliedrecht", name="CJG Sliedrecht", kind="cjg", city="Sliedrecht",
+        slug="cjg-sliedrecht",
+        name="CJG Sliedrecht",
+        kind="cjg",
+        city="Sliedrecht",
         venues=(DemoVenue("Kinderboerderij De Merwehoeve", "Parkweg 12", "3363 BK", "Sliedrecht", 30, STEP_FREE),),
         staff=(
             DemoStaff("coordinator@cjg-sliedrecht.example", "Marieke Bos", ("coordinator",)),
@@ -87,7 +93,10 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         programmes=(DemoProgramme("kids-en-koffie", "kids-en-koffie-sliedrecht", ("nl", "en", "ar", "so")),),
     ),
     DemoOrganisation(
-        slug="vechtcollege-zwolle", name="Vechtcollege Zwolle", kind="school", city="Zwolle",
+        slug="vechtcollege-zwolle",
+        name="Vechtcollege Zwolle",
+        kind="school",
+        city="Zwolle",
         venues=(DemoVenue("Vechtcollege, lokaal 1.12", "Schoolstraat 5", "8011 AA", "Zwolle", 32),),
         staff=(
             DemoStaff("coordinator@vechtcollege-zwolle.example", "Peter Jansen", ("coordinator",)),
@@ -104,7 +113,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ),
     ),
     DemoOrganisation(
-        slug="opvoeden-samen-eindhoven", name="Stichting Opvoeden Samen Eindhoven", kind="foundation",
+        slug="opvoeden-samen-eindhoven",
+        name="Stichting Opvoeden Samen Eindhoven",
+        kind="foundation",
         city="Eindhoven",
         venues=(
             DemoVenue("Buurthuis Woensel", "Boschdijk 400", "5621 JD", "Eindhoven", 20, STEP_FREE),
@@ -151,9 +162,15 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
     venues = {v.name: v for v in await session.scalars(select(Venue).where(Venue.organisation_id == row.id))}
     for venue in org.venues:
         if venue.name not in venues:
-            venues[venue.name] = Venue(organisation_id=row.id, name=venue.name, street=venue.street,
-                                       postcode=venue.postcode, city=venue.city, capacity=venue.capacity,
-                                       accessibility=dict(venue.accessibility))
+            venues[venue.name] = Venue(
+                organisation_id=row.id,
+                name=venue.name,
+                street=venue.street,
+                postcode=venue.postcode,
+                city=venue.city,
+                capacity=venue.capacity,
+                accessibility=dict(venue.accessibility),
+            )
             session.add(venues[venue.name])
             created = True
     staff_ids: dict[str, int] = {}
@@ -161,7 +178,8 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         existing = await session.scalar(select(Staff).where(Staff.email == person.email))
         if existing is None:
             existing = await create_staff(
-                session, NewStaff(person.email, person.full_name, DEMO_PASSWORD, spoken_languages=person.spoken),
+                session,
+                NewStaff(person.email, person.full_name, DEMO_PASSWORD, spoken_languages=person.spoken),
                 {row.id: list(person.roles)},
             )
             created = True
@@ -169,12 +187,25 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
     await session.flush()
     year = current_school_year(now)
     for class_name, mentor_email in org.classes:
-        found = await session.scalar(select(SchoolClass).where(
-            SchoolClass.organisation_id == row.id, SchoolClass.class_name == class_name,
-            SchoolClass.school_year == year))
+        found = await session.scalar(
+            select(SchoolClass).where(
+                SchoolClass.organisation_id == row.id,
+                SchoolClass.class_name == class_name,
+                SchoolClass.school_year == year,
+            )
+        )
         if found is None:
-            session.add(SchoolClass(organisation_id=row.id, school_name=org.name, class_name=class_name,
-                                    school_year=year, region="noord", mentor_id=staff_ids[mentor_email], pupils=28))
+            session.add(
+                SchoolClass(
+                    organisation_id=row.id,
+                    school_name=org.name,
+                    class_name=class_name,
+                    school_year=year,
+                    region="noord",
+                    mentor_id=staff_ids[mentor_email],
+                    pupils=28,
+                )
+            )
             created = True
     await session.commit()
 
@@ -183,17 +214,21 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         if await session.scalar(select(Programme.id).where(Programme.slug == demo.slug)) is not None:
             continue
         programme = await programmes.create_programme(
-            session, coordinator, programmes.NewProgramme(row.id, demo.template_key, demo.slug, list(demo.languages)),
-            now)
-        await programmes.change_programme(session, coordinator, programme.id, programmes.ProgrammeChanges(
-            venue_ids=[v.id for v in venues.values()]))
+            session,
+            coordinator,
+            programmes.NewProgramme(row.id, demo.template_key, demo.slug, list(demo.languages)),
+            now,
+        )
+        await programmes.change_programme(
+            session, coordinator, programme.id, programmes.ProgrammeChanges(venue_ids=[v.id for v in venues.values()])
+        )
         await programmes.publish_programme(session, coordinator, programme.id, now)
         created = True
     return created
 
 
 async def load_demo(settings: Settings, now: datetime | None = None) -> DemoResult:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     engine = make_engine(settings.async_database_url)
     try:
         factory = make_session_factory(engine)

@@ -55,7 +55,7 @@ def page_context(request: Request, language: str) -> dict[str, Any]:
 
     current = BY_CODE[language]
     path = request.url.path
-    rest = path[len(f"/{language}"):] if path.startswith(f"/{language}") else "/"
+    rest = path[len(f"/{language}") :] if path.startswith(f"/{language}") else "/"
     return {
         "_": _,
         "gettext": _,

@@ -27,8 +27,7 @@ def assert_fits_phone(page, where: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_public_pages_have_no_violations(server, phone, lang):
-    for path in ("/", "/programmes/triple-p-eindhoven", "/programmes/kids-en-koffie-sliedrecht",
-                 "/staff/sign-in"):
+    for path in ("/", "/programmes/triple-p-eindhoven", "/programmes/kids-en-koffie-sliedrecht", "/staff/sign-in"):
         phone.goto(f"{server}/{lang}{path}")
         where = f"/{lang}{path}"
         assert phone.locator("html").get_attribute("lang") == lang

@@ -6,12 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from tests.conftest import backends
+from tests.databases import run_async, separate_database
 
 from groepsaanbod.db import Base, import_all_models, make_engine
 from groepsaanbod.migrate import downgrade, upgrade
 from groepsaanbod.settings import normalise_database_url
-from tests.conftest import backends
-from tests.databases import run_async, separate_database
 
 
 async def table_names(url: str) -> set[str]:
@@ -28,9 +28,24 @@ def test_up_down_up(backend, tmp_path):
     url = separate_database(backend, tmp_path, "groepsaanbod_migrations_test")
     upgrade(url)
     tables = run_async(table_names(url))
-    for table in ("organisations", "venues", "staff", "roles", "programmes", "programme_templates",
-                  "session_specs", "constraints", "cohorts", "sessions", "school_classes", "participants",
-                  "registrations", "attendance", "feeds", "reminders"):
+    for table in (
+        "organisations",
+        "venues",
+        "staff",
+        "roles",
+        "programmes",
+        "programme_templates",
+        "session_specs",
+        "constraints",
+        "cohorts",
+        "sessions",
+        "school_classes",
+        "participants",
+        "registrations",
+        "attendance",
+        "feeds",
+        "reminders",
+    ):
         assert table in tables
     downgrade(url, "base")
     assert run_async(table_names(url)) <= {"alembic_version"}

@@ -24,13 +24,15 @@ def test_not_a_url_is_refused():
 
 
 def test_settings_from_environment():
-    settings = Settings.from_env({
-        "GROEPSAANBOD_DATABASE_URL": "postgresql://u@h/db",
-        "GROEPSAANBOD_BASE_URL": "https://groepsaanbod.example/",
-        "GROEPSAANBOD_SECRET_KEY": "s3cret",
-        "GROEPSAANBOD_SMTP_URL": "smtp://mail:25",
-        "GROEPSAANBOD_DEBUG": "1",
-    })
+    settings = Settings.from_env(
+        {
+            "GROEPSAANBOD_DATABASE_URL": "postgresql://u@h/db",
+            "GROEPSAANBOD_BASE_URL": "https://groepsaanbod.example/",
+            "GROEPSAANBOD_SECRET_KEY": "s3cret",
+            "GROEPSAANBOD_SMTP_URL": "smtp://mail:25",
+            "GROEPSAANBOD_DEBUG": "1",
+        }
+    )
     assert settings.async_database_url == "postgresql+asyncpg://u@h/db"
     assert settings.base_url == "https://groepsaanbod.example"
     assert settings.effective_secret_key == "s3cret" and settings.debug and not settings.is_sqlite

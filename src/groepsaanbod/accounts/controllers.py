@@ -32,12 +32,17 @@ def viewer_out(viewer: Viewer) -> ViewerOut:
 
 @post("/api/v1/auth/sign-in", opt=PUBLIC, tags=["accounts"], status_code=HTTP_200_OK)
 async def api_sign_in(
-    request: Request, data: JSONBody[SignInRequest], db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+    request: Request,
+    data: JSONBody[SignInRequest],
+    db_session: AsyncSession,
+    now: Callable[[], datetime],
+    settings: Settings,
 ) -> Response:
     """Sign in with email and password; the answer sets an HttpOnly session cookie."""
     moment = now()
-    signed = await services.sign_in(db_session, data.email, data.password, moment,
-                                    timedelta(hours=settings.session_hours))
+    signed = await services.sign_in(
+        db_session, data.email, data.password, moment, timedelta(hours=settings.session_hours)
+    )
     if signed is None:
         detail = gettext(request_language(request), WRONG_CREDENTIALS)
         return Response({"status_code": 401, "detail": detail}, status_code=401)

@@ -23,5 +23,12 @@ def session_cookie(settings: Settings, token: str, expires_at: datetime, now: da
 
 
 def cleared_session_cookie(settings: Settings) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value="", max_age=0, httponly=True, samesite="lax",
-                  secure=settings.base_url.startswith("https://"), path="/")
+    return Cookie(
+        key=SESSION_COOKIE,
+        value="",
+        max_age=0,
+        httponly=True,
+        samesite="lax",
+        secure=settings.base_url.startswith("https://"),
+        path="/",
+    )

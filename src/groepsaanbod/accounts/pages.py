@@ -40,13 +40,22 @@ async def sign_in_submit(
     email = str(form.get("email", ""))
     target = safe_next(str(form.get("next", "")), language)
     moment = now()
-    signed = await services.sign_in(db_session, email, str(form.get("password", "")), moment,
-                                    timedelta(hours=settings.session_hours))
+    signed = await services.sign_in(
+        db_session, email, str(form.get("password", "")), moment, timedelta(hours=settings.session_hours)
+    )
     if signed is None:
-        return render(request, language, "accounts/sign_in.html", status_code=400, next=target, email=email,
-                      error=gettext(language, WRONG_CREDENTIALS))
-    return Redirect(target, status_code=303,
-                    cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)])
+        return render(
+            request,
+            language,
+            "accounts/sign_in.html",
+            status_code=400,
+            next=target,
+            email=email,
+            error=gettext(language, WRONG_CREDENTIALS),
+        )
+    return Redirect(
+        target, status_code=303, cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)]
+    )
 
 
 @post("/staff/sign-out", opt=PUBLIC)

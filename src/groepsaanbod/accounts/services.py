@@ -74,8 +74,11 @@ async def sign_in(
         staff.password_hash = hash_password(password)
     token = secrets.token_urlsafe(32)
     expires = now + lifetime
-    session.add(StaffSession(token_hash=token_hash(token), staff_id=staff.id, created_at=now,
-                             last_seen_at=now, expires_at=expires))
+    session.add(
+        StaffSession(
+            token_hash=token_hash(token), staff_id=staff.id, created_at=now, last_seen_at=now, expires_at=expires
+        )
+    )
     await session.commit()
     log.info("signed in", extra={"staff_id": staff.id})
     return SignedIn(token=token, staff_id=staff.id, expires_at=expires)

@@ -74,8 +74,11 @@ async def api_get_template(
 ) -> TemplateOut:
     """The newest template version, or the one asked for."""
     programme = await services.get_programme(db_session, viewer, programme_id)
-    chosen = services.latest_template(programme) if version is None else next(
-        (t for t in programme.templates if t.version == version), None)
+    chosen = (
+        services.latest_template(programme)
+        if version is None
+        else next((t for t in programme.templates if t.version == version), None)
+    )
     if chosen is None:
         raise NotFoundException()
     return template_out(programme, chosen)
@@ -83,7 +86,11 @@ async def api_get_template(
 
 @patch("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
 async def api_revise_template(
-    programme_id: int, data: JSONBody[TemplateRevision], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+    programme_id: int,
+    data: JSONBody[TemplateRevision],
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
 ) -> TemplateOut:
     """Change meetings, durations, group sizes or rules. A published version is kept; the change
     becomes the next version."""

@@ -68,20 +68,42 @@ async def staff_programmes(request: Request, language: str, db_session: AsyncSes
 
 async def _editable_organisations(db_session: AsyncSession, viewer: Viewer) -> list[Organisation]:
     ids = viewer.organisations_with(PROGRAMME_EDITORS)
-    return list(await db_session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
+    return list(
+        await db_session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name))
+    )
 
 
-def _new_form_page(request: Request, language: str, viewer: Viewer, organisations: list[Organisation],
-                   values: dict[str, Any], problems: list[dict[str, Any]], status: int = 200) -> Response:
-    return render(request, language, "programmes/staff_new.html", status_code=status, viewer=viewer,
-                  organisations=organisations, templates=builtin_templates(), values=values, problems=problems)
+def _new_form_page(
+    request: Request,
+    language: str,
+    viewer: Viewer,
+    organisations: list[Organisation],
+    values: dict[str, Any],
+    problems: list[dict[str, Any]],
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        language,
+        "programmes/staff_new.html",
+        status_code=status,
+        viewer=viewer,
+        organisations=organisations,
+        templates=builtin_templates(),
+        values=values,
+        problems=problems,
+    )
 
 
 @get("/staff/programmes/new", opt=EDITORS)
 async def new_programme_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
     organisations = await _editable_organisations(db_session, viewer)
-    values = {"organisation_id": organisations[0].id if organisations else None, "template_key": "",
-              "slug": "", "languages": [language]}
+    values = {
+        "organisation_id": organisations[0].id if organisations else None,
+        "template_key": "",
+        "slug": "",
+        "languages": [language],
+    }
     return _new_form_page(request, language, viewer, organisations, values, [])
 
 
@@ -105,54 +127,86 @@ async def new_programme_submit(
     }
     try:
         programme = await services.create_programme(
-            db_session, viewer,
-            services.NewProgramme(values["organisation_id"], values["template_key"], values["slug"],
-                                  values["languages"]),
+            db_session,
+            viewer,
+            services.NewProgramme(
+                values["organisation_id"], values["template_key"], values["slug"], values["languages"]
+            ),
             now(),
         )
     except ProgrammeError as refused:
         await db_session.rollback()
         organisations = await _editable_organisations(db_session, viewer)
-        return _new_form_page(request, language, viewer, organisations, values,
-                              problems_for_page(refused.problems), status=400)
+        return _new_form_page(
+            request, language, viewer, organisations, values, problems_for_page(refused.problems), status=400
+        )
     return Redirect(f"/{language}/staff/programmes/{programme.id}?saved=1", status_code=303)
 
 
-async def _edit_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer,
-                     programme_id: int, problems: list[dict[str, Any]] | None = None,
-                     overrides: dict[str, Any] | None = None, status: int = 200, saved: bool = False) -> Response:
+async def _edit_page(
+    request: Request,
+    language: str,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    programme_id: int,
+    problems: list[dict[str, Any]] | None = None,
+    overrides: dict[str, Any] | None = None,
+    status: int = 200,
+    saved: bool = False,
+) -> Response:
     programme = await services.get_programme(db_session, viewer, programme_id)
     latest = services.latest_template(programme)
-    venues = list(await db_session.scalars(
-        select(Venue).where(Venue.organisation_id == programme.organisation_id).order_by(Venue.name)))
+    venues = list(
+        await db_session.scalars(
+            select(Venue).where(Venue.organisation_id == programme.organisation_id).order_by(Venue.name)
+        )
+    )
     template = template_to_data(services.template_data(programme, latest))
     if overrides and "template" in overrides:
         template = overrides["template"]
     return render(
-        request, language, "programmes/staff_edit.html", status_code=status, viewer=viewer,
-        programme=programme, latest=latest, published=services.published_template(programme),
-        template=template, venues=venues, problems=problems or [], saved=saved,
-        text_values=(overrides or {}).get("texts"), language_codes=LANGUAGE_CODES,
+        request,
+        language,
+        "programmes/staff_edit.html",
+        status_code=status,
+        viewer=viewer,
+        programme=programme,
+        latest=latest,
+        published=services.published_template(programme),
+        template=template,
+        venues=venues,
+        problems=problems or [],
+        saved=saved,
+        text_values=(overrides or {}).get("texts"),
+        language_codes=LANGUAGE_CODES,
     )
 
 
 @get("/staff/programmes/{programme_id:int}", opt=EDITORS)
-async def edit_programme_page(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                              viewer: Viewer, saved: int = 0) -> Response:
+async def edit_programme_page(
+    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer, saved: int = 0
+) -> Response:
     return await _edit_page(request, language, db_session, viewer, programme_id, saved=bool(saved))
 
 
 @post("/staff/programmes/{programme_id:int}/basics", opt=EDITORS)
-async def edit_basics_submit(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                             viewer: Viewer) -> Response:
+async def edit_basics_submit(
+    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
+) -> Response:
     form = await request.form()
     changes = services.ProgrammeChanges(
         slug=str(form.get("slug", "")),
         languages=[str(v) for v in form.getall("languages", [])],
         venue_ids=[_int_or_zero(v) for v in form.getall("venue_ids", [])],
     )
-    return await _apply(request, language, programme_id, db_session, viewer,
-                        lambda: services.change_programme(db_session, viewer, programme_id, changes))
+    return await _apply(
+        request,
+        language,
+        programme_id,
+        db_session,
+        viewer,
+        lambda: services.change_programme(db_session, viewer, programme_id, changes),
+    )
 
 
 def _texts_from_form(form: FormMultiDict) -> dict[str, dict[str, str]]:
@@ -163,17 +217,25 @@ def _texts_from_form(form: FormMultiDict) -> dict[str, dict[str, str]]:
 
 
 @post("/staff/programmes/{programme_id:int}/texts", opt=EDITORS)
-async def edit_texts_submit(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                            viewer: Viewer) -> Response:
+async def edit_texts_submit(
+    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
+) -> Response:
     texts = _texts_from_form(await request.form())
     changes = services.ProgrammeChanges(**texts)
-    return await _apply(request, language, programme_id, db_session, viewer,
-                        lambda: services.change_programme(db_session, viewer, programme_id, changes),
-                        overrides={"texts": texts})
+    return await _apply(
+        request,
+        language,
+        programme_id,
+        db_session,
+        viewer,
+        lambda: services.change_programme(db_session, viewer, programme_id, changes),
+        overrides={"texts": texts},
+    )
 
 
 def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: str) -> dict[str, Any]:
     """The meetings table and sizes as the form sent them, in check_template's shape."""
+
     def number(name: str) -> int | str:
         raw = str(form.get(name, "")).strip()
         return int(raw) if raw.lstrip("-").isdigit() else raw
@@ -187,15 +249,24 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
         new_topic = str(form.get(prefix + "topic", "")).strip()
         if new_topic:
             topic[language] = new_topic
-        changed = {**old, "kind": str(form.get(prefix + "kind", old["kind"])),
-                   "duration_minutes": number(prefix + "duration_minutes"), "topic": topic}
+        changed = {
+            **old,
+            "kind": str(form.get(prefix + "kind", old["kind"])),
+            "duration_minutes": number(prefix + "duration_minutes"),
+            "topic": topic,
+        }
         if "week" in old:
             changed["week"] = number(prefix + "week")
         sessions.append(changed)
     if str(form.get("new-duration_minutes", "")).strip():
         template_like = current["sessions"][-1] if current["sessions"] else {"timing": "week_after_start"}
-        added = {"kind": str(form.get("new-kind", "group")), "duration_minutes": number("new-duration_minutes"),
-                 "timing": template_like["timing"], "topic": {}, "roles": template_like.get("roles", [])}
+        added = {
+            "kind": str(form.get("new-kind", "group")),
+            "duration_minutes": number("new-duration_minutes"),
+            "timing": template_like["timing"],
+            "topic": {},
+            "roles": template_like.get("roles", []),
+        }
         if "week" in template_like:
             added["week"] = number("new-week")
         new_topic = str(form.get("new-topic", "")).strip()
@@ -212,39 +283,73 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
 
 
 @post("/staff/programmes/{programme_id:int}/template", opt=EDITORS)
-async def edit_template_submit(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                               viewer: Viewer, now: Callable[[], datetime]) -> Response:
+async def edit_template_submit(
+    request: Request,
+    language: str,
+    programme_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> Response:
     programme = await services.get_programme(db_session, viewer, programme_id)
     current = template_to_data(services.template_data(programme, services.latest_template(programme)))
     proposed = _template_from_form(await request.form(), current, language)
-    return await _apply(request, language, programme_id, db_session, viewer,
-                        lambda: services.revise_template(db_session, viewer, programme_id, proposed, now()),
-                        overrides={"template": proposed})
+    return await _apply(
+        request,
+        language,
+        programme_id,
+        db_session,
+        viewer,
+        lambda: services.revise_template(db_session, viewer, programme_id, proposed, now()),
+        overrides={"template": proposed},
+    )
 
 
 @post("/staff/programmes/{programme_id:int}/publish", opt=EDITORS)
-async def publish_submit(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                         viewer: Viewer, now: Callable[[], datetime]) -> Response:
+async def publish_submit(
+    request: Request,
+    language: str,
+    programme_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> Response:
     await services.publish_programme(db_session, viewer, programme_id, now())
     return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
 
 
 @post("/staff/programmes/{programme_id:int}/withdraw", opt=EDITORS)
-async def withdraw_submit(request: Request, language: str, programme_id: int, db_session: AsyncSession,
-                          viewer: Viewer) -> Response:
+async def withdraw_submit(
+    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
+) -> Response:
     await services.withdraw_programme(db_session, viewer, programme_id)
     return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
 
 
-async def _apply(request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer,
-                 action: Callable[[], Any], overrides: dict[str, Any] | None = None) -> Response:
+async def _apply(
+    request: Request,
+    language: str,
+    programme_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    action: Callable[[], Any],
+    overrides: dict[str, Any] | None = None,
+) -> Response:
     """Run a change; on refusal show the form again with what was typed and why."""
     try:
         await action()
     except ProgrammeError as refused:
         await db_session.rollback()
-        return await _edit_page(request, language, db_session, viewer, programme_id,
-                                problems=problems_for_page(refused.problems), overrides=overrides, status=400)
+        return await _edit_page(
+            request,
+            language,
+            db_session,
+            viewer,
+            programme_id,
+            problems=problems_for_page(refused.problems),
+            overrides=overrides,
+            status=400,
+        )
     return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
 
 
@@ -252,9 +357,17 @@ ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[
-            start_page, programme_page, staff_programmes, new_programme_page, new_programme_submit,
-            edit_programme_page, edit_basics_submit, edit_texts_submit, edit_template_submit,
-            publish_submit, withdraw_submit,
+            start_page,
+            programme_page,
+            staff_programmes,
+            new_programme_page,
+            new_programme_submit,
+            edit_programme_page,
+            edit_basics_submit,
+            edit_texts_submit,
+            edit_template_submit,
+            publish_submit,
+            withdraw_submit,
         ],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,

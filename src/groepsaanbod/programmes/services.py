@@ -55,7 +55,10 @@ async def list_programmes(session: AsyncSession, viewer: Viewer) -> list[Program
     """The programmes of the organisations where the viewer may edit programmes."""
     orgs = viewer.organisations_with(PROGRAMME_EDITORS)
     rows = await session.scalars(
-        select(Programme).options(*_with_everything()).where(Programme.organisation_id.in_(orgs)).order_by(Programme.slug)
+        select(Programme)
+        .options(*_with_everything())
+        .where(Programme.organisation_id.in_(orgs))
+        .order_by(Programme.slug)
     )
     return list(rows)
 
@@ -63,7 +66,9 @@ async def list_programmes(session: AsyncSession, viewer: Viewer) -> list[Program
 async def get_programme(session: AsyncSession, viewer: Viewer, programme_id: int) -> Programme:
     orgs = viewer.organisations_with(PROGRAMME_EDITORS)
     programme = await session.scalar(
-        select(Programme).options(*_with_everything()).where(Programme.id == programme_id)
+        select(Programme)
+        .options(*_with_everything())
+        .where(Programme.id == programme_id)
         .execution_options(populate_existing=True)
     )
     if programme is None or programme.organisation_id not in orgs:
@@ -139,11 +144,7 @@ def _fill_template(row: ProgrammeTemplate, data: TemplateData) -> None:
 
 
 def _check_languages(languages: Any) -> list[str]:
-    if (
-        not isinstance(languages, list)
-        or not languages
-        or any(code not in LANGUAGE_CODES for code in languages)
-    ):
+    if not isinstance(languages, list) or not languages or any(code not in LANGUAGE_CODES for code in languages):
         raise ProgrammeError.single(
             "languages", N_("Choose one or more languages from: %(allowed)s."), allowed=", ".join(LANGUAGE_CODES)
         )
@@ -154,8 +155,9 @@ async def _check_slug(session: AsyncSession, slug: str, programme_id: int | None
     slug = slug.strip().lower()
     if not SLUG.match(slug):
         raise ProgrammeError.single("slug", errors.SLUG_FORM)
-    taken = await session.scalar(select(func.count()).select_from(Programme).where(
-        Programme.slug == slug, Programme.id != (programme_id or 0)))
+    taken = await session.scalar(
+        select(func.count()).select_from(Programme).where(Programme.slug == slug, Programme.id != (programme_id or 0))
+    )
     if taken:
         raise ProgrammeError.single("slug", errors.SLUG_TAKEN)
     return slug
@@ -175,8 +177,7 @@ async def create_programme(session: AsyncSession, viewer: Viewer, new: NewProgra
         raise ProgrammeError.single("organisation_id", errors.NOT_YOUR_ORGANISATION)
     builtin = builtin_templates().get(new.template_key)
     if builtin is None:
-        raise ProgrammeError.single("template_key", errors.UNKNOWN_TEMPLATE,
-                                    allowed=", ".join(builtin_templates()))
+        raise ProgrammeError.single("template_key", errors.UNKNOWN_TEMPLATE, allowed=", ".join(builtin_templates()))
     slug = await _check_slug(session, new.slug)
     languages = _check_languages(new.languages) if new.languages is not None else list(builtin.languages)
     programme = Programme(
@@ -277,8 +278,7 @@ async def revise_template(
         programme.templates.append(target)
     _fill_template(target, check.template)
     await session.commit()
-    log.info("template revised", extra={"programme_id": programme.id, "version": target.version,
-                                        "by": viewer.staff_id})
+    log.info("template revised", extra={"programme_id": programme.id, "version": target.version, "by": viewer.staff_id})
     return target
 
 
@@ -297,8 +297,9 @@ async def publish_programme(session: AsyncSession, viewer: Viewer, programme_id:
     programme.status = "published"
     programme.published_at = programme.published_at or now
     await session.commit()
-    log.info("programme published", extra={"programme_id": programme.id, "version": newest.version,
-                                           "by": viewer.staff_id})
+    log.info(
+        "programme published", extra={"programme_id": programme.id, "version": newest.version, "by": viewer.staff_id}
+    )
     return await get_programme(session, viewer, programme.id)
 
 

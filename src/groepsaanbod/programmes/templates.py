@@ -154,8 +154,12 @@ class _Checker:
             return {}
         unknown = [code for code in value if code not in LANGUAGE_CODES]
         if unknown:
-            self.add(where, N_("Unknown language code %(code)s. Allowed: %(allowed)s."),
-                     code=unknown[0], allowed=", ".join(LANGUAGE_CODES))
+            self.add(
+                where,
+                N_("Unknown language code %(code)s. Allowed: %(allowed)s."),
+                code=unknown[0],
+                allowed=", ".join(LANGUAGE_CODES),
+            )
         cleaned = {code: text.strip() for code, text in value.items() if code in LANGUAGE_CODES and text.strip()}
         if required and not cleaned.get("nl"):
             self.add(f"{where}.nl", N_("The Dutch text is required; other languages are optional."))
@@ -193,15 +197,21 @@ def _check_roles(c: _Checker, raw: Any, where: str) -> tuple[RoleNeed, ...]:
             continue
         role = item.get("role")
         if role not in ROLES:
-            c.add(f"{at}.role", N_("Unknown role %(role)s. Allowed: %(allowed)s."),
-                  role=str(role), allowed=", ".join(ROLES))
+            c.add(
+                f"{at}.role",
+                N_("Unknown role %(role)s. Allowed: %(allowed)s."),
+                role=str(role),
+                allowed=", ".join(ROLES),
+            )
             continue
         count = c.integer({"count": item.get("count", 1)}, "count", f"{at}.count", ROLE_COUNT_RANGE)
         needs.append(RoleNeed(role, count))
     return tuple(needs)
 
 
-def _check_session(c: _Checker, raw: Any, index: int, schedule: str, languages: Sequence[str]) -> SessionSpecData | None:
+def _check_session(
+    c: _Checker, raw: Any, index: int, schedule: str, languages: Sequence[str]
+) -> SessionSpecData | None:
     where = f"sessions[{index}]"
     if not isinstance(raw, Mapping):
         c.add(where, N_("Each meeting needs a kind, a length in minutes and when it takes place."))
@@ -236,10 +246,16 @@ def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str
             if spec.week is None:
                 continue
             if spec.week in seen:
-                c.add(f"sessions[{index}].week",
-                      N_("Meetings %(first)s and %(second)s are both in week %(week)s. "
-                         "A weekly programme has at most one meeting a week."),
-                      first=seen[spec.week] + 1, second=index + 1, week=spec.week)
+                c.add(
+                    f"sessions[{index}].week",
+                    N_(
+                        "Meetings %(first)s and %(second)s are both in week %(week)s. "
+                        "A weekly programme has at most one meeting a week."
+                    ),
+                    first=seen[spec.week] + 1,
+                    second=index + 1,
+                    week=spec.week,
+                )
             else:
                 seen[spec.week] = index
     previous: tuple[int, int] | None = None
@@ -249,8 +265,11 @@ def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str
         # Pregnancy weeks come before weeks after birth.
         moment = (1 if spec.timing == "weeks_after_birth" else 0, spec.week)
         if previous is not None and moment < previous:
-            c.add(f"sessions[{index}].week", N_("Meeting %(number)s comes before the meeting above it. "
-                                               "Put the meetings in time order."), number=index + 1)
+            c.add(
+                f"sessions[{index}].week",
+                N_("Meeting %(number)s comes before the meeting above it. Put the meetings in time order."),
+                number=index + 1,
+            )
         previous = moment
 
 
@@ -271,8 +290,12 @@ def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
         if kind in ("role_present", "min_role_count", "trainer_speaks_language"):
             role = params.get("role", "trainer" if kind == "trainer_speaks_language" else None)
             if role not in ROLES:
-                c.add(f"{at}.role", N_("Unknown role %(role)s. Allowed: %(allowed)s."),
-                      role=str(role), allowed=", ".join(ROLES))
+                c.add(
+                    f"{at}.role",
+                    N_("Unknown role %(role)s. Allowed: %(allowed)s."),
+                    role=str(role),
+                    allowed=", ".join(ROLES),
+                )
             params["role"] = role
         if kind in ("min_role_count", "fixed_facilitators"):
             params["count"] = c.integer(params, "count", f"{at}.count", ROLE_COUNT_RANGE)
@@ -292,8 +315,15 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
     min_size = c.integer(raw, "min_group_size", "min_group_size", GROUP_SIZE_RANGE)
     max_size = c.integer(raw, "max_group_size", "max_group_size", GROUP_SIZE_RANGE)
     if min_size > max_size:
-        c.add("min_group_size", N_("The smallest group (%(min)s) is larger than the largest group (%(max)s). "
-                                   "The smallest must be the same or less."), min=min_size, max=max_size)
+        c.add(
+            "min_group_size",
+            N_(
+                "The smallest group (%(min)s) is larger than the largest group (%(max)s). "
+                "The smallest must be the same or less."
+            ),
+            min=min_size,
+            max=max_size,
+        )
 
     languages = raw.get("languages")
     if (
@@ -303,7 +333,9 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
         or any(code not in LANGUAGE_CODES for code in languages)
     ):
         c.add("languages", N_("Choose one or more languages from: %(allowed)s."), allowed=", ".join(LANGUAGE_CODES))
-        languages = [code for code in (languages or []) if code in LANGUAGE_CODES] if isinstance(languages, list) else []
+        languages = (
+            [code for code in (languages or []) if code in LANGUAGE_CODES] if isinstance(languages, list) else []
+        )
 
     raw_sessions = raw.get("sessions")
     sessions: list[SessionSpecData] = []
@@ -326,7 +358,9 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
     if not isinstance(rules_raw, Mapping):
         c.add("rules", N_("Give the extra rules as named values."))
     else:
-        window = c.pair(rules_raw, "first_meeting_weeks", "rules.first_meeting_weeks", TIMING_WEEK_RANGE["pregnancy_week"])
+        window = c.pair(
+            rules_raw, "first_meeting_weeks", "rules.first_meeting_weeks", TIMING_WEEK_RANGE["pregnancy_week"]
+        )
         if window:
             rules["first_meeting_weeks"] = list(window)
         ages = c.pair(rules_raw, "child_age_months", "rules.child_age_months", (0, 18 * 12))

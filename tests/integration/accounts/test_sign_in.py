@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from tests.factories import PASSWORD, make_organisation, make_staff, sign_in
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import StaffSession
-from tests.factories import PASSWORD, make_organisation, make_staff, sign_in
 
 
 async def test_sign_in_sets_http_only_cookie_and_me_shows_roles(client, db):
@@ -31,8 +31,9 @@ async def test_password_is_stored_as_argon2_hash(db):
 
 async def test_wrong_password_is_refused_in_the_persons_language(client, db):
     staff = await make_staff(db, None)
-    response = await client.post("/api/v1/auth/sign-in", json={"email": staff.email, "password": "wrong"},
-                                 headers={"Accept-Language": "tr"})
+    response = await client.post(
+        "/api/v1/auth/sign-in", json={"email": staff.email, "password": "wrong"}, headers={"Accept-Language": "tr"}
+    )
     assert response.status_code == 401
     assert "e-posta" in response.json()["detail"].lower()
     assert SESSION_COOKIE not in response.cookies
@@ -42,7 +43,9 @@ async def test_wrong_password_is_refused_in_the_persons_language(client, db):
 
 async def test_email_is_matched_without_case(client, db):
     staff = await make_staff(db, None, email="Mixed.Case@Example.org")
-    response = await client.post("/api/v1/auth/sign-in", json={"email": " MIXED.case@example.ORG ", "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/sign-in", json={"email": " MIXED.case@example.ORG ", "password": PASSWORD}
+    )
     assert response.status_code == 200, staff.email
 
 
@@ -73,18 +76,22 @@ async def test_sign_in_page_flow_redirects_to_next(client, db):
     assert page.status_code == 303 and page.headers["location"].startswith("/nl/staff/sign-in?next=")
     form = await client.get(page.headers["location"])
     assert form.status_code == 200 and 'name="password"' in form.text
-    bad = await client.post("/nl/staff/sign-in", data={"email": staff.email, "password": "nope", "next": "/nl/staff/programmes"})
+    bad = await client.post(
+        "/nl/staff/sign-in", data={"email": staff.email, "password": "nope", "next": "/nl/staff/programmes"}
+    )
     assert bad.status_code == 400 and "wachtwoord" in bad.text.lower()
-    good = await client.post("/nl/staff/sign-in", data={"email": staff.email, "password": PASSWORD,
-                                                         "next": "/nl/staff/programmes"})
+    good = await client.post(
+        "/nl/staff/sign-in", data={"email": staff.email, "password": PASSWORD, "next": "/nl/staff/programmes"}
+    )
     assert good.status_code == 303 and good.headers["location"] == "/nl/staff/programmes"
     assert (await client.get("/nl/staff/programmes")).status_code == 200
 
 
 async def test_next_never_leads_to_another_site(client, db):
     staff = await make_staff(db, None)
-    response = await client.post("/en/staff/sign-in", data={"email": staff.email, "password": PASSWORD,
-                                                            "next": "//evil.example/"})
+    response = await client.post(
+        "/en/staff/sign-in", data={"email": staff.email, "password": PASSWORD, "next": "//evil.example/"}
+    )
     assert response.headers["location"] == "/en/staff/"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from tests.factories import make_organisation, make_staff, make_venue, sign_in
 
 
@@ -13,9 +12,15 @@ async def publish_demo_programme(client, db, languages=("nl", "ar", "so")):
     org = await make_organisation(db, "CJG Sliedrecht", "Sliedrecht")
     venue = await make_venue(db, org, "Kinderboerderij", "Sliedrecht")
     await sign_in(client, await make_staff(db, org, "coordinator"))
-    created = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "kids-en-koffie", "slug": "kids-en-koffie-sliedrecht",
-        "languages": list(languages)})
+    created = await client.post(
+        "/api/v1/programmes",
+        json={
+            "organisation_id": org.id,
+            "template_key": "kids-en-koffie",
+            "slug": "kids-en-koffie-sliedrecht",
+            "languages": list(languages),
+        },
+    )
     pid = created.json()["id"]
     await client.patch(f"/api/v1/programmes/{pid}", json={"venue_ids": [venue.id]})
     await client.post(f"/api/v1/programmes/{pid}/publish")
@@ -78,23 +83,41 @@ async def test_coordinator_creates_and_edits_a_programme_through_the_pages(clien
 
     form = await client.get("/pl/staff/programmes/new")
     assert form.status_code == 200 and 'name="template_key"' in form.text
-    refused = await client.post("/pl/staff/programmes/new", data={
-        "organisation_id": str(org.id), "template_key": "triple-p-group", "slug": "X!", "languages": "pl"})
+    refused = await client.post(
+        "/pl/staff/programmes/new",
+        data={"organisation_id": str(org.id), "template_key": "triple-p-group", "slug": "X!", "languages": "pl"},
+    )
     assert refused.status_code == 400 and 'href="#slug"' in refused.text and 'value="X!"' in refused.text
 
-    created = await client.post("/pl/staff/programmes/new", data={
-        "organisation_id": str(org_id), "template_key": "triple-p-group", "slug": "triple-p-pl",
-        "languages": ["pl", "nl"]})
+    created = await client.post(
+        "/pl/staff/programmes/new",
+        data={
+            "organisation_id": str(org_id),
+            "template_key": "triple-p-group",
+            "slug": "triple-p-pl",
+            "languages": ["pl", "nl"],
+        },
+    )
     assert created.status_code == 303
     edit_url = created.headers["location"].split("?")[0]
     pid = int(re.search(r"/(\d+)$", edit_url).group(1))
 
-    basics = await client.post(f"{edit_url}/basics", data={
-        "slug": "triple-p-pl", "languages": ["pl"], "venue_ids": [str(venue_id)]})
+    basics = await client.post(
+        f"{edit_url}/basics", data={"slug": "triple-p-pl", "languages": ["pl"], "venue_ids": [str(venue_id)]}
+    )
     assert basics.status_code == 303
-    texts = {f"{f}-{c}": "" for f in ("name", "description", "audience") for c in ("nl", "en", "tr", "ar", "pl", "es", "so")}
-    texts.update({"name-nl": "Triple P Pools", "name-pl": "Triple P po polsku", "description-nl": "Cursus.",
-                  "audience-nl": "Ouders.", "description-pl": "Kurs dla rodziców."})
+    texts = {
+        f"{f}-{c}": "" for f in ("name", "description", "audience") for c in ("nl", "en", "tr", "ar", "pl", "es", "so")
+    }
+    texts.update(
+        {
+            "name-nl": "Triple P Pools",
+            "name-pl": "Triple P po polsku",
+            "description-nl": "Cursus.",
+            "audience-nl": "Ouders.",
+            "description-pl": "Kurs dla rodziców.",
+        }
+    )
     assert (await client.post(f"{edit_url}/texts", data=texts)).status_code == 303
     no_dutch = dict(texts, **{"name-nl": ""})
     refused_texts = await client.post(f"{edit_url}/texts", data=no_dutch)
@@ -104,9 +127,11 @@ async def test_coordinator_creates_and_edits_a_programme_through_the_pages(clien
     assert 'value="Triple P po polsku"' in page.text
     plan = {"min_group_size": "5", "max_group_size": "10", "completion_threshold": "6"}
     for i, week in enumerate([1, 2, 3, 4, 5, 6, 7, 8]):
-        plan |= {f"sessions-{i}-kind": "group" if week in (1, 2, 3, 4, 8) else "phone",
-                 f"sessions-{i}-duration_minutes": "120" if week in (1, 2, 3, 4, 8) else "30",
-                 f"sessions-{i}-week": str(week)}
+        plan |= {
+            f"sessions-{i}-kind": "group" if week in (1, 2, 3, 4, 8) else "phone",
+            f"sessions-{i}-duration_minutes": "120" if week in (1, 2, 3, 4, 8) else "30",
+            f"sessions-{i}-week": str(week),
+        }
     broken = dict(plan, **{"sessions-1-week": "1", "sessions-0-duration_minutes": "0"})
     refused_plan = await client.post(f"{edit_url}/template", data=broken)
     assert refused_plan.status_code == 400

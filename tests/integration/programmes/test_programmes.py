@@ -6,9 +6,15 @@ from tests.factories import make_organisation, make_staff, make_venue, sign_in
 
 
 async def create_triple_p_in_polish(client, org_id: int) -> dict:
-    response = await client.post("/api/v1/programmes", json={
-        "organisation_id": org_id, "template_key": "triple-p-group", "slug": "triple-p-polski",
-        "languages": ["pl"]})
+    response = await client.post(
+        "/api/v1/programmes",
+        json={
+            "organisation_id": org_id,
+            "template_key": "triple-p-group",
+            "slug": "triple-p-polski",
+            "languages": ["pl"],
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -23,8 +29,10 @@ async def test_coordinator_creates_triple_p_in_polish_and_it_shows_in_the_polish
 
     # A draft is not public.
     assert (await client.get("/api/v1/catalogue/triple-p-polski")).status_code == 404
-    changed = await client.patch(f"/api/v1/programmes/{programme['id']}", json={
-        "venue_ids": [venue.id], "name": {"nl": "Triple P in het Pools", "pl": "Triple P po polsku"}})
+    changed = await client.patch(
+        f"/api/v1/programmes/{programme['id']}",
+        json={"venue_ids": [venue.id], "name": {"nl": "Triple P in het Pools", "pl": "Triple P po polsku"}},
+    )
     assert changed.status_code == 200, changed.text
     published = await client.post(f"/api/v1/programmes/{programme['id']}/publish")
     assert published.json()["status"] == "published" and published.json()["published_version"] == 1
@@ -59,8 +67,9 @@ async def test_another_organisations_coordinator_cannot_see_or_change_it(client,
     assert (await client.get(f"/nl/staff/programmes/{pid}")).status_code == 404
     assert (await client.post(f"/nl/staff/programmes/{pid}/publish")).status_code == 404
     # Nor create one in the first organisation's name.
-    refused = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "triple-p-group", "slug": "sneaky"})
+    refused = await client.post(
+        "/api/v1/programmes", json={"organisation_id": org.id, "template_key": "triple-p-group", "slug": "sneaky"}
+    )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "organisation_id"
     # And unpublished means not in the public catalogue either.
     assert all(e["slug"] != "triple-p-polski" for e in (await client.get("/api/v1/catalogue")).json())
@@ -103,9 +112,11 @@ async def test_a_broken_revision_is_refused_with_fields_and_nothing_changes(clie
     sessions = template["sessions"]
     sessions[1]["week"] = 1
     sessions[0]["duration_minutes"] = 0
-    response = await client.patch(f"/api/v1/programmes/{pid}/template",
-                                  json={"sessions": sessions, "min_group_size": 20},
-                                  headers={"Accept-Language": "es"})
+    response = await client.patch(
+        f"/api/v1/programmes/{pid}/template",
+        json={"sessions": sessions, "min_group_size": 20},
+        headers={"Accept-Language": "es"},
+    )
     assert response.status_code == 422
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert {"sessions[0].duration_minutes", "sessions[1].week", "min_group_size"} <= set(fields)
@@ -117,18 +128,24 @@ async def test_a_broken_revision_is_refused_with_fields_and_nothing_changes(clie
 async def test_create_refusals_name_the_field(client, db):
     org = await make_organisation(db)
     await sign_in(client, await make_staff(db, org, "coordinator"))
-    bad_template = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "yoga", "slug": "yoga-groep"})
+    bad_template = await client.post(
+        "/api/v1/programmes", json={"organisation_id": org.id, "template_key": "yoga", "slug": "yoga-groep"}
+    )
     assert bad_template.json()["errors"][0]["field"] == "template_key"
-    bad_slug = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "baby-in-huis", "slug": "Baby In Huis!"})
+    bad_slug = await client.post(
+        "/api/v1/programmes", json={"organisation_id": org.id, "template_key": "baby-in-huis", "slug": "Baby In Huis!"}
+    )
     assert bad_slug.json()["errors"][0]["field"] == "slug"
-    bad_language = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "baby-in-huis", "slug": "baby", "languages": ["fr"]})
+    bad_language = await client.post(
+        "/api/v1/programmes",
+        json={"organisation_id": org.id, "template_key": "baby-in-huis", "slug": "baby", "languages": ["fr"]},
+    )
     assert bad_language.json()["errors"][0]["field"] == "languages"
     await create_triple_p_in_polish(client, org.id)
-    taken = await client.post("/api/v1/programmes", json={
-        "organisation_id": org.id, "template_key": "baby-in-huis", "slug": "triple-p-polski"})
+    taken = await client.post(
+        "/api/v1/programmes",
+        json={"organisation_id": org.id, "template_key": "baby-in-huis", "slug": "triple-p-polski"},
+    )
     assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "slug"
     wrong_type = await client.post("/api/v1/programmes", json={"organisation_id": "one"})
     assert wrong_type.status_code == 400

@@ -24,8 +24,13 @@ WEEKLY = {
     "completion_threshold": 2,
     "languages": ["nl"],
     "sessions": [
-        {"kind": "group", "duration_minutes": 120, "timing": "week_after_start", "week": 1,
-         "roles": [{"role": "trainer", "count": 1}]},
+        {
+            "kind": "group",
+            "duration_minutes": 120,
+            "timing": "week_after_start",
+            "week": 1,
+            "roles": [{"role": "trainer", "count": 1}],
+        },
         {"kind": "phone", "duration_minutes": 30, "timing": "week_after_start", "week": 2},
         {"kind": "group", "duration_minutes": 120, "timing": "week_after_start", "week": 3},
     ],
@@ -114,8 +119,13 @@ def test_meetings_out_of_time_order_are_refused():
 
 
 def test_drop_in_has_one_weekly_meeting():
-    data = {**WEEKLY, "formation": "drop_in", "schedule": "drop_in", "completion_threshold": 0,
-            "sessions": [{"kind": "group", "duration_minutes": 90, "timing": "weekly"}] * 2}
+    data = {
+        **WEEKLY,
+        "formation": "drop_in",
+        "schedule": "drop_in",
+        "completion_threshold": 0,
+        "sessions": [{"kind": "group", "duration_minutes": 90, "timing": "weekly"}] * 2,
+    }
     assert "sessions" in refused_fields(data)
 
 
@@ -133,13 +143,21 @@ def test_every_problem_message_is_translated_everywhere():
     for problem in check.problems:
         for language in ("nl", "tr", "ar", "pl", "es", "so"):
             assert render_message(language, problem.message) != render_message("en", problem.message), (
-                language, problem.message.msgid)
+                language,
+                problem.message.msgid,
+            )
 
 
 def test_builtin_templates_hold_the_facts_of_the_design():
     templates = builtin_templates()
-    assert set(templates) >= {"centering-pregnancy", "kids-en-koffie", "think-op-school", "triple-p-group",
-                              "baby-in-huis", "rots-en-water"}
+    assert set(templates) >= {
+        "centering-pregnancy",
+        "kids-en-koffie",
+        "think-op-school",
+        "triple-p-group",
+        "baby-in-huis",
+        "rots-en-water",
+    }
     centering = templates["centering-pregnancy"]
     groups = [s for s in centering.sessions if s.kind == "group" and s.timing == "pregnancy_week"]
     assert [s.week for s in groups] == [15, 19, 23, 27, 29, 31, 33, 35, 37]
