@@ -20,6 +20,8 @@ from groepsaanbod.accounts import pages as accounts_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.organisations import controllers as organisations_api
+from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
 from groepsaanbod.settings import Settings
@@ -81,8 +83,10 @@ def create_app(
             static,
             *accounts_api.ROUTES,
             *programmes_api.ROUTES,
+            *organisations_api.ROUTES,
             *accounts_pages.ROUTES,
             *programmes_pages.ROUTES,
+            *organisations_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

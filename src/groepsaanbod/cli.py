@@ -7,6 +7,8 @@ import logging
 
 import click
 
+from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.logs import configure_logging
 from groepsaanbod.settings import Settings
 
@@ -61,6 +63,117 @@ def db_downgrade(revision: str) -> None:
     from groepsaanbod.migrate import downgrade
 
     downgrade(Settings.from_env().database_url, revision)
+
+
+def _run(coroutine_function):
+    """Run an async use case on the configured database."""
+    from groepsaanbod.db import make_engine, make_session_factory
+
+    async def runner():
+        engine = make_engine(Settings.from_env().async_database_url)
+        try:
+            async with make_session_factory(engine)() as session:
+                return await coroutine_function(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(runner())
+
+
+@main.group()
+def organisation() -> None:
+    """Providers (operators' tasks)."""
+
+
+@organisation.command("add")
+@click.option("--slug", required=True, help="Short name, e.g. cjg-sliedrecht.")
+@click.option("--name", required=True)
+@click.option(
+    "--kind", required=True, type=click.Choice(["municipality", "cjg", "midwifery_practice", "school", "foundation"])
+)
+@click.option("--city", required=True)
+def organisation_add(slug: str, name: str, kind: str, city: str) -> None:
+    """Add an organisation."""
+    from groepsaanbod.organisations.services import create_organisation
+
+    try:
+        org = _run(lambda s: create_organisation(s, slug, name, kind, city))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Organisation {org.name} added (id {org.id}).")
+
+
+@main.group()
+def staff() -> None:
+    """Staff accounts (operators' tasks)."""
+
+
+def _find_organisation(session, slug: str):
+    from sqlalchemy import select
+
+    from groepsaanbod.organisations.models import Organisation
+
+    return session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+
+@staff.command("add")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--organisation", "organisation_slug", required=True, help="The organisation's slug.")
+@click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLES), help="Repeat for more.")
+@click.option("--language", default="nl", type=click.Choice(LANGUAGE_CODES), show_default=True)
+@click.password_option(help="Asked for when not given (8 to 64 characters).")
+def staff_add(
+    email: str, full_name: str, organisation_slug: str, roles: tuple[str, ...], language: str, password: str
+) -> None:
+    """Add a staff account with roles in one organisation."""
+    from email_validator import EmailNotValidError, validate_email
+    from sqlalchemy import select
+
+    from groepsaanbod.accounts.models import Staff
+    from groepsaanbod.accounts.services import NewStaff, create_staff, normalise_email
+
+    try:
+        address = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.ClickException(f"not a valid email address: {error}") from error
+    if not 8 <= len(password) <= 64:
+        raise click.ClickException("the password must be 8 to 64 characters long")
+
+    async def add(session):
+        org = await _find_organisation(session, organisation_slug)
+        if org is None:
+            raise click.ClickException(f"no organisation with slug {organisation_slug!r}")
+        if await session.scalar(select(Staff.id).where(Staff.email == normalise_email(address))):
+            raise click.ClickException(f"{address} already has an account; use 'staff grant' to add roles")
+        person = await create_staff(session, NewStaff(address, full_name, password, language), {org.id: list(roles)})
+        await session.commit()
+        return person
+
+    person = _run(add)
+    click.echo(f"Staff account {person.email} added with {', '.join(roles)}.")
+
+
+@staff.command("grant")
+@click.option("--email", required=True)
+@click.option("--organisation", "organisation_slug", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def staff_grant(email: str, organisation_slug: str, role: str) -> None:
+    """Give an existing staff member a role in an organisation."""
+    from sqlalchemy import select
+
+    from groepsaanbod.accounts.models import Staff
+    from groepsaanbod.accounts.services import grant_role, normalise_email
+
+    async def grant(session):
+        org = await _find_organisation(session, organisation_slug)
+        person = await session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+        if org is None or person is None:
+            raise click.ClickException("no such organisation or staff member")
+        return await grant_role(session, person.id, org.id, role)
+
+    added = _run(grant)
+    click.echo(f"{email} now has the role {role}." if added else f"{email} already had the role {role}.")
 
 
 @main.group()

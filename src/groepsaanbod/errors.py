@@ -14,7 +14,9 @@ from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext, render_message
-from groepsaanbod.programmes.errors import ProgrammeError, ProgrammeNotFound
+from groepsaanbod.organisations.errors import VenueNotFound
+from groepsaanbod.programmes.errors import ProgrammeNotFound
+from groepsaanbod.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def not_found(request: Request, _exc: Exception) -> Response:
     return _page(request, 404, NOT_FOUND)
 
 
-def programme_error(request: Request, exc: ProgrammeError) -> Response:
+def refused(request: Request, exc: Refused) -> Response:
     language = request_language(request)
     return _json(
         422,
@@ -107,8 +109,9 @@ HANDLERS = {
     NotSignedIn: not_signed_in,
     NotPermitted: not_permitted,
     ProgrammeNotFound: not_found,
+    VenueNotFound: not_found,
     NotFoundException: not_found,
-    ProgrammeError: programme_error,
+    Refused: refused,
     ValidationException: validation_error,
     HTTPException: http_error,
     Exception: server_error,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
 from groepsaanbod.i18n.text import Message, pick
 from groepsaanbod.i18n.translations import translations_for
+from groepsaanbod.refusals import Problem
 
 LANGUAGE_COOKIE = "lang"
 
@@ -77,3 +79,12 @@ def render(request: Request, language: str, template_name: str, status_code: int
     response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
     return response
+
+
+def field_id(api_field: str) -> str:
+    """'sessions[2].week' -> 'sessions-2-week', the id of the form field."""
+    return re.sub(r"[\[\].]+", "-", api_field).strip("-")
+
+
+def problems_for_page(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
+    return [{"field": field_id(p.field), "message": p.message} for p in problems]

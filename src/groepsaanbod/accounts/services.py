@@ -52,6 +52,19 @@ async def create_staff(session: AsyncSession, new: NewStaff, roles: dict[int, li
     return staff
 
 
+async def grant_role(session: AsyncSession, staff_id: int, organisation_id: int, role: str) -> bool:
+    """Give a role in an organisation; False when the person already had it."""
+    existing = await session.scalar(
+        select(Role).where(Role.staff_id == staff_id, Role.organisation_id == organisation_id, Role.role == role)
+    )
+    if existing is not None:
+        return False
+    session.add(Role(staff_id=staff_id, organisation_id=organisation_id, role=role))
+    await session.commit()
+    log.info("role granted", extra={"staff_id": staff_id, "organisation_id": organisation_id, "role": role})
+    return True
+
+
 @dataclass(frozen=True)
 class SignedIn:
     token: str

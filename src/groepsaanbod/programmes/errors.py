@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from groepsaanbod.i18n.text import N_, Message
-from groepsaanbod.programmes.templates import Problem
+from groepsaanbod.i18n.text import N_
+from groepsaanbod.refusals import Refused
 
 
-class ProgrammeError(Exception):
-    """A refused change; `problems` say per field what is wrong and what is allowed."""
-
-    def __init__(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
-        super().__init__("; ".join(p.field for p in problems))
-        self.problems = tuple(problems)
-
-    @classmethod
-    def single(cls, field: str, msgid: str, **params: object) -> ProgrammeError:
-        return cls([Problem(field, Message(msgid, dict(params)))])
+class ProgrammeError(Refused):
+    """A refused change to a programme; `problems` say per field what is wrong and what is allowed."""
 
 
 class ProgrammeNotFound(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,19 +22,10 @@ from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes import catalogue, services
 from groepsaanbod.programmes.errors import ProgrammeError
 from groepsaanbod.programmes.library import builtin_templates
-from groepsaanbod.programmes.templates import Problem, template_to_data
-from groepsaanbod.web import provide_language, render
+from groepsaanbod.programmes.templates import template_to_data
+from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
-
-
-def field_id(api_field: str) -> str:
-    """'sessions[2].week' -> 'sessions-2-week', the id of the form field."""
-    return re.sub(r"[\[\].]+", "-", api_field).strip("-")
-
-
-def problems_for_page(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
-    return [{"field": field_id(p.field), "message": p.message} for p in problems]
 
 
 # -- public ------------------------------------------------------------------

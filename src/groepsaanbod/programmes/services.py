@@ -22,9 +22,9 @@ from groepsaanbod.programmes import errors
 from groepsaanbod.programmes.errors import ProgrammeError, ProgrammeNotFound
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.models import Constraint, Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.refusals import Problem
 from groepsaanbod.programmes.templates import (
     ConstraintData,
-    Problem,
     RoleNeed,
     SessionSpecData,
     TemplateData,

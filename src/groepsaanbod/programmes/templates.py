@@ -14,6 +14,7 @@ from typing import Any
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
+from groepsaanbod.refusals import Problem
 
 FORMATIONS = ("due_date", "school_class", "enrolment", "drop_in")
 SCHEDULES = ("pregnancy_week", "weekly", "drop_in")
@@ -101,14 +102,6 @@ class TemplateData:
             for need in spec.roles:
                 seen.setdefault(need.role, None)
         return tuple(seen)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: the field (as the API names it) and what is allowed."""
-
-    field: str
-    message: Message
 
 
 @dataclass(frozen=True)

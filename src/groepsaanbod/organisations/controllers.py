@@ -1,0 +1,51 @@
+"""JSON API of organisations and their venues."""
+
+from __future__ import annotations
+
+from litestar import get, patch, post
+from litestar.params import JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import needs_roles
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.organisations import services
+from groepsaanbod.organisations.schemas import (
+    OrganisationOut,
+    VenueChange,
+    VenueIn,
+    VenueOut,
+    organisation_out,
+    venue_out,
+)
+
+EDITORS = needs_roles(*PROGRAMME_EDITORS)
+
+
+@get("/api/v1/organisations", opt=EDITORS, tags=["organisations"])
+async def api_list_organisations(db_session: AsyncSession, viewer: Viewer) -> list[OrganisationOut]:
+    """The organisations where you are coordinator or admin."""
+    return [organisation_out(o) for o in await services.list_organisations(db_session, viewer)]
+
+
+@get("/api/v1/venues", opt=EDITORS, tags=["organisations"])
+async def api_list_venues(db_session: AsyncSession, viewer: Viewer) -> list[VenueOut]:
+    """Locations of your organisations."""
+    return [venue_out(v) for v in await services.list_venues(db_session, viewer)]
+
+
+@post("/api/v1/venues", opt=EDITORS, tags=["organisations"])
+async def api_add_venue(data: JSONBody[VenueIn], db_session: AsyncSession, viewer: Viewer) -> VenueOut:
+    """Add a location: name, street, Dutch postcode, town, how many people fit in the room."""
+    raw = {k: v for k, v in data.__dict__.items() if k != "organisation_id"}
+    return venue_out(await services.add_venue(db_session, viewer, data.organisation_id, raw))
+
+
+@patch("/api/v1/venues/{venue_id:int}", opt=EDITORS, tags=["organisations"])
+async def api_change_venue(
+    venue_id: int, data: JSONBody[VenueChange], db_session: AsyncSession, viewer: Viewer
+) -> VenueOut:
+    return venue_out(await services.change_venue(db_session, viewer, venue_id, dict(data.__dict__)))
+
+
+ROUTES = [api_list_organisations, api_list_venues, api_add_venue, api_change_venue]

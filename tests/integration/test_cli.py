@@ -1,0 +1,110 @@
+"""Operators set up a real organisation and its first coordinator from the command line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from groepsaanbod.cli import main
+from groepsaanbod.migrate import upgrade
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    monkeypatch.setenv("GROEPSAANBOD_DATABASE_URL", url)
+    return url
+
+
+def test_add_organisation_staff_and_grant(database):
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["organisation", "add", "--slug", "cjg-dorp", "--name", "CJG Dorp", "--kind", "cjg", "--city", "Dorp"]
+    )
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(
+        main, ["organisation", "add", "--slug", "cjg-dorp", "--name", "x", "--kind", "cjg", "--city", "Dorp"]
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+
+    added = runner.invoke(
+        main,
+        [
+            "staff",
+            "add",
+            "--email",
+            "Co@Example.org",
+            "--name",
+            "Co Ordinator",
+            "--organisation",
+            "cjg-dorp",
+            "--role",
+            "coordinator",
+        ],
+        input="a good long password\na good long password\n",
+    )
+    assert added.exit_code == 0, added.output
+    short = runner.invoke(
+        main,
+        [
+            "staff",
+            "add",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--organisation",
+            "cjg-dorp",
+            "--role",
+            "mentor",
+            "--password",
+            "short",
+        ],
+    )
+    assert short.exit_code == 1 and "8 to 64" in short.output
+    bad_email = runner.invoke(
+        main,
+        [
+            "staff",
+            "add",
+            "--email",
+            "not-an-email",
+            "--name",
+            "B",
+            "--organisation",
+            "cjg-dorp",
+            "--role",
+            "mentor",
+            "--password",
+            "long enough password",
+        ],
+    )
+    assert bad_email.exit_code == 1 and "valid email" in bad_email.output
+    bad_role = runner.invoke(
+        main,
+        [
+            "staff",
+            "add",
+            "--email",
+            "c@example.org",
+            "--name",
+            "C",
+            "--organisation",
+            "cjg-dorp",
+            "--role",
+            "wizard",
+            "--password",
+            "long enough password",
+        ],
+    )
+    assert bad_role.exit_code == 2
+
+    granted = runner.invoke(
+        main, ["staff", "grant", "--email", "co@example.org", "--organisation", "cjg-dorp", "--role", "admin"]
+    )
+    assert granted.exit_code == 0 and "now has the role admin" in granted.output
+    twice = runner.invoke(
+        main, ["staff", "grant", "--email", "co@example.org", "--organisation", "cjg-dorp", "--role", "admin"]
+    )
+    assert "already had" in twice.output
