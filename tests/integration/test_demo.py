@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import NOW, backends
-from tests.databases import run_async, separate_database
 
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import ROLES
@@ -17,6 +15,8 @@ from groepsaanbod.programmes.catalogue import list_catalogue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.scheduling.models import SchoolClass
 from groepsaanbod.settings import Settings
+from tests.conftest import NOW, backends
+from tests.databases import run_async, separate_database
 
 COUNTED = (Organisation, Venue, Staff, Role, Programme, ProgrammeTemplate, SchoolClass)
 

@@ -6,12 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from tests.conftest import backends
-from tests.databases import run_async, separate_database
 
 from groepsaanbod.db import Base, import_all_models, make_engine
 from groepsaanbod.migrate import downgrade, upgrade
 from groepsaanbod.settings import normalise_database_url
+from tests.conftest import backends
+from tests.databases import run_async, separate_database
 
 
 async def table_names(url: str) -> set[str]:

@@ -22,7 +22,6 @@ from groepsaanbod.programmes import errors
 from groepsaanbod.programmes.errors import ProgrammeError, ProgrammeNotFound
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.models import Constraint, Programme, ProgrammeTemplate, SessionSpec
-from groepsaanbod.refusals import Problem
 from groepsaanbod.programmes.templates import (
     ConstraintData,
     RoleNeed,
@@ -31,6 +30,7 @@ from groepsaanbod.programmes.templates import (
     check_template,
     template_to_data,
 )
+from groepsaanbod.refusals import Problem
 
 log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from tests.factories import PASSWORD, make_organisation, make_staff, sign_in
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import StaffSession
+from tests.factories import PASSWORD, make_organisation, make_staff, sign_in
 
 
 async def test_sign_in_sets_http_only_cookie_and_me_shows_roles(client, db):

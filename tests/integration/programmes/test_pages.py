@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from tests.factories import make_organisation, make_staff, make_venue, sign_in
 
 
