@@ -98,7 +98,31 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # SQLite has no row locks: a transaction that must not lose a race takes the
+        # database's write lock when it begins (see take_write_lock).
+        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_LOCK_OPTION = "groepsaanbod_write_lock"
+
+
+async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
+    """Serialise the writers of one row (a programme, a cohort) until commit.
+
+    PostgreSQL: SELECT … FOR UPDATE on that row. SQLite: row locks do not exist
+    and FOR UPDATE does nothing, so the transaction is begun anew with BEGIN
+    IMMEDIATE, which takes the database's write lock before anything is read.
+    Call it first in a use case: what the session read before is committed away.
+    """
+    from sqlalchemy import select
+
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        if session.in_transaction():
+            await session.commit()
+        await session.connection(execution_options={WRITE_LOCK_OPTION: True})
+        return
+    await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -17,6 +17,7 @@ from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.refusals import Refused
+from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def not_found(request: Request, _exc: Exception) -> Response:
 def refused(request: Request, exc: Refused) -> Response:
     language = request_language(request)
     return _json(
-        422,
+        getattr(exc, "status_code", 422),
         gettext(language, BAD_INPUT),
         [{"field": p.field, "message": render_message(language, p.message)} for p in exc.problems],
     )
@@ -110,6 +111,8 @@ HANDLERS = {
     NotPermitted: not_permitted,
     ProgrammeNotFound: not_found,
     VenueNotFound: not_found,
+    RegistrationNotFound: not_found,
+    CohortNotFound: not_found,
     NotFoundException: not_found,
     Refused: refused,
     ValidationException: validation_error,

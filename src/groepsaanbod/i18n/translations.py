@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -38,16 +39,29 @@ def translations_for(language: str) -> NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
-def gettext(language: str, msgid: str, **params: Any) -> str:
+def gettext(language: str, msgid: str, /, **params: Any) -> str:
     text = translations_for(language).ugettext(msgid)
     return text % params if params else text
 
 
-def ngettext(language: str, singular: str, plural: str, n: int, **params: Any) -> str:
+def ngettext(language: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
     text = translations_for(language).ungettext(singular, plural, n)
     values = {"num": n, **params}
     return text % values
 
 
 def render_message(language: str, message: Message) -> str:
-    return gettext(language, message.msgid, **message.params)
+    """A message in `language`; dates, language codes and lists of them are shown for that reader."""
+    from groepsaanbod.i18n import formatting
+
+    params: dict[str, Any] = {}
+    for key, value in message.params.items():
+        if isinstance(value, date):
+            params[key] = formatting.short_date(value, language)
+        elif key == "language" and value in LANGUAGE_CODES:
+            params[key] = formatting.language_name(value, language)
+        elif key == "languages" and isinstance(value, list | tuple):
+            params[key] = formatting.listing([formatting.language_name(code, language) for code in value], language)
+        else:
+            params[key] = value
+    return gettext(language, message.msgid, **params)

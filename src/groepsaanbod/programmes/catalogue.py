@@ -42,6 +42,7 @@ class CatalogueEntry:
     meetings: tuple[MeetingSummary, ...]
     meeting_count: int
     schedule: str
+    formation: str
     min_group_size: int
     max_group_size: int
     #: Language the texts are shown in (differs from the page's when not translated).
@@ -78,6 +79,7 @@ def _entry(programme: Programme, template: ProgrammeTemplate, language: str) -> 
         meetings=_summarise(template),
         meeting_count=len(template.session_specs),
         schedule=template.schedule,
+        formation=template.formation,
         min_group_size=template.min_group_size,
         max_group_size=template.max_group_size,
         text_language=picked_language(programme.description, language) or language,

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -30,19 +30,46 @@ class Registration(Timestamped, Base):
     """A participant's sign-up for a programme, later placed in a cohort."""
 
     __tablename__ = "registrations"
-    __table_args__ = (UniqueConstraint("participant_id", "programme_id", name="participant_programme"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "programme_id", name="participant_programme"),
+        Index("ix_registrations_cohort_status", "cohort_id", "status"),
+        Index("ix_registrations_programme_status", "programme_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
-    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
     #: pending | confirmed | waitlisted | withdrawn
     status: Mapped[str] = mapped_column(String(16), default="pending")
     waitlist_position: Mapped[int | None]
+    #: The programme language the person chose, and the town they want to meet in.
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    place: Mapped[str] = mapped_column(String(120), default="")
+    consented_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
     #: Place, part of the day, … as asked by the programme.
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Hash of the private link's secret (the secret itself is never stored).
     access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    access_revoked_at: Mapped[datetime | None]
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship()
+
+
+class RegistrationEvent(Base):
+    """Who changed what about a registration or cohort, and when (kept, never edited)."""
+
+    __tablename__ = "registration_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    #: None when the participant or the system did it.
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime]

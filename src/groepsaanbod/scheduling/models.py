@@ -40,8 +40,13 @@ class Cohort(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(5))
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
     school_class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id", ondelete="SET NULL"))
-    #: forming | confirmed | running | completed | cancelled
+    #: proposed (by cohort formation, editable) | forming (open enrolment, filling up)
+    #: | confirmed | running | completed | cancelled
     status: Mapped[str] = mapped_column(String(16), default="forming")
+    #: The town the group meets in (registrations choose a place).
+    place: Mapped[str] = mapped_column(String(120), default="")
+    #: New registrations for this language and place join this cohort (or its waiting list).
+    accepts_registrations: Mapped[bool] = mapped_column(default=False)
     #: Due date the group is built around, or the start date.
     reference_date: Mapped[date | None]
     weekday: Mapped[int | None]

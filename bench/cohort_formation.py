@@ -1,0 +1,79 @@
+"""Benchmark: form_cohorts on 200,000 pending registrations.
+
+Run from the repository root:  .venv/bin/python bench/cohort_formation.py
+
+The data are generated deterministically (random.Random(2026)): 7 languages
+(mostly Dutch), 50 places (a few big towns, many small ones), due dates spread
+over 40 weeks; rules 8-14 people, due at most 35 days apart. The time is the
+best of 3 runs of form_cohorts (generating the data is not timed). The last
+line is the machine-readable result.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from groepsaanbod.registration.cohorts import FormationRules, PendingRegistration, form_cohorts  # noqa: E402
+
+COUNT = 200_000
+LANGUAGES = {"nl": 60, "en": 8, "tr": 9, "ar": 10, "pl": 6, "es": 3, "so": 4}
+PLACES = [f"Plaats {n:02d}" for n in range(1, 51)]
+PLACE_WEIGHTS = [1 / n for n in range(1, 51)]  # Zipf: the first town is 50 times the last
+FIRST_DUE = date(2026, 9, 1)
+DAYS = 40 * 7
+RULES = FormationRules(min_size=8, max_size=14, max_spread_days=35)
+RUNS = 3
+
+
+def generate(count: int = COUNT, seed: int = 2026) -> list[PendingRegistration]:
+    rng = random.Random(seed)
+    languages = rng.choices(list(LANGUAGES), weights=list(LANGUAGES.values()), k=count)
+    places = rng.choices(PLACES, weights=PLACE_WEIGHTS, k=count)
+    dues = [FIRST_DUE + timedelta(days=rng.randrange(DAYS)) for _ in range(count)]
+    ids = list(range(1, count + 1))
+    rng.shuffle(ids)
+    return [
+        PendingRegistration(i, lang, place, due)
+        for i, lang, place, due in zip(ids, languages, places, dues, strict=True)
+    ]
+
+
+def main() -> None:
+    pending = generate()
+    buckets = Counter((p.language, p.place) for p in pending)
+    print(f"registrations: {len(pending)} in {len(buckets)} (language, place) buckets")
+    print(f"bucket sizes: smallest {min(buckets.values())}, largest {max(buckets.values())}")
+    print(f"rules: {RULES.min_size}-{RULES.max_size} people, due at most {RULES.max_spread_days} days apart")
+
+    times = []
+    proposal = None
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        proposal = form_cohorts(pending, RULES)
+        times.append(time.perf_counter() - start)
+    assert proposal is not None
+    seconds = min(times)
+
+    sizes = Counter(len(c.members) for c in proposal.cohorts)
+    unplaced = sum(len(u.registration_ids) for u in proposal.unplaced)
+    assert proposal.placed_count + unplaced == len(pending)
+    reasons = Counter(u.reason.msgid.split(" ", 1)[0] for u in proposal.unplaced)
+    print(f"cohorts: {len(proposal.cohorts)}; sizes: {dict(sorted(sizes.items()))}")
+    print(f"placed: {proposal.placed_count}; unplaced: {unplaced} in {len(proposal.unplaced)} runs {dict(reasons)}")
+    print(f"largest spread: {max(c.spread_days for c in proposal.cohorts)} days")
+    print(f"runs: {', '.join(f'{t:.3f}' for t in times)} s; best of {RUNS}: {seconds:.3f} s")
+    print(
+        f"BENCH cohort_formation registrations={len(pending)} cohorts={len(proposal.cohorts)} "
+        f"unplaced={unplaced} seconds={seconds:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

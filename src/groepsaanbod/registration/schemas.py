@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass
+class RegistrationIn:
+    """Sign up for a programme. Give an email address, a mobile number, or both.
+
+    due_date is asked by pregnancy programmes, child_birth_date by programmes for
+    young children (see GET /api/v1/catalogue/{slug}/form); consent must be true.
+    """
+
+    full_name: str
+    language: str
+    consent: bool
+    email: str = ""
+    phone: str = ""
+    place: str = ""
+    part_of_day: str = "any"
+    due_date: date | None = None
+    child_birth_date: date | None = None
+    postcode: str = ""
+
+
+@dataclass
+class RegistrationOut:
+    registration_id: int
+    #: pending | confirmed | waitlisted
+    status: str
+    waitlist_position: int | None
+    group: str | None
+    #: Your private link (shown once); keep it secret.
+    link: str
+    token: str
+
+
+@dataclass
+class RegistrationFormOut:
+    """Which questions the programme asks."""
+
+    languages: list[str]
+    places: list[str]
+    parts_of_day: list[str]
+    asks_due_date: bool
+    asks_child_birth_date: bool
+    child_age_months: list[int] | None
+    open_for_registration: bool
+
+
+@dataclass
+class MyRegistrationOut:
+    programme: str
+    status: str
+    waitlist_position: int | None
+    group: str | None
+    language: str
+    place: str

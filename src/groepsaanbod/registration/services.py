@@ -1,0 +1,262 @@
+"""Use cases of participants: register_participant, find_registration, withdraw_registration.
+
+Capacity holds under concurrency: every registration of a programme first takes
+the programme's write lock (db.take_write_lock), then counts and places.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from groepsaanbod.db import take_write_lock
+from groepsaanbod.i18n.text import pick
+from groepsaanbod.messaging.services import Recipient, queue_message
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.services import published_template
+from groepsaanbod.registration import errors
+from groepsaanbod.registration.eligibility import (
+    CleanRegistration,
+    ProgrammeFacts,
+    RegistrationForm,
+    check_registration,
+)
+from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.scheduling.models import Cohort
+
+log = logging.getLogger(__name__)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def private_link(base_url: str, language: str, token: str) -> str:
+    return f"{base_url}/{language}/my/{token}"
+
+
+async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
+    programme = await session.scalar(
+        select(Programme)
+        .options(selectinload(Programme.venues), selectinload(Programme.templates),
+                 selectinload(Programme.organisation))
+        .where(Programme.slug == slug, Programme.status == "published")
+    )
+    if programme is None:
+        return None
+    template = published_template(programme)
+    return (programme, template) if template else None
+
+
+def programme_facts(programme: Programme, template: ProgrammeTemplate) -> ProgrammeFacts:
+    ages = template.rules.get("child_age_months")
+    return ProgrammeFacts(
+        formation=template.formation,
+        languages=tuple(programme.languages),
+        places=tuple(sorted({v.city for v in programme.venues})),
+        asks_due_date=template.formation == "due_date" or template.schedule == "pregnancy_week",
+        child_age_months=tuple(ages) if ages else None,
+    )
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration_id: int
+    #: pending | confirmed | waitlisted
+    status: str
+    waitlist_position: int | None
+    cohort_name: str | None
+    #: The private link's secret, shown once; only its hash is stored.
+    token: str
+    link: str
+
+
+def record(session: AsyncSession, now: datetime, programme_id: int, action: str, *, cohort_id: int | None = None,
+           registration_id: int | None = None, actor: int | None = None, **details: Any) -> None:
+    session.add(RegistrationEvent(programme_id=programme_id, cohort_id=cohort_id, registration_id=registration_id,
+                                  actor_staff_id=actor, action=action, details=details, at=now))
+
+
+async def _find_duplicate(session: AsyncSession, programme_id: int, clean: CleanRegistration) -> bool:
+    same_contact = []
+    if clean.email:
+        same_contact.append(Participant.email == clean.email)
+    if clean.phone:
+        same_contact.append(Participant.phone == clean.phone)
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.programme_id == programme_id, Registration.status != "withdrawn", or_(*same_contact))
+    )
+    return bool(found)
+
+
+async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.cohort_id == cohort_id, Registration.status == "confirmed")
+    ) or 0
+
+
+async def _open_cohort(session: AsyncSession, programme_id: int, language: str, place: str) -> Cohort | None:
+    return await session.scalar(
+        select(Cohort)
+        .where(Cohort.programme_id == programme_id, Cohort.accepts_registrations.is_(True),
+               Cohort.language == language, Cohort.place == place,
+               Cohort.status.in_(("forming", "confirmed", "running")))
+        .order_by(Cohort.id)
+        .limit(1)
+    )
+
+
+async def place_in_cohort(session: AsyncSession, registration: Registration, cohort: Cohort, max_size: int,
+                          now: datetime) -> None:
+    """Confirmed while the cohort has room, else waitlisted at the end of the line."""
+    registration.cohort_id = cohort.id
+    if await confirmed_count(session, cohort.id) < max_size:
+        registration.status = "confirmed"
+        registration.confirmed_at = now
+        registration.waitlist_position = None
+    else:
+        last = await session.scalar(
+            select(func.max(Registration.waitlist_position)).where(
+                Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+        )
+        registration.status = "waitlisted"
+        registration.waitlist_position = (last or 0) + 1
+
+
+async def register_participant(
+    session: AsyncSession, slug: str, form: RegistrationForm, now: datetime, base_url: str
+) -> RegistrationOutcome:
+    """Sign a person up for a programme, in one transaction: checked, placed, told."""
+    loaded = await load_published_programme(session, slug)
+    if loaded is None:
+        raise errors.RegistrationRefused.single("programme", errors.PROGRAMME_CLOSED)
+    programme, template = loaded
+    clean, problems = check_registration(form, programme_facts(programme, template), now.date())
+    if clean is None:
+        raise errors.RegistrationRefused(problems)
+    programme_id, max_size, formation = programme.id, template.max_group_size, template.formation
+    programme_name = pick(programme.name, clean.language)
+
+    await take_write_lock(session, Programme.__table__, programme_id)
+    if await _find_duplicate(session, programme_id, clean):
+        raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED)
+
+    participant = Participant(full_name=clean.full_name, email=clean.email, phone=clean.phone,
+                              language=clean.language, postcode=clean.postcode, due_date=clean.due_date,
+                              child_birth_date=clean.child_birth_date)
+    token = secrets.token_urlsafe(32)
+    registration = Registration(participant=participant, programme_id=programme_id, status="pending",
+                                language=clean.language, place=clean.place, consented_at=now,
+                                preferences={"part_of_day": clean.part_of_day}, access_token_hash=token_hash(token))
+    session.add(registration)
+    await session.flush()
+
+    cohort = None
+    if formation == "drop_in":
+        registration.status, registration.confirmed_at = "confirmed", now
+    elif formation == "enrolment":
+        cohort = await _open_cohort(session, programme_id, clean.language, clean.place)
+        if cohort is not None:
+            await place_in_cohort(session, registration, cohort, max_size, now)
+        else:
+            from groepsaanbod.registration.enrolment import start_cohort_when_enough
+
+            cohort = await start_cohort_when_enough(session, programme, template, clean.language, clean.place, now,
+                                                    base_url, current=registration)
+    record(session, now, programme_id, "registered", registration_id=registration.id,
+           cohort_id=registration.cohort_id, status=registration.status)
+
+    link = private_link(base_url, clean.language, token)
+    kind = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted"}.get(
+        registration.status, "registration_received")
+    await queue_message(
+        session, Recipient(clean.language, clean.email, clean.phone), kind,
+        {"name": clean.full_name, "programme": programme_name, "group": cohort.name if cohort else "",
+         "position": registration.waitlist_position, "link": link},
+        dedupe_key=f"registration:{registration.id}:{kind}", now=now)
+    outcome = RegistrationOutcome(registration.id, registration.status, registration.waitlist_position,
+                                  cohort.name if cohort and registration.cohort_id else None, token, link)
+    await session.commit()
+    log.info("participant registered", extra={"registration_id": outcome.registration_id, "status": outcome.status})
+    return outcome
+
+
+async def find_registration(session: AsyncSession, token: str) -> Registration:
+    """The registration behind a private link; unknown, withdrawn or revoked links find nothing."""
+    registration = await session.scalar(
+        select(Registration)
+        .options(selectinload(Registration.participant),
+                 selectinload(Registration.programme).selectinload(Programme.venues))
+        .where(Registration.access_token_hash == token_hash(token), Registration.access_revoked_at.is_(None))
+        .execution_options(populate_existing=True)
+    )
+    if registration is None:
+        raise errors.RegistrationNotFound()
+    return registration
+
+
+async def promote_from_waitlist(session: AsyncSession, cohort: Cohort, max_size: int, now: datetime,
+                                programme_name: dict[str, str]) -> list[Registration]:
+    """Fill free places from the front of the waiting list; the rest move up."""
+    promoted: list[Registration] = []
+    while await confirmed_count(session, cohort.id) < max_size:
+        first = await session.scalar(
+            select(Registration).options(selectinload(Registration.participant))
+            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .order_by(Registration.waitlist_position).limit(1)
+        )
+        if first is None:
+            break
+        first.status, first.waitlist_position, first.confirmed_at = "confirmed", None, now
+        await session.flush()
+        await session.execute(
+            update(Registration).where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .values(waitlist_position=Registration.waitlist_position - 1)
+        )
+        person = first.participant
+        await queue_message(
+            session, Recipient(first.language, person.email, person.phone), "waitlist_promoted",
+            {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
+            dedupe_key=f"registration:{first.id}:promoted:{cohort.id}", now=now)
+        record(session, now, cohort.programme_id, "promoted", registration_id=first.id, cohort_id=cohort.id)
+        promoted.append(first)
+    return promoted
+
+
+async def withdraw_registration(session: AsyncSession, token: str, now: datetime) -> Registration:
+    """Stop: the place goes to the first on the waiting list; the private link stops working."""
+    registration = await find_registration(session, token)
+    programme_id = registration.programme_id
+    await take_write_lock(session, Programme.__table__, programme_id)
+    registration = await find_registration(session, token)
+    was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
+    registration.status, registration.withdrawn_at = "withdrawn", now
+    registration.waitlist_position = None
+    registration.access_revoked_at = now
+    await session.flush()
+    if cohort_id is not None and was == "waitlisted" and position is not None:
+        await session.execute(
+            update(Registration).where(Registration.cohort_id == cohort_id, Registration.status == "waitlisted",
+                                       Registration.waitlist_position > position)
+            .values(waitlist_position=Registration.waitlist_position - 1)
+        )
+    if cohort_id is not None and was == "confirmed":
+        cohort = await session.get(Cohort, cohort_id)
+        template = await session.get(ProgrammeTemplate, cohort.template_id)
+        await promote_from_waitlist(session, cohort, template.max_group_size, now, registration.programme.name)
+    record(session, now, programme_id, "withdrawn", registration_id=registration.id, cohort_id=cohort_id, was=was)
+    await session.commit()
+    log.info("registration withdrawn", extra={"registration_id": registration.id})
+    return registration

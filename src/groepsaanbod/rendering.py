@@ -1,0 +1,59 @@
+"""Jinja rendering in a person's language, for pages and for messages alike."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from groepsaanbod.i18n import formatting
+from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
+from groepsaanbod.i18n.text import Message, pick
+from groepsaanbod.i18n.translations import render_message, translations_for
+
+
+@cache
+def jinja_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("groepsaanbod", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["language_name"] = formatting.language_name
+    env.filters["listing"] = formatting.listing
+    env.tests["contains"] = lambda sequence, item: item in sequence
+    return env
+
+
+def language_context(language: str) -> dict[str, Any]:
+    """Translation functions and formatting for templates rendered in `language`."""
+    t = translations_for(language)
+
+    def _(msgid: str, **params: Any) -> str:
+        text = t.ugettext(msgid)
+        return text % params if params else text
+
+    def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
+        return t.ungettext(singular, plural, n) % {"num": n, **params}
+
+    def message(m: Message) -> str:
+        return render_message(language, m)
+
+    return {
+        "_": _,
+        "gettext": _,
+        "ngettext": ngettext,
+        "message": message,
+        "lang": language,
+        "dir": "rtl" if BY_CODE[language].rtl else "ltr",
+        "languages": LANGUAGES,
+        "pick": lambda texts: pick(texts, language),
+        "fmt": formatting,
+    }
+
+
+def render_template(template_name: str, language: str, **context: Any) -> str:
+    return jinja_environment().get_template(template_name).render({**language_context(language), **context})
