@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from groepsaanbod.registration import cohorts  # noqa: E402
 from groepsaanbod.registration.cohorts import FormationRules, PendingRegistration, form_cohorts  # noqa: E402
 
 COUNT = 200_000
@@ -64,7 +65,8 @@ def main() -> None:
     sizes = Counter(len(c.members) for c in proposal.cohorts)
     unplaced = sum(len(u.registration_ids) for u in proposal.unplaced)
     assert proposal.placed_count + unplaced == len(pending)
-    reasons = Counter(u.reason.msgid.split(" ", 1)[0] for u in proposal.unplaced)
+    names = {cohorts.ONLY_FEW: "only few", cohorts.TOO_FEW_CLOSE: "too few close", cohorts.NO_ROOM: "no room"}
+    reasons = Counter(names[u.reason.msgid] for u in proposal.unplaced)
     print(f"cohorts: {len(proposal.cohorts)}; sizes: {dict(sorted(sizes.items()))}")
     print(f"placed: {proposal.placed_count}; unplaced: {unplaced} in {len(proposal.unplaced)} runs {dict(reasons)}")
     print(f"largest spread: {max(c.spread_days for c in proposal.cohorts)} days")

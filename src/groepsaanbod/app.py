@@ -24,6 +24,8 @@ from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
+from groepsaanbod.registration import cohort_controllers as cohorts_api
+from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
 from groepsaanbod.registration import pages as registration_pages
 from groepsaanbod.settings import Settings
@@ -87,10 +89,12 @@ def create_app(
             *programmes_api.ROUTES,
             *organisations_api.ROUTES,
             *registration_api.ROUTES,
+            *cohorts_api.ROUTES,
             *accounts_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
             *registration_pages.ROUTES,
+            *cohort_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -50,11 +50,21 @@ async def queue_message(
     """One message by email, or by SMS when there is only a phone number."""
     parts = render_message_parts(kind, recipient.language, context)
     if recipient.email:
-        message = OutboxMessage(channel="email", to_address=recipient.email, subject=parts["subject"],
-                                body_text=parts["text"], body_html=parts["html"])
+        message = OutboxMessage(
+            channel="email",
+            to_address=recipient.email,
+            subject=parts["subject"],
+            body_text=parts["text"],
+            body_html=parts["html"],
+        )
     elif recipient.phone:
-        message = OutboxMessage(channel="sms", to_address=recipient.phone, subject=parts["subject"],
-                                body_text=parts["sms"] or parts["text"], body_html=None)
+        message = OutboxMessage(
+            channel="sms",
+            to_address=recipient.phone,
+            subject=parts["subject"],
+            body_text=parts["sms"] or parts["text"],
+            body_html=None,
+        )
     else:
         return None
     message.dedupe_key = dedupe_key

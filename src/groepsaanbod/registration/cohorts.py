@@ -25,9 +25,9 @@ Rules
      consecutive people in due-date order: walking from the earliest due date,
      at the first place two proposals differ, the one that starts a group
      there wins over the one that leaves the person unplaced, and of two
-     groups starting there the shorter wins (earliest split point).  So people
-     left over are those due latest, who may still find a group among later
-     registrations.
+     groups starting there the shorter wins (earliest split point).  So of
+     equally good choices the people left over are those due later, who may
+     still find a group among registrations yet to come.
 
   The answer does not depend on the order of the input: a bucket is first
   sorted by (due_date, registration_id), and that order is also the order of
@@ -35,7 +35,8 @@ Rules
 
 Method (exact)
 --------------
-Sort the bucket; call the people 0..n-1 in that order.
+Sort the bucket; call the people 0..n-1 in that order (u_i below is person i's
+due date, so u_1 <= u_2 <= ...).
 
 *Groups can be taken as runs of consecutive people.*  Take any proposal.  If
 two groups A and B interleave, let u_1 <= ... <= u_m be A and B together, |A| = a,
@@ -46,8 +47,8 @@ reach at least u_a).  If u_m is in B, B's new spread u_m - u_(a+1) is at most
 its old one (any b of the u's start at or before u_(a+1)); if u_m is in A, A's
 old spread u_m - u_1 covers both new ones.  If an unplaced person lies between
 the first and last member of a group, swap them with the group's first member:
-the spread does not grow.  Neither step changes who is placed, the number of
-groups or their sizes (so keys 1, 3 and 4 stay equal) and neither raises any
+the spread does not grow.  Neither step changes how many are placed, the number
+of groups or their sizes (so keys 1, 3 and 4 stay equal) and neither raises any
 spread above the old largest one (key 2 does not get worse).  Each step makes
 the summed index-width of the groups strictly smaller, so repeating them ends,
 with every group a run of consecutive people and nobody unplaced inside it.
@@ -62,8 +63,9 @@ order: if prefix value X is at least as good as Y, X combined with a run is at
 least as good as Y combined with it (placed adds the same k; max with the same
 spread is monotone), so replacing the prefix of an optimal proposal by the best
 prefix loses nothing: the principle of optimality holds, and best[n] is the
-optimum (P, M) of keys 1 and 2.  For each end we only try k from min_size
-upwards while the spread is within the limit (spreads grow with k).
+optimum (P, M) of keys 1 and 2.  For each end only the k in [min_size,
+max_size] whose run stays within the limit are tried; the first person due
+within the limit of the end is kept by a pointer that only moves forward.
 
 *Pass 2: keys 3 and 4, and the tie rule.*  Keys 3 and 4 do not compose with a
 maximum (two prefixes that differ in their largest spread can become equal
@@ -73,8 +75,10 @@ spread of at most M, and maximise the sum over runs of
 of optimality holds exactly; any proposal that places P people with runs
 within M is optimal for keys 1 and 2.  The pass runs over suffixes, so the
 proposal can be read from the earliest due date on, applying rule 5 at each
-person.  Both passes are O(n * (max_size - min_size + 1)); the three sums are
-packed into one integer so a step is one addition and one comparison.
+person.  Both passes are O(n * (max_size - min_size + 1)) after the
+O(n log n) sort; the three sums are packed into one integer so a step is one
+addition and one comparison.  (200,000 registrations in 350 buckets take about
+0.6 s: bench/cohort_formation.py.)
 
 Unplaced people
 ---------------
@@ -82,12 +86,11 @@ Consecutive unplaced people of a bucket (no placed person between them in due
 order) form one `Unplaced` run with one reason:
 
 * the whole bucket has fewer than `min_size` people: `ONLY_FEW`;
-* nobody in the run has `min_size - 1` others (placed or not) due within
-  `max_spread_days` of them in any direction that forms a window:
-  `TOO_FEW_CLOSE`;
-* otherwise a group around them would exist on its own, but the people due
+* no span of `max_spread_days` days that holds at least `min_size` people
+  of the bucket (placed or not) holds anyone of the run: `TOO_FEW_CLOSE`;
+* otherwise a group around them could exist on its own, but the people due
   close to them are already in groups and too few are left: `NO_ROOM`.
-  (A run is cut where the reason changes.)
+  A run is cut where the reason changes.
 
 The messages are gettext ids with these params: count, language (the code),
 place, first and last (dates), min, max, weeks (max_spread_days // 7), days.
@@ -291,7 +294,14 @@ def _unplaced_runs(
 ) -> list[Unplaced]:
     n = len(days)
     lo, hi, limit = rules.min_size, rules.max_size, rules.max_spread_days
-    params = {"language": language, "place": place, "min": lo, "max": hi, "weeks": limit // 7, "days": limit}
+    params: dict[str, object] = {
+        "language": language,
+        "place": place,
+        "min": lo,
+        "max": hi,
+        "weeks": limit // 7,
+        "days": limit,
+    }
     if n < lo:
         return [_unplaced(language, place, days, regs, 0, n, ONLY_FEW, params)]
 
@@ -322,7 +332,16 @@ def _unplaced_runs(
     return found
 
 
-def _unplaced(language, place, days, regs, start, stop, msgid, params) -> Unplaced:
+def _unplaced(
+    language: str,
+    place: str,
+    days: list[int],
+    regs: list[int],
+    start: int,
+    stop: int,
+    msgid: str,
+    params: dict[str, object],
+) -> Unplaced:
     first, last = date.fromordinal(days[start]), date.fromordinal(days[stop - 1])
     message = Message(msgid, {**params, "count": stop - start, "first": first, "last": last})
     return Unplaced(language, place, tuple(regs[start:stop]), first, last, message)

@@ -27,8 +27,11 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
         raise NotFoundException()
     facts = services.programme_facts(*loaded)
     return RegistrationFormOut(
-        languages=list(facts.languages), places=list(facts.places), parts_of_day=list(PARTS_OF_DAY),
-        asks_due_date=facts.asks_due_date, asks_child_birth_date=facts.asks_child_birth_date,
+        languages=list(facts.languages),
+        places=list(facts.places),
+        parts_of_day=list(PARTS_OF_DAY),
+        asks_due_date=facts.asks_due_date,
+        asks_child_birth_date=facts.asks_child_birth_date,
         child_age_months=list(facts.child_age_months) if facts.child_age_months else None,
         open_for_registration=facts.formation != "school_class",
     )
@@ -36,23 +39,35 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
 
 @post("/api/v1/catalogue/{slug:str}/registrations", opt=PUBLIC, tags=["registration"])
 async def api_register(
-    slug: str, data: JSONBody[RegistrationIn], db_session: AsyncSession, now: Callable[[], datetime],
+    slug: str,
+    data: JSONBody[RegistrationIn],
+    db_session: AsyncSession,
+    now: Callable[[], datetime],
     settings: Settings,
 ) -> RegistrationOut:
     """Sign up without an account. Refusals (422, or 409 when already signed up) are in the
     language asked for with ?lang= or Accept-Language."""
     form = RegistrationForm(**data.__dict__)
     outcome = await services.register_participant(db_session, slug, form, now(), settings.base_url)
-    return RegistrationOut(outcome.registration_id, outcome.status, outcome.waitlist_position, outcome.cohort_name,
-                           outcome.link, outcome.token)
+    return RegistrationOut(
+        outcome.registration_id,
+        outcome.status,
+        outcome.waitlist_position,
+        outcome.cohort_name,
+        outcome.link,
+        outcome.token,
+    )
 
 
 async def my_registration_out(db_session: AsyncSession, registration) -> MyRegistrationOut:
     cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id else None
     return MyRegistrationOut(
-        programme=pick(registration.programme.name, registration.language), status=registration.status,
-        waitlist_position=registration.waitlist_position, group=cohort.name if cohort else None,
-        language=registration.language, place=registration.place,
+        programme=pick(registration.programme.name, registration.language),
+        status=registration.status,
+        waitlist_position=registration.waitlist_position,
+        group=cohort.name if cohort else None,
+        language=registration.language,
+        place=registration.place,
     )
 
 
@@ -63,8 +78,9 @@ async def api_my_registration(token: str, db_session: AsyncSession) -> MyRegistr
 
 
 @post("/api/v1/my/{token:str}/withdraw", opt=PUBLIC, tags=["registration"], status_code=200)
-async def api_withdraw(request: Request, token: str, db_session: AsyncSession,
-                       now: Callable[[], datetime]) -> MyRegistrationOut:
+async def api_withdraw(
+    request: Request, token: str, db_session: AsyncSession, now: Callable[[], datetime]
+) -> MyRegistrationOut:
     """Stop. Your place goes to the first on the waiting list and your link stops working."""
     registration = await services.withdraw_registration(db_session, token, now())
     return await my_registration_out(db_session, registration)

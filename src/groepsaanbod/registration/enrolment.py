@@ -25,25 +25,47 @@ def cohort_name(place: str, language: str, number: int) -> str:
 
 
 async def start_cohort_when_enough(
-    session: AsyncSession, programme: Programme, template: ProgrammeTemplate, language: str, place: str,
-    now: datetime, base_url: str, current: Registration,
+    session: AsyncSession,
+    programme: Programme,
+    template: ProgrammeTemplate,
+    language: str,
+    place: str,
+    now: datetime,
+    base_url: str,
+    current: Registration,
 ) -> Cohort | None:
     from groepsaanbod.registration.services import record
 
-    waiting = list(await session.scalars(
-        select(Registration).options(selectinload(Registration.participant))
-        .where(Registration.programme_id == programme.id, Registration.cohort_id.is_(None),
-               Registration.status == "pending", Registration.language == language, Registration.place == place)
-        .order_by(Registration.id)
-    ))
+    waiting = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(
+                Registration.programme_id == programme.id,
+                Registration.cohort_id.is_(None),
+                Registration.status == "pending",
+                Registration.language == language,
+                Registration.place == place,
+            )
+            .order_by(Registration.id)
+        )
+    )
     if len(waiting) < template.min_group_size:
         return None
-    number = (await session.scalar(
-        select(func.count()).select_from(Cohort).where(Cohort.programme_id == programme.id)) or 0) + 1
+    number = (
+        await session.scalar(select(func.count()).select_from(Cohort).where(Cohort.programme_id == programme.id)) or 0
+    ) + 1
     venue = next((v for v in programme.venues if v.city == place), None)
-    cohort = Cohort(programme_id=programme.id, template_id=template.id, name=cohort_name(place, language, number),
-                    language=language, place=place, venue_id=venue.id if venue else None, status="forming",
-                    accepts_registrations=True)
+    cohort = Cohort(
+        programme_id=programme.id,
+        template_id=template.id,
+        name=cohort_name(place, language, number),
+        language=language,
+        place=place,
+        venue_id=venue.id if venue else None,
+        status="forming",
+        accepts_registrations=True,
+    )
     session.add(cohort)
     await session.flush()
     for index, registration in enumerate(waiting):
@@ -58,25 +80,47 @@ async def start_cohort_when_enough(
         person = registration.participant
         kind = "cohort_confirmed" if registration.status == "confirmed" else "cohort_waitlisted"
         await queue_message(
-            session, Recipient(registration.language, person.email, person.phone), kind,
-            {"name": person.full_name, "programme": pick(programme.name, registration.language), "group": cohort.name,
-             "position": registration.waitlist_position},
-            dedupe_key=f"registration:{registration.id}:{kind}:{cohort.id}", now=now)
+            session,
+            Recipient(registration.language, person.email, person.phone),
+            kind,
+            {
+                "name": person.full_name,
+                "programme": pick(programme.name, registration.language),
+                "group": cohort.name,
+                "position": registration.waitlist_position,
+            },
+            dedupe_key=f"registration:{registration.id}:{kind}:{cohort.id}",
+            now=now,
+        )
     record(session, now, programme.id, "cohort_started", cohort_id=cohort.id, members=len(waiting))
 
     coordinators = await session.scalars(
-        select(Staff).where(
+        select(Staff)
+        .where(
             Staff.active.is_(True),
-            Staff.id.in_(select(Role.staff_id).where(Role.organisation_id == programme.organisation_id,
-                                                     Role.role.in_(("coordinator", "admin")))),
-        ).order_by(Staff.id)
+            Staff.id.in_(
+                select(Role.staff_id).where(
+                    Role.organisation_id == programme.organisation_id, Role.role.in_(("coordinator", "admin"))
+                )
+            ),
+        )
+        .order_by(Staff.id)
     )
     for person in coordinators:
         await queue_message(
-            session, Recipient(person.language, person.email, None), "cohort_can_start",
-            {"name": person.full_name, "programme": pick(programme.name, person.language),
-             "language_name": language_name(language, person.language), "place": place or "-",
-             "group": cohort.name, "count": len(waiting),
-             "link": f"{base_url}/{person.language}/staff/programmes/{programme.id}/registrations"},
-            dedupe_key=f"cohort:{cohort.id}:can_start:{person.id}", now=now)
+            session,
+            Recipient(person.language, person.email, None),
+            "cohort_can_start",
+            {
+                "name": person.full_name,
+                "programme": pick(programme.name, person.language),
+                "language_name": language_name(language, person.language),
+                "place": place or "-",
+                "group": cohort.name,
+                "count": len(waiting),
+                "link": f"{base_url}/{person.language}/staff/programmes/{programme.id}/registrations",
+            },
+            dedupe_key=f"cohort:{cohort.id}:can_start:{person.id}",
+            now=now,
+        )
     return cohort

@@ -22,23 +22,49 @@ from groepsaanbod.scheduling.models import Cohort, Session
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
 
-FORM_FIELDS = ("full_name", "email", "phone", "language", "place", "part_of_day", "due_date", "child_birth_date",
-               "postcode")
+FORM_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "language",
+    "place",
+    "part_of_day",
+    "due_date",
+    "child_birth_date",
+    "postcode",
+)
 
 
-async def _form_page(request: Request, language: str, db_session: AsyncSession, slug: str,
-                     values: dict[str, Any] | None = None, problems: list[dict[str, Any]] | None = None,
-                     status: int = 200) -> Response:
+async def _form_page(
+    request: Request,
+    language: str,
+    db_session: AsyncSession,
+    slug: str,
+    values: dict[str, Any] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> Response:
     loaded = await services.load_published_programme(db_session, slug)
     if loaded is None:
         raise NotFoundException()
     programme, template = loaded
     facts = services.programme_facts(programme, template)
-    defaults = {"language": language if language in facts.languages else facts.languages[0],
-                "part_of_day": "any", "place": facts.places[0] if len(facts.places) == 1 else ""}
-    return render(request, language, "registration/register.html", status_code=status, programme=programme,
-                  facts=facts, parts_of_day=PARTS_OF_DAY, values={**defaults, **(values or {})},
-                  problems=problems or [])
+    defaults = {
+        "language": language if language in facts.languages else facts.languages[0],
+        "part_of_day": "any",
+        "place": facts.places[0] if len(facts.places) == 1 else "",
+    }
+    return render(
+        request,
+        language,
+        "registration/register.html",
+        status_code=status,
+        programme=programme,
+        facts=facts,
+        parts_of_day=PARTS_OF_DAY,
+        values={**defaults, **(values or {})},
+        problems=problems or [],
+    )
 
 
 @get("/programmes/{slug:str}/register", opt=PUBLIC)
@@ -47,50 +73,80 @@ async def register_page(request: Request, language: str, slug: str, db_session: 
 
 
 @post("/programmes/{slug:str}/register", opt=PUBLIC)
-async def register_submit(request: Request, language: str, slug: str, db_session: AsyncSession,
-                          now: Callable[[], datetime], settings: Settings) -> Response:
+async def register_submit(
+    request: Request,
+    language: str,
+    slug: str,
+    db_session: AsyncSession,
+    now: Callable[[], datetime],
+    settings: Settings,
+) -> Response:
     form = await request.form()
     values = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
     try:
-        outcome = await services.register_participant(db_session, slug, RegistrationForm(**values), now(),
-                                                      settings.base_url)
+        outcome = await services.register_participant(
+            db_session, slug, RegistrationForm(**values), now(), settings.base_url
+        )
     except (RegistrationRefused, AlreadyRegistered) as refused:
         await db_session.rollback()
-        return await _form_page(request, language, db_session, slug, values, problems_for_page(refused.problems),
-                                status=409 if isinstance(refused, AlreadyRegistered) else 400)
+        return await _form_page(
+            request,
+            language,
+            db_session,
+            slug,
+            values,
+            problems_for_page(refused.problems),
+            status=409 if isinstance(refused, AlreadyRegistered) else 400,
+        )
     return Redirect(f"/{language}/my/{outcome.token}?new=1", status_code=303)
 
 
 async def _sessions_of(db_session: AsyncSession, cohort_id: int | None) -> list[Session]:
     if cohort_id is None:
         return []
-    return list(await db_session.scalars(
-        select(Session).where(Session.cohort_id == cohort_id).order_by(Session.starts_at)))
+    return list(
+        await db_session.scalars(select(Session).where(Session.cohort_id == cohort_id).order_by(Session.starts_at))
+    )
 
 
 @get("/my/{token:str}", opt=PUBLIC)
 async def my_page(request: Request, language: str, token: str, db_session: AsyncSession, new: int = 0) -> Response:
     registration = await services.find_registration(db_session, token)
     cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id else None
-    return render(request, language, "registration/my.html", registration=registration, cohort=cohort,
-                  programme_name=pick(registration.programme.name, language), token=token, new=bool(new),
-                  sessions=await _sessions_of(db_session, registration.cohort_id))
+    return render(
+        request,
+        language,
+        "registration/my.html",
+        registration=registration,
+        cohort=cohort,
+        programme_name=pick(registration.programme.name, language),
+        token=token,
+        new=bool(new),
+        sessions=await _sessions_of(db_session, registration.cohort_id),
+    )
 
 
 @get("/my/{token:str}/withdraw", opt=PUBLIC)
 async def withdraw_page(request: Request, language: str, token: str, db_session: AsyncSession) -> Response:
     registration = await services.find_registration(db_session, token)
-    return render(request, language, "registration/withdraw.html", token=token,
-                  programme_name=pick(registration.programme.name, language))
+    return render(
+        request,
+        language,
+        "registration/withdraw.html",
+        token=token,
+        programme_name=pick(registration.programme.name, language),
+    )
 
 
 @post("/my/{token:str}/withdraw", opt=PUBLIC)
-async def withdraw_submit(request: Request, language: str, token: str, db_session: AsyncSession,
-                          now: Callable[[], datetime]) -> Response:
+async def withdraw_submit(
+    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
+) -> Response:
     registration = await services.withdraw_registration(db_session, token, now())
-    return render(request, language, "registration/withdrawn.html",
-                  programme_name=pick(registration.programme.name, language))
+    return render(
+        request, language, "registration/withdrawn.html", programme_name=pick(registration.programme.name, language)
+    )
 
 
 ROUTES = [

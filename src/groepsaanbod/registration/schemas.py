@@ -57,3 +57,61 @@ class MyRegistrationOut:
     group: str | None
     language: str
     place: str
+
+
+@dataclass
+class RegistrationRowOut:
+    id: int
+    full_name: str
+    status: str
+    language: str
+    place: str
+    cohort_id: int | None
+    waitlist_position: int | None
+    due_date: date | None
+    child_birth_date: date | None
+    email: str | None
+    phone: str | None
+
+
+@dataclass
+class CohortOut:
+    id: int
+    name: str
+    status: str
+    language: str
+    place: str
+    members: list[int]
+    waitlist: list[int]
+
+
+@dataclass
+class UnplacedOut:
+    language: str
+    place: str
+    registration_ids: list[int]
+    reason: str
+
+
+@dataclass
+class ProposalOut:
+    cohorts: list[CohortOut]
+    unplaced: list[UnplacedOut]
+
+
+@dataclass
+class MoveIn:
+    registration_id: int
+
+
+@dataclass
+class MergeIn:
+    other_cohort_id: int
+
+
+@dataclass
+class ImportOut:
+    classes: int
+    new_classes: int
+    new_mentors: int
+    new_cohorts: int

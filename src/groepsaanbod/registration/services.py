@@ -46,8 +46,9 @@ def private_link(base_url: str, language: str, token: str) -> str:
 async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
     programme = await session.scalar(
         select(Programme)
-        .options(selectinload(Programme.venues), selectinload(Programme.templates),
-                 selectinload(Programme.organisation))
+        .options(
+            selectinload(Programme.venues), selectinload(Programme.templates), selectinload(Programme.organisation)
+        )
         .where(Programme.slug == slug, Programme.status == "published")
     )
     if programme is None:
@@ -79,10 +80,28 @@ class RegistrationOutcome:
     link: str
 
 
-def record(session: AsyncSession, now: datetime, programme_id: int, action: str, *, cohort_id: int | None = None,
-           registration_id: int | None = None, actor: int | None = None, **details: Any) -> None:
-    session.add(RegistrationEvent(programme_id=programme_id, cohort_id=cohort_id, registration_id=registration_id,
-                                  actor_staff_id=actor, action=action, details=details, at=now))
+def record(
+    session: AsyncSession,
+    now: datetime,
+    programme_id: int,
+    action: str,
+    *,
+    cohort_id: int | None = None,
+    registration_id: int | None = None,
+    actor: int | None = None,
+    **details: Any,
+) -> None:
+    session.add(
+        RegistrationEvent(
+            programme_id=programme_id,
+            cohort_id=cohort_id,
+            registration_id=registration_id,
+            actor_staff_id=actor,
+            action=action,
+            details=details,
+            at=now,
+        )
+    )
 
 
 async def _find_duplicate(session: AsyncSession, programme_id: int, clean: CleanRegistration) -> bool:
@@ -101,25 +120,34 @@ async def _find_duplicate(session: AsyncSession, programme_id: int, clean: Clean
 
 
 async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Registration).where(
-            Registration.cohort_id == cohort_id, Registration.status == "confirmed")
-    ) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.cohort_id == cohort_id, Registration.status == "confirmed")
+        )
+        or 0
+    )
 
 
 async def _open_cohort(session: AsyncSession, programme_id: int, language: str, place: str) -> Cohort | None:
     return await session.scalar(
         select(Cohort)
-        .where(Cohort.programme_id == programme_id, Cohort.accepts_registrations.is_(True),
-               Cohort.language == language, Cohort.place == place,
-               Cohort.status.in_(("forming", "confirmed", "running")))
+        .where(
+            Cohort.programme_id == programme_id,
+            Cohort.accepts_registrations.is_(True),
+            Cohort.language == language,
+            Cohort.place == place,
+            Cohort.status.in_(("forming", "confirmed", "running")),
+        )
         .order_by(Cohort.id)
         .limit(1)
     )
 
 
-async def place_in_cohort(session: AsyncSession, registration: Registration, cohort: Cohort, max_size: int,
-                          now: datetime) -> None:
+async def place_in_cohort(
+    session: AsyncSession, registration: Registration, cohort: Cohort, max_size: int, now: datetime
+) -> None:
     """Confirmed while the cohort has room, else waitlisted at the end of the line."""
     registration.cohort_id = cohort.id
     if await confirmed_count(session, cohort.id) < max_size:
@@ -129,7 +157,8 @@ async def place_in_cohort(session: AsyncSession, registration: Registration, coh
     else:
         last = await session.scalar(
             select(func.max(Registration.waitlist_position)).where(
-                Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+                Registration.cohort_id == cohort.id, Registration.status == "waitlisted"
+            )
         )
         registration.status = "waitlisted"
         registration.waitlist_position = (last or 0) + 1
@@ -153,13 +182,26 @@ async def register_participant(
     if await _find_duplicate(session, programme_id, clean):
         raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED)
 
-    participant = Participant(full_name=clean.full_name, email=clean.email, phone=clean.phone,
-                              language=clean.language, postcode=clean.postcode, due_date=clean.due_date,
-                              child_birth_date=clean.child_birth_date)
+    participant = Participant(
+        full_name=clean.full_name,
+        email=clean.email,
+        phone=clean.phone,
+        language=clean.language,
+        postcode=clean.postcode,
+        due_date=clean.due_date,
+        child_birth_date=clean.child_birth_date,
+    )
     token = secrets.token_urlsafe(32)
-    registration = Registration(participant=participant, programme_id=programme_id, status="pending",
-                                language=clean.language, place=clean.place, consented_at=now,
-                                preferences={"part_of_day": clean.part_of_day}, access_token_hash=token_hash(token))
+    registration = Registration(
+        participant=participant,
+        programme_id=programme_id,
+        status="pending",
+        language=clean.language,
+        place=clean.place,
+        consented_at=now,
+        preferences={"part_of_day": clean.part_of_day},
+        access_token_hash=token_hash(token),
+    )
     session.add(registration)
     await session.flush()
 
@@ -173,21 +215,45 @@ async def register_participant(
         else:
             from groepsaanbod.registration.enrolment import start_cohort_when_enough
 
-            cohort = await start_cohort_when_enough(session, programme, template, clean.language, clean.place, now,
-                                                    base_url, current=registration)
-    record(session, now, programme_id, "registered", registration_id=registration.id,
-           cohort_id=registration.cohort_id, status=registration.status)
+            cohort = await start_cohort_when_enough(
+                session, programme, template, clean.language, clean.place, now, base_url, current=registration
+            )
+    record(
+        session,
+        now,
+        programme_id,
+        "registered",
+        registration_id=registration.id,
+        cohort_id=registration.cohort_id,
+        status=registration.status,
+    )
 
     link = private_link(base_url, clean.language, token)
     kind = {"confirmed": "registration_confirmed", "waitlisted": "registration_waitlisted"}.get(
-        registration.status, "registration_received")
+        registration.status, "registration_received"
+    )
     await queue_message(
-        session, Recipient(clean.language, clean.email, clean.phone), kind,
-        {"name": clean.full_name, "programme": programme_name, "group": cohort.name if cohort else "",
-         "position": registration.waitlist_position, "link": link},
-        dedupe_key=f"registration:{registration.id}:{kind}", now=now)
-    outcome = RegistrationOutcome(registration.id, registration.status, registration.waitlist_position,
-                                  cohort.name if cohort and registration.cohort_id else None, token, link)
+        session,
+        Recipient(clean.language, clean.email, clean.phone),
+        kind,
+        {
+            "name": clean.full_name,
+            "programme": programme_name,
+            "group": cohort.name if cohort else "",
+            "position": registration.waitlist_position,
+            "link": link,
+        },
+        dedupe_key=f"registration:{registration.id}:{kind}",
+        now=now,
+    )
+    outcome = RegistrationOutcome(
+        registration.id,
+        registration.status,
+        registration.waitlist_position,
+        cohort.name if cohort and registration.cohort_id else None,
+        token,
+        link,
+    )
     await session.commit()
     log.info("participant registered", extra={"registration_id": outcome.registration_id, "status": outcome.status})
     return outcome
@@ -197,8 +263,9 @@ async def find_registration(session: AsyncSession, token: str) -> Registration:
     """The registration behind a private link; unknown, withdrawn or revoked links find nothing."""
     registration = await session.scalar(
         select(Registration)
-        .options(selectinload(Registration.participant),
-                 selectinload(Registration.programme).selectinload(Programme.venues))
+        .options(
+            selectinload(Registration.participant), selectinload(Registration.programme).selectinload(Programme.venues)
+        )
         .where(Registration.access_token_hash == token_hash(token), Registration.access_revoked_at.is_(None))
         .execution_options(populate_existing=True)
     )
@@ -207,29 +274,37 @@ async def find_registration(session: AsyncSession, token: str) -> Registration:
     return registration
 
 
-async def promote_from_waitlist(session: AsyncSession, cohort: Cohort, max_size: int, now: datetime,
-                                programme_name: dict[str, str]) -> list[Registration]:
+async def promote_from_waitlist(
+    session: AsyncSession, cohort: Cohort, max_size: int, now: datetime, programme_name: dict[str, str]
+) -> list[Registration]:
     """Fill free places from the front of the waiting list; the rest move up."""
     promoted: list[Registration] = []
     while await confirmed_count(session, cohort.id) < max_size:
         first = await session.scalar(
-            select(Registration).options(selectinload(Registration.participant))
+            select(Registration)
+            .options(selectinload(Registration.participant))
             .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
-            .order_by(Registration.waitlist_position).limit(1)
+            .order_by(Registration.waitlist_position)
+            .limit(1)
         )
         if first is None:
             break
         first.status, first.waitlist_position, first.confirmed_at = "confirmed", None, now
         await session.flush()
         await session.execute(
-            update(Registration).where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            update(Registration)
+            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
             .values(waitlist_position=Registration.waitlist_position - 1)
         )
         person = first.participant
         await queue_message(
-            session, Recipient(first.language, person.email, person.phone), "waitlist_promoted",
+            session,
+            Recipient(first.language, person.email, person.phone),
+            "waitlist_promoted",
             {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
-            dedupe_key=f"registration:{first.id}:promoted:{cohort.id}", now=now)
+            dedupe_key=f"registration:{first.id}:promoted:{cohort.id}",
+            now=now,
+        )
         record(session, now, cohort.programme_id, "promoted", registration_id=first.id, cohort_id=cohort.id)
         promoted.append(first)
     return promoted
@@ -248,8 +323,12 @@ async def withdraw_registration(session: AsyncSession, token: str, now: datetime
     await session.flush()
     if cohort_id is not None and was == "waitlisted" and position is not None:
         await session.execute(
-            update(Registration).where(Registration.cohort_id == cohort_id, Registration.status == "waitlisted",
-                                       Registration.waitlist_position > position)
+            update(Registration)
+            .where(
+                Registration.cohort_id == cohort_id,
+                Registration.status == "waitlisted",
+                Registration.waitlist_position > position,
+            )
             .values(waitlist_position=Registration.waitlist_position - 1)
         )
     if cohort_id is not None and was == "confirmed":

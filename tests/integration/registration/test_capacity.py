@@ -24,8 +24,15 @@ from tests.integration.registration.helpers import person, published_programme
 
 async def open_cohort(db, programme_id: int, size: int | None = None) -> Cohort:
     template = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme_id))
-    cohort = Cohort(programme_id=programme_id, template_id=template.id, name="Eindhoven – 1", language="nl",
-                    place="Eindhoven", status="forming", accepts_registrations=True)
+    cohort = Cohort(
+        programme_id=programme_id,
+        template_id=template.id,
+        name="Eindhoven – 1",
+        language="nl",
+        place="Eindhoven",
+        status="forming",
+        accepts_registrations=True,
+    )
     db.add(cohort)
     await db.commit()
     return cohort
@@ -40,36 +47,52 @@ async def test_enrolment_starts_a_group_at_the_minimum_and_tells_the_coordinator
     await db.commit()
     statuses = []
     for n in range(5):  # the template's minimum is 5
-        r = await client.post("/api/v1/catalogue/triple-test/registrations",
-                              json=person(n, child_birth_date="2020-06-01"))
+        r = await client.post(
+            "/api/v1/catalogue/triple-test/registrations", json=person(n, child_birth_date="2020-06-01")
+        )
         statuses.append(r.json()["status"])
     assert statuses == ["pending"] * 4 + ["confirmed"]
     cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid))
     assert cohort.accepts_registrations and cohort.language == "nl" and cohort.place == "Eindhoven"
-    members = await db.scalar(select(func.count()).select_from(Registration).where(
-        Registration.cohort_id == cohort.id, Registration.status == "confirmed"))
+    members = await db.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.cohort_id == cohort.id, Registration.status == "confirmed")
+    )
     assert members == 5
     told = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "cohort_can_start"))
     assert told.to_address == coordinator.email and "5 people" in told.body_text
     # The earlier four hear that their group is ready.
-    assert await db.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.kind == "cohort_confirmed")) == 4
+    assert (
+        await db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "cohort_confirmed"))
+        == 4
+    )
 
 
 async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db):
-    _, pid = await published_programme(db, "triple-p-group", "triple-test",
-                                       revision={"max_group_size": 6, "min_group_size": 2})
+    _, pid = await published_programme(
+        db, "triple-p-group", "triple-test", revision={"max_group_size": 6, "min_group_size": 2}
+    )
     cohort = await open_cohort(db, pid)
     tokens = []
     for n in range(9):
-        r = (await client.post("/api/v1/catalogue/triple-test/registrations",
-                               json=person(n, child_birth_date="2020-06-01", language="nl"))).json()
+        r = (
+            await client.post(
+                "/api/v1/catalogue/triple-test/registrations",
+                json=person(n, child_birth_date="2020-06-01", language="nl"),
+            )
+        ).json()
         tokens.append(r["token"])
         assert (r["status"], r["waitlist_position"]) == (("confirmed", None) if n < 6 else ("waitlisted", n - 5))
     # A waitlisted person withdraws: those behind move up.
     await client.post(f"/api/v1/my/{tokens[7]}/withdraw")
-    positions = dict((await db.execute(select(Registration.id, Registration.waitlist_position).where(
-        Registration.status == "waitlisted"))).all())
+    positions = dict(
+        (
+            await db.execute(
+                select(Registration.id, Registration.waitlist_position).where(Registration.status == "waitlisted")
+            )
+        ).all()
+    )
     assert sorted(positions.values()) == [1, 2]
     # A confirmed person withdraws: the first on the list gets the place and is told.
     withdrawn = await client.post(f"/api/v1/my/{tokens[0]}/withdraw")
@@ -77,10 +100,20 @@ async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db
     promoted = (await client.get(f"/api/v1/my/{tokens[6]}")).json()
     assert promoted["status"] == "confirmed"
     assert (await client.get(f"/api/v1/my/{tokens[8]}")).json()["waitlist_position"] == 1
-    assert await db.scalar(select(func.count()).select_from(Registration).where(
-        Registration.cohort_id == cohort.id, Registration.status == "confirmed")) == 6
-    assert await db.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.kind == "waitlist_promoted")) == 1
+    assert (
+        await db.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.cohort_id == cohort.id, Registration.status == "confirmed")
+        )
+        == 6
+    )
+    assert (
+        await db.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "waitlist_promoted")
+        )
+        == 1
+    )
     # The withdrawn person's link no longer works.
     assert (await client.get(f"/api/v1/my/{tokens[0]}")).status_code == 404
 
@@ -100,10 +133,12 @@ async def _race(url: str, attempts: int) -> tuple[list[int], list[str], list[int
     app = create_app(Settings(database_url=url), clock=lambda: NOW)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://race") as client:
-        responses = await asyncio.gather(*(
-            client.post("/api/v1/catalogue/race-test/registrations",
-                        json=person(n, child_birth_date="2020-06-01"))
-            for n in range(attempts)))
+        responses = await asyncio.gather(
+            *(
+                client.post("/api/v1/catalogue/race-test/registrations", json=person(n, child_birth_date="2020-06-01"))
+                for n in range(attempts)
+            )
+        )
     engine = make_engine(Settings(database_url=url).async_database_url)
     try:
         async with make_session_factory(engine)() as db:

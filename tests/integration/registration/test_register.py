@@ -17,14 +17,17 @@ DUE = "2027-04-20"  # 20 weeks after NOW (2026-11-30)
 
 async def test_pregnant_woman_signs_up_and_gets_a_private_link_in_her_language(client, db):
     await published_programme(db, "centering-pregnancy", "centering-test")
-    response = await client.post("/api/v1/catalogue/centering-test/registrations",
-                                 json=person(1, language="tr", due_date=DUE, phone="06 12345678"))
+    response = await client.post(
+        "/api/v1/catalogue/centering-test/registrations",
+        json=person(1, language="tr", due_date=DUE, phone="06 12345678"),
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "pending" and body["link"].endswith(f"/tr/my/{body['token']}")
     registration = await db.scalar(select(Registration).where(Registration.id == body["registration_id"]))
     assert registration.access_token_hash == token_hash(body["token"]) and body["token"] not in str(
-        registration.access_token_hash)
+        registration.access_token_hash
+    )
     participant = await db.get(Participant, registration.participant_id)
     assert participant.due_date == date(2027, 4, 20) and participant.phone == "+31612345678"
     message = await db.scalar(select(OutboxMessage))
@@ -62,8 +65,9 @@ async def test_phone_only_gets_an_sms(client, db):
 async def test_refusals_name_the_field_in_the_persons_language(client, db, changes, field, lang, words):
     await published_programme(db, "centering-pregnancy", "centering-test", languages=("nl", "en"))
     body = {**person(3, due_date=DUE), **changes}
-    response = await client.post("/api/v1/catalogue/centering-test/registrations", json=body,
-                                 headers={"Accept-Language": lang})
+    response = await client.post(
+        "/api/v1/catalogue/centering-test/registrations", json=body, headers={"Accept-Language": lang}
+    )
     assert response.status_code in (400, 422), response.text
     if response.status_code == 422:
         errors = {e["field"]: e["message"] for e in response.json()["errors"]}
@@ -75,8 +79,9 @@ async def test_refusals_name_the_field_in_the_persons_language(client, db, chang
 async def test_child_too_old_is_refused_with_the_age_limit(client, db):
     await published_programme(db, "kids-en-koffie", "kids-test")
     body = person(4, child_birth_date="2020-01-01")
-    response = await client.post("/api/v1/catalogue/kids-test/registrations", json=body,
-                                 headers={"Accept-Language": "nl"})
+    response = await client.post(
+        "/api/v1/catalogue/kids-test/registrations", json=body, headers={"Accept-Language": "nl"}
+    )
     assert response.status_code == 422
     assert "4 jaar" in response.json()["errors"][0]["message"]
     ok = await client.post("/api/v1/catalogue/kids-test/registrations", json=person(4, child_birth_date="2024-01-01"))
@@ -87,9 +92,11 @@ async def test_the_same_person_twice_is_recognised(client, db):
     await published_programme(db, "centering-pregnancy", "centering-test")
     first = await client.post("/api/v1/catalogue/centering-test/registrations", json=person(5, due_date=DUE))
     assert first.status_code == 201
-    again = await client.post("/api/v1/catalogue/centering-test/registrations",
-                              json=person(5, due_date=DUE, email="OUDER5@example.org"),
-                              headers={"Accept-Language": "nl"})
+    again = await client.post(
+        "/api/v1/catalogue/centering-test/registrations",
+        json=person(5, due_date=DUE, email="OUDER5@example.org"),
+        headers={"Accept-Language": "nl"},
+    )
     assert again.status_code == 409 and "al aangemeld" in again.json()["errors"][0]["message"]
     assert await db.scalar(select(func.count()).select_from(Registration)) == 1
 
