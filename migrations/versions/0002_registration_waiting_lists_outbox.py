@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-30 01:24:32.880010
+Create Date: 2026-11-30 01:31:52.511262
 """
 
 from collections.abc import Sequence
@@ -66,6 +66,8 @@ def upgrade() -> None:
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=False, server_default='nl'))
         batch_op.add_column(sa.Column('place', sa.String(length=120), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('contact_phone', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('consented_at', groepsaanbod.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('confirmed_at', groepsaanbod.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('withdrawn_at', groepsaanbod.db.UTCDateTime(timezone=True), nullable=True))
@@ -73,11 +75,15 @@ def upgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_registrations_cohort_id'))
         batch_op.create_index('ix_registrations_cohort_status', ['cohort_id', 'status'], unique=False)
         batch_op.create_index('ix_registrations_programme_status', ['programme_id', 'status'], unique=False)
+        batch_op.create_index('uq_registrations_programme_email', ['programme_id', 'contact_email'], unique=True, postgresql_where=sa.text("status <> 'withdrawn' AND contact_email IS NOT NULL"), sqlite_where=sa.text("status <> 'withdrawn' AND contact_email IS NOT NULL"))
+        batch_op.create_index('uq_registrations_programme_phone', ['programme_id', 'contact_phone'], unique=True, postgresql_where=sa.text("status <> 'withdrawn' AND contact_phone IS NOT NULL"), sqlite_where=sa.text("status <> 'withdrawn' AND contact_phone IS NOT NULL"))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('uq_registrations_programme_phone', postgresql_where=sa.text("status <> 'withdrawn' AND contact_phone IS NOT NULL"), sqlite_where=sa.text("status <> 'withdrawn' AND contact_phone IS NOT NULL"))
+        batch_op.drop_index('uq_registrations_programme_email', postgresql_where=sa.text("status <> 'withdrawn' AND contact_email IS NOT NULL"), sqlite_where=sa.text("status <> 'withdrawn' AND contact_email IS NOT NULL"))
         batch_op.drop_index('ix_registrations_programme_status')
         batch_op.drop_index('ix_registrations_cohort_status')
         batch_op.create_index(batch_op.f('ix_registrations_cohort_id'), ['cohort_id'], unique=False)
@@ -85,6 +91,8 @@ def downgrade() -> None:
         batch_op.drop_column('withdrawn_at')
         batch_op.drop_column('confirmed_at')
         batch_op.drop_column('consented_at')
+        batch_op.drop_column('contact_phone')
+        batch_op.drop_column('contact_email')
         batch_op.drop_column('place')
         batch_op.drop_column('language')
 

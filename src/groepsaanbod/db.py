@@ -77,7 +77,8 @@ def make_engine(async_url: str) -> AsyncEngine:
         engine = create_async_engine(async_url, connect_args={"timeout": 30})
         _sqlite_pragmas(engine)
         return engine
-    return create_async_engine(async_url, pool_pre_ping=True)
+    # Two app processes with 30 connections each stay below PostgreSQL's default of 100.
+    return create_async_engine(async_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
@@ -107,22 +108,37 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 WRITE_LOCK_OPTION = "groepsaanbod_write_lock"
 
 
-async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
-    """Serialise the writers of one row (a programme, a cohort) until commit.
+def is_sqlite(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "sqlite"
 
-    PostgreSQL: SELECT … FOR UPDATE on that row. SQLite: row locks do not exist
-    and FOR UPDATE does nothing, so the transaction is begun anew with BEGIN
-    IMMEDIATE, which takes the database's write lock before anything is read.
-    Call it first in a use case: what the session read before is committed away.
+
+async def begin_writing(session: AsyncSession) -> None:
+    """Start the transaction of a use case that must not lose a race.
+
+    SQLite has no row locks (FOR UPDATE does nothing), so there the transaction
+    begins with BEGIN IMMEDIATE, taking the database's write lock before
+    anything is read; `lock_row` then has nothing left to do. On PostgreSQL this
+    does nothing and `lock_row` locks just the row that decides the race.
+    Call it before the use case writes anything: earlier reads are committed away.
     """
-    from sqlalchemy import select
-
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
+    if is_sqlite(session):
         if session.in_transaction():
             await session.commit()
         await session.connection(execution_options={WRITE_LOCK_OPTION: True})
-        return
-    await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
+
+
+async def lock_row(session: AsyncSession, table, row_id: int) -> None:
+    """Serialise the writers of one row (a programme, a cohort) until commit."""
+    from sqlalchemy import select
+
+    if not is_sqlite(session):
+        await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
+
+
+async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
+    """begin_writing and lock_row together, for use cases that lock one row first."""
+    await begin_writing(session)
+    await lock_row(session, table, row_id)
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

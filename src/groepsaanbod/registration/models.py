@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -34,6 +34,23 @@ class Registration(Timestamped, Base):
         UniqueConstraint("participant_id", "programme_id", name="participant_programme"),
         Index("ix_registrations_cohort_status", "cohort_id", "status"),
         Index("ix_registrations_programme_status", "programme_id", "status"),
+        # One live registration per person and programme, also when two arrive at once.
+        Index(
+            "uq_registrations_programme_email",
+            "programme_id",
+            "contact_email",
+            unique=True,
+            postgresql_where=text("status <> 'withdrawn' AND contact_email IS NOT NULL"),
+            sqlite_where=text("status <> 'withdrawn' AND contact_email IS NOT NULL"),
+        ),
+        Index(
+            "uq_registrations_programme_phone",
+            "programme_id",
+            "contact_phone",
+            unique=True,
+            postgresql_where=text("status <> 'withdrawn' AND contact_phone IS NOT NULL"),
+            sqlite_where=text("status <> 'withdrawn' AND contact_phone IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +63,9 @@ class Registration(Timestamped, Base):
     #: The programme language the person chose, and the town they want to meet in.
     language: Mapped[str] = mapped_column(String(5), default="nl")
     place: Mapped[str] = mapped_column(String(120), default="")
+    #: The participant's normalised email and phone, kept here for the uniqueness rule above.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
     consented_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
 from groepsaanbod.i18n.text import pick
+from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.registration import services
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import AlreadyRegistered, RegistrationRefused
@@ -49,6 +50,7 @@ async def _form_page(
         raise NotFoundException()
     programme, template = loaded
     facts = services.programme_facts(programme, template)
+    organisation = await db_session.get(Organisation, programme.organisation_id)
     defaults = {
         "language": language if language in facts.languages else facts.languages[0],
         "part_of_day": "any",
@@ -60,6 +62,7 @@ async def _form_page(
         "registration/register.html",
         status_code=status,
         programme=programme,
+        organisation=organisation,
         facts=facts,
         parts_of_day=PARTS_OF_DAY,
         values={**defaults, **(values or {})},

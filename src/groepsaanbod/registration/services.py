@@ -1,7 +1,8 @@
 """Use cases of participants: register_participant, find_registration, withdraw_registration.
 
 Capacity holds under concurrency: every registration of a programme first takes
-the programme's write lock (db.take_write_lock), then counts and places.
+the lock of the row that decides the race (db.begin_writing, db.lock_row), then counts
+and places; a unique index keeps one live registration per person and programme.
 """
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.db import take_write_lock
+from groepsaanbod.db import begin_writing, is_sqlite, lock_row
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.programmes.services import published_template
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import (
-    CleanRegistration,
     ProgrammeFacts,
     RegistrationForm,
     check_registration,
@@ -44,16 +44,20 @@ def private_link(base_url: str, language: str, token: str) -> str:
 
 
 async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
+    """The programme with its venues, and its published template version (3 light queries)."""
     programme = await session.scalar(
         select(Programme)
-        .options(
-            selectinload(Programme.venues), selectinload(Programme.templates), selectinload(Programme.organisation)
-        )
+        .options(selectinload(Programme.venues))
         .where(Programme.slug == slug, Programme.status == "published")
     )
     if programme is None:
         return None
-    template = published_template(programme)
+    template = await session.scalar(
+        select(ProgrammeTemplate)
+        .where(ProgrammeTemplate.programme_id == programme.id, ProgrammeTemplate.published_at.is_not(None))
+        .order_by(ProgrammeTemplate.version.desc())
+        .limit(1)
+    )
     return (programme, template) if template else None
 
 
@@ -104,21 +108,6 @@ def record(
     )
 
 
-async def _find_duplicate(session: AsyncSession, programme_id: int, clean: CleanRegistration) -> bool:
-    same_contact = []
-    if clean.email:
-        same_contact.append(Participant.email == clean.email)
-    if clean.phone:
-        same_contact.append(Participant.phone == clean.phone)
-    found = await session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.programme_id == programme_id, Registration.status != "withdrawn", or_(*same_contact))
-    )
-    return bool(found)
-
-
 async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
     return (
         await session.scalar(
@@ -130,8 +119,11 @@ async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
     )
 
 
-async def _open_cohort(session: AsyncSession, programme_id: int, language: str, place: str) -> Cohort | None:
-    return await session.scalar(
+async def _open_cohort(
+    session: AsyncSession, programme_id: int, language: str, place: str, lock: bool = False
+) -> Cohort | None:
+    """The cohort new sign-ups of this language and place join; with `lock`, locked until commit."""
+    query = (
         select(Cohort)
         .where(
             Cohort.programme_id == programme_id,
@@ -143,23 +135,31 @@ async def _open_cohort(session: AsyncSession, programme_id: int, language: str, 
         .order_by(Cohort.id)
         .limit(1)
     )
+    return await session.scalar(query.with_for_update() if lock and not is_sqlite(session) else query)
 
 
 async def place_in_cohort(
     session: AsyncSession, registration: Registration, cohort: Cohort, max_size: int, now: datetime
 ) -> None:
-    """Confirmed while the cohort has room, else waitlisted at the end of the line."""
+    """Confirmed while the cohort has room, else waitlisted at the end of the line.
+
+    The caller holds the cohort's lock; one query reads both the head count and
+    the end of the waiting list.
+    """
+    confirmed, last = (
+        await session.execute(
+            select(
+                func.count().filter(Registration.status == "confirmed"),
+                func.max(Registration.waitlist_position).filter(Registration.status == "waitlisted"),
+            ).where(Registration.cohort_id == cohort.id)
+        )
+    ).one()
     registration.cohort_id = cohort.id
-    if await confirmed_count(session, cohort.id) < max_size:
+    if confirmed < max_size:
         registration.status = "confirmed"
         registration.confirmed_at = now
         registration.waitlist_position = None
     else:
-        last = await session.scalar(
-            select(func.max(Registration.waitlist_position)).where(
-                Registration.cohort_id == cohort.id, Registration.status == "waitlisted"
-            )
-        )
         registration.status = "waitlisted"
         registration.waitlist_position = (last or 0) + 1
 
@@ -178,10 +178,9 @@ async def register_participant(
     programme_id, max_size, formation = programme.id, template.max_group_size, template.formation
     programme_name = pick(programme.name, clean.language)
 
-    await take_write_lock(session, Programme.__table__, programme_id)
-    if await _find_duplicate(session, programme_id, clean):
-        raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED)
-
+    await begin_writing(session)
+    # The unique indexes on (programme, contact) recognise the same person, also in a race.
+    duplicate = errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED)
     participant = Participant(
         full_name=clean.full_name,
         email=clean.email,
@@ -198,18 +197,29 @@ async def register_participant(
         status="pending",
         language=clean.language,
         place=clean.place,
+        contact_email=clean.email,
+        contact_phone=clean.phone,
         consented_at=now,
         preferences={"part_of_day": clean.part_of_day},
         access_token_hash=token_hash(token),
     )
     session.add(registration)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # The same person a moment ago, in another request: the unique index says so.
+        await session.rollback()
+        raise duplicate from None
 
     cohort = None
     if formation == "drop_in":
         registration.status, registration.confirmed_at = "confirmed", now
     elif formation == "enrolment":
-        cohort = await _open_cohort(session, programme_id, clean.language, clean.place)
+        cohort = await _open_cohort(session, programme_id, clean.language, clean.place, lock=True)
+        if cohort is None:
+            # Starting a group counts the waiting registrations: one at a time per programme.
+            await lock_row(session, Programme.__table__, programme_id)
+            cohort = await _open_cohort(session, programme_id, clean.language, clean.place, lock=True)
         if cohort is not None:
             await place_in_cohort(session, registration, cohort, max_size, now)
         else:
@@ -312,10 +322,14 @@ async def promote_from_waitlist(
 
 async def withdraw_registration(session: AsyncSession, token: str, now: datetime) -> Registration:
     """Stop: the place goes to the first on the waiting list; the private link stops working."""
+    await begin_writing(session)
     registration = await find_registration(session, token)
     programme_id = registration.programme_id
-    await take_write_lock(session, Programme.__table__, programme_id)
-    registration = await find_registration(session, token)
+    if registration.cohort_id is not None:
+        await lock_row(session, Cohort.__table__, registration.cohort_id)
+    else:
+        await lock_row(session, Programme.__table__, programme_id)
+    registration = await find_registration(session, token)  # as it is now that we hold the lock
     was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
     registration.status, registration.withdrawn_at = "withdrawn", now
     registration.waitlist_position = None

@@ -27,7 +27,7 @@ YEAR_RANGE = (2000, 2100)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "class_name": ("class", "klas"),
     "school_year": ("school_year", "school year", "schooljaar"),
-    "mentor_name": ("mentor_name", "mentor", "naam mentor", "mentor naam"),
+    "mentor_name": ("mentor_name", "mentor name", "mentor", "naam mentor", "mentor naam"),
     "mentor_email": ("mentor_email", "mentor email", "e-mail mentor", "email mentor", "mentor e-mail"),
     "pupils": ("pupils", "number of pupils", "leerlingen", "aantal leerlingen"),
 }

@@ -27,8 +27,15 @@ def load(language: str):
 
 
 def source_messages() -> set[str]:
-    method_map = [("src/**.py", "python"), ("src/groepsaanbod/templates/**.html", "jinja2")]
-    options = {"src/groepsaanbod/templates/**.html": {"extensions": "jinja2.ext.do"}}
+    method_map = [
+        ("src/**.py", "python"),
+        ("src/groepsaanbod/templates/**.html", "jinja2"),
+        ("src/groepsaanbod/templates/**.txt", "jinja2"),
+    ]
+    options = {
+        "src/groepsaanbod/templates/**.html": {"extensions": "jinja2.ext.do"},
+        "src/groepsaanbod/templates/**.txt": {"extensions": "jinja2.ext.do"},
+    }
     keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(

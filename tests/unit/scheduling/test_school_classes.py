@@ -123,7 +123,10 @@ def test_missing_columns():
     assert fields(result) == ["header", "header"]
     messages = [p.message for p in result.problems]
     assert all(m.msgid == sc.COLUMN_MISSING for m in messages)
-    assert messages[0].params == {"column": "mentor name", "allowed": "mentor_name, mentor, naam mentor, mentor naam"}
+    assert messages[0].params == {
+        "column": "mentor name",
+        "allowed": "mentor_name, mentor name, mentor, naam mentor, mentor naam",
+    }
     assert messages[1].params["column"] == "mentor email"
     assert "e-mail mentor" in messages[1].params["allowed"]
 
