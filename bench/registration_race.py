@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -54,25 +54,41 @@ async def fresh_database(server_url: str) -> str:
 
 
 async def set_up(url: str) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     engine = make_engine(normalise_database_url(url))
     async with make_session_factory(engine)() as db:
         org = Organisation(slug="bench", name="Bench", kind="foundation", city="Eindhoven")
         db.add(org)
         await db.flush()
-        venue = Venue(organisation_id=org.id, name="Buurthuis", street="Straat 1", postcode="5611 AA",
-                      city="Eindhoven", capacity=20)
+        venue = Venue(
+            organisation_id=org.id,
+            name="Buurthuis",
+            street="Straat 1",
+            postcode="5611 AA",
+            city="Eindhoven",
+            capacity=20,
+        )
         db.add(venue)
         await db.commit()
         editor = Viewer(0, "bench", "", {org.id: frozenset({"coordinator"})})
         programme = await programmes.create_programme(
-            db, editor, programmes.NewProgramme(org.id, "triple-p-group", "race", ["nl"]), now)
+            db, editor, programmes.NewProgramme(org.id, "triple-p-group", "race", ["nl"]), now
+        )
         await programmes.change_programme(db, editor, programme.id, programmes.ProgrammeChanges(venue_ids=[venue.id]))
         await programmes.revise_template(db, editor, programme.id, {"max_group_size": PLACES}, now)
         await programmes.publish_programme(db, editor, programme.id, now)
         template = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme.id))
-        db.add(Cohort(programme_id=programme.id, template_id=template.id, name="Eindhoven 1", language="nl",
-                      place="Eindhoven", status="forming", accepts_registrations=True))
+        db.add(
+            Cohort(
+                programme_id=programme.id,
+                template_id=template.id,
+                name="Eindhoven 1",
+                language="nl",
+                place="Eindhoven",
+                status="forming",
+                accepts_registrations=True,
+            )
+        )
         await db.commit()
     await engine.dispose()
 
@@ -86,11 +102,21 @@ def free_port() -> int:
 async def fire(base: str) -> tuple[list[int], float]:
     limits = httpx.Limits(max_connections=ATTEMPTS, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-        bodies = [{"full_name": f"Ouder {n}", "email": f"ouder{n}@example.org", "language": "nl",
-                   "place": "Eindhoven", "consent": True, "child_birth_date": "2020-06-01"} for n in range(ATTEMPTS)]
+        bodies = [
+            {
+                "full_name": f"Ouder {n}",
+                "email": f"ouder{n}@example.org",
+                "language": "nl",
+                "place": "Eindhoven",
+                "consent": True,
+                "child_birth_date": "2020-06-01",
+            }
+            for n in range(ATTEMPTS)
+        ]
         start = time.perf_counter()
         responses = await asyncio.gather(
-            *(client.post("/api/v1/catalogue/race/registrations", json=b) for b in bodies), return_exceptions=True)
+            *(client.post("/api/v1/catalogue/race/registrations", json=b) for b in bodies), return_exceptions=True
+        )
         elapsed = time.perf_counter() - start
     codes = [r.status_code if isinstance(r, httpx.Response) else 0 for r in responses]
     return codes, elapsed
@@ -101,8 +127,12 @@ async def count(url: str) -> tuple[int, int, list[int]]:
     async with make_session_factory(engine)() as db:
         confirmed = await db.scalar(select(func.count()).where(Registration.status == "confirmed"))
         waitlisted = await db.scalar(select(func.count()).where(Registration.status == "waitlisted"))
-        positions = sorted(p for (p,) in (await db.execute(
-            select(Registration.waitlist_position).where(Registration.status == "waitlisted"))).all())
+        positions = sorted(
+            p
+            for (p,) in (
+                await db.execute(select(Registration.waitlist_position).where(Registration.status == "waitlisted"))
+            ).all()
+        )
     await engine.dispose()
     return confirmed, waitlisted, positions
 
@@ -110,14 +140,20 @@ async def count(url: str) -> tuple[int, int, list[int]]:
 def main() -> None:
     server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
     if not server_url:
-        sys.exit("Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test")
+        sys.exit(
+            "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
+        )
     url = asyncio.run(fresh_database(server_url))
     upgrade(url)
     asyncio.run(set_up(url))
     port = free_port()
     env = {**os.environ, "GROEPSAANBOD_DATABASE_URL": url, "GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}"}
-    server = subprocess.Popen([sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port), "--workers", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -139,8 +175,10 @@ def main() -> None:
     print(f"confirmed: {confirmed} (places: {PLACES}); waitlisted: {waitlisted}")
     print(f"waiting-list positions 1..{len(positions)} without gaps: {positions == list(range(1, len(positions) + 1))}")
     print(f"non-201 answers: {errors} (5xx or no answer: {server_errors})")
-    print(f"BENCH registration_race attempts={ATTEMPTS} confirmed={confirmed} waitlisted={waitlisted} "
-          f"errors={errors} per_second={per_second:.0f}")
+    print(
+        f"BENCH registration_race attempts={ATTEMPTS} confirmed={confirmed} waitlisted={waitlisted} "
+        f"errors={errors} per_second={per_second:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
             DemoStaff("volunteer2@cjg-sliedrecht.example", "Hanneke Mulder", ("volunteer",)),
             DemoStaff("volunteer3@cjg-sliedrecht.example", "Amina Ali", ("volunteer",), ("nl", "so")),
         ),
-        programmes=(DemoProgramme("kids-en-koffie", "kids-en-koffie-sliedrecht", ("nl", "en", "ar", "so")),),
+        programmes=(
+            DemoProgramme("kids-en-koffie", "kids-en-koffie-sliedrecht", ("nl", "en", "tr", "ar", "pl", "es", "so")),
+        ),
     ),
     DemoOrganisation(
         slug="vechtcollege-zwolle",

@@ -38,9 +38,10 @@ async def _page(
     template = published_template(programme)
     registrations = await cohorts.list_registrations(db_session, viewer, programme_id)
     groups = await cohorts.list_cohorts(db_session, viewer, programme_id)
-    unplaced = None
+    unplaced, spread_weeks = None, None
     if template is not None and template.formation == "due_date":
         unplaced = (await cohorts.current_unplaced(db_session, viewer, programme_id)).unplaced
+        spread_weeks = cohorts.formation_rules(template).max_spread_days // 7
     members: dict[int | None, list] = {}
     for registration in registrations:
         members.setdefault(registration.cohort_id, []).append(registration)
@@ -56,6 +57,7 @@ async def _page(
         groups=groups,
         members=members,
         unplaced=unplaced,
+        spread_weeks=spread_weeks,
         problems=problems or [],
         done=done,
     )
