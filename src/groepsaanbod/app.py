@@ -28,6 +28,8 @@ from groepsaanbod.registration import cohort_controllers as cohorts_api
 from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
 from groepsaanbod.registration import pages as registration_pages
+from groepsaanbod.scheduling import controllers as scheduling_api
+from groepsaanbod.scheduling import pages as scheduling_pages
 from groepsaanbod.settings import Settings
 
 
@@ -90,11 +92,13 @@ def create_app(
             *organisations_api.ROUTES,
             *registration_api.ROUTES,
             *cohorts_api.ROUTES,
+            *scheduling_api.ROUTES,
             *accounts_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
             *registration_pages.ROUTES,
             *cohort_pages.ROUTES,
+            *scheduling_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -211,7 +211,10 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
             created = True
     await session.commit()
 
-    coordinator = Viewer(staff_id=0, full_name="demo", email="", roles={row.id: frozenset({"coordinator"})})
+    coordinator_id = next(staff_ids[p.email] for p in org.staff if "coordinator" in p.roles)
+    coordinator = Viewer(
+        staff_id=coordinator_id, full_name="demo", email="", roles={row.id: frozenset({"coordinator"})}
+    )
     for demo in org.programmes:
         if await session.scalar(select(Programme.id).where(Programme.slug == demo.slug)) is not None:
             continue
@@ -226,7 +229,58 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         )
         await programmes.publish_programme(session, coordinator, programme.id, now)
         created = True
+        if org.classes:
+            await _plan_class_lessons(session, coordinator, row.id, programme.id, staff_ids, org, now)
     return created
+
+
+async def _plan_class_lessons(
+    session: AsyncSession,
+    coordinator: Viewer,
+    org_id: int,
+    programme_id: int,
+    staff_ids: dict[str, int],
+    org: DemoOrganisation,
+    now: datetime,
+) -> None:
+    """Each first-year class gets its THINK lessons, from next week on, with mentor and guest teacher."""
+    from datetime import time, timedelta
+
+    from groepsaanbod.programmes.models import ProgrammeTemplate
+    from groepsaanbod.scheduling import planning
+    from groepsaanbod.scheduling.models import Cohort
+
+    template = await session.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme_id))
+    guest = next(staff_ids[p.email] for p in org.staff if "guest_teacher" in p.roles)
+    classes = list(
+        await session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.organisation_id == org_id, SchoolClass.school_year == current_school_year(now))
+            .order_by(SchoolClass.class_name)
+        )
+    )
+    monday = now.date() + timedelta(days=7 - now.weekday())
+    for index, school_class in enumerate(classes):
+        cohort = Cohort(
+            programme_id=programme_id,
+            template_id=template.id,
+            status="confirmed",
+            name=f"{school_class.class_name} {school_class.school_year}",
+            language="nl",
+            place=org.city,
+            school_class_id=school_class.id,
+        )
+        session.add(cohort)
+        await session.commit()
+        await planning.set_facilitator(session, coordinator, cohort.id, school_class.mentor_id, "mentor", now)
+        await planning.set_facilitator(session, coordinator, cohort.id, guest, "guest_teacher", now)
+        await planning.plan_cohort_sessions(
+            session,
+            coordinator,
+            cohort.id,
+            planning.PlanRequest(weekday=index % 5, start_time=time(9 + index, 0), start_date=monday),
+            now,
+        )
 
 
 async def load_demo(settings: Settings, now: datetime | None = None) -> DemoResult:

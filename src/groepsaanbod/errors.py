@@ -18,6 +18,7 @@ from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
+from groepsaanbod.scheduling.planning import SessionNotFound
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ HANDLERS = {
     VenueNotFound: not_found,
     RegistrationNotFound: not_found,
     CohortNotFound: not_found,
+    SessionNotFound: not_found,
     NotFoundException: not_found,
     Refused: refused,
     ValidationException: validation_error,

@@ -42,11 +42,17 @@ def language_context(language: str) -> dict[str, Any]:
     def message(m: Message) -> str:
         return render_message(language, m)
 
+    def role_name(code: str) -> str:
+        from groepsaanbod.accounts.roles import ROLE_NAMES
+
+        return _(ROLE_NAMES[code]) if code in ROLE_NAMES else code
+
     return {
         "_": _,
         "gettext": _,
         "ngettext": ngettext,
         "message": message,
+        "role_name": role_name,
         "lang": language,
         "dir": "rtl" if BY_CODE[language].rtl else "ltr",
         "languages": LANGUAGES,

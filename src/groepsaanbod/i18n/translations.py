@@ -52,12 +52,15 @@ def ngettext(language: str, singular: str, plural: str, n: int, /, **params: Any
 
 def render_message(language: str, message: Message) -> str:
     """A message in `language`; dates, language codes and lists of them are shown for that reader."""
+    from groepsaanbod.accounts.roles import ROLE_NAMES
     from groepsaanbod.i18n import formatting
 
     params: dict[str, Any] = {}
     for key, value in message.params.items():
         if isinstance(value, date):
             params[key] = formatting.short_date(value, language)
+        elif key == "role" and value in ROLE_NAMES:
+            params[key] = gettext(language, ROLE_NAMES[value])
         elif key == "language" and value in LANGUAGE_CODES:
             params[key] = formatting.language_name(value, language)
         elif key == "languages" and isinstance(value, list | tuple):

@@ -29,6 +29,8 @@ CONSTRAINT_KINDS = (
     "no_double_booking",
     "fixed_facilitators",
 )
+#: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
+ON_VIOLATION = ("cancel", "alert")
 #: Which kinds of "when" each schedule allows.
 TIMINGS_BY_SCHEDULE = {
     "pregnancy_week": ("pregnancy_week", "weeks_after_birth"),
@@ -292,6 +294,8 @@ def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
             params["role"] = role
         if kind in ("min_role_count", "fixed_facilitators"):
             params["count"] = c.integer(params, "count", f"{at}.count", ROLE_COUNT_RANGE)
+        if "on_violation" in params and params["on_violation"] not in ON_VIOLATION:
+            c.add(f"{at}.on_violation", N_("Choose one of: %(allowed)s."), allowed=", ".join(ON_VIOLATION))
         found.append(ConstraintData(kind=kind, params=params, hard=bool(item.get("hard", True))))
     return tuple(found)
 

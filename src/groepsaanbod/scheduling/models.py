@@ -88,6 +88,10 @@ class Session(Timestamped, Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     #: Bumped on every change, for calendar feeds (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    #: Meeting number within its cohort (1, 2, …).
+    number: Mapped[int] = mapped_column(default=1)
+    #: The date it would have had, when a closed day moved it.
+    moved_from: Mapped[date | None]
 
     staff: Mapped[list[SessionStaff]] = relationship(cascade="all, delete-orphan")
 
@@ -100,3 +104,54 @@ class SessionStaff(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class StaffAvailability(Base):
+    """When a staff member can work, per weekday (wall-clock time of the venue)."""
+
+    __tablename__ = "staff_availability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]
+    starts: Mapped[time]
+    ends: Mapped[time]
+
+
+class StaffAbsence(Base):
+    """A staff member cannot come: for one session, or for a period."""
+
+    __tablename__ = "staff_absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime]
+
+
+class VenueOpening(Base):
+    """Opening hours of a venue, per weekday (wall-clock time)."""
+
+    __tablename__ = "venue_openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+
+class VenueClosure(Base):
+    """A venue or room cannot be used for a while (renovation, double let, …)."""
+
+    __tablename__ = "venue_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class PlanIn:
+    """weekday 0 = Monday; start_time "HH:MM" (wall-clock, Europe/Amsterdam). Pregnancy programmes
+    use due_date (default: the middle of the members' due dates); weekly ones start_date; drop-ins
+    start_date and end_date."""
+
+    weekday: int
+    start_time: str
+    venue_id: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    due_date: date | None = None
+
+
+@dataclass
+class ViolationOut:
+    constraint: str
+    hard: bool
+    message: str
+
+
+@dataclass
+class SessionOut:
+    id: int
+    number: int
+    status: str
+    local_start: datetime
+    timezone: str
+    starts_at: datetime
+    duration_minutes: int
+    topic: dict[str, str]
+    venue_id: int | None
+    moved_from: date | None
+    cancel_reason: str | None
+    staff: list[dict[str, object]] = field(default_factory=list)
+    violations: list[ViolationOut] = field(default_factory=list)
+
+
+@dataclass
+class PlanOut:
+    sessions: list[SessionOut]
+    problems: list[dict[str, str]]
+
+
+@dataclass
+class FacilitatorIn:
+    staff_id: int
+    role: str
+
+
+@dataclass
+class AbsenceIn:
+    reason: str = ""
+    #: A coordinator may report for someone else; leave out to report for yourself.
+    staff_id: int | None = None
+
+
+@dataclass
+class AbsenceOut:
+    cancelled: bool
+    told: int
+    violations: list[ViolationOut]
+
+
+@dataclass
+class CancelIn:
+    reason: str
+
+
+@dataclass
+class RescheduleIn:
+    #: New wall-clock start, e.g. "2027-03-15T10:00" (Europe/Amsterdam)
+    local_start: datetime
+
+
+@dataclass
+class SlotOut:
+    local_start: datetime
+    starts_at: datetime
+
+
+@dataclass
+class GuestTeacherIn:
+    staff_id: int
+    topics: list[str]
+    weekdays: list[int]
+    max_lessons_per_week: int = 4
+
+
+@dataclass
+class GuestTeacherPlanIn:
+    teachers: list[GuestTeacherIn]
+
+
+@dataclass
+class GuestTeacherPlanOut:
+    status: str
+    lessons: int
+    assigned: int
+    hard_violations: int
+    problems: list[dict[str, str]]
+    max_load: int
+    min_load: int
+
+
+@dataclass
+class HoursIn:
+    #: 0 = Monday
+    weekday: int
+    #: "HH:MM", wall-clock
+    starts: str
+    ends: str
+
+
+@dataclass
+class AvailabilityIn:
+    hours: list[HoursIn]
+    #: A coordinator may set someone else's hours; leave out for your own.
+    staff_id: int | None = None
+
+
+@dataclass
+class OpeningHoursIn:
+    hours: list[HoursIn]
+
+
+@dataclass
+class ClosureIn:
+    starts_at: datetime
+    ends_at: datetime
+    reason: str = ""
+
+
+@dataclass
+class SessionStaffIn:
+    staff_id: int
+    role: str
+    #: The person this one replaces on this meeting, if any.
+    replace_staff_id: int | None = None
