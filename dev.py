@@ -49,11 +49,13 @@ def groepsaanbod(*args: str) -> None:
 
 
 def serve(args: list[str]) -> None:
+    # Development: messages stay in the dev mailbox, readable at /nl/dev/mailbox.
+    os.environ.setdefault("GROEPSAANBOD_DEBUG", "1")
     say("Bringing the database up to date")
     groepsaanbod("db", "upgrade")
     say("Loading the demo data (only the first time)")
     groepsaanbod("demo", "load")
-    say("Open http://127.0.0.1:8000/ in your browser")
+    say("Open http://127.0.0.1:8000/ in your browser; messages sent appear at http://127.0.0.1:8000/nl/dev/mailbox")
     os.execv(PYTHON, [str(PYTHON), "-m", "groepsaanbod", "serve", *args])
 
 

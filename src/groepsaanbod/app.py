@@ -20,6 +20,7 @@ from groepsaanbod.accounts import pages as accounts_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.messaging import pages as messaging_pages
 from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.programmes import controllers as programmes_api
@@ -99,6 +100,7 @@ def create_app(
             *registration_pages.ROUTES,
             *cohort_pages.ROUTES,
             *scheduling_pages.ROUTES,
+            *messaging_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -176,6 +176,36 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
     click.echo(f"{email} now has the role {role}." if added else f"{email} already had the role {role}.")
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+def worker(once: bool, interval: float) -> None:
+    """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
+    from datetime import UTC, datetime
+
+    from groepsaanbod.db import make_engine, make_session_factory
+    from groepsaanbod.messaging.delivery import deliver_due_messages
+
+    settings = Settings.from_env()
+
+    async def rounds() -> None:
+        engine = make_engine(settings.async_database_url)
+        factory = make_session_factory(engine)
+        try:
+            while True:
+                report = await deliver_due_messages(
+                    factory, settings.smtp_url, settings.mail_from, lambda: datetime.now(UTC)
+                )
+                if once:
+                    click.echo(f"sent {report.sent}, kept in the dev mailbox {report.kept}, failed {report.failed}")
+                    return
+                await asyncio.sleep(interval)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(rounds())
+
+
 @main.group()
 def demo() -> None:
     """Demo data from the field."""

@@ -47,6 +47,8 @@ class Settings:
     debug: bool = False
     #: GROEPSAANBOD_SESSION_HOURS: how long a staff sign-in lasts.
     session_hours: int = 12
+    #: GROEPSAANBOD_MAIL_FROM: the sender of email messages.
+    mail_from: str = "groepsaanbod <noreply@groepsaanbod.example>"
 
     @property
     def async_database_url(self) -> str:
@@ -75,6 +77,7 @@ class Settings:
             base_url=get("BASE_URL", defaults.base_url).rstrip("/"),
             debug=get("DEBUG", "0").lower() in ("1", "true", "yes"),
             session_hours=int(get("SESSION_HOURS", str(defaults.session_hours))),
+            mail_from=get("MAIL_FROM", defaults.mail_from),
         )
 
 

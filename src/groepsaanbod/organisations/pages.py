@@ -75,13 +75,32 @@ async def add_venue_submit(request: Request, language: str, db_session: AsyncSes
     return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
 
 
+async def _opening(db_session: AsyncSession, venue_id: int) -> dict[int, tuple]:
+    from sqlalchemy import select
+
+    from groepsaanbod.scheduling.models import VenueOpening
+
+    rows = await db_session.scalars(select(VenueOpening).where(VenueOpening.venue_id == venue_id))
+    return {o.weekday: (o.opens, o.closes) for o in rows}
+
+
 @get("/staff/venues/{venue_id:int}", opt=EDITORS)
 async def venue_page(
-    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
+    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer, done: str = ""
 ) -> Response:
     venue = await services.get_venue(db_session, viewer, venue_id)
     values = {key: getattr(venue, key) for key in FIELDS} | {"accessibility": dict(venue.accessibility)}
-    return render(request, language, "organisations/venue.html", viewer=viewer, venue=venue, values=values, problems=[])
+    return render(
+        request,
+        language,
+        "organisations/venue.html",
+        viewer=viewer,
+        venue=venue,
+        values=values,
+        problems=[],
+        opening=await _opening(db_session, venue_id),
+        done=done,
+    )
 
 
 @post("/staff/venues/{venue_id:int}", opt=EDITORS)
@@ -103,6 +122,7 @@ async def change_venue_submit(
             venue=venue,
             values=values,
             problems=problems_for_page(refused.problems),
+            opening=await _opening(db_session, venue_id),
         )
     return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
 

@@ -28,6 +28,7 @@ CONSTRAINT_KINDS = (
     "no_school_holidays",
     "no_double_booking",
     "fixed_facilitators",
+    "no_school_hours",
 )
 #: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
 ON_VIOLATION = ("cancel", "alert")
@@ -268,6 +269,18 @@ def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str
         previous = moment
 
 
+def _is_time(value: Any) -> bool:
+    text = str(value)
+    return (
+        len(text) == 5
+        and text[2] == ":"
+        and text[:2].isdigit()
+        and text[3:].isdigit()
+        and int(text[:2]) < 24
+        and int(text[3:]) < 60
+    )
+
+
 def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
     if raw is None:
         return ()
@@ -294,6 +307,10 @@ def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
             params["role"] = role
         if kind in ("min_role_count", "fixed_facilitators"):
             params["count"] = c.integer(params, "count", f"{at}.count", ROLE_COUNT_RANGE)
+        if kind == "no_school_hours":
+            params["from"], params["to"] = params.get("from", "08:30"), params.get("to", "15:30")
+            if not (_is_time(params["from"]) and _is_time(params["to"]) and params["from"] < params["to"]):
+                c.add(f"{at}.from", N_("Give the school hours as two times, for example 08:30 and 15:30."))
         if "on_violation" in params and params["on_violation"] not in ON_VIOLATION:
             c.add(f"{at}.on_violation", N_("Choose one of: %(allowed)s."), allowed=", ".join(ON_VIOLATION))
         found.append(ConstraintData(kind=kind, params=params, hard=bool(item.get("hard", True))))

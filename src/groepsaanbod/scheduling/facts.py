@@ -5,7 +5,7 @@ The rules themselves live in constraints.py (pure); this module only reads.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -149,6 +149,14 @@ async def session_facts(
         local = local_start
         holidays = school_holidays({local.year - 1, local.year, local.year + 1}, school_class.region)
     window = template.rules.get("first_meeting_weeks")
+    school_hours = next(
+        (
+            (time.fromisoformat(c.params["from"]), time.fromisoformat(c.params["to"]))
+            for c in template.constraints
+            if c.kind == "no_school_hours"
+        ),
+        None,
+    )
     return SessionFacts(
         session_id=s.id,
         number=s.number,
@@ -166,6 +174,7 @@ async def session_facts(
         # Planned around the middle of the group's due dates: half the formation window either way.
         window_weeks=(window[1] - window[0] + 1) // 2 if window else 1,
         school_holidays=holidays,
+        school_hours=school_hours,
     )
 
 

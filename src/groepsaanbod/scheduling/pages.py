@@ -20,7 +20,7 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.refusals import Refused
 from groepsaanbod.scheduling import planning
-from groepsaanbod.scheduling.models import Cohort
+from groepsaanbod.scheduling.models import Cohort, StaffAvailability
 from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -204,6 +204,26 @@ async def session_action_submit(
             f"/{language}/staff/cohorts/{cohort_id}/schedule?proposals_for={session_id}#session-{session_id}",
             status_code=303,
         )
+    if action == "assign":
+        staff_id, _, role = str(form.get("staff_role", "")).partition(":")
+        replace = str(form.get("replace", ""))
+        return await _act(
+            request,
+            language,
+            cohort_id,
+            db_session,
+            viewer,
+            lambda: planning.assign_session_staff(
+                db_session,
+                viewer,
+                session_id,
+                int(staff_id) if staff_id.isdigit() else 0,
+                role,
+                now(),
+                int(replace) if replace.isdigit() else None,
+            ),
+            "assigned",
+        )
     if action == "cancel":
         reason = str(form.get("reason", "")).strip() or "-"
         return await _act(
@@ -260,6 +280,12 @@ async def agenda_page(
         programmes=programmes,
         done=done,
         problems=[],
+        hours={
+            h.weekday: (h.starts, h.ends)
+            for h in await db_session.scalars(
+                select(StaffAvailability).where(StaffAvailability.staff_id == viewer.staff_id)
+            )
+        },
     )
 
 
@@ -290,6 +316,7 @@ async def venue_week_page(
     viewer: Viewer,
     now: Callable[[], datetime],
     monday: str = "",
+    affected: int | None = None,
 ) -> Response:
     start = _date(monday) or now().date()
     start = start - timedelta(days=start.weekday())
@@ -305,6 +332,84 @@ async def venue_week_page(
         monday=start,
         previous=start - timedelta(days=7),
         next=start + timedelta(days=7),
+        affected=affected,
+    )
+
+
+def _hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | None:
+    """Seven rows of from/to; an empty row is a day off. None when a time cannot be read."""
+    hours = []
+    for weekday in range(7):
+        raw_from, raw_to = str(form.get(f"{prefix}-{weekday}-from", "")), str(form.get(f"{prefix}-{weekday}-to", ""))
+        if not raw_from.strip() and not raw_to.strip():
+            continue
+        starts, ends = _time(raw_from), _time(raw_to)
+        if starts is None or ends is None:
+            return None
+        hours.append((weekday, starts, ends))
+    return hours
+
+
+@post("/staff/agenda/hours", opt=ANY_STAFF)
+async def hours_submit(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
+    hours = _hours_from_form(await request.form(), "hours")
+    try:
+        if hours is None:
+            raise planning.ScheduleRefused.single("hours", planning.TIME_FORM)
+        await planning.set_availability(db_session, viewer, hours)
+    except Refused:
+        await db_session.rollback()
+        return Redirect(f"/{language}/staff/agenda?done=refused", status_code=303)
+    return Redirect(f"/{language}/staff/agenda?done=hours", status_code=303)
+
+
+@post("/staff/venues/{venue_id:int}/opening-hours", opt=EDITORS)
+async def opening_hours_submit(
+    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
+) -> Response:
+    hours = _hours_from_form(await request.form(), "opening")
+    try:
+        if hours is None:
+            raise planning.ScheduleRefused.single("opening", planning.TIME_FORM)
+        await planning.set_opening_hours(db_session, viewer, venue_id, hours)
+    except Refused:
+        await db_session.rollback()
+        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
+    return Redirect(f"/{language}/staff/venues/{venue_id}?done=saved", status_code=303)
+
+
+@post("/staff/venues/{venue_id:int}/closures", opt=EDITORS)
+async def closure_submit(
+    request: Request,
+    language: str,
+    venue_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> Response:
+    form = await request.form()
+    try:
+        starts = datetime.fromisoformat(str(form.get("closed_from", "")))
+        ends = datetime.fromisoformat(str(form.get("closed_until", "")))
+    except ValueError:
+        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
+    try:
+        affected = await planning.close_venue(
+            db_session,
+            viewer,
+            venue_id,
+            planning.to_utc(starts.replace(tzinfo=None), planning.TIMEZONE),
+            planning.to_utc(ends.replace(tzinfo=None), planning.TIMEZONE),
+            str(form.get("reason", "")),
+            now(),
+        )
+    except Refused:
+        await db_session.rollback()
+        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
+    monday = starts.date() - timedelta(days=starts.weekday())
+    return Redirect(
+        f"/{language}/staff/venues/{venue_id}/week?monday={monday.isoformat()}&affected={len(affected)}",
+        status_code=303,
     )
 
 
@@ -327,6 +432,9 @@ ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[
+            hours_submit,
+            opening_hours_submit,
+            closure_submit,
             conflicts_page,
             schedule_page,
             plan_submit,

@@ -161,3 +161,59 @@ async def test_conflicts_page(client, db):
     org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db, volunteers=2)
     page = await client.get(f"/nl/staff/programmes/{pid}/conflicts")
     assert page.status_code == 200 and "Maandagochtend" in page.text
+
+
+async def test_hours_opening_and_closure_pages(client, db):
+    org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
+    page = await client.get(f"/nl/staff/venues/{venue}")
+    assert page.status_code == 200 and 'name="opening-0-from"' in page.text
+    saved = await client.post(
+        f"/nl/staff/venues/{venue}/opening-hours", data={"opening-0-from": "09:00", "opening-0-to": "12:00"}
+    )
+    assert saved.headers["location"].endswith("done=saved")
+    assert 'value="09:00"' in (await client.get(f"/nl/staff/venues/{venue}")).text
+    bad = await client.post(f"/nl/staff/venues/{venue}/opening-hours", data={"opening-0-from": "9 uur"})
+    assert bad.headers["location"].endswith("done=refused")
+    closed = await client.post(
+        f"/nl/staff/venues/{venue}/closures",
+        data={"closed_from": "2027-04-05T00:00", "closed_until": "2027-04-06T00:00", "reason": "lekkage"},
+    )
+    assert closed.status_code == 303 and "affected=1" in closed.headers["location"]
+    week = await client.get(closed.headers["location"])
+    assert week.status_code == 200
+    # A volunteer sets their hours on their agenda page.
+    await client.post("/api/v1/auth/sign-out")
+    await sign_in(client, people[0])
+    hours = await client.post("/nl/staff/agenda/hours", data={"hours-0-from": "09:00", "hours-0-to": "12:00"})
+    assert hours.headers["location"].endswith("done=hours")
+    assert 'value="09:00"' in (await client.get("/nl/staff/agenda")).text
+
+
+async def test_assign_on_the_schedule_page(client, db):
+    org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
+    extra = await make_staff(db, org, "volunteer")
+    first = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()[0]["id"]
+    assigned = await client.post(
+        f"/nl/staff/cohorts/{cohort.id}/sessions/{first}",
+        data={"action": "assign", "staff_role": f"{extra.id}:volunteer", "replace": str(people[0].id)},
+    )
+    assert assigned.status_code == 303
+    staff = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()[0]["staff"]
+    assert {s["staff_id"] for s in staff} == {extra.id, people[1].id, people[2].id}
+
+
+async def test_school_hours_rule(client, db):
+    from sqlalchemy import select as select_
+
+    from groepsaanbod.programmes.models import Constraint
+    from groepsaanbod.programmes.templates import check_template
+
+    assert check_template({"constraints": [{"kind": "no_school_hours", "from": "15:30", "to": "08:30"}]}).problems
+    org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
+    template = await db.scalar(select_(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == pid))
+    db.add(
+        Constraint(template_id=template.id, kind="no_school_hours", params={"from": "08:30", "to": "15:30"}, hard=False)
+    )
+    await db.commit()
+    sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()
+    assert any(v["constraint"] == "no_school_hours" and not v["hard"] for v in sessions[0]["violations"])

@@ -1,0 +1,39 @@
+"""The local dev mailbox: every queued message, readable in development mode only."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.i18n.languages import BY_CODE
+from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.settings import Settings
+from groepsaanbod.web import provide_language, render
+
+
+@get("/dev/mailbox", opt=PUBLIC)
+async def mailbox_page(request: Request, language: str, db_session: AsyncSession, settings: Settings) -> Response:
+    if not settings.debug:
+        raise NotFoundException()
+    messages = list(await db_session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)))
+    return render(
+        request,
+        language,
+        "messaging/mailbox.html",
+        messages=messages,
+        rtl={code for code, lang in BY_CODE.items() if lang.rtl},
+    )
+
+
+ROUTES = [
+    Router(
+        path="/{lang:str}",
+        route_handlers=[mailbox_page],
+        dependencies={"language": Provide(provide_language)},
+        include_in_schema=False,
+    )
+]
