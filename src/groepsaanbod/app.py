@@ -18,6 +18,8 @@ from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.calendars import controllers as calendars_api
+from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.messaging import pages as messaging_pages
@@ -94,6 +96,7 @@ def create_app(
             *registration_api.ROUTES,
             *cohorts_api.ROUTES,
             *scheduling_api.ROUTES,
+            *calendars_api.ROUTES,
             *accounts_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
@@ -101,6 +104,7 @@ def create_app(
             *cohort_pages.ROUTES,
             *scheduling_pages.ROUTES,
             *messaging_pages.ROUTES,
+            *calendars_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect
 
 from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext, render_message
@@ -112,6 +113,7 @@ HANDLERS = {
     NotPermitted: not_permitted,
     ProgrammeNotFound: not_found,
     VenueNotFound: not_found,
+    FeedNotFound: not_found,
     RegistrationNotFound: not_found,
     CohortNotFound: not_found,
     SessionNotFound: not_found,

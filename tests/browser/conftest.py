@@ -51,6 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([*command, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*command, "demo", "load"], env=env, check=True, capture_output=True)
     port = _free_port()
+    env["GROEPSAANBOD_BASE_URL"] = f"http://127.0.0.1:{port}"
     log = (folder / "server.log").open("w")
     process = subprocess.Popen([*command, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -55,3 +55,14 @@ def test_mentor_cannot_come_so_the_lesson_is_cancelled(server, phone):
     done = "Thank you. Without you the meeting cannot go ahead, so it is cancelled. Everyone is told."
     assert gettext("nl", done) in phone.locator("main").inner_text()
     assert gettext("nl", "Cancelled") in phone.locator("article.programme-card").nth(0).inner_text()
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_calendar_link_page(server, phone, lang):
+    sign_in(phone, server, lang, "guest-teacher@vechtcollege-zwolle.example")
+    phone.goto(f"{server}/{lang}/staff/agenda")
+    phone.click("form[action$='/staff/agenda/feed'] button")
+    assert phone.locator("#feed-url").input_value().endswith(".ics")
+    no_violations(phone, f"/{lang}/staff/agenda/feed")
+    feed = phone.request.get(phone.locator("#feed-url").input_value())
+    assert feed.status == 200 and "BEGIN:VCALENDAR" in feed.text()

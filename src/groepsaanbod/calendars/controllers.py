@@ -1,0 +1,151 @@
+"""Feeds (/feeds/<token>.ics) and the API to make, replace and stop feed links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from litestar import Request, Response, delete, get, post
+from litestar.exceptions import NotFoundException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import PUBLIC, needs_roles
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.calendars import services
+from groepsaanbod.calendars.links import feed_links
+from groepsaanbod.errors import request_language
+from groepsaanbod.settings import Settings
+
+ICS = "text/calendar; charset=utf-8"
+
+
+@dataclass
+class FeedOut:
+    #: Shown once: the link holds a secret that is stored only as a hash.
+    url: str
+    webcal: str
+
+
+def _out(settings: Settings, new: services.NewFeed) -> FeedOut:
+    links = feed_links(settings.base_url, new.path())
+    return FeedOut(links.https, links.webcal)
+
+
+@get("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
+async def serve_feed(request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]) -> Response:
+    """A calendar feed (iCalendar). Answers 304 when nothing changed since the ETag or date the
+    calendar app sends; an unknown or stopped link is a 404 that reveals nothing."""
+    if not name.endswith(".ics"):
+        raise NotFoundException()
+    feed = await services.find_feed(db_session, name[: -len(".ics")])
+    etag, last_modified = await services.feed_version(db_session, feed, now())
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified, usegmt=True),
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(None, status_code=304, headers=headers)
+    since = request.headers.get("if-modified-since")
+    if since and "if-none-match" not in request.headers:
+        try:
+            if last_modified.replace(microsecond=0) <= parsedate_to_datetime(since):
+                return Response(None, status_code=304, headers=headers)
+        except (TypeError, ValueError):
+            pass
+    body = await services.feed_calendar(db_session, feed, now())
+    return Response(body, media_type=ICS, headers=headers)
+
+
+@post("/api/v1/me/feed", opt=needs_roles(*ROLES), tags=["calendars"], status_code=200)
+async def api_my_feed(
+    request: Request, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime], settings: Settings
+) -> FeedOut:
+    """A (new) link to subscribe to all your meetings; an earlier link stops working."""
+    return _out(
+        settings, await services.create_feed(db_session, "staff", viewer.staff_id, request_language(request), now())
+    )
+
+
+@delete("/api/v1/me/feed", opt=needs_roles(*ROLES), tags=["calendars"], status_code=204)
+async def api_stop_my_feed(db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]) -> None:
+    await services.revoke_feeds(db_session, "staff", viewer.staff_id, now())
+
+
+@post("/api/v1/cohorts/{cohort_id:int}/feed", opt=needs_roles(*PROGRAMME_EDITORS), tags=["calendars"], status_code=200)
+async def api_cohort_feed(
+    request: Request,
+    cohort_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    settings: Settings,
+) -> FeedOut:
+    from groepsaanbod.scheduling.planning import check_cohort
+
+    await check_cohort(db_session, viewer, cohort_id)  # 404 unless the cohort is the viewer's organisation's
+    return _out(settings, await services.create_feed(db_session, "cohort", cohort_id, request_language(request), now()))
+
+
+@post("/api/v1/venues/{venue_id:int}/feed", opt=needs_roles(*PROGRAMME_EDITORS), tags=["calendars"], status_code=200)
+async def api_venue_feed(
+    request: Request,
+    venue_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    settings: Settings,
+) -> FeedOut:
+    from groepsaanbod.organisations.services import get_venue
+
+    await get_venue(db_session, viewer, venue_id)
+    return _out(settings, await services.create_feed(db_session, "venue", venue_id, request_language(request), now()))
+
+
+@post("/api/v1/my/{token:str}/feed", opt=PUBLIC, tags=["calendars"], status_code=200)
+async def api_participant_feed(
+    token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+) -> FeedOut:
+    """A link to subscribe to the meetings of your group, in the language you chose."""
+    from groepsaanbod.registration.services import find_registration
+
+    registration = await find_registration(db_session, token)
+    return _out(
+        settings, await services.create_feed(db_session, "participant", registration.id, registration.language, now())
+    )
+
+
+@get("/api/v1/my/{token:str}/calendar.ics", opt=PUBLIC, tags=["calendars"], media_type=ICS)
+async def api_participant_download(token: str, db_session: AsyncSession, session_id: int | None = None) -> Response:
+    """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
+    from sqlalchemy import select
+
+    from groepsaanbod.registration.services import find_registration
+    from groepsaanbod.scheduling.models import Session
+
+    registration = await find_registration(db_session, token)
+    if registration.cohort_id is None:
+        sessions = []
+    else:
+        query = select(Session).where(Session.cohort_id == registration.cohort_id).order_by(Session.starts_at)
+        if session_id is not None:
+            query = query.where(Session.id == session_id)
+        sessions = list(await db_session.scalars(query))
+        if session_id is not None and not sessions:
+            raise NotFoundException()
+    body = await services.calendar_for_sessions(db_session, sessions, registration.language, "groepsaanbod")
+    return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="groepsaanbod.ics"'})
+
+
+ROUTES = [
+    serve_feed,
+    api_my_feed,
+    api_stop_my_feed,
+    api_cohort_feed,
+    api_venue_feed,
+    api_participant_feed,
+    api_participant_download,
+]

@@ -1,0 +1,2 @@
+class FeedNotFound(Exception):
+    """Unknown, revoked, or not yours: the answer reveals nothing."""
