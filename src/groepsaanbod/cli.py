@@ -179,7 +179,8 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
 @main.command()
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
-def worker(once: bool, interval: float) -> None:
+@click.option("--concurrency", default=4, show_default=True, help="Messages sent side by side.")
+def worker(once: bool, interval: float, concurrency: int) -> None:
     """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
     from datetime import UTC, datetime
 
@@ -193,8 +194,18 @@ def worker(once: bool, interval: float) -> None:
         factory = make_session_factory(engine)
         try:
             while True:
+                from groepsaanbod.reminders.planning import plan_due_reminders
+
+                await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
                 report = await deliver_due_messages(
-                    factory, settings.smtp_url, settings.mail_from, lambda: datetime.now(UTC)
+                    factory,
+                    settings.smtp_url,
+                    settings.mail_from,
+                    lambda: datetime.now(UTC),
+                    batch=None,
+                    concurrency=concurrency,
+                    sms_gateway_url=settings.sms_gateway_url,
+                    sms_gateway_token=settings.sms_gateway_token,
                 )
                 if once:
                     click.echo(f"sent {report.sent}, kept in the dev mailbox {report.kept}, failed {report.failed}")

@@ -47,6 +47,10 @@ class Settings:
     debug: bool = False
     #: GROEPSAANBOD_SESSION_HOURS: how long a staff sign-in lasts.
     session_hours: int = 12
+    #: GROEPSAANBOD_SMS_GATEWAY_URL: the SMS provider's HTTP endpoint; empty keeps SMS in the dev mailbox.
+    sms_gateway_url: str = ""
+    #: GROEPSAANBOD_SMS_GATEWAY_TOKEN: bearer token for that endpoint.
+    sms_gateway_token: str = ""
     #: GROEPSAANBOD_MAIL_FROM: the sender of email messages.
     mail_from: str = "groepsaanbod <noreply@groepsaanbod.example>"
 
@@ -78,6 +82,8 @@ class Settings:
             debug=get("DEBUG", "0").lower() in ("1", "true", "yes"),
             session_hours=int(get("SESSION_HOURS", str(defaults.session_hours))),
             mail_from=get("MAIL_FROM", defaults.mail_from),
+            sms_gateway_url=get("SMS_GATEWAY_URL", defaults.sms_gateway_url),
+            sms_gateway_token=get("SMS_GATEWAY_TOKEN", defaults.sms_gateway_token),
         )
 
 

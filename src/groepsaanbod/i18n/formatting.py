@@ -49,3 +49,8 @@ def language_name(code: str, in_language: str) -> str:
 def listing(items: list[str], language: str) -> str:
     """'Nederlands, Turks en Arabisch': a list joined the way the language does it."""
     return format_list(list(items), style="standard", locale=_locale(language)) if items else ""
+
+
+def local_date(moment: datetime, timezone: str = VENUE_TIMEZONE) -> date:
+    """The calendar day of a moment in the venue's time zone."""
+    return moment.astimezone(ZoneInfo(timezone)).date()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groepsaanbod.db import Base
@@ -33,3 +33,14 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: Not before this moment (retries back off); None: as soon as possible.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: Given up after too many failed attempts; shown to staff.
+    failed_at: Mapped[datetime | None]
+    #: The organisation whose staff see a failure (None for messages of no one organisation).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries: a receiver can tell a repeat from a new message."""
+        return f"<outbox-{self.id}@groepsaanbod>"

@@ -45,7 +45,13 @@ def render_message_parts(kind: str, language: str, context: dict[str, Any]) -> d
 
 
 async def queue_message(
-    session: AsyncSession, recipient: Recipient, kind: str, context: dict[str, Any], dedupe_key: str, now: datetime
+    session: AsyncSession,
+    recipient: Recipient,
+    kind: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+    organisation_id: int | None = None,
 ) -> OutboxMessage | None:
     """One message by email, or by SMS when there is only a phone number."""
     parts = render_message_parts(kind, recipient.language, context)
@@ -71,6 +77,7 @@ async def queue_message(
     message.language = recipient.language
     message.kind = kind
     message.created_at = now
+    message.organisation_id = organisation_id
     session.add(message)
     log.info("message queued", extra={"kind": kind, "channel": message.channel})
     return message

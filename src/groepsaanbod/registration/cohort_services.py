@@ -293,6 +293,7 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
             "cohort_confirmed",
             {"name": person.full_name, "programme": pick(programme.name, registration.language), "group": cohort.name},
             dedupe_key=f"registration:{registration.id}:cohort_confirmed:{cohort.id}",
+            organisation_id=programme.organisation_id,
             now=now,
         )
     record(

@@ -90,6 +90,7 @@ async def start_cohort_when_enough(
                 "position": registration.waitlist_position,
             },
             dedupe_key=f"registration:{registration.id}:{kind}:{cohort.id}",
+            organisation_id=programme.organisation_id,
             now=now,
         )
     record(session, now, programme.id, "cohort_started", cohort_id=cohort.id, members=len(waiting))
@@ -121,6 +122,7 @@ async def start_cohort_when_enough(
                 "link": f"{base_url}/{person.language}/staff/programmes/{programme.id}/registrations",
             },
             dedupe_key=f"cohort:{cohort.id}:can_start:{person.id}",
+            organisation_id=programme.organisation_id,
             now=now,
         )
     return cohort

@@ -254,6 +254,7 @@ async def register_participant(
             "link": link,
         },
         dedupe_key=f"registration:{registration.id}:{kind}",
+        organisation_id=programme.organisation_id,
         now=now,
     )
     outcome = RegistrationOutcome(

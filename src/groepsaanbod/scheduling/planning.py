@@ -329,6 +329,7 @@ async def _notify_session(
                 **context,
             },
             dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:staff:{person.id}",
+            organisation_id=programme.organisation_id,
             now=now,
         )
         told += 1
@@ -352,6 +353,7 @@ async def _notify_session(
                     **context,
                 },
                 dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:registration:{registration.id}",
+                organisation_id=programme.organisation_id,
                 now=now,
             )
             told += 1
@@ -393,6 +395,7 @@ async def _alert_coordinators(
                 "problems": problems,
             },
             dedupe_key=f"session:{s.id}:at_risk:{s.sequence}:{person.id}",
+            organisation_id=programme.organisation_id,
             now=now,
         )
 
