@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -31,7 +31,15 @@ def time_of_day(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE)
 
 
 def date_and_time(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE) -> str:
-    return format_datetime(moment, format="medium", tzinfo=ZoneInfo(timezone), locale=_locale(language))
+    """'dinsdag 2 maart 2027 om 19:30': the full day and the short time, joined the language's way."""
+    from babel.dates import get_datetime_format
+
+    local = moment.astimezone(ZoneInfo(timezone))
+    locale = _locale(language)
+    day = format_date(local.date(), format="full", locale=locale)
+    clock = format_time(local, format="short", locale=locale)
+    pattern = str(get_datetime_format("long", locale=locale)).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", clock)
 
 
 def number(value: float | int, language: str) -> str:

@@ -8,7 +8,9 @@ from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.accounts.guards import PUBLIC, needs_roles
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.settings import Settings
@@ -29,10 +31,32 @@ async def mailbox_page(request: Request, language: str, db_session: AsyncSession
     )
 
 
+@get("/staff/messages", opt=needs_roles(*PROGRAMME_EDITORS))
+async def failed_messages_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
+    """Messages of the viewer's organisations that could not be sent, with the reason."""
+    orgs = viewer.organisations_with(PROGRAMME_EDITORS)
+    messages = list(
+        await db_session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None), OutboxMessage.organisation_id.in_(orgs))
+            .order_by(OutboxMessage.failed_at.desc())
+            .limit(200)
+        )
+    )
+    return render(
+        request,
+        language,
+        "messaging/failed.html",
+        viewer=viewer,
+        messages=messages,
+        rtl={code for code, lang in BY_CODE.items() if lang.rtl},
+    )
+
+
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[mailbox_page],
+        route_handlers=[mailbox_page, failed_messages_page],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )

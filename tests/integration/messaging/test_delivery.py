@@ -155,3 +155,31 @@ async def test_dev_mailbox_only_in_development(db, clock):
             response = await client.get("/nl/dev/mailbox")
         assert response.status_code == status
     assert "Salaan" in response.text and 'lang="so"' in response.text
+
+
+async def test_failed_messages_are_shown_to_their_organisation(client, db):
+    from tests.factories import make_organisation, make_staff, sign_in
+
+    org, other = await make_organisation(db), await make_organisation(db)
+    db.add(
+        OutboxMessage(
+            dedupe_key="f:1",
+            channel="email",
+            to_address="x@example.org",
+            language="nl",
+            kind="k",
+            subject="Niet bezorgd",
+            body_text="t",
+            created_at=NOW,
+            failed_at=NOW,
+            last_error="SMTPRecipientsRefused",
+            organisation_id=org.id,
+        )
+    )
+    await db.commit()
+    await sign_in(client, await make_staff(db, org, "coordinator"))
+    page = await client.get("/nl/staff/messages")
+    assert page.status_code == 200 and "Niet bezorgd" in page.text and "SMTPRecipientsRefused" in page.text
+    await client.post("/api/v1/auth/sign-out")
+    await sign_in(client, await make_staff(db, other, "coordinator"))
+    assert "Niet bezorgd" not in (await client.get("/nl/staff/messages")).text
