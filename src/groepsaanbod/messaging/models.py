@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groepsaanbod.db import Base
@@ -17,6 +17,11 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_messages"
+    __table_args__ = (
+        # Workers claim the oldest unsent message: this index holds only those, in id order.
+        Index("ix_outbox_messages_unsent", "id", postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
