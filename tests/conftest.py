@@ -21,7 +21,7 @@ from groepsaanbod.app import create_app
 from groepsaanbod.db import make_engine
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings, normalise_database_url
-from tests.databases import run_async
+from tests.databases import own_name, run_async, separate_database
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
@@ -50,6 +50,8 @@ def fresh_database(backend: str, folder: Path, name: str = "test") -> str:
     """An empty database of `backend`, as a URL."""
     if backend == "sqlite":
         return f"sqlite:///{folder / f'{name}.db'}"
+    if own_name(name) != name:
+        return separate_database(backend, folder, name)
     url = os.environ[PG_ENV]
     run_async(reset_postgres(url))
     return url

@@ -17,6 +17,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from groepsaanbod.settings import normalise_database_url
 
 PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
+# Set to run several test suites at once on one PostgreSQL server (say, from two work trees):
+# every database a run makes then carries this suffix.
+RUN_ID_ENV = "GROEPSAANBOD_TEST_RUN_ID"
+
+
+def own_name(name: str) -> str:
+    """`name`, made this run's own when GROEPSAANBOD_TEST_RUN_ID is set."""
+    run_id = os.environ.get(RUN_ID_ENV, "")
+    return f"{name}_{run_id}" if run_id else name
 T = TypeVar("T")
 
 
@@ -41,5 +50,6 @@ def separate_database(backend: str, folder: Path, name: str) -> str:
     if backend == "sqlite":
         return f"sqlite:///{folder / f'{name}.db'}"
     server_url = os.environ[PG_ENV]
+    name = own_name(name)
     run_async(_recreate_postgres_database(server_url, name))
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
