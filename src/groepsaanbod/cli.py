@@ -180,9 +180,15 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
 @click.option("--concurrency", default=4, show_default=True, help="Messages sent side by side.")
-def worker(once: bool, interval: float, concurrency: int) -> None:
+@click.option(
+    "--lease",
+    default=60.0,
+    show_default=True,
+    help="Seconds a claimed batch stays this worker's; after a crash its unsent messages wait this long.",
+)
+def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
     """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from groepsaanbod.db import make_engine, make_session_factory
     from groepsaanbod.messaging.delivery import deliver_due_messages
@@ -206,6 +212,7 @@ def worker(once: bool, interval: float, concurrency: int) -> None:
                     concurrency=concurrency,
                     sms_gateway_url=settings.sms_gateway_url,
                     sms_gateway_token=settings.sms_gateway_token,
+                    lease=timedelta(seconds=lease),
                 )
                 if once:
                     click.echo(f"sent {report.sent}, kept in the dev mailbox {report.kept}, failed {report.failed}")

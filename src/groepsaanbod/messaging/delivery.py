@@ -1,14 +1,27 @@
-"""Delivering the outbox: deliver_due_messages, one message per transaction.
+"""Delivering the outbox: deliver_due_messages, a claimed batch at a time, one mark per message.
 
 Why an outbox table with SELECT … FOR UPDATE SKIP LOCKED rather than a queue
 library: messages must be written in the same transaction as the change they tell
 about, and our database driver is asyncpg (procrastinate joins a transaction only
-through psycopg). The outbox is that transaction's own table; workers claim one
-row at a time with SKIP LOCKED, so several workers never take the same message,
-send it, and mark it sent in the same transaction. A worker that dies mid-send
-leaves its row unmarked and unlocked: that one message (the one in flight) may go
-out twice, with the same Message-ID; no message is lost. SQLite has no SKIP
-LOCKED: there each claim takes the database's write lock (one worker at a time).
+through psycopg). The outbox is that transaction's own table.
+
+How a sender works, and why nothing is lost or sent twice:
+
+1. Claim. One short transaction takes up to CLAIM_SIZE due rows (FOR UPDATE SKIP
+   LOCKED, so two workers never take the same row) and writes a claim on them: a
+   random claim token and a lease (claimed_until). Other workers skip claimed
+   rows until the lease runs out.
+2. Send, then mark. Each message is sent, then marked sent (or retried, or failed)
+   in its own short transaction, only if the claim is still ours. The lease is
+   renewed while a batch is long, so a live sender keeps its claim.
+3. A sender that dies leaves at most one message sent but unmarked: the one in
+   flight. It goes out again after the lease, with the same Message-ID; the rest
+   of its batch is simply claimed again. Nothing is lost.
+
+Claiming in batches but marking one by one keeps that promise while a claim costs
+one transaction per CLAIM_SIZE messages instead of one lock held through each
+SMTP conversation; on SQLite (no SKIP LOCKED, one writer) the write lock is then
+held only for the short claim and mark transactions, never through a send.
 
 Email goes over SMTP when GROEPSAANBOD_SMTP_URL is set, SMS through the gateway
 chosen by GROEPSAANBOD_SMS_GATEWAY_URL; without them messages stay in the local
@@ -22,22 +35,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.charset import BASE64, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, parseaddr
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Row, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from groepsaanbod.db import begin_writing, is_sqlite
-from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.db import WRITE_LOCK_OPTION
+from groepsaanbod.messaging.models import OutboxMessage, message_id_of
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+CLAIM_SIZE = 20
+SMTP_TIMEOUT_SECONDS = 20
+#: Long enough for a claimed batch between renewals, with an SMTP timeout to spare.
+DEFAULT_LEASE = timedelta(seconds=60)
+_WIRE = compat32.clone(linesep="\r\n")
+# Base64 for every non-ASCII header: choosing the shorter of Q and B costs more than the send.
+_UTF8_HEADERS = Charset("utf-8")
+_UTF8_HEADERS.header_encoding = BASE64
 
 
 def backoff(attempts: int) -> timedelta:
@@ -69,18 +97,36 @@ class SmtpServer:
         )
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    email["Message-ID"] = message.message_id
-    email.set_content(message.body_text)
+@dataclass(frozen=True)
+class Email:
+    """A message ready for the wire: envelope and bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+
+
+def build_email(message: Any, sender: str) -> Email:
+    """Multipart text and HTML in UTF-8, with the message's stable Message-ID.
+
+    `message` is an outbox row (or anything with its columns). The classic MIME
+    classes of the standard library build this about three times faster than
+    EmailMessage, which matters at a thousand messages a second.
+    """
+    name, address = parseaddr(sender)
+    body = MIMEText(message.body_text, "plain", "utf-8")
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    # After the body: set_content drops earlier Content-* headers.
+        email = MIMEMultipart("alternative")
+        email.attach(body)
+        email.attach(MIMEText(message.body_html, "html", "utf-8"))
+    else:
+        email = body
+    email["From"] = formataddr((name, address), charset="utf-8")
+    email["To"] = message.to_address
+    email["Subject"] = message.subject if message.subject.isascii() else Header(message.subject, _UTF8_HEADERS)
+    email["Message-ID"] = message_id_of(message.id)
     email["Content-Language"] = message.language
-    return email
+    return Email(sender=address, recipient=message.to_address, data=email.as_bytes(policy=_WIRE))
 
 
 class SmtpConnection:
@@ -92,18 +138,18 @@ class SmtpConnection:
 
     def _open(self) -> smtplib.SMTP:
         smtp_class = smtplib.SMTP_SSL if self.server.port == 465 else smtplib.SMTP
-        smtp = smtp_class(self.server.host, self.server.port, timeout=30)
+        smtp = smtp_class(self.server.host, self.server.port, timeout=SMTP_TIMEOUT_SECONDS)
         if self.server.starttls:
             smtp.starttls()
         if self.server.username:
             smtp.login(self.server.username, self.server.password or "")
         return smtp
 
-    def send(self, email: EmailMessage) -> None:
+    def send(self, email: Email) -> None:
         if self.smtp is None:
             self.smtp = self._open()
         try:
-            self.smtp.send_message(email)
+            self.smtp.sendmail(email.sender, [email.recipient], email.data)
         except (OSError, smtplib.SMTPException):
             self.close()
             raise
@@ -145,66 +191,143 @@ class DeliveryReport:
         self.failed += other.failed
 
 
-async def _claim(session: AsyncSession, moment: datetime) -> OutboxMessage | None:
-    await begin_writing(session)
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= moment),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(1)
+_CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.channel,
+    OutboxMessage.to_address,
+    OutboxMessage.language,
+    OutboxMessage.subject,
+    OutboxMessage.body_text,
+    OutboxMessage.body_html,
+    OutboxMessage.attempts,
+)
+
+
+def _claimable(moment: datetime):
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= moment),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= moment),
     )
-    if not is_sqlite(session):
-        query = query.with_for_update(skip_locked=True)
-    return await session.scalar(query)
 
 
-async def _sender(
-    factory: async_sessionmaker[AsyncSession],
-    smtp: SmtpServer | None,
-    sms: HttpSmsGateway | None,
-    now: Callable[[], datetime],
-    limit: int | None,
-) -> DeliveryReport:
-    report = DeliveryReport()
-    connection = SmtpConnection(smtp) if smtp else None
-    handled = 0
-    try:
+@dataclass
+class Claim:
+    token: str
+    until: datetime
+    messages: list[Row]
+
+
+async def _write(connection: AsyncConnection, statement) -> Any:
+    """One statement in its own short write transaction: rows, or how many rows it changed."""
+    async with connection.begin():
+        result = await connection.execute(statement)
+        return result.all() if result.returns_rows else result.rowcount
+
+
+async def _claim(connection: AsyncConnection, moment: datetime, size: int, lease: timedelta) -> Claim:
+    due = select(OutboxMessage.id).where(*_claimable(moment)).order_by(OutboxMessage.id).limit(size)
+    if connection.dialect.name != "sqlite":  # SQLite has one writer at a time and no SKIP LOCKED
+        due = due.with_for_update(skip_locked=True)
+    claim = Claim(token=secrets.token_hex(16), until=moment + lease, messages=[])
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(claim_token=claim.token, claimed_until=claim.until)
+        .returning(*_CLAIMED_COLUMNS)
+    )
+    claim.messages = sorted(await _write(connection, statement), key=lambda row: row.id)
+    return claim
+
+
+def _ours(message_id: int, claim: Claim):
+    return update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.claim_token == claim.token)
+
+
+async def _renew(connection: AsyncConnection, claim: Claim, moment: datetime, lease: timedelta) -> None:
+    claim.until = moment + lease
+    await _write(
+        connection,
+        update(OutboxMessage)
+        .where(OutboxMessage.claim_token == claim.token, OutboxMessage.sent_at.is_(None))
+        .values(claimed_until=claim.until),
+    )
+
+
+async def _release(connection: AsyncConnection, claim: Claim) -> None:
+    """Give back what this claim did not handle, so that another sender need not wait for the lease."""
+    with contextlib.suppress(Exception):  # the lease runs out anyway
+        await _write(
+            connection,
+            update(OutboxMessage)
+            .where(OutboxMessage.claim_token == claim.token)
+            .values(claim_token=None, claimed_until=None),
+        )
+
+
+@dataclass
+class _Sender:
+    factory: async_sessionmaker[AsyncSession]
+    smtp: SmtpServer | None
+    sms: HttpSmsGateway | None
+    now: Callable[[], datetime]
+    lease: timedelta
+    report: DeliveryReport = field(default_factory=lambda: DeliveryReport())
+
+    async def send(self, message: Row, connection: SmtpConnection | None) -> dict[str, Any]:
+        """Send one message; the columns to write afterwards."""
+        done = {"attempts": message.attempts + 1, "claim_token": None, "claimed_until": None}
+        try:
+            if message.channel == "email" and connection is not None:
+                await asyncio.to_thread(connection.send, build_email(message, connection.server.sender))
+                self.report.sent += 1
+            elif message.channel == "sms" and self.sms is not None:
+                await self.sms.send(message.to_address, message.body_text, message_id_of(message.id))
+                self.report.sent += 1
+            else:
+                self.report.kept += 1  # the dev mailbox
+            return done | {"sent_at": self.now()}
+        except (OSError, smtplib.SMTPException, httpx.HTTPError) as error:
+            done["last_error"] = f"{type(error).__name__}: {error}"[:500]
+            if done["attempts"] >= MAX_ATTEMPTS:
+                self.report.failed += 1
+                log.warning("message failed for good", extra={"message_id": message.id})
+                return done | {"failed_at": self.now()}
+            self.report.retried += 1
+            return done | {"next_attempt_at": self.now() + backoff(done["attempts"])}
+
+    async def run(self, limit: int | None) -> DeliveryReport:
+        # One connection per sender for all its short transactions: no pool checkout (and ping) per message.
+        # On SQLite each of them begins with BEGIN IMMEDIATE (see db.begin_writing).
+        engine: AsyncEngine = self.factory.kw["bind"]
+        async with engine.connect() as plain:
+            database = await plain.execution_options(**{WRITE_LOCK_OPTION: True})
+            smtp = SmtpConnection(self.smtp) if self.smtp else None
+            try:
+                await self._deliver(database, smtp, limit)
+            finally:
+                if smtp is not None:
+                    await asyncio.to_thread(smtp.close)
+        return self.report
+
+    async def _deliver(self, database: AsyncConnection, smtp: SmtpConnection | None, limit: int | None) -> None:
+        handled = 0
         while limit is None or handled < limit:
-            async with factory() as session:
-                message = await _claim(session, now())
-                if message is None:
-                    await session.rollback()
-                    break
-                handled += 1
-                message.attempts += 1
-                try:
-                    if message.channel == "email" and connection is not None:
-                        await asyncio.to_thread(connection.send, build_email(message, smtp.sender))
-                        report.sent += 1
-                    elif message.channel == "sms" and sms is not None:
-                        await sms.send(message.to_address, message.body_text, message.message_id)
-                        report.sent += 1
-                    else:
-                        report.kept += 1  # the dev mailbox
-                    message.sent_at = now()
-                except (OSError, smtplib.SMTPException, httpx.HTTPError) as error:
-                    message.last_error = f"{type(error).__name__}: {error}"[:500]
-                    if message.attempts >= MAX_ATTEMPTS:
-                        message.failed_at = now()
-                        report.failed += 1
-                        log.warning("message failed for good", extra={"message_id": message.id})
-                    else:
-                        message.next_attempt_at = now() + backoff(message.attempts)
-                        report.retried += 1
-                await session.commit()
-    finally:
-        if connection is not None:
-            await asyncio.to_thread(connection.close)
-    return report
+            size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - handled)
+            claim = await _claim(database, self.now(), size, self.lease)
+            if not claim.messages:
+                return
+            try:
+                for message in claim.messages:
+                    if claim.until - self.now() < self.lease / 2:
+                        await _renew(database, claim, self.now(), self.lease)
+                    outcome = await self.send(message, smtp)
+                    if not await _write(database, _ours(message.id, claim).values(**outcome)):
+                        log.warning("claim lost before the mark", extra={"message_id": message.id})
+                    handled += 1
+            finally:
+                await _release(database, claim)
 
 
 async def deliver_due_messages(
@@ -216,12 +339,17 @@ async def deliver_due_messages(
     concurrency: int = 1,
     sms_gateway_url: str = "",
     sms_gateway_token: str = "",
+    lease: timedelta = DEFAULT_LEASE,
 ) -> DeliveryReport:
-    """Deliver what is due now; `concurrency` senders work side by side (each claims its own rows)."""
+    """Deliver what is due now; `concurrency` senders work side by side (each claims its own rows).
+
+    `lease`: how long a claim keeps other workers away; after a crash the claimed messages wait that long.
+    """
     server = SmtpServer.from_url(smtp_url, sender) if smtp_url else None
     sms = HttpSmsGateway(sms_gateway_url, sms_gateway_token) if sms_gateway_url else None
     per_sender = None if batch is None else max(1, batch // max(concurrency, 1))
-    reports = await asyncio.gather(*(_sender(factory, server, sms, now, per_sender) for _ in range(concurrency)))
+    senders = [_Sender(factory, server, sms, now, lease) for _ in range(concurrency)]
+    reports = await asyncio.gather(*(sender.run(per_sender) for sender in senders))
     total = DeliveryReport()
     for report in reports:
         total.add(report)

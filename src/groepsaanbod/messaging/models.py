@@ -45,7 +45,15 @@ class OutboxMessage(Base):
     #: The organisation whose staff see a failure (None for messages of no one organisation).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
 
+    #: A sender's claim (delivery.py): its random token, and until when other workers keep away.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+
     @property
     def message_id(self) -> str:
-        """Stable across retries: a receiver can tell a repeat from a new message."""
-        return f"<outbox-{self.id}@groepsaanbod>"
+        return message_id_of(self.id)
+
+
+def message_id_of(outbox_id: int) -> str:
+    """Stable across retries: a receiver can tell a repeat from a new message."""
+    return f"<outbox-{outbox_id}@groepsaanbod>"

@@ -186,7 +186,7 @@ def test_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(b
     expected = {f"<outbox-{i}@groepsaanbod>" for i in ids}
     log = tmp_path / "worker.log"
     with smtp_server() as (handler, port):
-        first = _start_worker(url, port, log, "--concurrency", "1")
+        first = _start_worker(url, port, log, "--concurrency", "1", "--lease", "3")
         try:
             started = _wait_for(lambda: handler.distinct() >= 50, 60, lambda: first.poll() is None)
             assert started, f"the worker delivered {handler.distinct()} in time:\n{log.read_text()}"
