@@ -19,7 +19,8 @@ Then `python -m groepsaanbod serve` (one process) is started on a free port, and
 persistent HTTP connection (httpx.Client) fetches the feed: WARM_UP times unmeasured,
 then REQUESTS full answers (200) and REQUESTS conditional ones (If-None-Match: 304),
 each timed from request to last byte; then REQUESTS of /health (a database session and
-SELECT 1) as the floor of the stack, for comparison.
+SELECT 1) as the floor of the stack, for comparison; then CHANGES fetches each right after
+a lesson changed (the feed rendered anew, not taken from the rendered feeds kept by ETag).
 
 The last line is machine-readable:
     BENCH mentor_feed events=<n> p50_ms=<x> p99_ms=<x> p50_304_ms=<x> p99_304_ms=<x>
@@ -41,7 +42,7 @@ from datetime import time as clock_time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -66,6 +67,7 @@ DATABASE = "groepsaanbod_bench_feed"
 LESSONS = 38
 REQUESTS = 300
 WARM_UP = 20
+CHANGES = 30
 TIMEZONE = "Europe/Amsterdam"
 TOPICS = [
     "Alcohol",
@@ -196,6 +198,21 @@ async def set_up(url: str) -> tuple[str, int]:
         await engine.dispose()
 
 
+async def change_a_lesson(url: str) -> None:
+    """What rescheduling does to a lesson, as far as its feed can tell: a new SEQUENCE and LAST-MODIFIED."""
+    engine = make_engine(normalise_database_url(url))
+    try:
+        async with engine.begin() as conn:
+            first_lesson = select(func.min(Session.id)).scalar_subquery()
+            await conn.execute(
+                update(Session)
+                .where(Session.id == first_lesson)
+                .values(sequence=Session.sequence + 1, updated_at=datetime.now(UTC))
+            )
+    finally:
+        await engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -263,6 +280,11 @@ def main() -> None:
             not_modified = [timed(client, path, {"If-None-Match": etag}, 304)[0] for _ in range(REQUESTS)]
             # The floor of this stack: a request that only opens a database session and runs SELECT 1.
             health = [timed(client, "/health", {}, 200)[0] for _ in range(REQUESTS)]
+            # The first fetch after a change: the feed is rendered anew (not timed: the change itself).
+            changed = []
+            for _ in range(CHANGES):
+                asyncio.run(change_a_lesson(url))
+                changed.append(timed(client, path, {}, 200)[0])
     finally:
         server.terminate()
         try:
@@ -279,6 +301,7 @@ def main() -> None:
         ("200 full feed", full),
         ("304 If-None-Match", not_modified),
         ("/health (baseline)", health),
+        ("200 after a change", changed),
     ):
         print(
             f"{label}: {len(values)} requests, mean {statistics.fmean(values):.2f} ms, "

@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.calendars.ics import FeedEvent, build_calendar
@@ -91,45 +94,155 @@ async def find_feed(session: AsyncSession, token: str) -> Feed:
     return feed
 
 
-def _session_query(feed: Feed, since: datetime):
-    query = select(Session).where(Session.starts_at >= since)
-    if feed.subject_kind == "staff":
-        return query.where(
-            Session.id.in_(select(SessionStaff.session_id).where(SessionStaff.staff_id == feed.subject_id))
-        )
-    if feed.subject_kind == "cohort":
-        return query.where(Session.cohort_id == feed.subject_id)
-    if feed.subject_kind == "venue":
-        return query.where(Session.venue_id == feed.subject_id)
+def _shown_sessions(subject_kind: str):
+    """Which sessions a feed of this kind shows (parameters: subject_id, since)."""
+    subject_id = bindparam("subject_id", type_=Integer)
+    since = Session.starts_at >= bindparam("since", type_=Session.starts_at.type)
+    if subject_kind == "staff":
+        return since, Session.id.in_(select(SessionStaff.session_id).where(SessionStaff.staff_id == subject_id))
+    if subject_kind == "cohort":
+        return since, Session.cohort_id == subject_id
+    if subject_kind == "venue":
+        return since, Session.venue_id == subject_id
     # participant: the sessions of the cohort of a live registration
     cohort = select(Registration.cohort_id).where(
-        Registration.id == feed.subject_id, Registration.status.in_(("confirmed", "pending"))
+        Registration.id == subject_id, Registration.status.in_(("confirmed", "pending"))
     )
-    return query.where(Session.cohort_id.in_(cohort))
+    return since, Session.cohort_id.in_(cohort)
+
+
+def _joined(query, subject_kind: str):
+    return (
+        query.select_from(Session)
+        .join(Programme, Programme.id == Session.programme_id)
+        .outerjoin(Cohort, Cohort.id == Session.cohort_id)
+        .outerjoin(Venue, Venue.id == Session.venue_id)
+        .where(*_shown_sessions(subject_kind))
+    )
+
+
+# Built once per kind of feed and run with parameters: building a statement costs more than running it.
+@cache
+def _rows_statement(subject_kind: str):
+    """Everything a feed shows, in one query: each session with its programme, cohort and venue."""
+    columns = (
+        Session.id,
+        Session.local_start,
+        Session.timezone,
+        Session.duration_minutes,
+        Session.topic,
+        Session.status,
+        Session.sequence,
+        Session.updated_at,
+        Programme.name.label("programme_name"),
+        Cohort.name.label("cohort_name"),
+        Venue.name.label("venue_name"),
+        Venue.street,
+        Venue.postcode,
+        Venue.city,
+    )
+    return _joined(select(*columns), subject_kind).order_by(Session.local_start, Session.id)
+
+
+@cache
+def _version_statement(subject_kind: str):
+    from groepsaanbod.accounts.models import Staff
+
+    stamps = [
+        func.max(Session.updated_at),
+        func.max(Programme.updated_at),
+        func.max(Cohort.updated_at),
+        func.max(Venue.updated_at),
+    ]
+    # The feed's own subject names the calendar: its changes count too.
+    subject = {"staff": Staff, "cohort": Cohort, "venue": Venue}.get(subject_kind)
+    if subject is not None:
+        named = aliased(subject)
+        stamps.append(
+            select(named.updated_at).where(named.id == bindparam("subject_id", type_=Integer)).scalar_subquery()
+        )
+    return _joined(select(func.count(), func.coalesce(func.sum(Session.sequence), 0), *stamps), subject_kind)
+
+
+def _parameters(feed: Feed, now: datetime) -> dict:
+    return {"subject_id": feed.subject_id, "since": now - KEEP_PAST}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 async def feed_version(session: AsyncSession, feed: Feed, now: datetime) -> tuple[str, datetime]:
-    """ETag and Last-Modified from one small query, so a 304 costs almost nothing."""
-    sub = _session_query(feed, now - KEEP_PAST).subquery()
-    count, latest, total = (
-        await session.execute(
-            select(func.count(), func.max(sub.c.updated_at), func.coalesce(func.sum(sub.c.sequence), 0)).select_from(
-                sub
-            )
-        )
-    ).one()
-    latest = latest or feed.created_at
-    if latest.tzinfo is None:
-        from datetime import UTC
+    """ETag and Last-Modified from one small query, so a 304 costs almost nothing.
 
-        latest = latest.replace(tzinfo=UTC)
-    tag = hashlib.sha256(f"{feed.id}:{feed.language}:{count}:{latest.isoformat()}:{total}".encode()).hexdigest()[:32]
-    return f'"{tag}"', latest
+    The tag covers everything the feed shows (sessions, their programme, cohort and
+    venue, the subject's name, the language), so equal tags mean equal feeds, in
+    any app process: that is what lets rendered feeds be kept by their tag.
+    """
+    result = await session.execute(_version_statement(feed.subject_kind), _parameters(feed, now))
+    count, total, *moments = result.one()
+    known = [_aware(m) for m in moments if m is not None]
+    latest = max(known, default=_aware(feed.created_at))
+    fingerprint = ":".join([str(feed.id), feed.language, str(count), str(total), *(m.isoformat() for m in known)])
+    return f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"', latest
 
 
-async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime) -> bytes:
-    sessions = list(await session.scalars(_session_query(feed, now - KEEP_PAST).order_by(Session.starts_at)))
-    return await calendar_for_sessions(session, sessions, feed.language, await feed_name(session, feed))
+class RenderedFeeds:
+    """Feeds already rendered, by ETag: a full fetch of an unchanged feed costs no rendering.
+
+    Calendar apps that never send If-None-Match (Google's among them) fetch the same
+    bytes again and again. A tag names its content exactly, so this per-process keep
+    never disagrees with another process; it only saves work. Bounded, oldest out.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, etag: str) -> bytes | None:
+        body = self._bodies.get(etag)
+        if body is not None:
+            self._bodies.move_to_end(etag)
+        return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        self._bodies[etag] = body
+        while len(self._bodies) > self.size:
+            self._bodies.popitem(last=False)
+
+
+rendered_feeds = RenderedFeeds()
+
+
+async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime, etag: str | None = None) -> bytes:
+    """The feed as iCalendar; with its current `etag`, from the rendered feeds when it was made before."""
+    if etag is not None and (body := rendered_feeds.get(etag)) is not None:
+        return body
+    rows = await session.execute(_rows_statement(feed.subject_kind), _parameters(feed, now))
+    events = [_event(row, feed.language) for row in rows]
+    body = build_calendar(events, await feed_name(session, feed))
+    if etag is not None:
+        rendered_feeds.put(etag, body)
+    return body
+
+
+def _event(row, language: str) -> FeedEvent:
+    title = pick(row.programme_name, language)
+    venue = f"{row.venue_name}, {row.street}, {row.postcode} {row.city}" if row.venue_name else ""
+    return FeedEvent(
+        uid=f"session-{row.id}@groepsaanbod",
+        local_start=row.local_start,
+        timezone=row.timezone,
+        duration_minutes=row.duration_minutes,
+        summary=f"{title} – {row.cohort_name}" if row.cohort_name else title,
+        description=pick(row.topic, language),
+        location=venue,
+        cancelled=row.status == "cancelled",
+        sequence=row.sequence,
+        last_modified=_aware(row.updated_at),
+    )
 
 
 async def feed_name(session: AsyncSession, feed: Feed) -> str:
