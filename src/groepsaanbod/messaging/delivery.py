@@ -33,6 +33,7 @@ and shown to the organisation's staff.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import secrets
@@ -42,10 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.charset import BASE64, Charset
 from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -62,7 +60,6 @@ CLAIM_SIZE = 20
 SMTP_TIMEOUT_SECONDS = 20
 #: Long enough for a claimed batch between renewals, with an SMTP timeout to spare.
 DEFAULT_LEASE = timedelta(seconds=60)
-_WIRE = compat32.clone(linesep="\r\n")
 # Base64 for every non-ASCII header: choosing the shorter of Q and B costs more than the send.
 _UTF8_HEADERS = Charset("utf-8")
 _UTF8_HEADERS.header_encoding = BASE64
@@ -106,27 +103,49 @@ class Email:
     data: bytes
 
 
-def build_email(message: Any, sender: str) -> Email:
-    """Multipart text and HTML in UTF-8, with the message's stable Message-ID.
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, _UTF8_HEADERS).encode(linesep="\r\n")
 
-    `message` is an outbox row (or anything with its columns). The classic MIME
-    classes of the standard library build this about three times faster than
-    EmailMessage, which matters at a thousand messages a second.
+
+def _part(content_type: str, text: str) -> bytes:
+    return (
+        f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+        + base64.encodebytes(text.encode()).replace(b"\n", b"\r\n")
+    )
+
+
+def build_email(message: Any, sender: str) -> Email:
+    """Multipart text and HTML in UTF-8 (base64), with the message's stable Message-ID.
+
+    `message` is an outbox row (or anything with its columns). The headers are encoded
+    by the standard library (RFC 2047); the MIME structure is written out here
+    because the email package's generator costs more than everything else in a send,
+    which matters at a thousand messages a second. A test parses the result back.
     """
     name, address = parseaddr(sender)
-    body = MIMEText(message.body_text, "plain", "utf-8")
-    if message.body_html:
-        email = MIMEMultipart("alternative")
-        email.attach(body)
-        email.attach(MIMEText(message.body_html, "html", "utf-8"))
-    else:
-        email = body
-    email["From"] = formataddr((name, address), charset="utf-8")
-    email["To"] = message.to_address
-    email["Subject"] = message.subject if message.subject.isascii() else Header(message.subject, _UTF8_HEADERS)
-    email["Message-ID"] = message_id_of(message.id)
-    email["Content-Language"] = message.language
-    return Email(sender=address, recipient=message.to_address, data=email.as_bytes(policy=_WIRE))
+    headers = (
+        f"From: {formataddr((name, address), charset='utf-8')}\r\n"
+        f"To: {message.to_address}\r\n"
+        f"Subject: {_header(message.subject)}\r\n"
+        f"Date: {formatdate(usegmt=True)}\r\n"
+        f"Message-ID: {message_id_of(message.id)}\r\n"
+        f"Content-Language: {message.language}\r\n"
+        "MIME-Version: 1.0\r\n"
+    ).encode()
+    if not message.body_html:
+        return Email(address, message.to_address, headers + _part("text/plain", message.body_text))
+    # "_" is not in the base64 alphabet, so the boundary can never occur in a part.
+    boundary = f"_part_{message.id}_{secrets.token_hex(6)}"
+    body = b"".join(
+        (
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n--{boundary}\r\n'.encode(),
+            _part("text/plain", message.body_text),
+            f"--{boundary}\r\n".encode(),
+            _part("text/html", message.body_html),
+            f"--{boundary}--\r\n".encode(),
+        )
+    )
+    return Email(address, message.to_address, headers + body)
 
 
 class SmtpConnection:
@@ -220,10 +239,17 @@ class Claim:
 
 
 async def _write(connection: AsyncConnection, statement) -> Any:
-    """One statement in its own short write transaction: rows, or how many rows it changed."""
-    async with connection.begin():
-        result = await connection.execute(statement)
-        return result.all() if result.returns_rows else result.rowcount
+    """One statement in its own short write transaction: rows, or how many rows it changed.
+
+    Every write here is a single statement, so on PostgreSQL it runs in autocommit: one
+    round trip instead of three (BEGIN, the statement, COMMIT), and just as atomic.
+    """
+    if connection.dialect.name == "sqlite":
+        async with connection.begin():
+            result = await connection.execute(statement)
+            return result.all() if result.returns_rows else result.rowcount
+    result = await connection.execute(statement)
+    return result.all() if result.returns_rows else result.rowcount
 
 
 async def _claim(connection: AsyncConnection, moment: datetime, size: int, lease: timedelta) -> Claim:
@@ -302,7 +328,10 @@ class _Sender:
         # On SQLite each of them begins with BEGIN IMMEDIATE (see db.begin_writing).
         engine: AsyncEngine = self.factory.kw["bind"]
         async with engine.connect() as plain:
-            database = await plain.execution_options(**{WRITE_LOCK_OPTION: True})
+            if plain.dialect.name == "sqlite":
+                database = await plain.execution_options(**{WRITE_LOCK_OPTION: True})
+            else:
+                database = await plain.execution_options(isolation_level="AUTOCOMMIT")
             smtp = SmtpConnection(self.smtp) if self.smtp else None
             try:
                 await self._deliver(database, smtp, limit)

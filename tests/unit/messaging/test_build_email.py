@@ -23,6 +23,8 @@ def test_multipart_text_and_html_with_stable_message_id_and_unicode_subject():
     mail = message_from_bytes(email.data, policy=policy.default)
 
     assert (email.sender, email.recipient) == ("noreply@cjg.example", "ouder@example.org")
+    assert not mail.defects and not any(part.defects for part in mail.walk())
+    assert mail.get_content_type() == "multipart/alternative" and mail["Date"] is not None
     assert mail["Subject"] == _outbox_row().subject
     assert mail["Message-ID"] == "<outbox-42@groepsaanbod>"
     assert mail["From"].addresses[0].display_name == "CJG Zwolle"
