@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -66,23 +67,31 @@ def build_calendar(events: list[FeedEvent], name: str, refresh: timedelta = time
     # How often to check again: RFC 7986 (Apple, Thunderbird) and the Outlook/Google variant.
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", refresh)
-    if any(item.timezone == "Europe/Amsterdam" for item in events):
+    zones = {item.timezone for item in events}
+    if "Europe/Amsterdam" in zones:
         calendar.add_component(amsterdam_timezone())
-    for item in events:
-        start = item.local_start.replace(tzinfo=ZoneInfo(item.timezone))
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", item.last_modified)
-        event.add("last-modified", item.last_modified)
-        event.add("sequence", item.sequence)
-        event.add("dtstart", start)
-        event.add("dtend", start + timedelta(minutes=item.duration_minutes))
-        event.add("summary", item.summary)
-        if item.description:
-            event.add("description", item.description)
-        if item.location:
-            event.add("location", item.location)
-        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    for zone in sorted(zones - {"Europe/Amsterdam"}):
+        calendar.add_component(Timezone.from_tzinfo(ZoneInfo(zone)))
+    # Each event is rendered once and kept (most of a feed is unchanged from one fetch to
+    # the next), then placed before the calendar's END line: the same bytes icalendar writes.
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join((head, *(event_ical(item) for item in events), b"END:VCALENDAR", end))
+
+
+@lru_cache(maxsize=8192)
+def event_ical(item: FeedEvent) -> bytes:
+    start = item.local_start.replace(tzinfo=ZoneInfo(item.timezone))
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", item.last_modified)
+    event.add("last-modified", item.last_modified)
+    event.add("sequence", item.sequence)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=item.duration_minutes))
+    event.add("summary", item.summary)
+    if item.description:
+        event.add("description", item.description)
+    if item.location:
+        event.add("location", item.location)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    return event.to_ical()
