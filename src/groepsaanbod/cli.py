@@ -16,29 +16,51 @@ from groepsaanbod.settings import Settings
 @click.group()
 def main() -> None:
     """groepsaanbod: group programmes for parents, parents-to-be and young people."""
-    configure_logging(logging.INFO)
+    configure_logging(logging.INFO, as_json=Settings.from_env().log_as_json)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Processes serving requests.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Processes serving requests [GROEPSAANBOD_WEB_PROCESSES].",
+)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
-    """Serve the web pages and the API."""
+def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
+    """Serve the web pages and the API with several processes (uvicorn's supervisor restarts any that dies)."""
+    import os
+    import tempfile
+    from contextlib import nullcontext
+    from pathlib import Path
+
     import uvicorn
 
-    click.echo(f"groepsaanbod is running on http://{host}:{port}/  (stop with Ctrl+C)")
-    uvicorn.run(
-        "groepsaanbod.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        log_level="info",
-    )
+    settings = Settings.from_env()
+    processes = workers or settings.web_processes
+    scratch = nullcontext(settings.metrics_dir) if settings.metrics_dir else tempfile.TemporaryDirectory()
+    with scratch as metrics_dir:
+        # Before prometheus_client is imported anywhere: the processes share their counters through these files.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        from groepsaanbod.operations.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(Path(metrics_dir))
+        click.echo(f"groepsaanbod is running on http://{host}:{port}/ with {processes} process(es)  (stop with Ctrl+C)")
+        uvicorn.run(
+            "groepsaanbod.app:serve_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=processes,
+            reload=reload,
+            proxy_headers=True,
+            log_level="info",
+            # Our own handler (JSON or text); uvicorn's access log stays off: raw paths carry feed tokens.
+            log_config=None,
+            access_log=False,
+        )
 
 
 @main.group()
