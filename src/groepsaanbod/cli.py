@@ -247,9 +247,11 @@ def demo() -> None:
 @demo.command("load")
 def demo_load() -> None:
     """Load the demo organisations, programmes and staff (loading twice changes nothing)."""
-    from groepsaanbod.demo import load_demo
+    from groepsaanbod.demo import ORGANISATIONS, load_demo
+    from groepsaanbod.progress import progress
 
-    result = asyncio.run(load_demo(Settings.from_env()))
+    with progress("Loading demo data", total=len(ORGANISATIONS)) as advance:
+        result = asyncio.run(load_demo(Settings.from_env(), on_organisation_done=advance))
     click.echo("Demo data loaded." if result.created else "Demo data was already there; nothing changed.")
     click.echo(f"Demo logins (password for all: {result.password}):")
     for login in result.logins:

@@ -80,4 +80,3 @@ def test_readme_production_section_matches():
     for path in ("/health/live", "/health/ready"):
         assert path in section
     assert SERVICES["db"]["image"].split(":")[1] in section
-
