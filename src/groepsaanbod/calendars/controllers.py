@@ -56,7 +56,7 @@ async def serve_feed(request: Request, name: str, db_session: AsyncSession, now:
                 return Response(None, status_code=304, headers=headers)
         except (TypeError, ValueError):
             pass
-    body = await services.feed_calendar(db_session, feed, now())
+    body = await services.RENDERED.get(db_session, feed, etag, now())
     return Response(body, media_type=ICS, headers=headers)
 
 

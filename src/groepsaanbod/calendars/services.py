@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -130,6 +131,38 @@ async def feed_version(session: AsyncSession, feed: Feed, now: datetime) -> tupl
 async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime) -> bytes:
     sessions = list(await session.scalars(_session_query(feed, now - KEEP_PAST).order_by(Session.starts_at)))
     return await calendar_for_sessions(session, sessions, feed.language, await feed_name(session, feed))
+
+
+class RenderedFeeds:
+    """The last few feed bodies rendered by this process, by ETag.
+
+    Not state that must agree between processes: the ETag is derived from the
+    database (feed, language, the sessions' count, latest change and sequences),
+    and the body is a deterministic function of the same rows (DTSTAMP is the
+    session's last change, not the clock), so every process renders the same bytes
+    for the same ETag; this only saves rendering them again. A change to a session
+    gives a new ETag, hence a new render. (Like the ETag itself, a renamed group or
+    venue shows once one of its sessions changes.)
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+
+    async def get(self, session: AsyncSession, feed: Feed, etag: str, now: datetime) -> bytes:
+        key = (feed.token_hash, etag)  # the token's hash too: unique per link, even where ids are reused
+        body = self.bodies.get(key)
+        if body is not None:
+            self.bodies.move_to_end(key)
+            return body
+        body = await feed_calendar(session, feed, now)
+        self.bodies[key] = body
+        if len(self.bodies) > self.size:
+            self.bodies.popitem(last=False)
+        return body
+
+
+RENDERED = RenderedFeeds()
 
 
 async def feed_name(session: AsyncSession, feed: Feed) -> str:
