@@ -62,7 +62,7 @@ PGBENCH_DATABASE = "groepsaanbod_bench_pgbench"
 PROGRAMMES = 20
 PLACES = 12
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "24"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 
 
 async def fresh_database(server_url: str, name: str) -> str:
