@@ -40,6 +40,13 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
 
     settings = Settings.from_env()
     processes = workers or settings.web_processes
+    if not settings.secret_key and processes > 1:
+        # One key for all processes of this serve (each would otherwise make its own); other
+        # machines and replicas need the same key, so production sets it.
+        import secrets
+
+        os.environ["GROEPSAANBOD_SECRET_KEY"] = secrets.token_urlsafe(32)
+        logging.getLogger(__name__).warning("GROEPSAANBOD_SECRET_KEY is not set: a key for this serve only")
     scratch = nullcontext(settings.metrics_dir) if settings.metrics_dir else tempfile.TemporaryDirectory()
     with scratch as metrics_dir:
         # Before prometheus_client is imported anywhere: the processes share their counters through these files.

@@ -104,7 +104,7 @@ async def _prepare(url: str) -> tuple[int, str]:
 
 async def _register_split(ports: list[int], people: range) -> list[httpx.Response]:
     """All at once, person n to app process n % 2."""
-    limits = httpx.Limits(max_connections=50)
+    limits = httpx.Limits(max_connections=20)  # PostgreSQL here allows 100 connections, shared with others
     async with httpx.AsyncClient(limits=limits, timeout=120) as client:
         return await asyncio.gather(
             *(
