@@ -6,12 +6,13 @@ beside pgbench on the same PostgreSQL server, in one run.
 Makes its own database `groepsaanbod_bench_scale_out` on that server (migrated; PROGRAMMES published
 Triple P programmes, each with an open group of 12 places, so sign-ups spread over several cohort
 locks as in a region; one group has a feed with 12 meetings), and `groepsaanbod_bench_pgbench` for
-pgbench. Then, for 1 and for 2 processes, starts `groepsaanbod serve --workers N` and loads it from
+pgbench. Then, in each of BENCH_ROUNDS rounds (2; the machine is shared, so the best of each figure
+is kept), for 1 and for 2 processes, starts `groepsaanbod serve --workers N` and loads it from
 this process over keep-alive connections (bench/http_load.py: prepared requests, so the load
 generator spends little of the CPUs it shares with the server): every sign-up is a new person
-(201, confirmed or waitlisted), the feed is fetched in full. Last, `pgbench -b simple-update` (one
-UPDATE, one SELECT, one INSERT per transaction) gives the rate of a comparable one-row write
-transaction on this machine. The server processes get this process's environment, so any
+(201, confirmed or waitlisted), the feed is fetched in full; then `pgbench -b simple-update` (one
+UPDATE, one SELECT, one INSERT per transaction, as many clients as we have connections) gives the
+rate of a comparable one-row write transaction on this machine. p99 is that of the best run. The server processes get this process's environment, so any
 GROEPSAANBOD_* setting (say, a rate limit) can be given on the command line.
 
 Ends with:
@@ -63,6 +64,7 @@ PROGRAMMES = 20
 PLACES = 12
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 
 
 async def fresh_database(server_url: str, name: str) -> str:
@@ -207,14 +209,17 @@ def measure(label: str, port: int, next_request, connections: int = CONNECTIONS)
     return result
 
 
-def pgbench(server_url: str) -> float:
+def pgbench(server_url: str, fresh: bool) -> float:
+    """pgbench's simple-update rate with as many clients as our load has connections (its own database)."""
     binary = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
     if binary is None:
         sys.exit("pgbench not found: install Debian's postgresql-client (or postgresql-contrib)")
-    url = make_url(asyncio.run(fresh_database(server_url, PGBENCH_DATABASE)))
+    url = make_url(server_url).set(database=PGBENCH_DATABASE)
     args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
-    subprocess.run([binary, *args, "-i", "-q", "-s", "1", url.database], env=env, check=True, capture_output=True)
+    if fresh:
+        asyncio.run(fresh_database(server_url, PGBENCH_DATABASE))
+        subprocess.run([binary, *args, "-i", "-q", "-s", "1", url.database], env=env, check=True, capture_output=True)
     print(f"pgbench simple-update: {CONNECTIONS} clients, {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
     run = subprocess.run(
         [
@@ -266,16 +271,24 @@ def main() -> None:
     feed_path = asyncio.run(set_up(url))
     logs = Path(tempfile.mkdtemp(prefix="groepsaanbod-bench-"))
     results: dict[tuple[str, int], LoadResult] = {}
-    for processes in (1, 2):
-        server, port = start_server(url, processes, logs / f"serve-{processes}.log")
-        host = f"127.0.0.1:{port}"
-        try:
-            results["register", processes] = measure(f"register, {processes} process(es)", port, People(host))
-            feed = get(host, feed_path)
-            results["feed", processes] = measure(f"feed, {processes} process(es)", port, lambda feed=feed: feed)
-        finally:
-            stop_server(server)
-    tps = pgbench(server_url)
+    tps = 0.0
+    # The machine is shared: ROUNDS rounds of (1 process, 2 processes, pgbench), the best of each kept.
+    for round_number in range(1, ROUNDS + 1):
+        for processes in (1, 2):
+            server, port = start_server(url, processes, logs / f"serve-{processes}.log")
+            host = f"127.0.0.1:{port}"
+            try:
+                label = f"round {round_number}, {processes} process(es)"
+                register = measure(f"register, {label}", port, People(host))
+                feed_request = get(host, feed_path)
+                feed = measure(f"feed, {label}", port, lambda r=feed_request: r)
+            finally:
+                stop_server(server)
+            for kind, result in (("register", register), ("feed", feed)):
+                best = results.get((kind, processes))
+                if best is None or result.per_second > best.per_second:
+                    results[kind, processes] = result
+        tps = max(tps, pgbench(server_url, fresh=round_number == 1))
     overfilled = asyncio.run(over_capacity(url))
     print(f"cohorts over their {PLACES} places: {overfilled}; server logs in {logs}")
     register_1, register_2 = results["register", 1], results["register", 2]
