@@ -12,8 +12,9 @@ this process over keep-alive connections (bench/http_load.py: prepared requests,
 generator spends little of the CPUs it shares with the server): every sign-up is a new person
 (201, confirmed or waitlisted), the feed is fetched in full; then `pgbench -b simple-update` (one
 UPDATE, one SELECT, one INSERT per transaction, as many clients as we have connections) gives the
-rate of a comparable one-row write transaction on this machine. p99 is that of the best run. The server processes get this process's environment, so any
-GROEPSAANBOD_* setting (say, a rate limit) can be given on the command line.
+rate of a comparable one-row write transaction on this machine. p99 is that of the best run.
+The server processes get this process's environment, so any GROEPSAANBOD_* setting (say, a rate
+limit) can be given on the command line.
 
 Ends with:
     BENCH scale_out register_rps_1=<r> register_rps_2=<r> feed_rps_2=<r> register_p99_ms=<x>
