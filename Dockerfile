@@ -1,4 +1,4 @@
-# groepsaanbod: one image for the app, the migration step and (later) the worker.
+# groepsaanbod: one image for the app, the migration step and the worker (see compose.yaml).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
@@ -9,4 +9,4 @@ COPY migrations ./migrations
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 groepsaanbod
 USER groepsaanbod
 EXPOSE 8000
-CMD ["groepsaanbod", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
+CMD ["groepsaanbod", "serve", "--host", "0.0.0.0", "--port", "8000"]

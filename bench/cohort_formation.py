@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from groepsaanbod.progress import progress  # noqa: E402
 from groepsaanbod.registration import cohorts  # noqa: E402
 from groepsaanbod.registration.cohorts import FormationRules, PendingRegistration, form_cohorts  # noqa: E402
 
@@ -55,10 +56,11 @@ def main() -> None:
 
     times = []
     proposal = None
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        proposal = form_cohorts(pending, RULES)
-        times.append(time.perf_counter() - start)
+    for run in range(RUNS):
+        with progress(f"run {run + 1} of {RUNS}: forming groups", total=len(pending)) as advance:
+            start = time.perf_counter()
+            proposal = form_cohorts(pending, RULES, advance)
+            times.append(time.perf_counter() - start)
     assert proposal is not None
     seconds = min(times)
 

@@ -22,7 +22,10 @@ from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.logs import configure_logging
 from groepsaanbod.messaging import pages as messaging_pages
+from groepsaanbod.operations import health as operations
+from groepsaanbod.operations.middleware import RequestObserver
 from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.programmes import controllers as programmes_api
@@ -85,9 +88,10 @@ def create_app(
     static = create_static_files_router(
         path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
+            *operations.ROUTES,
             root,
             static,
             *accounts_api.ROUTES,
@@ -123,4 +127,16 @@ def create_app(
         ),
         on_shutdown=[dispose_engine],
         debug=settings.debug,
+        # Logging is ours (logs.configure_logging): Litestar would replace the root handler.
+        logging_config=None,
     )
+    # Outside Litestar's own handler, so that it also sees requests no route matched.
+    app.asgi_handler = RequestObserver(app.asgi_handler)
+    return app
+
+
+def serve_app() -> Litestar:
+    """The factory `groepsaanbod serve` gives uvicorn: each serving process sets up its logging, then the app."""
+    settings = Settings.from_env()
+    configure_logging(as_json=settings.log_as_json)
+    return create_app(settings)

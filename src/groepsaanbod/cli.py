@@ -16,29 +16,58 @@ from groepsaanbod.settings import Settings
 @click.group()
 def main() -> None:
     """groepsaanbod: group programmes for parents, parents-to-be and young people."""
-    configure_logging(logging.INFO)
+    configure_logging(logging.INFO, as_json=Settings.from_env().log_as_json)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Processes serving requests.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Processes serving requests [GROEPSAANBOD_WEB_PROCESSES].",
+)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
-    """Serve the web pages and the API."""
+def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
+    """Serve the web pages and the API with several processes (uvicorn's supervisor restarts any that dies)."""
+    import os
+    import tempfile
+    from contextlib import nullcontext
+    from pathlib import Path
+
     import uvicorn
 
-    click.echo(f"groepsaanbod is running on http://{host}:{port}/  (stop with Ctrl+C)")
-    uvicorn.run(
-        "groepsaanbod.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        log_level="info",
-    )
+    settings = Settings.from_env()
+    processes = workers or settings.web_processes
+    if not settings.secret_key and processes > 1:
+        # One key for all processes of this serve (each would otherwise make its own); other
+        # machines and replicas need the same key, so production sets it.
+        import secrets
+
+        os.environ["GROEPSAANBOD_SECRET_KEY"] = secrets.token_urlsafe(32)
+        logging.getLogger(__name__).warning("GROEPSAANBOD_SECRET_KEY is not set: a key for this serve only")
+    scratch = nullcontext(settings.metrics_dir) if settings.metrics_dir else tempfile.TemporaryDirectory()
+    with scratch as metrics_dir:
+        # Before prometheus_client is imported anywhere: the processes share their counters through these files.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        from groepsaanbod.operations.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(Path(metrics_dir))
+        click.echo(f"groepsaanbod is running on http://{host}:{port}/ with {processes} process(es)  (stop with Ctrl+C)")
+        uvicorn.run(
+            "groepsaanbod.app:serve_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=processes,
+            reload=reload,
+            proxy_headers=True,
+            log_level="info",
+            # Our own handler (JSON or text); uvicorn's access log stays off: raw paths carry feed tokens.
+            log_config=None,
+            access_log=False,
+        )
 
 
 @main.group()
@@ -232,9 +261,11 @@ def demo() -> None:
 @demo.command("load")
 def demo_load() -> None:
     """Load the demo organisations, programmes and staff (loading twice changes nothing)."""
-    from groepsaanbod.demo import load_demo
+    from groepsaanbod.demo import ORGANISATIONS, load_demo
+    from groepsaanbod.progress import progress
 
-    result = asyncio.run(load_demo(Settings.from_env()))
+    with progress("Loading demo data", total=len(ORGANISATIONS)) as advance:
+        result = asyncio.run(load_demo(Settings.from_env(), on_organisation_done=advance))
     click.echo("Demo data loaded." if result.created else "Demo data was already there; nothing changed.")
     click.echo(f"Demo logins (password for all: {result.password}):")
     for login in result.logins:

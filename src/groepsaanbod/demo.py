@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -283,7 +284,10 @@ async def _plan_class_lessons(
         )
 
 
-async def load_demo(settings: Settings, now: datetime | None = None) -> DemoResult:
+async def load_demo(
+    settings: Settings, now: datetime | None = None, on_organisation_done: Callable[[], None] | None = None
+) -> DemoResult:
+    """Load the demo organisations (idempotent); `on_organisation_done` hears after each (for progress)."""
     moment = now or datetime.now(UTC)
     engine = make_engine(settings.async_database_url)
     try:
@@ -292,6 +296,8 @@ async def load_demo(settings: Settings, now: datetime | None = None) -> DemoResu
         async with factory() as session:
             for org in ORGANISATIONS:
                 created = await _ensure_organisation(session, org, moment) or created
+                if on_organisation_done is not None:
+                    on_organisation_done()
     finally:
         await engine.dispose()
     logins = [DemoLogin(", ".join(p.roles), p.email, o.name) for o in ORGANISATIONS for p in o.staff]

@@ -53,6 +53,14 @@ class Settings:
     sms_gateway_token: str = ""
     #: GROEPSAANBOD_MAIL_FROM: the sender of email messages.
     mail_from: str = "groepsaanbod <noreply@groepsaanbod.example>"
+    #: GROEPSAANBOD_WEB_PROCESSES: processes `groepsaanbod serve` runs (uvicorn workers); --workers overrides.
+    web_processes: int = 1
+    #: GROEPSAANBOD_LOG_FORMAT: json or text; empty: text in development (DEBUG=1), json otherwise.
+    log_format: str = ""
+    #: GROEPSAANBOD_METRICS_DIR: where the processes of one `serve` keep their metric files; empty: a temporary one.
+    metrics_dir: str = ""
+    #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
+    metrics_token: str = ""
 
     @property
     def async_database_url(self) -> str:
@@ -65,6 +73,10 @@ class Settings:
     @property
     def effective_secret_key(self) -> str:
         return self.secret_key or _PROCESS_SECRET
+
+    @property
+    def log_as_json(self) -> bool:
+        return self.log_format == "json" or (self.log_format != "text" and not self.debug)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -84,7 +96,17 @@ class Settings:
             mail_from=get("MAIL_FROM", defaults.mail_from),
             sms_gateway_url=get("SMS_GATEWAY_URL", defaults.sms_gateway_url),
             sms_gateway_token=get("SMS_GATEWAY_TOKEN", defaults.sms_gateway_token),
+            web_processes=int(get("WEB_PROCESSES", str(defaults.web_processes))),
+            log_format=_choice(get("LOG_FORMAT", defaults.log_format).lower(), "LOG_FORMAT", ("", "json", "text")),
+            metrics_dir=get("METRICS_DIR", defaults.metrics_dir),
+            metrics_token=get("METRICS_TOKEN", defaults.metrics_token),
         )
+
+
+def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"GROEPSAANBOD_{name} must be one of {', '.join(a for a in allowed if a)}, not {value!r}")
+    return value
 
 
 _PROCESS_SECRET = secrets.token_urlsafe(32)

@@ -1,19 +1,82 @@
-"""compose.yaml runs PostgreSQL (pinned, with a health check), then migrations once, then the app."""
+"""compose.yaml: PostgreSQL (pinned, health check), migrations once, then several app replicas
+behind a proxy, the worker and a mail catcher; checked as YAML, without a container engine."""
 
+import re
 from pathlib import Path
 
 import yaml
 
-COMPOSE = yaml.safe_load((Path(__file__).resolve().parents[2] / "compose.yaml").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
+SERVICES = COMPOSE["services"]
+PINNED = re.compile(r"^[\w./-]+:v?\d+(\.\d+)+[\w.-]*$")  # a version, never 'latest' or no tag
 
 
-def test_services_and_order():
-    services = COMPOSE["services"]
-    assert {"db", "migrate", "app"} <= set(services)
-    db = services["db"]
-    assert db["image"].startswith("postgres:") and db["image"].split(":")[1][0].isdigit()
-    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
-    assert services["migrate"]["command"] == ["groepsaanbod", "db", "upgrade"]
-    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-    assert services["app"]["environment"]["GROEPSAANBOD_DATABASE_URL"].startswith("postgresql://")
+def _needs(service: str, other: str) -> str:
+    return SERVICES[service]["depends_on"][other]["condition"]
+
+
+def test_services():
+    assert {"db", "migrate", "app", "worker", "mailpit", "proxy"} <= set(SERVICES)
+
+
+def test_images_are_pinned():
+    for name, service in SERVICES.items():
+        if "image" in service:
+            assert PINNED.match(service["image"]), (name, service["image"])
+        else:
+            assert service["build"] == ".", name  # our own image, from the Dockerfile
+    assert SERVICES["db"]["image"].startswith("postgres:")
+    assert SERVICES["mailpit"]["image"].startswith("axllent/mailpit:")
+
+
+def test_health_checks():
+    assert "pg_isready" in " ".join(SERVICES["db"]["healthcheck"]["test"])
+    assert "/health/ready" in " ".join(SERVICES["app"]["healthcheck"]["test"])
+    for name in ("proxy", "mailpit"):
+        assert SERVICES[name]["healthcheck"]["test"], name
+
+
+def test_migrations_run_once_after_the_database_and_before_everything_that_uses_it():
+    migrate = SERVICES["migrate"]
+    assert migrate["command"] == ["groepsaanbod", "db", "upgrade"]
+    assert migrate["restart"] == "no"
+    assert _needs("migrate", "db") == "service_healthy"
+    for name in ("app", "worker"):
+        assert _needs(name, "migrate") == "service_completed_successfully", name
+        assert "db" not in SERVICES[name]["depends_on"] or _needs(name, "db") == "service_healthy"
+    assert _needs("proxy", "app") == "service_healthy"
+
+
+def test_several_app_replicas_and_a_worker_on_postgresql():
+    app, worker = SERVICES["app"], SERVICES["worker"]
+    assert app["deploy"]["replicas"] >= 2
+    assert "ports" not in app, "replicas cannot share a host port: the proxy publishes it"
+    assert app["command"][:2] == ["groepsaanbod", "serve"]
+    assert worker["command"] == ["groepsaanbod", "worker"] and worker["deploy"]["replicas"] >= 1
+    for name in ("migrate", "app", "worker"):
+        env = SERVICES[name]["environment"]
+        assert env["GROEPSAANBOD_DATABASE_URL"].startswith("postgresql://"), name
+        assert "@db:5432/" in env["GROEPSAANBOD_DATABASE_URL"]
+        assert env["GROEPSAANBOD_SECRET_KEY"].startswith("${GROEPSAANBOD_SECRET_KEY:?"), "a secret must be given"
+        assert "mailpit:1025" in env["GROEPSAANBOD_SMTP_URL"]  # staging default; real SMTP by setting it
+        assert int(env["GROEPSAANBOD_WEB_PROCESSES"].split(":-")[-1].rstrip("}")) >= 2
+
+
+def test_the_proxy_spreads_over_the_replicas_and_writes_no_paths():
+    proxy = COMPOSE["configs"]["proxy"]["content"]
+    assert "server app:8000" in proxy and "proxy_pass http://groepsaanbod" in proxy
+    assert "access_log off" in proxy  # feed tokens and private links travel in paths
+    assert SERVICES["proxy"]["ports"] == ["8000:8000"]
+
+
+def test_readme_production_section_matches():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Production", 1)[1].split("\n## ", 1)[0]
+    for name in ("db", "migrate", "app", "worker", "proxy", "mailpit"):
+        assert f"`{name}`" in section, name
+    for word in ("GROEPSAANBOD_SMTP_URL", "GROEPSAANBOD_SECRET_KEY", "GROEPSAANBOD_BASE_URL", "/metrics"):
+        assert word in section, word
+    for path in ("/health/live", "/health/ready"):
+        assert path in section
+    assert SERVICES["db"]["image"].split(":")[1] in section

@@ -218,13 +218,15 @@ rendered_feeds = RenderedFeeds()
 
 async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime, etag: str | None = None) -> bytes:
     """The feed as iCalendar; with its current `etag`, from the rendered feeds when it was made before."""
-    if etag is not None and (body := rendered_feeds.get(etag)) is not None:
+    # The link's own hash too: a tag names content, the hash whose (ids may be used again).
+    key = f"{feed.token_hash}:{etag}" if etag is not None else None
+    if key is not None and (body := rendered_feeds.get(key)) is not None:
         return body
     rows = await session.execute(_rows_statement(feed.subject_kind), _parameters(feed, now))
     events = [_event(row, feed.language) for row in rows]
     body = build_calendar(events, await feed_name(session, feed))
-    if etag is not None:
-        rendered_feeds.put(etag, body)
+    if key is not None:
+        rendered_feeds.put(key, body)
     return body
 
 

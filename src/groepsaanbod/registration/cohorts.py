@@ -98,7 +98,7 @@ place, first and last (dates), min, max, weeks (max_spread_days // 7), days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from operator import add
@@ -169,8 +169,15 @@ class CohortProposal:
         return sum(len(c.members) for c in self.cohorts)
 
 
-def form_cohorts(pending: Iterable[PendingRegistration], rules: FormationRules) -> CohortProposal:
-    """Propose groups per (language, place): see the module docstring for the rules and the method."""
+def form_cohorts(
+    pending: Iterable[PendingRegistration],
+    rules: FormationRules,
+    on_people_done: Callable[[int], None] | None = None,
+) -> CohortProposal:
+    """Propose groups per (language, place): see the module docstring for the rules and the method.
+
+    `on_people_done(n)`, when given, hears after each (language, place) how many more people were
+    handled (a progress bar for large input)."""
     buckets: dict[tuple[str, str], list[tuple[int, int]]] = {}
     ordinals: dict[date, int] = {}  # few distinct due dates: compute each day number once
     count = 0
@@ -213,6 +220,8 @@ def form_cohorts(pending: Iterable[PendingRegistration], rules: FormationRules) 
             placed_here += stop - start
         if placed_here < len(days):
             unplaced.extend(_unplaced_runs(language, place, days, regs, placed, rules))
+        if on_people_done is not None:
+            on_people_done(len(days))
     return CohortProposal(tuple(cohorts), tuple(unplaced))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from groepsaanbod.db import begin_writing, is_sqlite, lock_row
 from groepsaanbod.i18n.text import pick
@@ -44,21 +44,27 @@ def private_link(base_url: str, language: str, token: str) -> str:
 
 
 async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
-    """The programme with its venues, and its published template version (3 light queries)."""
-    programme = await session.scalar(
-        select(Programme)
-        .options(selectinload(Programme.venues))
-        .where(Programme.slug == slug, Programme.status == "published")
+    """The programme with its venues, and its published template version, in one query
+    (the registration path reads it on every sign-up)."""
+    latest = (
+        select(func.max(ProgrammeTemplate.version))
+        .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
+        .correlate(Programme)
+        .scalar_subquery()
     )
-    if programme is None:
-        return None
-    template = await session.scalar(
-        select(ProgrammeTemplate)
-        .where(ProgrammeTemplate.programme_id == programme.id, ProgrammeTemplate.published_at.is_not(None))
-        .order_by(ProgrammeTemplate.version.desc())
-        .limit(1)
+    row = (
+        (
+            await session.execute(
+                select(Programme, ProgrammeTemplate)
+                .join(ProgrammeTemplate, ProgrammeTemplate.programme_id == Programme.id)
+                .options(joinedload(Programme.venues))
+                .where(Programme.slug == slug, Programme.status == "published", ProgrammeTemplate.version == latest)
+            )
+        )
+        .unique()
+        .first()
     )
-    return (programme, template) if template else None
+    return (row[0], row[1]) if row else None
 
 
 def programme_facts(programme: Programme, template: ProgrammeTemplate) -> ProgrammeFacts:
@@ -203,6 +209,14 @@ async def register_participant(
         preferences={"part_of_day": clean.part_of_day},
         access_token_hash=token_hash(token),
     )
+    cohort = None
+    # Where the group is known, the status is decided before the INSERT: one write, no UPDATE after it.
+    if formation == "drop_in":
+        registration.status, registration.confirmed_at = "confirmed", now
+    elif formation == "enrolment":
+        cohort = await _open_cohort(session, programme_id, clean.language, clean.place, lock=True)
+        if cohort is not None:
+            await place_in_cohort(session, registration, cohort, max_size, now)
     session.add(registration)
     try:
         await session.flush()
@@ -211,15 +225,10 @@ async def register_participant(
         await session.rollback()
         raise duplicate from None
 
-    cohort = None
-    if formation == "drop_in":
-        registration.status, registration.confirmed_at = "confirmed", now
-    elif formation == "enrolment":
+    if formation == "enrolment" and cohort is None:
+        # Starting a group counts the waiting registrations: one at a time per programme.
+        await lock_row(session, Programme.__table__, programme_id)
         cohort = await _open_cohort(session, programme_id, clean.language, clean.place, lock=True)
-        if cohort is None:
-            # Starting a group counts the waiting registrations: one at a time per programme.
-            await lock_row(session, Programme.__table__, programme_id)
-            cohort = await _open_cohort(session, programme_id, clean.language, clean.place, lock=True)
         if cohort is not None:
             await place_in_cohort(session, registration, cohort, max_size, now)
         else:

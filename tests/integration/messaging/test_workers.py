@@ -147,6 +147,7 @@ def _start_worker(url: str, smtp_port: int, log: Path, *args: str) -> subprocess
         "GROEPSAANBOD_DATABASE_URL": url,
         "GROEPSAANBOD_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
         "GROEPSAANBOD_MAIL_FROM": SENDER,
+        "GROEPSAANBOD_LOG_FORMAT": "text",  # _reported_sent reads the readable lines
     }
     with log.open("ab") as out:
         return subprocess.Popen(

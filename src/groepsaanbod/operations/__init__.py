@@ -1,0 +1,1 @@
+"""Running the service: request log and request id, Prometheus metrics, health endpoints."""

@@ -1,0 +1,92 @@
+"""Liveness and readiness, for the orchestrator (compose, Kubernetes) and load balancers.
+
+- `GET /health/live`: the process answers. No database: a restart would not
+  help a database outage, so liveness must not fail because of one.
+- `GET /health/ready`: this process should get traffic: the database answers
+  within a few seconds, and its schema is at the migrations' head (a process of
+  a new release waits for `groepsaanbod db upgrade`; one of an old release
+  stops getting traffic once the schema has moved past it). 503 otherwise, with
+  the reason.
+- `GET /health` (older, kept): the database answers.
+- `GET /metrics`: Prometheus text (see metrics.py); with
+  GROEPSAANBOD_METRICS_TOKEN set it wants `Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+
+from litestar import Request, get
+from litestar.exceptions import NotAuthorizedException
+from litestar.response import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.operations import metrics
+from groepsaanbod.settings import Settings
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_SECONDS = 3.0
+
+
+@cache
+def migration_heads() -> frozenset[str]:
+    """The head revision(s) of the migrations this release carries (read once from the scripts)."""
+    from alembic.script import ScriptDirectory
+
+    from groepsaanbod.migrate import alembic_config
+
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+async def _schema_revisions(db_session: AsyncSession) -> frozenset[str]:
+    rows = await db_session.execute(text("SELECT version_num FROM alembic_version"))
+    return frozenset(str(r) for (r,) in rows.all())
+
+
+@get("/health/live", opt=PUBLIC, tags=["service"])
+async def live() -> dict[str, str]:
+    """The process answers (no database involved)."""
+    return {"status": "alive"}
+
+
+@get("/health/ready", opt=PUBLIC, tags=["service"])
+async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
+    """Ready for traffic: the database answers and its schema is at the migrations' head."""
+    try:
+        revisions = await asyncio.wait_for(_schema_revisions(db_session), READY_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 (any failure to reach the database means: not ready)
+        log.warning("not ready: database unreachable", extra={"error": type(error).__name__})
+        return Response({"status": "not ready", "reason": "database unreachable"}, status_code=503)
+    heads = migration_heads()
+    if revisions != heads:
+        at = ",".join(sorted(revisions)) or "none"
+        return Response(
+            {"status": "not ready", "reason": f"schema at {at}, migrations at {','.join(sorted(heads))}"},
+            status_code=503,
+        )
+    return Response({"status": "ready"}, status_code=200)
+
+
+@get("/metrics", opt=PUBLIC, tags=["service"], include_in_schema=False)
+async def metrics_endpoint(
+    request: Request, db_session: AsyncSession, settings: Settings, now: Callable[[], datetime]
+) -> Response[bytes]:
+    """Prometheus metrics (operators)."""
+    if settings.metrics_token:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {settings.metrics_token}".encode()):
+            raise NotAuthorizedException()
+    figures = await metrics.read_work_figures(db_session, now())
+    return Response(metrics.render(figures), media_type=CONTENT_TYPE_LATEST)
+
+
+ROUTES = [live, ready, metrics_endpoint]

@@ -1,0 +1,258 @@
+"""Two app processes and two workers against one PostgreSQL database, as real processes.
+
+- The registration race, split across both app processes, confirms exactly the cohort's capacity.
+- A feed is the same from both (body and ETag; either answers 304 to the other's ETag).
+- Every message (confirmations and the due reminders) is sent exactly once between the two workers.
+- Killing one app process and one worker (SIGKILL) in the middle of a load loses nothing that was
+  confirmed to a client: each 201 has its registration, and its message is delivered by the survivor.
+
+The SMTP server is aiosmtpd on loopback, as in tests/integration/messaging. Every wait has a deadline;
+every process is stopped in a `finally` block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from groepsaanbod.calendars.services import create_feed
+from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.migrate import upgrade
+from groepsaanbod.programmes.models import ProgrammeTemplate
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.reminders.models import Reminder
+from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.settings import normalise_database_url
+from tests.conftest import backends
+from tests.databases import run_async, separate_database
+from tests.integration.messaging.test_workers import SENDER, _stop, _wait_for, free_port, smtp_server
+from tests.integration.registration.helpers import person, published_programme
+
+SLUG = "two-processes"
+PLACES = 12  # Triple P: at most 12 parents
+REGISTER = f"/api/v1/catalogue/{SLUG}/registrations"
+
+
+def _start(url: str, log: Path, args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "groepsaanbod", *args],
+            env={**os.environ, "GROEPSAANBOD_DATABASE_URL": url, **env},
+            cwd=log.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def _prepare(url: str) -> tuple[int, str]:
+    """A published Triple P with one open cohort, two meetings (one tomorrow, one in ten days), a cohort feed."""
+    engine = make_engine(normalise_database_url(url))
+    now = datetime.now(UTC)
+    try:
+        async with make_session_factory(engine)() as db:
+            _, pid = await published_programme(db, "triple-p-group", SLUG)
+            template_id = await db.scalar(select(ProgrammeTemplate.id).where(ProgrammeTemplate.programme_id == pid))
+            cohort = Cohort(
+                programme_id=pid,
+                template_id=template_id,
+                name="Eindhoven – 1",
+                language="nl",
+                place="Eindhoven",
+                status="forming",
+                accepts_registrations=True,
+            )
+            db.add(cohort)
+            await db.flush()
+            for number, days in ((1, 1), (2, 10)):
+                starts = (now + timedelta(days=days)).replace(microsecond=0)
+                db.add(
+                    Session(
+                        programme_id=pid,
+                        cohort_id=cohort.id,
+                        local_start=starts.replace(tzinfo=None),
+                        starts_at=starts,
+                        duration_minutes=120,
+                        topic={"nl": f"Bijeenkomst {number}"},
+                        number=number,
+                    )
+                )
+            await db.commit()
+            feed = await create_feed(db, "cohort", cohort.id, "nl", now)
+            return cohort.id, feed.path()
+    finally:
+        await engine.dispose()
+
+
+async def _register_split(ports: list[int], people: range) -> list[httpx.Response]:
+    """All at once, person n to app process n % 2."""
+    limits = httpx.Limits(max_connections=20)  # PostgreSQL here allows 100 connections, shared with others
+    async with httpx.AsyncClient(limits=limits, timeout=120) as client:
+        return await asyncio.gather(
+            *(
+                client.post(f"http://127.0.0.1:{ports[n % 2]}{REGISTER}", json=person(n, child_birth_date="2020-06-01"))
+                for n in people
+            )
+        )
+
+
+async def _register_while_killing(ports: list[int], people: range, kill_after: int, kill) -> dict[int, dict]:
+    """A stream of sign-ups, 8 at a time over both processes; after `kill_after` answers, `kill()` runs.
+    Gives what was confirmed to a client: registration id → answer."""
+    confirmed: dict[int, dict] = {}
+    answered = 0
+    queue = list(people)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        nonlocal answered
+        while queue:
+            n = queue.pop(0)
+            try:
+                response = await client.post(
+                    f"http://127.0.0.1:{ports[n % 2]}{REGISTER}", json=person(n, child_birth_date="2020-06-01")
+                )
+            except httpx.HTTPError:
+                continue  # the process died under this request: the client was told nothing
+            answered += 1
+            if response.status_code == 201:
+                confirmed[response.json()["registration_id"]] = response.json()
+            if answered == kill_after:
+                kill()
+
+    async with httpx.AsyncClient(timeout=60) as client:
+        await asyncio.gather(*(one(client) for _ in range(8)))
+    return confirmed
+
+
+async def _figures(url: str) -> dict:
+    engine = make_engine(normalise_database_url(url))
+    try:
+        async with make_session_factory(engine)() as db:
+            statuses = dict((await db.execute(select(Registration.status, func.count()).group_by("status"))).all())
+            outbox = (await db.execute(select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.sent_at))).all()
+            reminders = await db.scalar(select(func.count()).select_from(Reminder))
+            registration_ids = set(await db.scalars(select(Registration.id)))
+    finally:
+        await engine.dispose()
+    return {"statuses": statuses, "outbox": outbox, "reminders": reminders, "registrations": registration_ids}
+
+
+def _all_sent(url: str) -> bool:
+    outbox = run_async(_figures(url))["outbox"]
+    return bool(outbox) and all(sent for _, _, sent in outbox)
+
+
+def _requests_served(port: int, status: str) -> float:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    route = "/api/v1/catalogue/{slug}/registrations"  # the route template, not the path
+    wanted = f'groepsaanbod_http_requests_total{{method="POST",route="{route}",status="{status}"}}'
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(wanted))
+
+
+@pytest.mark.parametrize("backend", [b for b in backends() if b == "postgresql"])
+def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path):
+    url = separate_database(backend, tmp_path, "groepsaanbod_two_processes_test")
+    upgrade(url)
+    cohort_id, feed_path = run_async(_prepare(url))
+    ports = [free_port(), free_port()]
+    app_logs = [tmp_path / "app-a.log", tmp_path / "app-b.log"]
+    worker_logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
+    processes: list[subprocess.Popen] = []
+
+    def logs() -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in [*app_logs, *worker_logs] if p.exists())
+
+    with smtp_server() as (handler, smtp_port):
+        try:
+            for port, log in zip(ports, app_logs, strict=True):
+                env = {"GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}", "GROEPSAANBOD_LOG_FORMAT": "json"}
+                processes.append(_start(url, log, ["serve", "--port", str(port), "--workers", "1"], env))
+            worker_env = {
+                "GROEPSAANBOD_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+                "GROEPSAANBOD_MAIL_FROM": SENDER,
+                "GROEPSAANBOD_LOG_FORMAT": "text",
+            }
+            for log in worker_logs:
+                processes.append(_start(url, log, ["worker", "--interval", "0.2", "--concurrency", "2"], worker_env))
+            alive = lambda: all(p.poll() is None for p in processes)  # noqa: E731
+            assert _wait_for(lambda: all(_ready(p) for p in ports), 90, alive), logs()
+
+            # 1. The race, split across both app processes: exactly the capacity is confirmed.
+            attempts = 120
+            responses = run_async(_register_split(ports, range(attempts)))
+            assert [r.status_code for r in responses] == [201] * attempts, logs()
+            told = Counter(r.json()["status"] for r in responses)
+            assert told == {"confirmed": PLACES, "waitlisted": attempts - PLACES}
+            assert [_requests_served(p, "201") for p in ports] == [attempts / 2, attempts / 2]
+
+            # 2. The feed is the same from both.
+            feeds = [httpx.get(f"http://127.0.0.1:{p}{feed_path}", timeout=10) for p in ports]
+            assert [f.status_code for f in feeds] == [200, 200]
+            assert feeds[0].content == feeds[1].content and feeds[0].headers["etag"] == feeds[1].headers["etag"]
+            assert b"Bijeenkomst 1" in feeds[0].content
+            again = httpx.get(
+                f"http://127.0.0.1:{ports[1]}{feed_path}", headers={"If-None-Match": feeds[0].headers["etag"]}
+            )
+            assert again.status_code == 304
+
+            # 3. Every message, the due reminders among them (12 members x the 48-hour reminder of
+            #    tomorrow's meeting), is sent exactly once between the two workers.
+            assert _wait_for(lambda: _all_sent(url), 120, alive), logs()
+            figures = run_async(_figures(url))
+            assert figures["statuses"] == {"confirmed": PLACES, "waitlisted": attempts - PLACES}
+            assert figures["reminders"] == PLACES
+            expected = {f"<outbox-{i}@groepsaanbod>" for i, _, _ in figures["outbox"]}
+            assert len(expected) == attempts + PLACES
+            received = Counter(handler.received())
+            assert set(received) == expected and set(received.values()) == {1}, received.most_common(3)
+
+            # 4. Kill one app process and one worker in the middle of a load: nothing confirmed is lost.
+            def kill() -> None:
+                processes[0].send_signal(signal.SIGKILL)
+                processes[2].send_signal(signal.SIGKILL)
+
+            confirmed = run_async(_register_while_killing(ports, range(1000, 1160), 40, kill))
+            processes[0].wait(10)
+            processes[2].wait(10)
+            survivors = lambda: processes[1].poll() is None and processes[3].poll() is None  # noqa: E731
+            assert len(confirmed) > 40, logs()
+            assert _wait_for(lambda: _all_sent(url), 120, survivors), logs()
+        finally:
+            for process in processes:
+                _stop(process)
+        received = Counter(handler.received())
+
+    figures = run_async(_figures(url))
+    assert set(confirmed) <= figures["registrations"]
+    assert figures["statuses"]["confirmed"] == PLACES
+    sent_for = {key: f"<outbox-{i}@groepsaanbod>" for i, key, _ in figures["outbox"]}
+    for registration_id in confirmed:
+        assert received[sent_for[f"registration:{registration_id}:registration_waitlisted"]] >= 1
+    assert set(received) == set(sent_for.values())
+    twice = [mid for mid, times in received.items() if times > 1]
+    assert len(twice) <= 2 and all(received[mid] == 2 for mid in twice), twice  # in flight at the kill (concurrency 2)
+
+    # The app processes logged JSON lines, each request line with its request id and no token.
+    for log in app_logs:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        requests = [line for line in lines if line["logger"] == "groepsaanbod.requests"]
+        assert requests and all(len(line["request_id"]) == 32 for line in requests)
+        assert feed_path.removeprefix("/feeds/") not in log.read_text()
