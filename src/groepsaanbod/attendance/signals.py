@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
@@ -16,7 +16,7 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
-from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant
 from groepsaanbod.registration.services import record
 from groepsaanbod.scheduling.models import Cohort, Session
@@ -31,12 +31,9 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
     template = await session.get(ProgrammeTemplate, cohort.template_id)
     if template.formation == "drop_in":
         return 0
-    meetings = len(
-        list(
-            await session.scalars(
-                select(Session.id).where(Session.cohort_id == cohort.id, Session.status != "cancelled")
-            )
-        )
+    # The programme's meetings (its plan), so a short or shortened group does not lower the bar.
+    meetings = await session.scalar(
+        select(func.count()).select_from(SessionSpec).where(SessionSpec.template_id == template.id)
     )
     rows = await session.execute(
         select(Attendance.participant_id, Attendance.status, Attendance.absence_reason)

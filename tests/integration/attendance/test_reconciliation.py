@@ -54,14 +54,15 @@ async def test_provider_report_reconciles(db):
     for key, rows in EXPECTED_TABLES.items():
         assert as_dict(report.table(key)) == rows, key
     groups = report.table("groups")
-    assert [r.label for r in groups.rows] == ["Groep A", "Groep 2025"] or [r.label for r in groups.rows] == ["Groep A"]
+    assert [r.label for r in groups.rows] == ["Groep A"]
     group_a = next(r for r in groups.rows if r.label == "Groep A")
     assert group_a.values == (7, 1, 6, f.Rate(26, 37), 3, f.Rate(3, 6))
     assert report.figure("attendance_rate").percent == 70.3 and report.figure("completion_rate").percent == 50.0
 
     # One programme, one group: the same figures; another period: nothing.
     one_group = reports.ReportRequest(*PERIOD, world.org_id, world.programme_id, world.cohort_id)
-    assert dict((await reports.build_provider_report(db, world.coordinator, one_group, NOW)).summary) == EXPECTED_SUMMARY
+    same = await reports.build_provider_report(db, world.coordinator, one_group, NOW)
+    assert dict(same.summary) == EXPECTED_SUMMARY
     year_2025 = reports.ReportRequest(PERIOD[0].replace(year=2025), PERIOD[1].replace(year=2025), world.org_id)
     old = await reports.build_provider_report(db, world.coordinator, year_2025, NOW)
     assert old.figure("sessions_held") == 1 and old.figure("people_reached") == 1
