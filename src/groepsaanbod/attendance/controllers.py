@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from litestar import Request, get, post
 from litestar.params import JSONBody
@@ -131,9 +131,9 @@ async def api_handle_signal(
 
 
 def default_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """Without dates: this calendar year up to today."""
+    """Without dates: the year up to today (365 days)."""
     end = end or today
-    return start or date(end.year, 1, 1), end
+    return start or end - timedelta(days=364), end
 
 
 def report_out(report: f.Report, language: str) -> ReportOut:
@@ -174,7 +174,7 @@ async def api_provider_report(
     programme_id: int | None = None,
     cohort_id: int | None = None,
 ) -> ReportOut:
-    """An organisation's report for a period (default: this year), optionally one programme or group."""
+    """An organisation's report for a period (default: the past year), optionally one programme or group."""
     start, end = default_period(start, end, local_date(now()))
     request_ = reports.ReportRequest(start, end, organisation_id, programme_id, cohort_id)
     language = request_language(request)

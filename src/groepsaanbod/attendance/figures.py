@@ -215,6 +215,8 @@ def _small(value: Value) -> bool:
 def suppress_rate(rate: Rate) -> Value:
     """A share is hidden when its base is under five people, or when it would give away
     a count of one to four (of those who did, or of those who did not)."""
+    if rate.whole == 0:
+        return rate  # no base: shown as "–", it tells nothing about anyone
     if rate.whole < SMALL or _small(rate.part) or _small(rate.whole - rate.part):
         return SUPPRESSED
     return rate
