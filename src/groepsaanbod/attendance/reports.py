@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.errors import NotPermitted
@@ -115,79 +115,95 @@ async def _counts(session: AsyncSession, scope: _Scope, request: ReportRequest, 
         .group_by(Attendance.participant_id, Session.cohort_id, Session.programme_id, key)
         .subquery()
     )
+    # One row per member with everything the report groups by; computed once (PostgreSQL
+    # materialises a CTE used more than once) and counted three ways in one statement.
     threshold = ProgrammeTemplate.completion_threshold
-    fixed = case((threshold > 0, 1), else_=0)
-    done = case((and_(threshold > 0, members.c.attended >= threshold), 1), else_=0)
+    cutoffs = f.age_cutoffs(request.start)
     per_member = (
         select(
+            members.c.pid,
             members.c.gkey,
             members.c.attended,
-            fixed.label("fixed"),
-            done.label("done"),
             members.c.recorded,
             members.c.partners,
             members.c.babies,
+            case((threshold > 0, 1), else_=0).label("fixed"),
+            case((and_(threshold > 0, members.c.attended >= threshold), 1), else_=0).label("done"),
+            Participant.language.label("language"),
+            func.substr(Participant.postcode, 1, 4).label("area"),
+            case(
+                (Participant.due_date.is_not(None), "expecting"),
+                (Participant.child_birth_date.is_(None), f.UNKNOWN),
+                (Participant.child_birth_date > cutoffs["0-1"], "0-1"),
+                (Participant.child_birth_date > cutoffs["1-4"], "1-4"),
+                (Participant.child_birth_date > cutoffs["4-12"], "4-12"),
+                else_="12+",
+            ).label("age"),
+            _whole_weeks(session, members.c.first, Registration.created_at).label("weeks"),
         )
         .select_from(members)
         .join(Cohort, Cohort.id == members.c.cid)
         .join(ProgrammeTemplate, ProgrammeTemplate.id == Cohort.template_id)
-        .subquery()
-    )
-    m = per_member.c
-    doses = (
-        await session.execute(
-            select(
-                m.gkey,
-                m.attended,
-                m.fixed,
-                m.done,
-                func.count(),
-                func.sum(m.recorded),
-                func.sum(m.partners),
-                func.sum(m.babies),
-            ).group_by(m.gkey, m.attended, m.fixed, m.done)
-        )
-    ).all()
-
-    cutoffs = f.age_cutoffs(request.start)
-    age = case(
-        (Participant.due_date.is_not(None), "expecting"),
-        (Participant.child_birth_date.is_(None), f.UNKNOWN),
-        (Participant.child_birth_date > cutoffs["0-1"], "0-1"),
-        (Participant.child_birth_date > cutoffs["1-4"], "1-4"),
-        (Participant.child_birth_date > cutoffs["4-12"], "4-12"),
-        else_="12+",
-    )
-    reached_ids = select(members.c.pid).where(members.c.attended > 0)
-    people = (
-        select(
-            Participant.language.label("language"),
-            func.substr(Participant.postcode, 1, 4).label("area"),
-            age.label("age"),
-        )
-        .where(Participant.id.in_(reached_ids))
-        .subquery()
-    )
-    reach = (
-        await session.execute(
-            select(people.c.language, people.c.area, people.c.age, func.count()).group_by(
-                people.c.language, people.c.area, people.c.age
-            )
-        )
-    ).all()
-
-    weeks = _whole_weeks(session, members.c.first, Registration.created_at)
-    waited = (
-        select(weeks.label("weeks"))
-        .select_from(members)
-        .join(
+        .join(Participant, Participant.id == members.c.pid)
+        .outerjoin(
             Registration,
             and_(Registration.participant_id == members.c.pid, Registration.programme_id == members.c.prog),
         )
-        .where(members.c.first.is_not(None))
-        .subquery()
+        .cte("per_member")
     )
-    waits = (await session.execute(select(waited.c.weeks, func.count()).group_by(waited.c.weeks))).all()
+    m = per_member.c
+    text_ = String()
+    nothing = null()
+    counted = (
+        await session.execute(
+            union_all(
+                select(
+                    literal("dose").label("part"),
+                    cast(m.gkey, text_).label("a"),
+                    cast(m.attended, text_).label("b"),
+                    cast(m.fixed, text_).label("c"),
+                    cast(m.done, text_).label("d"),
+                    func.count().label("n"),
+                    func.sum(m.recorded).label("recorded"),
+                    func.sum(m.partners).label("partners"),
+                    func.sum(m.babies).label("babies"),
+                ).group_by(m.gkey, m.attended, m.fixed, m.done),
+                select(
+                    literal("reach"),
+                    m.language,
+                    m.area,
+                    m.age,
+                    cast(nothing, text_),
+                    func.count(m.pid.distinct()),
+                    literal(0),
+                    literal(0),
+                    literal(0),
+                )
+                .where(m.attended > 0)
+                .group_by(m.language, m.area, m.age),
+                select(
+                    literal("wait"),
+                    cast(m.weeks, text_),
+                    cast(nothing, text_),
+                    cast(nothing, text_),
+                    cast(nothing, text_),
+                    func.count(),
+                    literal(0),
+                    literal(0),
+                    literal(0),
+                )
+                .where(m.weeks.is_not(None))
+                .group_by(m.weeks),
+            )
+        )
+    ).all()
+    doses = [
+        (int(a), int(b), int(c), int(d), n, recorded, partners, babies)
+        for part, a, b, c, d, n, recorded, partners, babies in counted
+        if part == "dose"
+    ]
+    reach = [(a, b, c, n) for part, a, b, c, _, n, *_ in counted if part == "reach"]
+    waits = [(int(a), n) for part, a, *_, n, _r, _p, _b in counted if part == "wait"]
 
     heads = (
         await session.execute(
