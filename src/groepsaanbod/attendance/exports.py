@@ -15,7 +15,14 @@ import xlsxwriter
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.rules import ABSENCE_REASONS
 from groepsaanbod.i18n.formatting import language_name, long_date, number
+from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
+
+NOTE_SUPPRESSED = N_("Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised.")
+HEADING_MUNICIPALITY = N_("Report for the municipality: %(place)s, %(period)s")
+HEADING_PROVIDER = N_("Report of %(organisation)s, %(period)s")
+ALL_PLACES = N_("all places")
+SUMMARY = N_("Summary")
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,9 @@ def summary_rows(report: f.Report, language: str) -> list[tuple[str, f.Value]]:
 def heading(report: f.Report, language: str) -> str:
     period = f"{long_date(report.start, language)} – {long_date(report.end, language)}"
     if report.audience == "municipality":
-        place = report.title or gettext(language, "all places")
-        return gettext(language, "Report for the municipality: %(place)s, %(period)s", place=place, period=period)
-    return gettext(language, "Report of %(organisation)s, %(period)s", organisation=report.title, period=period)
+        place = report.title or gettext(language, ALL_PLACES)
+        return gettext(language, HEADING_MUNICIPALITY, place=place, period=period)
+    return gettext(language, HEADING_PROVIDER, organisation=report.title, period=period)
 
 
 def _lines(report: f.Report, language: str) -> list[list[object]]:
@@ -100,7 +107,6 @@ def _lines(report: f.Report, language: str) -> list[list[object]]:
     return lines
 
 
-NOTE_SUPPRESSED = "Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised."
 
 
 def report_csv(report: f.Report, language: str) -> bytes:
@@ -116,7 +122,7 @@ def report_xlsx(report: f.Report, language: str) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True})
     right_to_left = language == "ar"
-    summary = book.add_worksheet(gettext(language, "Summary")[:31])
+    summary = book.add_worksheet(gettext(language, SUMMARY)[:31])
     if right_to_left:
         summary.right_to_left()
     summary.write(0, 0, heading(report, language), bold)
