@@ -107,8 +107,6 @@ def _lines(report: f.Report, language: str) -> list[list[object]]:
     return lines
 
 
-
-
 def report_csv(report: f.Report, language: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")

@@ -75,7 +75,7 @@ def _whole_weeks(session: AsyncSession, later, earlier):
     return cast(func.floor(func.extract("epoch", later - earlier) / (7 * 86400)), Integer)
 
 
-async def _counts(session: AsyncSession, scope: _Scope, request: ReportRequest, now: datetime, language: str):
+async def _counts(session: AsyncSession, scope: _Scope, request: ReportRequest, now: datetime):
     where = scope.conditions
     key = scope.group_key
     present = case((Attendance.status == "present", 1), else_=0)
@@ -357,7 +357,7 @@ async def build_provider_report(
         )
     }
     scope = _Scope(tuple(conditions), Session.cohort_id, labels)
-    counts = await _counts(session, scope, request, now, language)
+    counts = await _counts(session, scope, request, now)
     return _shape("provider", organisation.name, request, scope, counts)
 
 
@@ -382,7 +382,7 @@ async def build_municipality_report(
         )
     }
     scope = _Scope(tuple(conditions), Session.programme_id, labels)
-    counts = await _counts(session, scope, request, now, language)
+    counts = await _counts(session, scope, request, now)
     return f.suppress_report(_shape("municipality", request.place or "", request, scope, counts))
 
 

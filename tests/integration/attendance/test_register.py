@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.i18n.translations import gettext
@@ -180,3 +181,30 @@ async def test_register_opens_half_an_hour_before(db, client):
         f"/api/v1/sessions/{sessions[0]}/register", json={"marks": [{"participant_id": people[0], "present": True}]}
     )
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "session"
+
+
+async def test_partners_are_counted_where_the_meeting_invites_them(db, client):
+    from groepsaanbod.attendance import reports
+    from groepsaanbod.programmes.models import SessionSpec
+
+    org, programme_id, cohort, people, sessions = await group_with_members(db, "cp-partners", 2, "centering-pregnancy")
+    spec = await db.scalar(
+        select(SessionSpec).where(SessionSpec.template_id == cohort.template_id, SessionSpec.partners_invited.is_(True))
+    )
+    invited, plain = await db.get(Session, sessions[3]), await db.get(Session, sessions[2])
+    invited.spec_id = spec.id
+    await db.commit()
+    coordinator = await make_staff(db, org, "coordinator")
+    await sign_in(client, coordinator)
+    page = await client.get(f"/nl/staff/sessions/{sessions[3]}/register")
+    assert f'name="partners-{people[0]}"' in page.text
+    body = {"marks": [{"participant_id": p, "present": True, "partners": 1} for p in people]}
+    out = (await client.post(f"/api/v1/sessions/{invited.id}/register", json=body)).json()
+    assert out["counts_partners"] and [line["partners"] for line in out["lines"]] == [1, 1]
+    out = (await client.post(f"/api/v1/sessions/{plain.id}/register", json=body)).json()
+    assert not out["counts_partners"] and [line["partners"] for line in out["lines"]] == [0, 0]
+    viewer = Viewer(coordinator.id, "", "", {org.id: frozenset({"coordinator"})})
+    report = await reports.build_provider_report(
+        db, viewer, reports.ReportRequest(NOW.date() - timedelta(days=60), NOW.date(), org.id), NOW
+    )
+    assert report.figure("partners") == 2 and report.figure("sessions_held") == 2
