@@ -50,7 +50,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float | None,
             length = 0 if top == 0 else max(2, round(BAR_AREA * value / top))
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#154273"/>')
         parts.append(
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{baseline}" font-size="14" fill="#1a1a1a">{escape(text)}</text>'
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{baseline}" font-size="14" fill="#1a1a1a" direction="ltr" '
+            f'unicode-bidi="embed">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -72,8 +72,7 @@ def cell_text(value: f.Value, language: str) -> str:
 def shown_tables(report: f.Report, language: str) -> list[Shown]:
     result = []
     for table in report.tables:
-        first = gettext(language, f.COLUMN_NAMES.get(table.row_kind, "")) if table.row_kind in f.COLUMN_NAMES else ""
-        headers = [first or gettext(language, f.TABLE_NAMES[table.key])]
+        headers = [gettext(language, f.ROW_NAMES[table.row_kind])]
         headers += [
             gettext(language, f.COLUMN_NAMES[c.key]) + (" (%)" if c.kind == f.RATE else "") for c in table.columns
         ]

@@ -126,6 +126,16 @@ TABLE_NAMES: dict[str, str] = {
     "groups": N_("Per group"),
     "programmes": N_("Per programme"),
 }
+#: The first column's heading, by what the rows are.
+ROW_NAMES: dict[str, str] = {
+    "language": N_("Language"),
+    "postcode": N_("Postcode area"),
+    "age_group": N_("Age group"),
+    "wait": N_("Waiting time"),
+    "reason": N_("Reason"),
+    "meetings": N_("Meetings"),
+    "name": N_("Name"),
+}
 COLUMN_NAMES: dict[str, str] = {
     "meetings": N_("Meetings"),
     "people": N_("People"),
