@@ -18,6 +18,8 @@ from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.attendance import controllers as attendance_api
+from groepsaanbod.attendance import pages as attendance_pages
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
@@ -101,6 +103,7 @@ def create_app(
             *cohorts_api.ROUTES,
             *scheduling_api.ROUTES,
             *calendars_api.ROUTES,
+            *attendance_api.ROUTES,
             *accounts_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
@@ -109,6 +112,7 @@ def create_app(
             *scheduling_pages.ROUTES,
             *messaging_pages.ROUTES,
             *calendars_pages.ROUTES,
+            *attendance_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -13,6 +13,7 @@ from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.services import NewStaff, create_staff
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes import services as programmes
 from groepsaanbod.programmes.models import Programme
@@ -90,9 +91,11 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
             DemoStaff("volunteer@cjg-sliedrecht.example", "Riet van Dijk", ("volunteer",)),
             DemoStaff("volunteer2@cjg-sliedrecht.example", "Hanneke Mulder", ("volunteer",)),
             DemoStaff("volunteer3@cjg-sliedrecht.example", "Amina Ali", ("volunteer",), ("nl", "so")),
+            DemoStaff("trainer@cjg-sliedrecht.example", "Ilse Verhoeven", ("trainer",), ("nl", "en")),
         ),
         programmes=(
             DemoProgramme("kids-en-koffie", "kids-en-koffie-sliedrecht", ("nl", "en", "tr", "ar", "pl", "es", "so")),
+            DemoProgramme("triple-p-group", "triple-p-sliedrecht", ("nl",)),
         ),
     ),
     DemoOrganisation(
@@ -298,6 +301,7 @@ async def load_demo(
                 created = await _ensure_organisation(session, org, moment) or created
                 if on_organisation_done is not None:
                     on_organisation_done()
+            created = await load_demo_attendance(session, moment) or created
     finally:
         await engine.dispose()
     logins = [DemoLogin(", ".join(p.roles), p.email, o.name) for o in ORGANISATIONS for p in o.staff]

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect
 
 from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.i18n.text import N_
@@ -117,6 +118,8 @@ HANDLERS = {
     RegistrationNotFound: not_found,
     CohortNotFound: not_found,
     SessionNotFound: not_found,
+    RegisterNotFound: not_found,
+    SignalNotFound: not_found,
     NotFoundException: not_found,
     Refused: refused,
     ValidationException: validation_error,

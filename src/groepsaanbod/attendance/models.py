@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groepsaanbod.db import Base
@@ -12,7 +13,11 @@ class Attendance(Base):
     """Who came to a session, or a head count for a drop-in (participant empty)."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_id", "participant_id", name="session_participant"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id", name="session_participant"),
+        # Reports read a participant's marks per session; the register reads a session's marks.
+        Index("ix_attendance_participant_session", "participant_id", "session_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
@@ -28,3 +33,40 @@ class Attendance(Base):
     babies: Mapped[int] = mapped_column(default=0)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime]
+
+
+class SessionRegister(Base):
+    """That the register of a session was taken, by whom and when; for drop-ins also
+    the theme and speaker held and the volunteers who were there."""
+
+    __tablename__ = "session_registers"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime | None]
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    #: Staff ids of the volunteers present.
+    volunteer_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class AttendanceSignal(Base):
+    """A member who may be dropping out, on the coordinator's dashboard until handled."""
+
+    __tablename__ = "attendance_signals"
+    __table_args__ = (Index("ix_attendance_signals_open", "programme_id", "handled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    #: missed_in_a_row | below_threshold
+    kind: Mapped[str] = mapped_column(String(24))
+    attended: Mapped[int] = mapped_column(default=0)
+    recorded: Mapped[int] = mapped_column(default=0)
+    raised_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    handled_note: Mapped[str] = mapped_column(Text, default="")

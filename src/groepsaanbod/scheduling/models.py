@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -72,6 +72,8 @@ class Session(Timestamped, Base):
     """
 
     __tablename__ = "sessions"
+    #: Reports choose a programme's meetings in a period.
+    __table_args__ = (Index("ix_sessions_programme_starts_at", "programme_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)

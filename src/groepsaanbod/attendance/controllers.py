@@ -1,0 +1,213 @@
+"""JSON API of attendance: the register, drop-in head counts, drop-out signals and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from litestar import Request, get, post
+from litestar.params import JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.guards import needs_roles
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.attendance import exports, reports, rules, services, signals
+from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance.schemas import (
+    FigureOut,
+    HandledIn,
+    HeadCountIn,
+    LineOut,
+    RegisterIn,
+    RegisterOut,
+    ReportOut,
+    SignalOut,
+    TableOut,
+    TableRowOut,
+)
+from groepsaanbod.errors import request_language
+from groepsaanbod.i18n.formatting import local_date
+from groepsaanbod.i18n.translations import gettext, render_message
+
+ANY_STAFF = needs_roles(*ROLES)
+EDITORS = needs_roles(*PROGRAMME_EDITORS)
+REPORT_READERS = needs_roles(*reports.REPORT_READERS)
+MUNICIPALITY_READERS = needs_roles(*reports.MUNICIPALITY_READERS)
+
+
+def register_out(register: services.Register, language: str) -> RegisterOut:
+    taken = register.taken
+    return RegisterOut(
+        register.session.id,
+        register.cohort.id,
+        register.session.starts_at,
+        register.meeting_kind,
+        register.drop_in,
+        register.counts_partners,
+        register.counts_babies,
+        taken.taken_at if taken else None,
+        render_message(language, register.closed) if register.closed else None,
+        [LineOut(x.participant_id, x.name, x.status, x.reason, x.note, x.partners, x.babies) for x in register.lines],
+        register.adults,
+        register.children,
+        taken.theme if taken else "",
+        taken.speaker if taken else "",
+        list(taken.volunteer_ids) if taken else [],
+    )
+
+
+@get("/api/v1/sessions/{session_id:int}/register", opt=ANY_STAFF, tags=["attendance"])
+async def api_register(
+    request: Request, session_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> RegisterOut:
+    """The register of a meeting: its members (or, for a drop-in, the registered visitors) and their marks."""
+    register = await services.open_register(db_session, viewer, session_id, now())
+    return register_out(register, request_language(request))
+
+
+@post("/api/v1/sessions/{session_id:int}/register", opt=ANY_STAFF, tags=["attendance"], status_code=200)
+async def api_take_register(
+    request: Request,
+    session_id: int,
+    data: JSONBody[RegisterIn],
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> RegisterOut:
+    """Save who was there. Open from half an hour before the meeting until 7 days after; later only
+    coordinators. Every change is kept with who and when."""
+    marks = [rules.Mark(m.participant_id, m.present, m.reason, m.note, m.partners, m.babies) for m in data.marks]
+    register = await services.take_register(db_session, viewer, session_id, marks, now())
+    return register_out(register, request_language(request))
+
+
+@post("/api/v1/sessions/{session_id:int}/head-count", opt=ANY_STAFF, tags=["attendance"], status_code=200)
+async def api_head_count(
+    request: Request,
+    session_id: int,
+    data: JSONBody[HeadCountIn],
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> RegisterOut:
+    """A drop-in: adults and children counted, theme and speaker held, volunteers present,
+    and (optional) registered visitors checked in by name."""
+    count = services.HeadCount(
+        data.adults, data.children, data.theme, data.speaker, tuple(data.volunteer_ids), tuple(data.checked_in)
+    )
+    register = await services.record_head_count(db_session, viewer, session_id, count, now())
+    return register_out(register, request_language(request))
+
+
+@get("/api/v1/signals", opt=EDITORS, tags=["attendance"])
+async def api_signals(request: Request, db_session: AsyncSession, viewer: Viewer) -> list[SignalOut]:
+    """Members who may be dropping out, with a suggested action, until handled."""
+    language = request_language(request)
+    return [
+        SignalOut(
+            v.signal.id,
+            v.signal.kind,
+            gettext(language, rules.SIGNAL_NAMES[v.signal.kind]),
+            gettext(language, rules.SUGGESTED_ACTIONS[v.signal.kind]),
+            v.signal.participant_id,
+            v.person,
+            v.signal.cohort_id,
+            v.signal.attended,
+            v.signal.recorded,
+            v.signal.raised_at,
+        )
+        for v in await signals.open_signals(db_session, viewer)
+    ]
+
+
+@post("/api/v1/signals/{signal_id:int}/handled", opt=EDITORS, tags=["attendance"], status_code=200)
+async def api_handle_signal(
+    signal_id: int, data: JSONBody[HandledIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> dict[str, str]:
+    """Mark a signal handled (say what you did); it leaves the dashboard."""
+    await signals.handle_signal(db_session, viewer, signal_id, data.note, now())
+    return {"status": "ok"}
+
+
+def default_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """Without dates: the year up to today (365 days)."""
+    end = end or today
+    return start or end - timedelta(days=364), end
+
+
+def report_out(report: f.Report, language: str) -> ReportOut:
+    return ReportOut(
+        report.audience,
+        exports.heading(report, language),
+        report.start,
+        report.end,
+        report.suppressed,
+        [
+            FigureOut(key, name, exports.cell_number(value))
+            for (key, _), (name, value) in zip(report.summary, exports.summary_rows(report, language), strict=True)
+        ],
+        [
+            TableOut(
+                shown.key,
+                shown.title,
+                shown.headers,
+                [
+                    TableRowOut(row.key, label, [exports.cell_number(v) for v in values])
+                    for row, (label, values) in zip(table.rows, shown.rows, strict=True)
+                ],
+            )
+            for table, shown in zip(report.tables, exports.shown_tables(report, language), strict=True)
+        ],
+    )
+
+
+@get("/api/v1/organisations/{organisation_id:int}/report", opt=REPORT_READERS, tags=["reports"])
+async def api_provider_report(
+    request: Request,
+    organisation_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    start: date | None = None,
+    end: date | None = None,
+    programme_id: int | None = None,
+    cohort_id: int | None = None,
+) -> ReportOut:
+    """An organisation's report for a period (default: the past year), optionally one programme or group."""
+    start, end = default_period(start, end, local_date(now()))
+    request_ = reports.ReportRequest(start, end, organisation_id, programme_id, cohort_id)
+    language = request_language(request)
+    report = await reports.build_provider_report(db_session, viewer, request_, now(), language)
+    return report_out(report, language)
+
+
+@get("/api/v1/reports/municipality", opt=MUNICIPALITY_READERS, tags=["reports"])
+async def api_municipality_report(
+    request: Request,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    place: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    programme: str | None = None,
+) -> ReportOut:
+    """Across providers in a town (`place`; leave out for all), per programme (`programme`: a
+    built-in template key such as triple-p-group). Aggregates only; counts of 1 to 4 people are "<5"."""
+    start, end = default_period(start, end, local_date(now()))
+    request_ = reports.ReportRequest(start, end, place=place or None, template_key=programme or None)
+    language = request_language(request)
+    report = await reports.build_municipality_report(db_session, viewer, request_, now(), language)
+    return report_out(report, language)
+
+
+ROUTES = [
+    api_register,
+    api_take_register,
+    api_head_count,
+    api_signals,
+    api_handle_signal,
+    api_provider_report,
+    api_municipality_report,
+]

@@ -1,0 +1,15 @@
+"""Errors of the attendance area; messages are ids, translated at the edge."""
+
+from groepsaanbod.refusals import Refused
+
+
+class RegisterRefused(Refused):
+    """The register cannot be saved as given (each problem names its field)."""
+
+
+class RegisterNotFound(Exception):
+    """No such meeting, or not one of the person's organisations."""
+
+
+class SignalNotFound(Exception):
+    pass

@@ -1,0 +1,158 @@
+"""A report in the reader's language: labels and values for the page, CSV and XLSX.
+
+Pages and exports read the same cells from here, so a suppressed cell ("<5") is
+suppressed everywhere alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import xlsxwriter
+
+from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance.rules import ABSENCE_REASONS
+from groepsaanbod.i18n.formatting import language_name, long_date, number
+from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.translations import gettext
+
+NOTE_SUPPRESSED = N_("Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised.")
+HEADING_MUNICIPALITY = N_("Report for the municipality: %(place)s, %(period)s")
+HEADING_PROVIDER = N_("Report of %(organisation)s, %(period)s")
+ALL_PLACES = N_("all places")
+SUMMARY = N_("Summary")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One table as people read it."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[tuple[str, list[f.Value]]]
+    chart: int | None
+
+
+def row_label(table: f.Table, row: f.Row, language: str) -> str:
+    if row.label is not None:
+        return row.label
+    if row.key == f.UNKNOWN:
+        return gettext(language, f.UNKNOWN_NAME)
+    kind = table.row_kind
+    if kind == "language":
+        return language_name(row.key, language)
+    if kind == "age_group":
+        return gettext(language, f.AGE_GROUPS[row.key])
+    if kind == "wait":
+        return gettext(language, f.WAIT_NAMES[row.key])
+    if kind == "reason":
+        return gettext(language, ABSENCE_REASONS[row.key]) if row.key in ABSENCE_REASONS else row.key
+    return row.key
+
+
+def cell_number(value: f.Value) -> float | int | str | None:
+    """A cell as a number for spreadsheets: rates as percentages, suppressed as "<5"."""
+    if isinstance(value, f.Rate):
+        return value.percent
+    return value
+
+
+def cell_text(value: f.Value, language: str) -> str:
+    value = cell_number(value)
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return number(value, language)
+
+
+def shown_tables(report: f.Report, language: str) -> list[Shown]:
+    result = []
+    for table in report.tables:
+        headers = [gettext(language, f.ROW_NAMES[table.row_kind])]
+        headers += [
+            gettext(language, f.COLUMN_NAMES[c.key]) + (" (%)" if c.kind == f.RATE else "") for c in table.columns
+        ]
+        rows = [(row_label(table, row, language), list(row.values)) for row in table.rows]
+        result.append(Shown(table.key, gettext(language, f.TABLE_NAMES[table.key]), headers, rows, table.chart))
+    return result
+
+
+def summary_rows(report: f.Report, language: str) -> list[tuple[str, f.Value]]:
+    return [(gettext(language, f.SUMMARY_NAMES[key]), value) for key, value in report.summary]
+
+
+def heading(report: f.Report, language: str) -> str:
+    period = f"{long_date(report.start, language)} – {long_date(report.end, language)}"
+    if report.audience == "municipality":
+        place = report.title or gettext(language, ALL_PLACES)
+        return gettext(language, HEADING_MUNICIPALITY, place=place, period=period)
+    return gettext(language, HEADING_PROVIDER, organisation=report.title, period=period)
+
+
+def _lines(report: f.Report, language: str) -> list[list[object]]:
+    lines: list[list[object]] = [[heading(report, language)]]
+    if report.suppressed:
+        lines.append([gettext(language, NOTE_SUPPRESSED)])
+    lines.append([])
+    for name, value in summary_rows(report, language):
+        lines.append([name, cell_number(value)])
+    for table in shown_tables(report, language):
+        lines += [[], [table.title], table.headers]
+        lines += [[label, *(cell_number(v) for v in values)] for label, values in table.rows]
+    return lines
+
+
+def report_csv(report: f.Report, language: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for line in _lines(report, language):
+        writer.writerow(["" if v is None else v for v in line])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs read UTF-8
+
+
+def report_xlsx(report: f.Report, language: str) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    right_to_left = language == "ar"
+    summary = book.add_worksheet(gettext(language, SUMMARY)[:31])
+    if right_to_left:
+        summary.right_to_left()
+    summary.write(0, 0, heading(report, language), bold)
+    row = 1
+    if report.suppressed:
+        summary.write(row, 0, gettext(language, NOTE_SUPPRESSED))
+        row += 1
+    for name, value in summary_rows(report, language):
+        row += 1
+        summary.write(row, 0, name)
+        _write(summary, row, 1, cell_number(value))
+    summary.set_column(0, 0, 60)
+    for number_, table in enumerate(shown_tables(report, language), start=1):
+        sheet = book.add_worksheet(f"{number_} {table.title}"[:31].replace("/", "-").replace(":", ""))
+        if right_to_left:
+            sheet.right_to_left()
+        sheet.write(0, 0, table.title, bold)
+        for col, header in enumerate(table.headers):
+            sheet.write(2, col, header, bold)
+        for r, (label, values) in enumerate(table.rows, start=3):
+            sheet.write(r, 0, label)
+            for col, value in enumerate(values, start=1):
+                _write(sheet, r, col, cell_number(value))
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, len(table.headers), 16)
+    book.close()
+    return out.getvalue()
+
+
+def _write(sheet, row: int, col: int, value) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value)
+    else:
+        sheet.write_number(row, col, value)

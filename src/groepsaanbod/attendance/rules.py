@@ -1,0 +1,141 @@
+"""The rules of the register and of drop-out signals. Pure: plain data in, results out;
+the moment `now` is passed in by the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from groepsaanbod.i18n.text import N_, Message
+from groepsaanbod.refusals import Problem
+
+#: Why someone was not there (the register's choices, in this order).
+ABSENCE_REASONS: dict[str, str] = {
+    "no_reason": N_("no reason given"),
+    "ill": N_("ill"),
+    "excused": N_("excused"),
+    "gave_birth": N_("gave birth"),
+    "other": N_("other reason"),
+}
+
+#: The register opens a little before the meeting (people are checked in as they arrive) …
+OPENS_BEFORE = timedelta(minutes=30)
+#: … and staff may fill it in up to a week after; later only a coordinator may change it.
+OPEN_FOR = timedelta(days=7)
+MAX_NOTE = 500
+MAX_EXTRA = 10  # partners or babies one member brings along
+MAX_HEAD_COUNT = 500
+
+TOO_EARLY = N_("The register opens half an hour before the meeting starts.")
+ONLY_COORDINATOR_LATER = N_(
+    "More than 7 days have passed since this meeting. Ask a coordinator to change the register."
+)
+CANCELLED = N_("This meeting was cancelled, so there is no register to take.")
+NOT_A_MEMBER = N_("This person is not a member of this group.")
+UNKNOWN_REASON = N_("Choose one of the reasons on the list.")
+NOTE_TOO_LONG = N_("Keep the note to %(most)s characters.")
+COUNT_RANGE = N_("Give a whole number from 0 to %(most)s.")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One member on the register: there or not, and why not."""
+
+    participant_id: int
+    present: bool
+    reason: str | None = None
+    note: str = ""
+    partners: int = 0
+    babies: int = 0
+
+
+def register_closed(
+    starts_at: datetime, duration_minutes: int, now: datetime, *, coordinator: bool, cancelled: bool = False
+) -> Message | None:
+    """Why the register of this meeting cannot be taken now by this person, or None when it can."""
+    if cancelled:
+        return Message(CANCELLED)
+    if now < starts_at - OPENS_BEFORE:
+        return Message(TOO_EARLY)
+    if not coordinator and now > starts_at + timedelta(minutes=duration_minutes) + OPEN_FOR:
+        return Message(ONLY_COORDINATOR_LATER)
+    return None
+
+
+def check_marks(marks: Sequence[Mark], members: Iterable[int]) -> tuple[Problem, ...]:
+    """Every mark must be of a member, with a known reason and sensible numbers."""
+    allowed = set(members)
+    problems: list[Problem] = []
+    for i, mark in enumerate(marks):
+        at = f"marks[{i}]"
+        if mark.participant_id not in allowed:
+            problems.append(Problem(f"{at}.participant_id", Message(NOT_A_MEMBER)))
+        if not mark.present and mark.reason is not None and mark.reason not in ABSENCE_REASONS:
+            problems.append(Problem(f"{at}.reason", Message(UNKNOWN_REASON)))
+        if len(mark.note) > MAX_NOTE:
+            problems.append(Problem(f"{at}.note", Message(NOTE_TOO_LONG, {"most": MAX_NOTE})))
+        for name in ("partners", "babies"):
+            if not 0 <= getattr(mark, name) <= MAX_EXTRA:
+                problems.append(Problem(f"{at}.{name}", Message(COUNT_RANGE, {"most": MAX_EXTRA})))
+    return tuple(problems)
+
+
+def check_head_count(adults: int, children: int) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(name, Message(COUNT_RANGE, {"most": MAX_HEAD_COUNT}))
+        for name, value in (("adults", adults), ("children", children))
+        if not 0 <= value <= MAX_HEAD_COUNT
+    )
+
+
+# Drop-out signals --------------------------------------------------------------------
+
+MISSED_IN_A_ROW = "missed_in_a_row"
+BELOW_THRESHOLD = "below_threshold"
+
+SIGNAL_NAMES: dict[str, str] = {
+    MISSED_IN_A_ROW: N_("Missed the last two meetings"),
+    BELOW_THRESHOLD: N_("Comes too seldom to complete the programme"),
+}
+SUGGESTED_ACTIONS: dict[str, str] = {
+    MISSED_IN_A_ROW: N_("Call or text them to ask how they are and whether the day and time still suit them."),
+    BELOW_THRESHOLD: N_("Talk with them about what would help them come, for example another group or time."),
+}
+
+
+def detect_signals(marks: Sequence[str], total_meetings: int, completion_threshold: int) -> frozenset[str]:
+    """Signals for one member, from their marks in meeting order.
+
+    A mark is "present" or an absence reason. Missing a meeting because of giving
+    birth is not dropping out. "Below threshold": the share of meetings attended
+    so far is below the share the programme needs to complete (e.g. 7 of 9).
+    """
+    found: set[str] = set()
+    missed = [m != "present" and m != "gave_birth" for m in marks]
+    if len(missed) >= 2 and missed[-1] and missed[-2]:
+        found.add(MISSED_IN_A_ROW)
+    counted = [m for m in marks if m != "gave_birth"]
+    if completion_threshold > 0 and total_meetings > 0 and len(counted) >= 2:
+        attended = sum(1 for m in counted if m == "present")
+        if attended * total_meetings < completion_threshold * len(counted):
+            found.add(BELOW_THRESHOLD)
+    return frozenset(found)
+
+
+def marks_in_order(rows: Iterable[tuple[int, str, str | None]]) -> dict[int, list[str]]:
+    """(participant, status, reason) rows in meeting order -> each member's marks."""
+    result: dict[int, list[str]] = {}
+    for participant_id, status, reason in rows:
+        result.setdefault(participant_id, []).append("present" if status == "present" else (reason or "no_reason"))
+    return result
+
+
+def changed_marks(before: Mapping[int, tuple[str, str | None]], after: Sequence[Mark]) -> list[int]:
+    """Members whose mark differs from what was recorded before (for the audit trail)."""
+    changed = []
+    for mark in after:
+        now_is = ("present", None) if mark.present else ("absent", mark.reason or "no_reason")
+        if mark.participant_id in before and before[mark.participant_id] != now_is:
+            changed.append(mark.participant_id)
+    return changed

@@ -1,0 +1,122 @@
+"""What the attendance API takes and gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class MarkIn:
+    participant_id: int
+    present: bool
+    #: When absent: ill | excused | no_reason | gave_birth | other (default no_reason)
+    reason: str | None = None
+    note: str = ""
+    #: Counted only where the meeting invites partners or babies.
+    partners: int = 0
+    babies: int = 0
+
+
+@dataclass
+class RegisterIn:
+    marks: list[MarkIn]
+
+
+@dataclass
+class HeadCountIn:
+    adults: int
+    children: int
+    theme: str = ""
+    speaker: str = ""
+    volunteer_ids: list[int] = field(default_factory=list)
+    #: Registered visitors checked in by name (optional).
+    checked_in: list[int] = field(default_factory=list)
+
+
+@dataclass
+class LineOut:
+    participant_id: int
+    name: str
+    status: str | None
+    reason: str | None
+    note: str
+    partners: int
+    babies: int
+
+
+@dataclass
+class RegisterOut:
+    session_id: int
+    cohort_id: int
+    starts_at: datetime
+    #: group | individual | phone
+    meeting_kind: str
+    drop_in: bool
+    counts_partners: bool
+    counts_babies: bool
+    taken_at: datetime | None
+    #: Why you cannot save it now, in your language (null: you can).
+    closed: str | None
+    lines: list[LineOut]
+    adults: int = 0
+    children: int = 0
+    theme: str = ""
+    speaker: str = ""
+    volunteer_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SignalOut:
+    id: int
+    kind: str
+    #: What the signal means and what to do, in your language.
+    title: str
+    suggested_action: str
+    participant_id: int
+    name: str
+    cohort_id: int
+    attended: int
+    recorded: int
+    raised_at: datetime
+
+
+@dataclass
+class HandledIn:
+    note: str = ""
+
+
+@dataclass
+class FigureOut:
+    key: str
+    name: str
+    #: A number, a percentage for rates, "<5" when suppressed, or null.
+    value: float | int | str | None
+
+
+@dataclass
+class TableRowOut:
+    key: str
+    label: str
+    values: list[float | int | str | None]
+
+
+@dataclass
+class TableOut:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[TableRowOut]
+
+
+@dataclass
+class ReportOut:
+    #: provider | municipality
+    audience: str
+    title: str
+    start: date
+    end: date
+    #: True when counts of 1 to 4 people are shown as "<5".
+    suppressed: bool
+    summary: list[FigureOut]
+    tables: list[TableOut]

@@ -1,0 +1,123 @@
+"""Use cases of drop-out signals: raise_signals (after a register), open_signals (the
+coordinator's dashboard) and handle_signal (clears it, with what was done)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.attendance import rules
+from groepsaanbod.attendance.errors import SignalNotFound
+from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.registration.models import Participant
+from groepsaanbod.registration.services import record
+from groepsaanbod.scheduling.models import Cohort, Session
+
+log = logging.getLogger(__name__)
+
+
+async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: Sequence[int], now: datetime) -> int:
+    """Check these members' marks in the cohort; add a signal unless the same one is still open."""
+    if not participant_ids:
+        return 0
+    template = await session.get(ProgrammeTemplate, cohort.template_id)
+    if template.formation == "drop_in":
+        return 0
+    # The programme's meetings (its plan), so a short or shortened group does not lower the bar.
+    meetings = await session.scalar(
+        select(func.count()).select_from(SessionSpec).where(SessionSpec.template_id == template.id)
+    )
+    rows = await session.execute(
+        select(Attendance.participant_id, Attendance.status, Attendance.absence_reason)
+        .join(Session, Session.id == Attendance.session_id)
+        .where(
+            Session.cohort_id == cohort.id,
+            Session.status == "held",
+            Attendance.participant_id.in_(participant_ids),
+        )
+        .order_by(Session.starts_at, Session.id)
+    )
+    marks = rules.marks_in_order(rows.all())
+    open_now = {
+        (s.participant_id, s.kind)
+        for s in await session.scalars(
+            select(AttendanceSignal).where(
+                AttendanceSignal.cohort_id == cohort.id, AttendanceSignal.handled_at.is_(None)
+            )
+        )
+    }
+    raised = 0
+    for participant_id, theirs in marks.items():
+        for kind in sorted(rules.detect_signals(theirs, meetings, template.completion_threshold)):
+            if (participant_id, kind) in open_now:
+                continue
+            session.add(
+                AttendanceSignal(
+                    programme_id=cohort.programme_id,
+                    cohort_id=cohort.id,
+                    participant_id=participant_id,
+                    kind=kind,
+                    attended=theirs.count("present"),
+                    recorded=len(theirs),
+                    raised_at=now,
+                    handled_note="",
+                )
+            )
+            raised += 1
+    return raised
+
+
+@dataclass(frozen=True)
+class SignalView:
+    signal: AttendanceSignal
+    person: str
+    phone: str | None
+    email: str | None
+    language: str
+    cohort: str
+    programme: dict[str, str]
+
+
+async def open_signals(session: AsyncSession, viewer: Viewer) -> list[SignalView]:
+    orgs = viewer.organisations_with(PROGRAMME_EDITORS)
+    rows = await session.execute(
+        select(AttendanceSignal, Participant, Cohort.name, Programme.name)
+        .join(Participant, Participant.id == AttendanceSignal.participant_id)
+        .join(Cohort, Cohort.id == AttendanceSignal.cohort_id)
+        .join(Programme, Programme.id == AttendanceSignal.programme_id)
+        .where(Programme.organisation_id.in_(orgs), AttendanceSignal.handled_at.is_(None))
+        .order_by(AttendanceSignal.raised_at.desc(), AttendanceSignal.id)
+    )
+    return [
+        SignalView(signal, p.full_name, p.phone, p.email, p.language, cohort_name, dict(programme_name))
+        for signal, p, cohort_name, programme_name in rows.all()
+    ]
+
+
+async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, note: str, now: datetime) -> None:
+    signal = await session.get(AttendanceSignal, signal_id)
+    programme = await session.get(Programme, signal.programme_id) if signal else None
+    if programme is None or programme.organisation_id not in viewer.organisations_with(PROGRAMME_EDITORS):
+        raise SignalNotFound()
+    if signal.handled_at is None:
+        signal.handled_at, signal.handled_by_id, signal.handled_note = now, viewer.staff_id, note.strip()[:500]
+        record(
+            session,
+            now,
+            signal.programme_id,
+            "signal_handled",
+            cohort_id=signal.cohort_id,
+            actor=viewer.staff_id,
+            signal_id=signal.id,
+            kind=signal.kind,
+        )
+    await session.commit()
+    log.info("signal handled", extra={"signal_id": signal_id, "by": viewer.staff_id})
