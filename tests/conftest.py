@@ -108,8 +108,15 @@ def app(db, clock):
     return create_app(Settings(database_url="sqlite:///unused.db"), db_session_provider=shared_session, clock=clock)
 
 
+#: The tests' CSRF token: sent as cookie and as the X-CSRF-Token header, as a script would.
+TEST_CSRF_TOKEN = "test-csrf-token"
+
+
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"X-CSRF-Token": TEST_CSRF_TOKEN}
+    ) as c:
+        c.cookies.set("ga_csrf", TEST_CSRF_TOKEN)
         yield c

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from litestar import Litestar, Request, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -27,6 +28,8 @@ from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
+from groepsaanbod.protection.csrf import check_csrf
+from groepsaanbod.protection.headers import headers_hook
 from groepsaanbod.registration import cohort_controllers as cohorts_api
 from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
@@ -82,6 +85,9 @@ def create_app(
         if engine is not None:
             await engine.dispose()
 
+    async def refuse_forged_requests(request: Request) -> None:
+        await check_csrf(request, settings.base_url)
+
     static = create_static_files_router(
         path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
     )
@@ -114,6 +120,9 @@ def create_app(
             "maybe_viewer": Provide(provide_optional_viewer),
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        before_request=refuse_forged_requests,
+        before_send=[headers_hook(strict_transport=not settings.development)],
+        state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(
             title="groepsaanbod",
             version="1",

@@ -17,6 +17,7 @@ from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
+from groepsaanbod.protection.csrf import CsrfRefused
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
 from groepsaanbod.scheduling.planning import SessionNotFound
@@ -68,6 +69,12 @@ def not_permitted(request: Request, exc: NotPermitted) -> Response:
     return _page(request, 403, exc.msgid)
 
 
+def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+    if is_api(request):
+        return _json(403, gettext(request_language(request), exc.msgid))
+    return _page(request, 403, exc.msgid)
+
+
 def not_found(request: Request, _exc: Exception) -> Response:
     if is_api(request) or request.url.path.startswith("/feeds/"):
         return _json(404, gettext(request_language(request), NOT_FOUND))
@@ -111,6 +118,7 @@ def server_error(request: Request, exc: Exception) -> Response:
 HANDLERS = {
     NotSignedIn: not_signed_in,
     NotPermitted: not_permitted,
+    CsrfRefused: csrf_refused,
     ProgrammeNotFound: not_found,
     VenueNotFound: not_found,
     FeedNotFound: not_found,

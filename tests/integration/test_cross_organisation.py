@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy import select
 
+from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.db import Base
 from groepsaanbod.programmes.models import ProgrammeTemplate
@@ -74,7 +75,7 @@ async def world_of_organisation_a(client, db):
     )
     assert planned.status_code == 200, planned.text
     await client.post("/api/v1/auth/sign-out")
-    client.cookies.clear()
+    client.cookies.delete(SESSION_COOKIE)
     session_id = await db.scalar(select(Session.id).where(Session.cohort_id == cohort.id).limit(1))
     return {
         "programme_id": pid,
