@@ -10,7 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.i18n.text import N_
@@ -18,6 +18,7 @@ from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.protection.csrf import CsrfRefused
+from groepsaanbod.protection.rate_limits import TooManyAttempts
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
 from groepsaanbod.scheduling.planning import SessionNotFound
@@ -67,6 +68,27 @@ def not_permitted(request: Request, exc: NotPermitted) -> Response:
     if is_api(request):
         return _json(403, gettext(request_language(request), exc.msgid))
     return _page(request, 403, exc.msgid)
+
+
+def second_factor_due(request: Request, exc: SecondFactorDue) -> Response:
+    language = request_language(request)
+    if is_api(request):
+        return _json(401, gettext(language, exc.msgid))
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+    return Redirect(f"/{language}/staff/second-factor?next={target}", status_code=303)
+
+
+def too_many(request: Request, exc: TooManyAttempts) -> Response:
+    from groepsaanbod.web import render
+
+    language = request_language(request)
+    text = gettext(language, exc.msgid) % {"minutes": exc.minutes}
+    if is_api(request):
+        response = _json(429, text)
+    else:
+        response = render(request, language, "error.html", status_code=429, error_text=text)
+    response.set_header("Retry-After", str(exc.minutes * 60))
+    return response
 
 
 def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
@@ -119,6 +141,8 @@ HANDLERS = {
     NotSignedIn: not_signed_in,
     NotPermitted: not_permitted,
     CsrfRefused: csrf_refused,
+    SecondFactorDue: second_factor_due,
+    TooManyAttempts: too_many,
     ProgrammeNotFound: not_found,
     VenueNotFound: not_found,
     FeedNotFound: not_found,
