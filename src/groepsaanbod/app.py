@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
+from groepsaanbod.accounts import team_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
@@ -104,6 +105,7 @@ def create_app(
             *scheduling_api.ROUTES,
             *calendars_api.ROUTES,
             *accounts_pages.ROUTES,
+            *team_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
             *registration_pages.ROUTES,

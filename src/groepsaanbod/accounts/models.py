@@ -61,7 +61,7 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: The second factor was given in this session (or the person needs none).
+    #: A second-factor code was given in this session.
     second_factor_done: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 

@@ -152,6 +152,7 @@ async def sign_in(
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
     pending = await needs_second_factor(session, staff)
+    given = False
     if pending and code is not None and staff.totp_secret:
         step = totp.accepted_step(staff.totp_secret, code, now, staff.totp_last_step)
         if step is None:
@@ -160,7 +161,7 @@ async def sign_in(
             log.info("sign-in refused: wrong second-factor code", extra={"staff_id": staff.id})
             return None
         staff.totp_last_step = step
-        pending = False
+        pending, given = False, True
     if previous_token:
         await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(previous_token)))
     token = secrets.token_urlsafe(32)
@@ -172,7 +173,7 @@ async def sign_in(
             created_at=now,
             last_seen_at=now,
             expires_at=expires,
-            second_factor_done=not pending,
+            second_factor_done=given,
         )
     )
     await session.commit()
@@ -222,13 +223,10 @@ async def find_sign_in(
     )
     if staff is None:
         return None
+    # Asked again on every request: an organisation may start requiring it at any time.
     pending = not row.second_factor_done and await needs_second_factor(session, staff)
-    changed = False
-    if not row.second_factor_done and not pending:
-        row.second_factor_done, changed = True, True
     if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at, changed = now, True
-    if changed:
+        row.last_seen_at = now
         await session.commit()
     return SignInState(staff, row, pending)
 
