@@ -20,6 +20,7 @@ from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
 from groepsaanbod.accounts import team_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.audit import pages as audit_pages
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
@@ -27,6 +28,7 @@ from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.messaging import pages as messaging_pages
 from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
+from groepsaanbod.privacy import pages as privacy_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
 from groepsaanbod.protection.csrf import check_csrf
@@ -113,6 +115,8 @@ def create_app(
             *scheduling_pages.ROUTES,
             *messaging_pages.ROUTES,
             *calendars_pages.ROUTES,
+            *privacy_pages.ROUTES,
+            *audit_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

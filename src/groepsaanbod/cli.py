@@ -186,6 +186,7 @@ def worker(once: bool, interval: float, concurrency: int) -> None:
 
     from groepsaanbod.db import make_engine, make_session_factory
     from groepsaanbod.messaging.delivery import deliver_due_messages
+    from groepsaanbod.privacy.housekeeping import run_housekeeping
 
     settings = Settings.from_env()
 
@@ -197,6 +198,7 @@ def worker(once: bool, interval: float, concurrency: int) -> None:
                 from groepsaanbod.reminders.planning import plan_due_reminders
 
                 await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
+                await run_housekeeping(factory, settings, datetime.now(UTC))
                 report = await deliver_due_messages(
                     factory,
                     settings.smtp_url,
