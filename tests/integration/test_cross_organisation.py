@@ -43,6 +43,7 @@ async def world_of_organisation_a(client, db):
     org, pid = await published_programme(db, "kids-en-koffie", "kids-a", city="Sliedrecht")
     coordinator = await make_staff(db, org, "coordinator", "admin")
     coordinator.full_name = "Zwavelzuurhuis Coordinator"
+    coordinator_id = coordinator.id
     await make_venue(db, org, "Geheimzaal Noord")
     template = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == pid))
     cohort = Cohort(
@@ -73,6 +74,7 @@ async def world_of_organisation_a(client, db):
             "start_date": "2027-03-22",
             "end_date": "2027-04-30",
             "venue_id": venue,
+        "staff_id": coordinator_id,
         },
     )
     assert planned.status_code == 200, planned.text
@@ -84,6 +86,7 @@ async def world_of_organisation_a(client, db):
         "cohort_id": cohort.id,
         "session_id": session_id,
         "venue_id": venue,
+        "staff_id": coordinator_id,
         "slug": "kids-a",
         "lang": "nl",
         "token": "x",
