@@ -37,7 +37,6 @@ LINK_NOT_VALID = N_("This link does not work (any more). Ask for a new one.")
 EMAIL_NEEDED = N_("Enter an email address, for example name@example.org.")
 NAME_NEEDED = N_("Enter the person's name.")
 ROLE_NEEDED = N_("Choose at least one role.")
-ALREADY_STAFF = N_("This person already has an account. The roles you chose were added to it.")
 
 
 def link_address(base_url: str, language: str, token: str) -> str:
