@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Redirect
@@ -40,6 +41,9 @@ from groepsaanbod.registration import pages as registration_pages
 from groepsaanbod.scheduling import controllers as scheduling_api
 from groepsaanbod.scheduling import pages as scheduling_pages
 from groepsaanbod.settings import Settings
+
+#: The largest id a database integer column holds (PostgreSQL's INTEGER).
+MAX_ID = 2**31 - 1
 
 
 def _utc_now() -> datetime:
@@ -88,7 +92,10 @@ def create_app(
         if engine is not None:
             await engine.dispose()
 
-    async def refuse_forged_requests(request: Request) -> None:
+    async def check_request(request: Request) -> None:
+        # Ids in paths are database integers: a larger number names nothing.
+        if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in request.path_params.values()):
+            raise NotFoundException()
         await check_csrf(request, settings.base_url)
 
     static = create_static_files_router(
@@ -126,7 +133,7 @@ def create_app(
             "maybe_viewer": Provide(provide_optional_viewer),
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
-        before_request=refuse_forged_requests,
+        before_request=check_request,
         before_send=[headers_hook(strict_transport=not settings.development)],
         state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(

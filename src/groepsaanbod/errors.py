@@ -9,6 +9,7 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
+from sqlalchemy.exc import DataError, StatementError
 
 from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.calendars.errors import FeedNotFound
@@ -130,6 +131,17 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code, SERVER_ERROR)
 
 
+def database_input_error(request: Request, exc: StatementError) -> Response:
+    """A number the database cannot hold (a huge id in a body): the input is wrong, not us."""
+    if isinstance(exc, DataError) or isinstance(exc.orig, OverflowError):
+        log.info("input refused by the database", extra={"error": type(exc.orig).__name__})
+        language = request_language(request)
+        if is_api(request):
+            return _json(400, gettext(language, BAD_INPUT))
+        return _page(request, 400, BAD_INPUT)
+    return server_error(request, exc)
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     if is_api(request):
@@ -153,5 +165,6 @@ HANDLERS = {
     Refused: refused,
     ValidationException: validation_error,
     HTTPException: http_error,
+    StatementError: database_input_error,
     Exception: server_error,
 }

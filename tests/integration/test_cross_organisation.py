@@ -74,7 +74,7 @@ async def world_of_organisation_a(client, db):
             "start_date": "2027-03-22",
             "end_date": "2027-04-30",
             "venue_id": venue,
-        "staff_id": coordinator_id,
+            "staff_id": coordinator_id,
         },
     )
     assert planned.status_code == 200, planned.text

@@ -72,7 +72,7 @@ async def api_sign_in(
 
 
 @post("/api/v1/auth/sign-out", opt=PUBLIC, tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
-async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> Response[None]:
+async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> None:  # type: ignore[return]
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await services.sign_out(db_session, token)
@@ -80,7 +80,9 @@ async def api_sign_out(request: Request, db_session: AsyncSession, settings: Set
 
 
 @post("/api/v1/auth/sign-out-everywhere", opt=needs_roles(), tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
-async def api_sign_out_everywhere(db_session: AsyncSession, settings: Settings, viewer: Viewer) -> Response[None]:
+async def api_sign_out_everywhere(  # type: ignore[return]
+    db_session: AsyncSession, settings: Settings, viewer: Viewer
+) -> None:
     """End every session of the signed-in person, on every device."""
     await services.sign_out_everywhere(db_session, viewer.staff_id)
     return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie(settings)])
