@@ -137,8 +137,13 @@ def staff_add(
         address = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
         raise click.ClickException(f"not a valid email address: {error}") from error
-    if not 8 <= len(password) <= 64:
-        raise click.ClickException("the password must be 8 to 64 characters long")
+    from groepsaanbod.accounts.common_passwords import common_passwords
+    from groepsaanbod.accounts.password_policy import password_problems
+    from groepsaanbod.i18n.translations import render_message
+
+    problems = password_problems(password, common_passwords(), (address, full_name))
+    if problems:
+        raise click.ClickException(render_message("en", problems[0].message))
 
     async def add(session):
         org = await _find_organisation(session, organisation_slug)
