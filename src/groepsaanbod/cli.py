@@ -28,6 +28,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the web pages and the API."""
     import uvicorn
 
+    from groepsaanbod.logs import uvicorn_log_config
+
     click.echo(f"groepsaanbod is running on http://{host}:{port}/  (stop with Ctrl+C)")
     uvicorn.run(
         "groepsaanbod.app:create_app",
@@ -38,6 +40,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         reload=reload,
         proxy_headers=True,
         log_level="info",
+        log_config=uvicorn_log_config(),
     )
 
 
