@@ -184,6 +184,20 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
     click.echo(f"{email} now has the role {role}." if added else f"{email} already had the role {role}.")
 
 
+@staff.command("reset-second-factor")
+@click.option("--email", required=True)
+def staff_reset_second_factor(email: str) -> None:
+    """For a person who lost their authenticator app: they set it up again at the next sign-in."""
+    from groepsaanbod.accounts.second_factor import reset_second_factor
+
+    async def reset(session):
+        return await reset_second_factor(session, email)
+
+    if not _run(reset):
+        raise click.ClickException(f"no staff member with the email address {email}")
+    click.echo(f"{email} sets up the second factor again at the next sign-in; their sessions have ended.")
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")

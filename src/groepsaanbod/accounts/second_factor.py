@@ -1,16 +1,19 @@
 """Use cases of the second factor: set_up_second_factor, give_second_factor,
-require_second_factor (an organisation's choice)."""
+reset_second_factor (lost phone, from the command line), require_second_factor
+(an organisation's choice)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts import totp
 from groepsaanbod.accounts.errors import WRONG_CODE, NotPermitted
 from groepsaanbod.accounts.models import Staff, StaffSession
+from groepsaanbod.accounts.services import normalise_email
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Refused
@@ -43,6 +46,18 @@ async def give_second_factor(session: AsyncSession, row: StaffSession, staff: St
     row.second_factor_done = True
     await session.commit()
     log.info("second factor given", extra={"staff_id": staff.id})
+
+
+async def reset_second_factor(session: AsyncSession, email: str) -> bool:
+    """Forget a person's second factor (lost phone) and end their sessions; False when unknown."""
+    staff = await session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+    if staff is None:
+        return False
+    staff.totp_secret = staff.totp_last_step = None
+    await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    await session.commit()
+    log.info("second factor reset", extra={"staff_id": staff.id})
+    return True
 
 
 async def require_second_factor(session: AsyncSession, viewer: Viewer, organisation_id: int, required: bool) -> None:
