@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 #: Sessions not used for this long are touched again only after a minute (fewer writes).
 TOUCH_EVERY = timedelta(minutes=1)
 SIGN_IN_WINDOW = timedelta(minutes=15)
+#: A sign-in that still owes its second factor lapses after this long.
+SECOND_FACTOR_TIME = timedelta(minutes=10)
 
 
 def token_hash(token: str) -> str:
@@ -225,6 +227,11 @@ async def find_sign_in(
         return None
     # Asked again on every request: an organisation may start requiring it at any time.
     pending = not row.second_factor_done and await needs_second_factor(session, staff)
+    if pending and now - row.created_at >= SECOND_FACTOR_TIME:
+        await session.delete(row)
+        await session.commit()
+        log.info("sign-in lapsed: no second factor given in time", extra={"staff_id": staff.id})
+        return None
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
         await session.commit()

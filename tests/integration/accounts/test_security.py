@@ -212,3 +212,24 @@ async def test_an_organisation_can_require_the_second_factor_of_all_staff(app, c
         assert rule.status_code == 303
     page = await client.get("/nl/staff/agenda")
     assert page.status_code == 303 and "second-factor" in page.headers["location"]
+
+
+async def test_a_sign_in_that_owes_its_second_factor_lapses(db):
+    moments = [NOW]
+
+    async def shared():
+        yield db
+
+    org = await make_organisation(db)
+    admin = await make_staff(db, org, "admin")
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db"), db_session_provider=shared, clock=lambda: moments[-1]
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        c.cookies.set("ga_csrf", TEST_CSRF_TOKEN)
+        c.headers["X-CSRF-Token"] = TEST_CSRF_TOKEN
+        await page_sign_in(c, admin)
+        assert (await c.get("/nl/staff/second-factor")).status_code == 200
+        moments.append(NOW + timedelta(minutes=11))
+        lapsed = await c.get("/nl/staff/second-factor")
+        assert lapsed.status_code == 303 and "/staff/sign-in" in lapsed.headers["location"]

@@ -111,7 +111,11 @@ async def test_erasing_leaves_no_trace_and_keeps_attendance_totals(client, db):
     assert await attendance_totals(db) == before
     assert (await client.get(f"/nl/my/{token}")).status_code == 404
     assert (await client.get(f"/api/v1/my/{other['token']}")).status_code == 200  # the other person is untouched
-    assert await db.scalar(select(func.count()).select_from(Participant).where(Participant.erased_at.is_not(None))) == 1
+    # The same through the API: data as JSON, then erased.
+    assert (await client.get(f"/api/v1/my/{other['token']}/data")).json()["person"]["due_date"] == "2027-06-02"
+    assert (await client.delete(f"/api/v1/my/{other['token']}")).status_code == 204
+    assert (await client.get(f"/api/v1/my/{other['token']}/data")).status_code == 404
+    assert await db.scalar(select(func.count()).select_from(Participant).where(Participant.erased_at.is_not(None))) == 2
 
 
 async def test_automatic_erasure_after_the_retention_time(db):
