@@ -149,7 +149,13 @@ def free_port() -> int:
 
 def start_server(url: str, processes: int, log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "GROEPSAANBOD_DATABASE_URL": url, "GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}"}
+    # All sign-ups come from one address: lift the per-address limit unless the caller set one.
+    env = {
+        "GROEPSAANBOD_RATE_LIMIT_REGISTER": "1000000",
+        **os.environ,
+        "GROEPSAANBOD_DATABASE_URL": url,
+        "GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     with log.open("ab") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port), "--workers", str(processes)],

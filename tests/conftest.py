@@ -105,11 +105,20 @@ def app(db, clock):
     async def shared_session() -> AsyncIterator[AsyncSession]:
         yield db
 
-    return create_app(Settings(database_url="sqlite:///unused.db"), db_session_provider=shared_session, clock=clock)
+    # Tests sign many people up from one address; the registration limit has its own test.
+    settings = Settings(database_url="sqlite:///unused.db", rate_limit_register=100_000)
+    return create_app(settings, db_session_provider=shared_session, clock=clock)
+
+
+#: The tests' CSRF token: sent as cookie and as the X-CSRF-Token header, as a script would.
+TEST_CSRF_TOKEN = "test-csrf-token"
 
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"X-CSRF-Token": TEST_CSRF_TOKEN}
+    ) as c:
+        c.cookies.set("ga_csrf", TEST_CSRF_TOKEN)
         yield c

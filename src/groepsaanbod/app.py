@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from litestar import Litestar, Request, get
+from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Redirect
@@ -17,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
+from groepsaanbod.accounts import team_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
 from groepsaanbod.attendance import controllers as attendance_api
 from groepsaanbod.attendance import pages as attendance_pages
+from groepsaanbod.audit import pages as audit_pages
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import make_engine, make_session_factory, session_scope
@@ -30,8 +34,11 @@ from groepsaanbod.operations import health as operations
 from groepsaanbod.operations.middleware import RequestObserver
 from groepsaanbod.organisations import controllers as organisations_api
 from groepsaanbod.organisations import pages as organisations_pages
+from groepsaanbod.privacy import pages as privacy_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
+from groepsaanbod.protection.csrf import check_csrf
+from groepsaanbod.protection.headers import headers_hook
 from groepsaanbod.registration import cohort_controllers as cohorts_api
 from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
@@ -39,6 +46,9 @@ from groepsaanbod.registration import pages as registration_pages
 from groepsaanbod.scheduling import controllers as scheduling_api
 from groepsaanbod.scheduling import pages as scheduling_pages
 from groepsaanbod.settings import Settings
+
+#: The largest id a database integer column holds (PostgreSQL's INTEGER).
+MAX_ID = 2**31 - 1
 
 
 def _utc_now() -> datetime:
@@ -87,6 +97,12 @@ def create_app(
         if engine is not None:
             await engine.dispose()
 
+    async def check_request(request: Request) -> None:
+        # Ids in paths are database integers: a larger number names nothing.
+        if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in request.path_params.values()):
+            raise NotFoundException()
+        await check_csrf(request, settings.base_url)
+
     static = create_static_files_router(
         path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
     )
@@ -105,6 +121,7 @@ def create_app(
             *calendars_api.ROUTES,
             *attendance_api.ROUTES,
             *accounts_pages.ROUTES,
+            *team_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
             *registration_pages.ROUTES,
@@ -113,6 +130,8 @@ def create_app(
             *messaging_pages.ROUTES,
             *calendars_pages.ROUTES,
             *attendance_pages.ROUTES,
+            *privacy_pages.ROUTES,
+            *audit_pages.ROUTES,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -122,6 +141,9 @@ def create_app(
             "maybe_viewer": Provide(provide_optional_viewer),
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        before_request=check_request,
+        before_send=[headers_hook(strict_transport=not settings.development)],
+        state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(
             title="groepsaanbod",
             version="1",

@@ -166,8 +166,13 @@ def staff_add(
         address = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
         raise click.ClickException(f"not a valid email address: {error}") from error
-    if not 8 <= len(password) <= 64:
-        raise click.ClickException("the password must be 8 to 64 characters long")
+    from groepsaanbod.accounts.common_passwords import common_passwords
+    from groepsaanbod.accounts.password_policy import password_problems
+    from groepsaanbod.i18n.translations import render_message
+
+    problems = password_problems(password, common_passwords(), (address, full_name))
+    if problems:
+        raise click.ClickException(render_message("en", problems[0].message))
 
     async def add(session):
         org = await _find_organisation(session, organisation_slug)
@@ -205,6 +210,20 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
     click.echo(f"{email} now has the role {role}." if added else f"{email} already had the role {role}.")
 
 
+@staff.command("reset-second-factor")
+@click.option("--email", required=True)
+def staff_reset_second_factor(email: str) -> None:
+    """For a person who lost their authenticator app: they set it up again at the next sign-in."""
+    from groepsaanbod.accounts.second_factor import reset_second_factor
+
+    async def reset(session):
+        return await reset_second_factor(session, email)
+
+    if not _run(reset):
+        raise click.ClickException(f"no staff member with the email address {email}")
+    click.echo(f"{email} sets up the second factor again at the next sign-in; their sessions have ended.")
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
@@ -221,6 +240,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
 
     from groepsaanbod.db import make_engine, make_session_factory
     from groepsaanbod.messaging.delivery import deliver_due_messages
+    from groepsaanbod.privacy.housekeeping import run_housekeeping
 
     settings = Settings.from_env()
 
@@ -232,6 +252,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
                 from groepsaanbod.reminders.planning import plan_due_reminders
 
                 await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
+                await run_housekeeping(factory, settings, datetime.now(UTC))
                 report = await deliver_due_messages(
                     factory,
                     settings.smtp_url,

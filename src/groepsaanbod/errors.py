@@ -9,8 +9,9 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
+from sqlalchemy.exc import DataError, StatementError
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
@@ -18,6 +19,8 @@ from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
+from groepsaanbod.protection.csrf import CsrfRefused
+from groepsaanbod.protection.rate_limits import TooManyAttempts
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
 from groepsaanbod.scheduling.planning import SessionNotFound
@@ -69,6 +72,33 @@ def not_permitted(request: Request, exc: NotPermitted) -> Response:
     return _page(request, 403, exc.msgid)
 
 
+def second_factor_due(request: Request, exc: SecondFactorDue) -> Response:
+    language = request_language(request)
+    if is_api(request):
+        return _json(401, gettext(language, exc.msgid))
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+    return Redirect(f"/{language}/staff/second-factor?next={target}", status_code=303)
+
+
+def too_many(request: Request, exc: TooManyAttempts) -> Response:
+    from groepsaanbod.web import render
+
+    language = request_language(request)
+    text = gettext(language, exc.msgid) % {"minutes": exc.minutes}
+    if is_api(request):
+        response = _json(429, text)
+    else:
+        response = render(request, language, "error.html", status_code=429, error_text=text)
+    response.set_header("Retry-After", str(exc.minutes * 60))
+    return response
+
+
+def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+    if is_api(request):
+        return _json(403, gettext(request_language(request), exc.msgid))
+    return _page(request, 403, exc.msgid)
+
+
 def not_found(request: Request, _exc: Exception) -> Response:
     if is_api(request) or request.url.path.startswith("/feeds/"):
         return _json(404, gettext(request_language(request), NOT_FOUND))
@@ -102,6 +132,17 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code, SERVER_ERROR)
 
 
+def database_input_error(request: Request, exc: StatementError) -> Response:
+    """A number the database cannot hold (a huge id in a body): the input is wrong, not us."""
+    if isinstance(exc, DataError) or isinstance(exc.orig, OverflowError):
+        log.info("input refused by the database", extra={"error": type(exc.orig).__name__})
+        language = request_language(request)
+        if is_api(request):
+            return _json(400, gettext(language, BAD_INPUT))
+        return _page(request, 400, BAD_INPUT)
+    return server_error(request, exc)
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     if is_api(request):
@@ -112,6 +153,9 @@ def server_error(request: Request, exc: Exception) -> Response:
 HANDLERS = {
     NotSignedIn: not_signed_in,
     NotPermitted: not_permitted,
+    CsrfRefused: csrf_refused,
+    SecondFactorDue: second_factor_due,
+    TooManyAttempts: too_many,
     ProgrammeNotFound: not_found,
     VenueNotFound: not_found,
     FeedNotFound: not_found,
@@ -124,5 +168,6 @@ HANDLERS = {
     Refused: refused,
     ValidationException: validation_error,
     HTTPException: http_error,
+    StatementError: database_input_error,
     Exception: server_error,
 }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from markupsafe import Markup
 
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
@@ -25,7 +26,17 @@ def jinja_environment() -> Environment:
     env.filters["language_name"] = formatting.language_name
     env.filters["listing"] = formatting.listing
     env.tests["contains"] = lambda sequence, item: item in sequence
+    env.globals["csrf_field"] = csrf_field
     return env
+
+
+@pass_context
+def csrf_field(context: Any) -> Markup:
+    """The hidden field every `<form method="post">` carries (see protection/csrf.py)."""
+    token = context.get("csrf_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % token
 
 
 def language_context(language: str) -> dict[str, Any]:

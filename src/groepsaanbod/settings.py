@@ -45,8 +45,20 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     #: GROEPSAANBOD_DEBUG: 1 shows tracebacks and development pages.
     debug: bool = False
-    #: GROEPSAANBOD_SESSION_HOURS: how long a staff sign-in lasts.
+    #: GROEPSAANBOD_SESSION_HOURS: how long a staff sign-in lasts at most (absolute time-out).
     session_hours: int = 12
+    #: GROEPSAANBOD_SESSION_IDLE_MINUTES: a staff sign-in ends after this long without a request.
+    session_idle_minutes: int = 30
+    #: GROEPSAANBOD_RATE_LIMIT_SIGN_IN: failed sign-ins per account (and per address) per 15 minutes.
+    rate_limit_sign_in: int = 5
+    #: GROEPSAANBOD_RATE_LIMIT_REGISTER: registrations per network address per hour.
+    rate_limit_register: int = 20
+    #: GROEPSAANBOD_RATE_LIMIT_LINK: requests for a new private link or password reset per address per hour.
+    rate_limit_link: int = 5
+    #: GROEPSAANBOD_PARTICIPANT_LINK_DAYS: how long a participant's private link works.
+    participant_link_days: int = 365
+    #: GROEPSAANBOD_RETENTION_MONTHS: personal data is erased this long after a group's last meeting.
+    retention_months: int = 12
     #: GROEPSAANBOD_SMS_GATEWAY_URL: the SMS provider's HTTP endpoint; empty keeps SMS in the dev mailbox.
     sms_gateway_url: str = ""
     #: GROEPSAANBOD_SMS_GATEWAY_TOKEN: bearer token for that endpoint.
@@ -61,6 +73,12 @@ class Settings:
     metrics_dir: str = ""
     #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
     metrics_token: str = ""
+
+    @property
+    def development(self) -> bool:
+        """Debug mode or a loopback address: cookies without Secure and no HSTS."""
+        host = self.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        return self.debug or host in ("127.0.0.1", "localhost", "[::1]")
 
     @property
     def async_database_url(self) -> str:
@@ -93,6 +111,12 @@ class Settings:
             base_url=get("BASE_URL", defaults.base_url).rstrip("/"),
             debug=get("DEBUG", "0").lower() in ("1", "true", "yes"),
             session_hours=int(get("SESSION_HOURS", str(defaults.session_hours))),
+            session_idle_minutes=int(get("SESSION_IDLE_MINUTES", str(defaults.session_idle_minutes))),
+            rate_limit_sign_in=int(get("RATE_LIMIT_SIGN_IN", str(defaults.rate_limit_sign_in))),
+            rate_limit_register=int(get("RATE_LIMIT_REGISTER", str(defaults.rate_limit_register))),
+            rate_limit_link=int(get("RATE_LIMIT_LINK", str(defaults.rate_limit_link))),
+            participant_link_days=int(get("PARTICIPANT_LINK_DAYS", str(defaults.participant_link_days))),
+            retention_months=int(get("RETENTION_MONTHS", str(defaults.retention_months))),
             mail_from=get("MAIL_FROM", defaults.mail_from),
             sms_gateway_url=get("SMS_GATEWAY_URL", defaults.sms_gateway_url),
             sms_gateway_token=get("SMS_GATEWAY_TOKEN", defaults.sms_gateway_token),

@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Response
 
 from groepsaanbod.i18n.languages import BY_CODE
+from groepsaanbod.protection.csrf import CSRF_COOKIE, csrf_token, new_csrf_cookie_value
 from groepsaanbod.refusals import Problem
 from groepsaanbod.rendering import jinja_environment, language_context
 
@@ -26,13 +27,31 @@ async def provide_language(lang: str) -> str:
 def page_context(request: Request, language: str) -> dict[str, Any]:
     path = request.url.path
     rest = path[len(f"/{language}") :] if path.startswith(f"/{language}") else "/"
-    return {**language_context(language), "path_without_language": rest or "/", "request": request, "viewer": None}
+    return {
+        **language_context(language),
+        "path_without_language": rest or "/",
+        "request": request,
+        "viewer": None,
+        "csrf_token": csrf_token(request),
+    }
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies carry Secure outside development (see Settings.development)."""
+    settings = request.app.state.get("settings")
+    return settings is not None and not settings.development
 
 
 def render(request: Request, language: str, template_name: str, status_code: int = 200, **context: Any) -> Response:
     html = jinja_environment().get_template(template_name).render({**page_context(request, language), **context})
     response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+    secure = secure_cookies(request)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=secure
+    )
+    new_token = new_csrf_cookie_value(request)
+    if new_token:
+        response.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax", secure=secure, path="/")
     return response
 
 

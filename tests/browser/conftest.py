@@ -46,7 +46,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "GROEPSAANBOD_DATABASE_URL": f"sqlite:///{folder / 'browser.db'}"}
+    env = {
+        # Every page test signs people up from 127.0.0.1: lift the per-address limit.
+        "GROEPSAANBOD_RATE_LIMIT_REGISTER": "100000",
+        **os.environ,
+        "GROEPSAANBOD_DATABASE_URL": f"sqlite:///{folder / 'browser.db'}",
+    }
     command = [sys.executable, "-m", "groepsaanbod"]
     subprocess.run([*command, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*command, "demo", "load"], env=env, check=True, capture_output=True)

@@ -3,6 +3,7 @@ of the seven languages, at 360 px; the pages work with a keyboard."""
 
 from __future__ import annotations
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -27,7 +28,15 @@ def assert_fits_phone(page, where: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_public_pages_have_no_violations(server, phone, lang):
-    for path in ("/", "/programmes/triple-p-eindhoven", "/programmes/kids-en-koffie-sliedrecht", "/staff/sign-in"):
+    for path in (
+        "/",
+        "/programmes/triple-p-eindhoven",
+        "/programmes/kids-en-koffie-sliedrecht",
+        "/staff/sign-in",
+        "/privacy",
+        "/new-link",
+        "/staff/password",
+    ):
         phone.goto(f"{server}/{lang}{path}")
         where = f"/{lang}{path}"
         assert phone.locator("html").get_attribute("lang") == lang
@@ -73,3 +82,27 @@ def test_coordinator_pages_have_no_violations(server, phone, lang):
     phone.click("form[action$='/new'] button[type=submit]")
     assert phone.locator("#error-summary").is_visible()
     assert_no_violations(phone, f"/{lang}/staff/programmes/new (refused)")
+
+
+def test_admin_sets_up_the_second_factor_and_reads_team_and_audit_pages(server, phone):
+    """The demo admin has no second factor yet: set up once, then the admin pages in nl and ar."""
+    phone.goto(f"{server}/ar/staff/sign-in")
+    phone.fill("#email", "admin@cjg-sliedrecht.example")
+    phone.fill("#password", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/staff/second-factor**")
+    assert_no_violations(phone, "/ar/staff/second-factor")
+    assert_fits_phone(phone, "/ar/staff/second-factor")
+    phone.goto(f"{server}/nl/staff/team")  # not yet: the second factor first
+    phone.wait_for_url("**/nl/staff/second-factor**")
+    assert_no_violations(phone, "/nl/staff/second-factor")
+    secret = phone.locator("input[name=secret]").get_attribute("value")
+    phone.fill("#code", pyotp.TOTP(secret).now())
+    phone.click("form[action$='/second-factor'] button[type=submit]")
+    phone.wait_for_url("**/nl/staff/team")
+    for lang in ("nl", "ar"):
+        for path in ("/staff/", "/staff/team", "/staff/audit"):
+            phone.goto(f"{server}/{lang}{path}")
+            assert phone.locator("h1").count() == 1
+            assert_no_violations(phone, f"/{lang}{path}")
+            assert_fits_phone(phone, f"/{lang}{path}")

@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts import services
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
-from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
+from groepsaanbod.accounts.errors import (
+    SECOND_FACTOR_NEEDED,
+    SET_UP_SECOND_FACTOR_FIRST,
+    WRONG_CODE,
+    WRONG_CREDENTIALS,
+)
 from groepsaanbod.accounts.guards import PUBLIC, SESSION_COOKIE, needs_roles
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.viewer import Viewer
@@ -38,13 +43,28 @@ async def api_sign_in(
     now: Callable[[], datetime],
     settings: Settings,
 ) -> Response:
-    """Sign in with email and password; the answer sets an HttpOnly session cookie."""
+    """Sign in with email, password and, where the account has or needs one, the second
+    factor's `code`; the answer sets an HttpOnly session cookie. Failed attempts are
+    limited per account and per address (429 past the limit)."""
     moment = now()
+    language = request_language(request)
     signed = await services.sign_in(
-        db_session, data.email, data.password, moment, timedelta(hours=settings.session_hours)
+        db_session,
+        data.email,
+        data.password,
+        moment,
+        timedelta(hours=settings.session_hours),
+        services.SignInLimits(settings.rate_limit_sign_in),
+        request.client.host if request.client else "unknown",
+        code=data.code,
+        previous_token=request.cookies.get(SESSION_COOKIE),
     )
     if signed is None:
-        detail = gettext(request_language(request), WRONG_CREDENTIALS)
+        detail = gettext(language, WRONG_CODE if data.code else WRONG_CREDENTIALS)
+        return Response({"status_code": 401, "detail": detail}, status_code=401)
+    if signed.second_factor_pending:
+        await services.sign_out(db_session, signed.token)
+        detail = gettext(language, SECOND_FACTOR_NEEDED if signed.second_factor_set_up else SET_UP_SECOND_FACTOR_FIRST)
         return Response({"status_code": 401, "detail": detail}, status_code=401)
     viewer = await services.find_viewer(db_session, signed.token, moment)
     assert viewer is not None
@@ -52,10 +72,19 @@ async def api_sign_in(
 
 
 @post("/api/v1/auth/sign-out", opt=PUBLIC, tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
-async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> Response[None]:
+async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> None:  # type: ignore[return]
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await services.sign_out(db_session, token)
+    return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie(settings)])
+
+
+@post("/api/v1/auth/sign-out-everywhere", opt=needs_roles(), tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
+async def api_sign_out_everywhere(  # type: ignore[return]
+    db_session: AsyncSession, settings: Settings, viewer: Viewer
+) -> None:
+    """End every session of the signed-in person, on every device."""
+    await services.sign_out_everywhere(db_session, viewer.staff_id)
     return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie(settings)])
 
 
@@ -65,4 +94,4 @@ async def api_me(viewer: Viewer) -> ViewerOut:
     return viewer_out(viewer)
 
 
-ROUTES = [api_sign_in, api_sign_out, api_me]
+ROUTES = [api_sign_in, api_sign_out, api_sign_out_everywhere, api_me]

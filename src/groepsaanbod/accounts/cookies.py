@@ -1,4 +1,4 @@
-"""The sign-in cookie: HttpOnly, SameSite=Lax, Secure when served over https."""
+"""The sign-in cookie: HttpOnly, SameSite=Lax, Secure outside development."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def session_cookie(settings: Settings, token: str, expires_at: datetime, now: da
         max_age=int((expires_at - now).total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=settings.base_url.startswith("https://"),
+        secure=not settings.development,
         path="/",
     )
 
@@ -29,6 +29,6 @@ def cleared_session_cookie(settings: Settings) -> Cookie:
         max_age=0,
         httponly=True,
         samesite="lax",
-        secure=settings.base_url.startswith("https://"),
+        secure=not settings.development,
         path="/",
     )

@@ -14,3 +14,16 @@ class NotPermitted(Exception):
 
 
 WRONG_CREDENTIALS = N_("The email address or password is not right. Check them and try again.")
+
+
+class SecondFactorDue(Exception):
+    """Signed in with a password, but the second factor is still due."""
+
+    msgid = N_("Enter the code from your authenticator app first.")
+
+
+SECOND_FACTOR_NEEDED = N_("Enter the 6-digit code from your authenticator app.")
+SET_UP_SECOND_FACTOR_FIRST = N_(
+    "Your account needs a second factor. Sign in on the website once to set up your authenticator app."
+)
+WRONG_CODE = N_("This code is not right or was used already. Enter the code your app shows now.")

@@ -6,21 +6,24 @@
 `provide_viewer` (a dependency) reads the sign-in cookie, refuses a person
 without one of those roles, and hands the handler a `Viewer` whose
 `organisations_with(...)` limits every query to the person's organisations.
+A person who still owes their second factor gets no viewer: pages send them to
+the second-factor page, the API answers 401.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn
+from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.accounts.services import find_viewer
+from groepsaanbod.accounts.services import find_sign_in, viewer_of
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.settings import Settings
 
 SESSION_COOKIE = "ga_session"
 
@@ -35,19 +38,31 @@ def needs_roles(*roles: str) -> dict[str, Any]:
 PUBLIC: dict[str, Any] = {"public": True}
 
 
-async def provide_viewer(request: Request, db_session: AsyncSession, now: Callable[[], datetime]) -> Viewer:
+def idle_limit(settings: Settings) -> timedelta:
+    return timedelta(minutes=settings.session_idle_minutes)
+
+
+async def provide_viewer(
+    request: Request, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+) -> Viewer:
     wanted = request.route_handler.opt.get("roles")
     if wanted is None:
         raise RuntimeError(f"route {request.url.path} uses a viewer but states no roles")
-    viewer = await find_viewer(db_session, request.cookies.get(SESSION_COOKIE), now())
-    if viewer is None:
+    state = await find_sign_in(db_session, request.cookies.get(SESSION_COOKIE), now(), idle_limit(settings))
+    if state is None:
         raise NotSignedIn()
+    if state.second_factor_pending:
+        raise SecondFactorDue()
+    viewer = viewer_of(state.staff)
     if not viewer.holds_any(wanted):
         raise NotPermitted()
     return viewer
 
 
 async def provide_optional_viewer(
-    request: Request, db_session: AsyncSession, now: Callable[[], datetime]
+    request: Request, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
 ) -> Viewer | None:
-    return await find_viewer(db_session, request.cookies.get(SESSION_COOKIE), now())
+    state = await find_sign_in(db_session, request.cookies.get(SESSION_COOKIE), now(), idle_limit(settings))
+    if state is None or state.second_factor_pending:
+        return None
+    return viewer_of(state.staff)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.accounts.roles import ROLES
@@ -25,6 +25,10 @@ class Staff(Timestamped, Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: Languages this person can lead a group in (trainers, guest teachers).
     spoken_languages: Mapped[list[str]] = mapped_column(default=list)
+    #: The TOTP second factor's shared secret (base32); None until the person sets it up.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last TOTP time step accepted, so a code works only once.
+    totp_last_step: Mapped[int | None]
 
     roles: Mapped[list[Role]] = relationship(back_populates="staff", cascade="all, delete-orphan")
 
@@ -57,3 +61,19 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: A second-factor code was given in this session.
+    second_factor_done: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class AccountToken(Base):
+    """A one-time link for a staff member: a password reset or an invitation (hash only)."""
+
+    __tablename__ = "account_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    #: reset | invite
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""Use cases of staff accounts: create_staff, sign_in, sign_out, find_viewer."""
+"""Use cases of staff accounts: create_staff, grant_role, sign_in, sign_out,
+sign_out_everywhere, disable_staff, find_sign_in / find_viewer."""
 
 from __future__ import annotations
 
@@ -12,11 +13,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod.accounts import totp
 from groepsaanbod.accounts.models import Role, Staff, StaffSession
+from groepsaanbod.accounts.password_policy import normalise_password
 from groepsaanbod.accounts.passwords import hash_password, needs_rehash, verify_password
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.protection.rate_limits import Limit, add_hit, check_limit
 
 log = logging.getLogger(__name__)
+
+#: Sessions not used for this long are touched again only after a minute (fewer writes).
+TOUCH_EVERY = timedelta(minutes=1)
+SIGN_IN_WINDOW = timedelta(minutes=15)
+#: A sign-in that still owes its second factor lapses after this long.
+SECOND_FACTOR_TIME = timedelta(minutes=10)
 
 
 def token_hash(token: str) -> str:
@@ -31,9 +42,13 @@ def normalise_email(email: str) -> str:
 class NewStaff:
     email: str
     full_name: str
-    password: str
+    password: str | None
     language: str = "nl"
     spoken_languages: tuple[str, ...] = ("nl",)
+
+
+#: Stored instead of a hash for a person who has not chosen a password yet (invited).
+NO_PASSWORD = "!"
 
 
 async def create_staff(session: AsyncSession, new: NewStaff, roles: dict[int, list[str]]) -> Staff:
@@ -41,7 +56,7 @@ async def create_staff(session: AsyncSession, new: NewStaff, roles: dict[int, li
     staff = Staff(
         email=normalise_email(new.email),
         full_name=new.full_name,
-        password_hash=hash_password(new.password),
+        password_hash=hash_password(new.password) if new.password else NO_PASSWORD,
         language=new.language,
         spoken_languages=list(new.spoken_languages),
     )
@@ -65,55 +80,165 @@ async def grant_role(session: AsyncSession, staff_id: int, organisation_id: int,
     return True
 
 
+async def needs_second_factor(session: AsyncSession, staff: Staff) -> bool:
+    """Admins always; everyone who set one up; all staff of an organisation that requires it."""
+    if staff.totp_secret:
+        return True
+    rows = (
+        await session.execute(
+            select(Role.role, Organisation.require_second_factor)
+            .join(Organisation, Organisation.id == Role.organisation_id)
+            .where(Role.staff_id == staff.id)
+        )
+    ).all()
+    return any(role == "admin" or required for role, required in rows)
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    failures_allowed: int
+    window: timedelta = SIGN_IN_WINDOW
+
+    def per_account(self) -> Limit:
+        return Limit("sign-in-account", self.failures_allowed, self.window)
+
+    def per_address(self) -> Limit:
+        # An address may serve a whole office: more room than one account.
+        return Limit("sign-in-address", self.failures_allowed * 4, self.window)
+
+
 @dataclass(frozen=True)
 class SignedIn:
     token: str
     staff_id: int
     expires_at: datetime
+    #: The person still has to give a code (or set up the second factor first).
+    second_factor_pending: bool
+    second_factor_set_up: bool
+
+
+class SecondFactorRequired(Exception):
+    """Right password, but a second-factor code is needed (API: send `code`)."""
 
 
 async def sign_in(
-    session: AsyncSession, email: str, password: str, now: datetime, lifetime: timedelta
+    session: AsyncSession,
+    email: str,
+    password: str,
+    now: datetime,
+    lifetime: timedelta,
+    limits: SignInLimits,
+    address: str,
+    code: str | None = None,
+    previous_token: str | None = None,
 ) -> SignedIn | None:
-    """Check the password and open a server-side session; None when wrong."""
-    staff = await session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+    """Check the password and open a new server-side session; None when wrong.
+
+    Failed attempts are counted per account and per network address; past the
+    limit every attempt is refused (TooManyAttempts) until the window ends.
+    A sign-in always makes a new session; the one the browser had is ended.
+    """
+    email, password = normalise_email(email), normalise_password(password)
+    await check_limit(session, limits.per_account(), email, now)
+    await check_limit(session, limits.per_address(), address, now)
+    staff = await session.scalar(select(Staff).where(Staff.email == email))
     if not verify_password(staff.password_hash if staff else None, password) or staff is None:
-        log.info("sign-in refused")
+        await add_hit(session, limits.per_account(), email, now)
+        await add_hit(session, limits.per_address(), address, now)
+        await session.commit()
+        log.info("sign-in refused: wrong password", extra={"staff_id": staff.id if staff else None})
         return None
     if not staff.active:
         log.info("sign-in refused: account disabled", extra={"staff_id": staff.id})
         return None
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
+    pending = await needs_second_factor(session, staff)
+    given = False
+    if pending and code is not None and staff.totp_secret:
+        step = totp.accepted_step(staff.totp_secret, code, now, staff.totp_last_step)
+        if step is None:
+            await add_hit(session, limits.per_account(), email, now)
+            await session.commit()
+            log.info("sign-in refused: wrong second-factor code", extra={"staff_id": staff.id})
+            return None
+        staff.totp_last_step = step
+        pending, given = False, True
+    if previous_token:
+        await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(previous_token)))
     token = secrets.token_urlsafe(32)
     expires = now + lifetime
     session.add(
         StaffSession(
-            token_hash=token_hash(token), staff_id=staff.id, created_at=now, last_seen_at=now, expires_at=expires
+            token_hash=token_hash(token),
+            staff_id=staff.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires,
+            second_factor_done=given,
         )
     )
     await session.commit()
-    log.info("signed in", extra={"staff_id": staff.id})
-    return SignedIn(token=token, staff_id=staff.id, expires_at=expires)
+    log.info("signed in", extra={"staff_id": staff.id, "second_factor_pending": pending})
+    return SignedIn(token, staff.id, expires, pending, bool(staff.totp_secret))
 
 
 async def sign_out(session: AsyncSession, token: str) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
     await session.commit()
+    log.info("signed out")
 
 
-async def find_viewer(session: AsyncSession, token: str | None, now: datetime) -> Viewer | None:
-    """The staff member behind a session token, with their roles; None when not valid."""
+async def sign_out_everywhere(session: AsyncSession, staff_id: int) -> int:
+    """End every session of this person, on every device."""
+    result = await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+    await session.commit()
+    log.info("signed out everywhere", extra={"staff_id": staff_id, "sessions": result.rowcount})
+    return result.rowcount or 0
+
+
+@dataclass(frozen=True)
+class SignInState:
+    """The session behind a cookie: its person, and whether the second factor is still due."""
+
+    staff: Staff
+    row: StaffSession
+    second_factor_pending: bool
+
+
+async def find_sign_in(
+    session: AsyncSession, token: str | None, now: datetime, idle: timedelta | None = None
+) -> SignInState | None:
+    """A live session: not past its absolute or idle time-out, of an active account."""
     if not token:
         return None
-    row = await session.get(StaffSession, token_hash(token))
-    if row is None or row.expires_at <= now:
+    row = await session.get(StaffSession, token_hash(token), populate_existing=True)
+    if row is None:
+        return None
+    if row.expires_at <= now or (idle is not None and row.last_seen_at + idle <= now):
+        await session.delete(row)
+        await session.commit()
+        log.info("session timed out", extra={"staff_id": row.staff_id})
         return None
     staff = await session.scalar(
         select(Staff).options(selectinload(Staff.roles)).where(Staff.id == row.staff_id, Staff.active.is_(True))
     )
     if staff is None:
         return None
+    # Asked again on every request: an organisation may start requiring it at any time.
+    pending = not row.second_factor_done and await needs_second_factor(session, staff)
+    if pending and now - row.created_at >= SECOND_FACTOR_TIME:
+        await session.delete(row)
+        await session.commit()
+        log.info("sign-in lapsed: no second factor given in time", extra={"staff_id": staff.id})
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        await session.commit()
+    return SignInState(staff, row, pending)
+
+
+def viewer_of(staff: Staff) -> Viewer:
     roles: dict[int, set[str]] = {}
     for role in staff.roles:
         roles.setdefault(role.organisation_id, set()).add(role.role)
@@ -123,3 +248,25 @@ async def find_viewer(session: AsyncSession, token: str | None, now: datetime) -
         email=staff.email,
         roles={org: frozenset(names) for org, names in roles.items()},
     )
+
+
+async def find_viewer(
+    session: AsyncSession, token: str | None, now: datetime, idle: timedelta | None = None
+) -> Viewer | None:
+    """The staff member behind a session token, with their roles; None when not valid
+    or when the second factor is still due."""
+    state = await find_sign_in(session, token, now, idle)
+    if state is None or state.second_factor_pending:
+        return None
+    return viewer_of(state.staff)
+
+
+async def disable_staff(session: AsyncSession, staff_id: int) -> None:
+    """The account stops working at once: every session ends."""
+    staff = await session.get(Staff, staff_id)
+    if staff is None:
+        return
+    staff.active = False
+    await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+    await session.commit()
+    log.info("staff disabled", extra={"staff_id": staff_id})

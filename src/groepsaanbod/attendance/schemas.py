@@ -91,14 +91,14 @@ class FigureOut:
     key: str
     name: str
     #: A number, a percentage for rates, "<5" when suppressed, or null.
-    value: float | int | str | None
+    value: float | str | None
 
 
 @dataclass
 class TableRowOut:
     key: str
     label: str
-    values: list[float | int | str | None]
+    values: list[float | str | None]
 
 
 @dataclass

@@ -22,6 +22,7 @@ from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
 from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.signals import raise_signals
+from groepsaanbod.audit.services import record_audit
 from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.refusals import Problem
@@ -222,6 +223,17 @@ async def take_register(
         changed=changed,
         before={str(pid): list(before[pid]) for pid in changed},
     )
+    # The audit record (who changed whose attendance, when): everyone at the first save, then who changed.
+    record_audit(
+        session,
+        now,
+        "attendance",
+        "register",
+        [m.participant_id for m in marks if first or m.participant_id not in before or m.participant_id in changed],
+        fields=("status", "absence_reason", "note"),
+        actor_staff_id=viewer.staff_id,
+        organisation_id=register.programme.organisation_id,
+    )
     await session.flush()
     raised = await raise_signals(session, register.cohort, [m.participant_id for m in marks], now)
     await session.commit()
@@ -310,6 +322,17 @@ async def record_head_count(
         volunteers=len(taken.volunteer_ids),
         checked_in=len(count.checked_in),
     )
+    if count.checked_in:
+        record_audit(
+            session,
+            now,
+            "attendance",
+            "head_count",
+            sorted(set(count.checked_in)),
+            fields=("status",),
+            actor_staff_id=viewer.staff_id,
+            organisation_id=register.programme.organisation_id,
+        )
     await session.commit()
     log.info(
         "head count recorded",

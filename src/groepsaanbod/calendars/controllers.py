@@ -112,21 +112,23 @@ async def api_participant_feed(
     """A link to subscribe to the meetings of your group, in the language you chose."""
     from groepsaanbod.registration.services import find_registration
 
-    registration = await find_registration(db_session, token)
+    registration = await find_registration(db_session, token, now())
     return _out(
         settings, await services.create_feed(db_session, "participant", registration.id, registration.language, now())
     )
 
 
 @get("/api/v1/my/{token:str}/calendar.ics", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def api_participant_download(token: str, db_session: AsyncSession, session_id: int | None = None) -> Response:
+async def api_participant_download(
+    token: str, db_session: AsyncSession, now: Callable[[], datetime], session_id: int | None = None
+) -> Response:
     """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
     from sqlalchemy import select
 
     from groepsaanbod.registration.services import find_registration
     from groepsaanbod.scheduling.models import Session
 
-    registration = await find_registration(db_session, token)
+    registration = await find_registration(db_session, token, now())
     if registration.cohort_id is None:
         sessions = []
     else:

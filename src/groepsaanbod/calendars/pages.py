@@ -89,7 +89,7 @@ async def participant_feed_submit(
 ) -> Response:
     from groepsaanbod.registration.services import find_registration
 
-    registration = await find_registration(db_session, token)
+    registration = await find_registration(db_session, token, now())
     new = await services.create_feed(db_session, "participant", registration.id, registration.language, now())
     return _show(request, language, settings, new, f"/{language}/my/{token}")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from litestar import Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -11,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.guards import PUBLIC, needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.audit.services import record_audit
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.settings import Settings
@@ -32,8 +36,11 @@ async def mailbox_page(request: Request, language: str, db_session: AsyncSession
 
 
 @get("/staff/messages", opt=needs_roles(*PROGRAMME_EDITORS))
-async def failed_messages_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    """Messages of the viewer's organisations that could not be sent, with the reason."""
+async def failed_messages_page(
+    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> Response:
+    """Messages of the viewer's organisations that could not be sent, with the reason.
+    They show receivers' addresses: each showing goes into the audit record."""
     orgs = viewer.organisations_with(PROGRAMME_EDITORS)
     messages = list(
         await db_session.scalars(
@@ -43,6 +50,19 @@ async def failed_messages_page(request: Request, language: str, db_session: Asyn
             .limit(200)
         )
     )
+    for organisation_id in sorted({m.organisation_id for m in messages if m.organisation_id is not None}):
+        record_audit(
+            db_session,
+            now(),
+            "read",
+            "failed_messages",
+            [None],
+            fields=("email", "phone"),
+            actor_staff_id=viewer.staff_id,
+            organisation_id=organisation_id,
+        )
+    if messages:
+        await db_session.commit()
     return render(
         request,
         language,

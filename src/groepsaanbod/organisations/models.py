@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -17,6 +17,8 @@ class Organisation(Timestamped, Base):
     #: municipality, cjg, midwifery_practice, school, foundation
     kind: Mapped[str] = mapped_column(String(40))
     city: Mapped[str] = mapped_column(String(120))
+    #: All staff must use a second factor (admins always must).
+    require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     venues: Mapped[list[Venue]] = relationship(back_populates="organisation", order_by="Venue.name")
 

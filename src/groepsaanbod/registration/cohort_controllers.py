@@ -52,8 +52,11 @@ async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
 
 
 @get("/api/v1/programmes/{programme_id:int}/registrations", opt=EDITORS, tags=["cohorts"])
-async def api_registrations(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> list[RegistrationRowOut]:
-    rows = await cohorts.list_registrations(db_session, viewer, programme_id)
+async def api_registrations(
+    programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> list[RegistrationRowOut]:
+    """The programme's registrations with contact details (each reading is audited)."""
+    rows = await cohorts.list_registrations(db_session, viewer, programme_id, now(), "api_registrations")
     return [
         RegistrationRowOut(
             r.id,

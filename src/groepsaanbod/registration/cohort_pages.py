@@ -33,10 +33,11 @@ async def _page(
     problems: list[dict[str, Any]] | None = None,
     status: int = 200,
     done: str = "",
+    now: datetime | None = None,
 ) -> Response:
     programme = await get_programme(db_session, viewer, programme_id)
     template = published_template(programme)
-    registrations = await cohorts.list_registrations(db_session, viewer, programme_id)
+    registrations = await cohorts.list_registrations(db_session, viewer, programme_id, now, "registrations_page")
     groups = await cohorts.list_cohorts(db_session, viewer, programme_id)
     unplaced, spread_weeks = None, None
     if template is not None and template.formation == "due_date":
@@ -65,9 +66,15 @@ async def _page(
 
 @get("/staff/programmes/{programme_id:int}/registrations", opt=EDITORS)
 async def registrations_page(
-    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer, done: str = ""
+    request: Request,
+    language: str,
+    programme_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    done: str = "",
 ) -> Response:
-    return await _page(request, language, programme_id, db_session, viewer, done=done)
+    return await _page(request, language, programme_id, db_session, viewer, done=done, now=now())
 
 
 async def _act(

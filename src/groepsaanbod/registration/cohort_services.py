@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.audit.services import record_audit
 from groepsaanbod.db import take_write_lock
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services import Recipient, queue_message
@@ -50,15 +51,32 @@ async def _programme_and_template(
     return programme, template
 
 
-async def list_registrations(session: AsyncSession, viewer: Viewer, programme_id: int) -> list[Registration]:
-    await get_programme(session, viewer, programme_id)
-    rows = await session.scalars(
-        select(Registration)
-        .options(selectinload(Registration.participant))
-        .where(Registration.programme_id == programme_id)
-        .order_by(Registration.status, Registration.waitlist_position, Registration.id)
+async def list_registrations(
+    session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime | None = None, shown_as: str = ""
+) -> list[Registration]:
+    """The programme's registrations with their people. Given `now`, the reading of their
+    personal data is written to the audit record (as `shown_as`)."""
+    programme = await get_programme(session, viewer, programme_id)
+    rows = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(Registration.programme_id == programme_id)
+            .order_by(Registration.status, Registration.waitlist_position, Registration.id)
+        )
     )
-    return list(rows)
+    if now is not None and rows:
+        record_audit(
+            session,
+            now,
+            "read",
+            shown_as or "registrations",
+            [r.participant_id for r in rows],
+            actor_staff_id=viewer.staff_id,
+            organisation_id=programme.organisation_id,
+        )
+        await session.commit()
+    return rows
 
 
 async def list_cohorts(session: AsyncSession, viewer: Viewer, programme_id: int) -> list[Cohort]:

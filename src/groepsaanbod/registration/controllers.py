@@ -11,9 +11,12 @@ from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.text import pick
+from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration import services
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
+from groepsaanbod.registration.private_links import register_limit
 from groepsaanbod.registration.schemas import MyRegistrationOut, RegistrationFormOut, RegistrationIn, RegistrationOut
 from groepsaanbod.scheduling.models import Cohort
 from groepsaanbod.settings import Settings
@@ -39,6 +42,7 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
 
 @post("/api/v1/catalogue/{slug:str}/registrations", opt=PUBLIC, tags=["registration"])
 async def api_register(
+    request: Request,
     slug: str,
     data: JSONBody[RegistrationIn],
     db_session: AsyncSession,
@@ -48,7 +52,17 @@ async def api_register(
     """Sign up without an account. Refusals (422, or 409 when already signed up) are in the
     language asked for with ?lang= or Accept-Language."""
     form = RegistrationForm(**data.__dict__)
-    outcome = await services.register_participant(db_session, slug, form, now(), settings.base_url)
+    moment = now()
+    await take(db_session, register_limit(settings), request.client.host if request.client else "unknown", moment)
+    outcome = await services.register_participant(
+        db_session,
+        slug,
+        form,
+        moment,
+        settings.base_url,
+        link_days=settings.participant_link_days,
+        shown_language=request_language(request),
+    )
     return RegistrationOut(
         outcome.registration_id,
         outcome.status,
@@ -72,9 +86,9 @@ async def my_registration_out(db_session: AsyncSession, registration) -> MyRegis
 
 
 @get("/api/v1/my/{token:str}", opt=PUBLIC, tags=["registration"])
-async def api_my_registration(token: str, db_session: AsyncSession) -> MyRegistrationOut:
+async def api_my_registration(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> MyRegistrationOut:
     """Your registration, with the secret of your private link."""
-    return await my_registration_out(db_session, await services.find_registration(db_session, token))
+    return await my_registration_out(db_session, await services.find_registration(db_session, token, now()))
 
 
 @post("/api/v1/my/{token:str}/withdraw", opt=PUBLIC, tags=["registration"], status_code=200)

@@ -24,6 +24,8 @@ class Participant(Timestamped, Base):
     #: Health data: asked only by pregnancy programmes, with consent.
     due_date: Mapped[date | None]
     child_birth_date: Mapped[date | None]
+    #: When the personal data above was erased (at the person's request or after the retention time).
+    erased_at: Mapped[datetime | None]
 
 
 class Registration(Timestamped, Base):
@@ -67,6 +69,9 @@ class Registration(Timestamped, Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     consented_at: Mapped[datetime | None]
+    #: Which consent text the person agreed to, and in which language it was shown.
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consent_language: Mapped[str | None] = mapped_column(String(5))
     confirmed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
     #: Place, part of the day, … as asked by the programme.
@@ -74,6 +79,8 @@ class Registration(Timestamped, Base):
     #: Hash of the private link's secret (the secret itself is never stored).
     access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     access_revoked_at: Mapped[datetime | None]
+    #: The private link stops working after this moment; a new one can be sent.
+    access_expires_at: Mapped[datetime | None]
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship()

@@ -14,11 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.accounts.pages import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration import services
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import AlreadyRegistered, RegistrationRefused
+from groepsaanbod.registration.private_links import register_limit
 from groepsaanbod.scheduling.models import Cohort, Session
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
@@ -87,9 +90,17 @@ async def register_submit(
     form = await request.form()
     values = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
+    moment = now()
+    await take(db_session, register_limit(settings), client_address(request), moment)
     try:
         outcome = await services.register_participant(
-            db_session, slug, RegistrationForm(**values), now(), settings.base_url
+            db_session,
+            slug,
+            RegistrationForm(**values),
+            moment,
+            settings.base_url,
+            link_days=settings.participant_link_days,
+            shown_language=language,
         )
     except (RegistrationRefused, AlreadyRegistered) as refused:
         await db_session.rollback()
@@ -114,8 +125,15 @@ async def _sessions_of(db_session: AsyncSession, cohort_id: int | None) -> list[
 
 
 @get("/my/{token:str}", opt=PUBLIC)
-async def my_page(request: Request, language: str, token: str, db_session: AsyncSession, new: int = 0) -> Response:
-    registration = await services.find_registration(db_session, token)
+async def my_page(
+    request: Request,
+    language: str,
+    token: str,
+    db_session: AsyncSession,
+    now: Callable[[], datetime],
+    new: int = 0,
+) -> Response:
+    registration = await services.find_registration(db_session, token, now())
     cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id else None
     return render(
         request,
@@ -131,8 +149,10 @@ async def my_page(request: Request, language: str, token: str, db_session: Async
 
 
 @get("/my/{token:str}/withdraw", opt=PUBLIC)
-async def withdraw_page(request: Request, language: str, token: str, db_session: AsyncSession) -> Response:
-    registration = await services.find_registration(db_session, token)
+async def withdraw_page(
+    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
+) -> Response:
+    registration = await services.find_registration(db_session, token, now())
     return render(
         request,
         language,

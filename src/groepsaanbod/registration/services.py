@@ -11,7 +11,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -170,10 +170,23 @@ async def place_in_cohort(
         registration.waitlist_position = (last or 0) + 1
 
 
+#: The version of the consent text on the sign-up form; change it when that text changes.
+CONSENT_VERSION = "2026-11"
+
+
 async def register_participant(
-    session: AsyncSession, slug: str, form: RegistrationForm, now: datetime, base_url: str
+    session: AsyncSession,
+    slug: str,
+    form: RegistrationForm,
+    now: datetime,
+    base_url: str,
+    link_days: int = 365,
+    shown_language: str | None = None,
 ) -> RegistrationOutcome:
-    """Sign a person up for a programme, in one transaction: checked, placed, told."""
+    """Sign a person up for a programme, in one transaction: checked, placed, told.
+
+    The consent is recorded with the version of its text and the language it was
+    shown in; the private link works for `link_days` (a new one can be sent)."""
     loaded = await load_published_programme(session, slug)
     if loaded is None:
         raise errors.RegistrationRefused.single("programme", errors.PROGRAMME_CLOSED)
@@ -206,8 +219,11 @@ async def register_participant(
         contact_email=clean.email,
         contact_phone=clean.phone,
         consented_at=now,
+        consent_version=CONSENT_VERSION,
+        consent_language=shown_language or clean.language,
         preferences={"part_of_day": clean.part_of_day},
         access_token_hash=token_hash(token),
+        access_expires_at=now + timedelta(days=link_days),
     )
     cohort = None
     # Where the group is known, the status is decided before the INSERT: one write, no UPDATE after it.
@@ -279,8 +295,9 @@ async def register_participant(
     return outcome
 
 
-async def find_registration(session: AsyncSession, token: str) -> Registration:
-    """The registration behind a private link; unknown, withdrawn or revoked links find nothing."""
+async def find_registration(session: AsyncSession, token: str, now: datetime | None = None) -> Registration:
+    """The registration behind a private link; unknown, withdrawn, revoked or (given
+    `now`) expired links find nothing."""
     registration = await session.scalar(
         select(Registration)
         .options(
@@ -290,6 +307,8 @@ async def find_registration(session: AsyncSession, token: str) -> Registration:
         .execution_options(populate_existing=True)
     )
     if registration is None:
+        raise errors.RegistrationNotFound()
+    if now is not None and registration.access_expires_at is not None and registration.access_expires_at <= now:
         raise errors.RegistrationNotFound()
     return registration
 
@@ -333,7 +352,7 @@ async def promote_from_waitlist(
 async def withdraw_registration(session: AsyncSession, token: str, now: datetime) -> Registration:
     """Stop: the place goes to the first on the waiting list; the private link stops working."""
     await begin_writing(session)
-    registration = await find_registration(session, token)
+    registration = await find_registration(session, token, now)
     programme_id = registration.programme_id
     if registration.cohort_id is not None:
         await lock_row(session, Cohort.__table__, registration.cohort_id)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
@@ -85,6 +86,11 @@ async def test_staff_take_the_register_within_a_week_and_coordinators_later(db, 
     )
     assert event.actor_staff_id == coordinator.id and event.details["changed"] == [people[1]]
     assert event.details["before"] == {str(people[1]): ["absent", "ill"]}
+    # The audit record an admin reads: who changed whose attendance, when; field names only.
+    audit = list(await db.scalars(select(AuditEvent).where(AuditEvent.action == "attendance").order_by(AuditEvent.id)))
+    assert [e.participant_id for e in audit] == [*people, *people, people[1]]
+    assert audit[-1].actor_staff_id == coordinator.id and audit[-1].organisation_id == org.id
+    assert audit[-1].fields == ["status", "absence_reason", "note"]
 
 
 async def test_unknown_reason_and_strangers_are_refused_per_field(db, client):

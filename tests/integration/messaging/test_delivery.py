@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from groepsaanbod.app import create_app
+from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.delivery import SmtpServer, deliver_due_messages
 from groepsaanbod.messaging.models import OutboxMessage
@@ -180,6 +181,8 @@ async def test_failed_messages_are_shown_to_their_organisation(client, db):
     await sign_in(client, await make_staff(db, org, "coordinator"))
     page = await client.get("/nl/staff/messages")
     assert page.status_code == 200 and "Niet bezorgd" in page.text and "SMTPRecipientsRefused" in page.text
+    seen = await db.scalar(select(AuditEvent).where(AuditEvent.subject == "failed_messages"))
+    assert seen.organisation_id == org.id and seen.fields == ["email", "phone"]  # addresses shown: audited
     await client.post("/api/v1/auth/sign-out")
     await sign_in(client, await make_staff(db, other, "coordinator"))
     assert "Niet bezorgd" not in (await client.get("/nl/staff/messages")).text

@@ -1,0 +1,1 @@
+"""Who read or changed a participant's personal data or attendance, and when."""

@@ -1,0 +1,76 @@
+"""Use cases of the audit record: record_audit, list_audit_events.
+
+Written by the services that read or change personal data; read by an
+organisation's admins; never changed through the app (there is no route that
+edits or deletes an event).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.errors import NotPermitted
+from groepsaanbod.accounts.models import Staff
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.audit.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+#: The personal data fields of a participant, as the audit record names them.
+PERSONAL_FIELDS = ("full_name", "email", "phone", "postcode", "due_date", "child_birth_date")
+
+
+def record_audit(
+    session: AsyncSession,
+    now: datetime,
+    action: str,
+    subject: str,
+    participant_ids: Iterable[int | None],
+    fields: Iterable[str] = PERSONAL_FIELDS,
+    actor_staff_id: int | None = None,
+    organisation_id: int | None = None,
+) -> None:
+    """Add one event per participant to the caller's transaction (no values, only field names).
+
+    Actions: read, change, export, erase, attendance. Code on other branches that
+    reads or changes participant data or attendance calls this in the same transaction.
+    """
+    named = list(fields)
+    count = 0
+    for participant_id in participant_ids:
+        session.add(
+            AuditEvent(
+                at=now,
+                actor_staff_id=actor_staff_id,
+                organisation_id=organisation_id,
+                participant_id=participant_id,
+                action=action,
+                subject=subject,
+                fields=named,
+            )
+        )
+        count += 1
+    log.info("audit recorded", extra={"action": action, "subject": subject, "events": count})
+
+
+async def list_audit_events(
+    session: AsyncSession, viewer: Viewer, organisation_id: int | None = None, limit: int = 500
+) -> list[tuple[AuditEvent, str | None]]:
+    """The newest events of the admin's organisations, with the name of the staff member."""
+    orgs = viewer.organisations_with({"admin"})
+    if not orgs or (organisation_id is not None and organisation_id not in orgs):
+        raise NotPermitted()
+    wanted = [organisation_id] if organisation_id is not None else list(orgs)
+    rows = await session.execute(
+        select(AuditEvent, Staff.full_name)
+        .outerjoin(Staff, Staff.id == AuditEvent.actor_staff_id)
+        .where(AuditEvent.organisation_id.in_(wanted))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [(event, name) for event, name in rows.all()]

@@ -1,0 +1,1 @@
+"""Cross-cutting defences of the web edge: security headers and CSRF."""

@@ -1,0 +1,88 @@
+"""Rate limits counted in the database, so every app process sees the same counts.
+
+One row per key and time window; an upsert adds a hit atomically (SQLite and
+PostgreSQL both have INSERT … ON CONFLICT). Old windows are removed by the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.i18n.text import N_
+from groepsaanbod.protection.limits import counter_key, minutes_left, window_start
+from groepsaanbod.protection.models import RateCounter
+
+log = logging.getLogger(__name__)
+
+TOO_MANY = N_("You tried this too often. Wait %(minutes)s minutes and try again.")
+
+
+class TooManyAttempts(Exception):
+    """A rate limit was reached; `minutes` says how long to wait."""
+
+    status_code = 429
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"wait {minutes} minutes")
+        self.minutes = minutes
+        self.msgid = TOO_MANY
+
+
+@dataclass(frozen=True)
+class Limit:
+    kind: str
+    allowed: int
+    window: timedelta
+
+
+async def hits(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> int:
+    return (
+        await session.scalar(
+            select(RateCounter.hits).where(
+                RateCounter.key == counter_key(limit.kind, subject),
+                RateCounter.window_start == window_start(now, limit.window),
+            )
+        )
+        or 0
+    )
+
+
+async def add_hit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> int:
+    """Count one hit; the number of hits in this window, this one included."""
+    values = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window), "hits": 1}
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RateCounter).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"hits": RateCounter.hits + 1}
+    ).returning(RateCounter.hits)
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def check_limit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
+    """Refuse when the limit is already reached in this window."""
+    if await hits(session, limit, subject, now) >= limit.allowed:
+        log.warning("rate limit reached", extra={"kind": limit.kind})
+        raise TooManyAttempts(minutes_left(now, limit.window))
+
+
+async def take(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
+    """Count this attempt (committed at once, so a refused request counts too) and refuse
+    it when it is one too many."""
+    count = await add_hit(session, limit, subject, now)
+    await session.commit()
+    if count > limit.allowed:
+        log.warning("rate limit reached", extra={"kind": limit.kind})
+        raise TooManyAttempts(minutes_left(now, limit.window))
+
+
+async def forget_old_counters(session: AsyncSession, now: datetime, keep: timedelta = timedelta(days=1)) -> int:
+    result = await session.execute(delete(RateCounter).where(RateCounter.window_start < now - keep))
+    return result.rowcount or 0

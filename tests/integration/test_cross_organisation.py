@@ -1,0 +1,180 @@
+"""No organisation sees another's people: every route of the app, walked from its own
+route list, as a person of another organisation (holding every role) and as nobody.
+
+Organisation A gets a programme with a group, its meetings, a venue, staff and a
+registered participant whose details carry markers. Each route is called with A's
+ids in its path; no answer may contain a marker, and no change to A may succeed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from groepsaanbod.accounts.guards import SESSION_COOKIE
+from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.accounts.totp import code_at
+from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.db import Base
+from groepsaanbod.programmes.models import ProgrammeTemplate
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.scheduling.models import Cohort, Session
+from tests.conftest import NOW
+from tests.factories import PASSWORD, TOTP_SECRET, make_organisation, make_staff, make_venue, sign_in
+from tests.integration.registration.helpers import person, published_programme
+from tests.integration.test_route_protection import FRAMEWORK_ROUTES
+
+#: One form that fills the fields of the staff pages' forms with something plausible.
+FORM = {
+    "action": "confirm",
+    "reason": "ziek",
+    "closed_from": "2027-03-22T00:00",
+    "closed_until": "2027-03-23T00:00",
+    "name": "Overgenomen",
+    "city": "Zwolle",
+    "capacity": "10",
+}
+#: Rows the walker may change: its own sign-in, hours and calendar link.
+OWN_TABLES = {"staff_sessions", "staff_availability", "feeds", "rate_counters", "audit_events"}
+MARKERS = ("Zwavelzuurhuis", "Quirijntje Oosterzwaluw", "quirijntje.marker@example.org", "Geheimzaal Noord")
+
+
+async def world_of_organisation_a(client, db):
+    org, pid = await published_programme(db, "kids-en-koffie", "kids-a", city="Sliedrecht")
+    coordinator = await make_staff(db, org, "coordinator", "admin")
+    coordinator.full_name = "Zwavelzuurhuis Coordinator"
+    coordinator_id = coordinator.id
+    await make_venue(db, org, "Geheimzaal Noord")
+    template = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == pid))
+    cohort = Cohort(
+        programme_id=pid, template_id=template.id, name="Maandag", language="nl", place="Sliedrecht", status="confirmed"
+    )
+    db.add(cohort)
+    await db.commit()
+    signed_up = await client.post(
+        "/api/v1/catalogue/kids-a/registrations",
+        json=person(
+            1,
+            full_name="Quirijntje Oosterzwaluw",
+            email="quirijntje.marker@example.org",
+            place="Sliedrecht",
+            child_birth_date="2025-06-01",
+        ),
+    )
+    assert signed_up.status_code == 201, signed_up.text
+    registration = await db.scalar(select(Registration).where(Registration.programme_id == pid))
+    registration.cohort_id = cohort.id
+    await sign_in(client, coordinator)
+    venue = (await client.get("/api/v1/venues")).json()[0]["id"]
+    planned = await client.post(
+        f"/api/v1/cohorts/{cohort.id}/schedule",
+        json={
+            "weekday": 0,
+            "start_time": "09:30",
+            "start_date": "2027-03-22",
+            "end_date": "2027-04-30",
+            "venue_id": venue,
+            "staff_id": coordinator_id,
+        },
+    )
+    assert planned.status_code == 200, planned.text
+    await client.post("/api/v1/auth/sign-out")
+    client.cookies.delete(SESSION_COOKIE)
+    session_id = await db.scalar(select(Session.id).where(Session.cohort_id == cohort.id).limit(1))
+    # A register taken and a drop-out signal: attendance is A's people's data too.
+    db.add(
+        Attendance(
+            session_id=session_id,
+            participant_id=registration.participant_id,
+            status="absent",
+            absence_reason="ill",
+            note="Zwavelzuurhuis",
+            recorded_at=NOW,
+        )
+    )
+    signal = AttendanceSignal(
+        programme_id=pid,
+        cohort_id=cohort.id,
+        participant_id=registration.participant_id,
+        kind="missed_in_a_row",
+        raised_at=NOW,
+    )
+    db.add(signal)
+    await db.commit()
+    return {
+        "programme_id": pid,
+        "cohort_id": cohort.id,
+        "session_id": session_id,
+        "venue_id": venue,
+        "staff_id": coordinator_id,
+        "signal_id": signal.id,
+        "organisation_id": org.id,
+        "slug": "kids-a",
+        "lang": "nl",
+        "token": "x",
+        "name": "x",
+    }
+
+
+def routes(app):
+    for route in app.routes:
+        if route.path.startswith(FRAMEWORK_ROUTES) or route.path.startswith("/static"):
+            continue
+        if "/sign-out" in route.path:
+            continue  # the walker stays signed in
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(getattr(handler, "http_methods", ["GET"])):
+                if method not in ("OPTIONS", "HEAD"):
+                    yield route.path, method, handler
+
+
+def fill(path: str, ids: dict) -> str:
+    return re.sub(r"\{([a-z_]+):[a-z]+\}", lambda m: str(ids[m.group(1)]), path)
+
+
+async def walk(client, app, ids, who: str) -> int:
+    walked = 0
+    for path, method, _handler in routes(app):
+        url = fill(path, ids)
+        if method == "GET":
+            kwargs = {}
+        elif path.startswith("/api/"):
+            kwargs = {"json": {}}
+        else:
+            kwargs = {"data": FORM}
+        response = await client.request(method, url, **kwargs)
+        body = response.text
+        for marker in MARKERS:
+            assert marker.lower() not in body.lower(), (who, method, url, marker)
+        walked += 1
+    return walked
+
+
+async def snapshot(db, walker_id: int) -> dict[str, list]:
+    """Every row of every table, except the walker's own."""
+    rows = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in OWN_TABLES:
+            continue
+        query = select(table)
+        if table.name == "staff":
+            query = query.where(table.c.id != walker_id)  # its sign-in notes the code it used
+        rows[table.name] = sorted(map(repr, (await db.execute(query)).all()))
+    return rows
+
+
+async def test_no_route_shows_or_changes_another_organisations_data(app, client, db):
+    ids = await world_of_organisation_a(client, db)
+    other = await make_organisation(db, "CJG Elders", "Zwolle")
+    outsider = await make_staff(db, other, *ROLES)
+    email, walker_id = outsider.email, outsider.id
+    before = await snapshot(db, walker_id)
+    assert await walk(client, app, ids, "nobody") > 60
+    code = code_at(TOTP_SECRET, NOW)
+    signed_in = await client.post("/api/v1/auth/sign-in", json={"email": email, "password": PASSWORD, "code": code})
+    assert signed_in.status_code == 200
+    assert await walk(client, app, ids, "outsider") > 60
+    after = await snapshot(db, walker_id)
+    changed = {name for name in before if before[name] != after[name]}
+    assert not changed, changed
