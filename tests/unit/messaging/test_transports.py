@@ -3,7 +3,7 @@
 from email import message_from_bytes, policy
 from types import SimpleNamespace
 
-from groepsaanbod.messaging.delivery import build_email
+from groepsaanbod.messaging.transports import build_email
 
 
 def _outbox_row(**changes):
