@@ -23,7 +23,7 @@ from groepsaanbod.protection.csrf import CsrfRefused
 from groepsaanbod.protection.rate_limits import TooManyAttempts
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
-from groepsaanbod.scheduling.planning import SessionNotFound
+from groepsaanbod.scheduling.errors import SessionNotFound
 
 log = logging.getLogger(__name__)
 

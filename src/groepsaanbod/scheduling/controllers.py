@@ -15,7 +15,8 @@ from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import render_message
-from groepsaanbod.scheduling import planning
+from groepsaanbod.scheduling import changes, planning
+from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.schemas import (
@@ -46,7 +47,7 @@ def parse_time(text: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise planning.ScheduleRefused.single("start_time", planning.TIME_FORM) from None
+        raise ScheduleRefused.single("start_time", planning.TIME_FORM) from None
 
 
 def violations_out(language: str, violations) -> list[ViolationOut]:
@@ -88,7 +89,7 @@ async def api_plan(
 ) -> PlanOut:
     """Plan all meetings of a cohort from its template (replaces meetings not yet held)."""
     if not 0 <= data.weekday <= 6:
-        raise planning.ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
+        raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
     plan = await planning.plan_cohort_sessions(
         db_session,
         viewer,
@@ -136,7 +137,7 @@ async def api_absence(
 ) -> AbsenceOut:
     """Report that you (or, as coordinator, someone) cannot come. The meeting is checked again at once;
     the template says whether it is cancelled or the coordinators are alerted."""
-    outcome = await planning.report_absence(db_session, viewer, session_id, now(), data.reason, data.staff_id)
+    outcome = await changes.report_absence(db_session, viewer, session_id, now(), data.reason, data.staff_id)
     return AbsenceOut(outcome.cancelled, outcome.told, violations_out(request_language(request), outcome.violations))
 
 
@@ -144,13 +145,13 @@ async def api_absence(
 async def api_cancel(
     session_id: int, data: JSONBody[CancelIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> dict[str, int]:
-    return {"told": await planning.cancel_by_coordinator(db_session, viewer, session_id, data.reason, now())}
+    return {"told": await changes.cancel_by_coordinator(db_session, viewer, session_id, data.reason, now())}
 
 
 @get("/api/v1/sessions/{session_id:int}/proposals", opt=EDITORS, tags=["schedules"])
 async def api_proposals(session_id: int, db_session: AsyncSession, viewer: Viewer) -> list[SlotOut]:
     """The next times (same weekday and hour) that break no hard rule."""
-    return [SlotOut(s.local_start, s.starts_at) for s in await planning.propose_slots(db_session, viewer, session_id)]
+    return [SlotOut(s.local_start, s.starts_at) for s in await changes.propose_slots(db_session, viewer, session_id)]
 
 
 @post("/api/v1/sessions/{session_id:int}/reschedule", opt=EDITORS, tags=["schedules"], status_code=200)
@@ -162,7 +163,7 @@ async def api_reschedule(
     viewer: Viewer,
     now: Callable[[], datetime],
 ) -> SessionOut:
-    s = await planning.reschedule_session(db_session, viewer, session_id, data.local_start.replace(tzinfo=None), now())
+    s = await changes.reschedule_session(db_session, viewer, session_id, data.local_start.replace(tzinfo=None), now())
     return await session_out(db_session, s, request_language(request))
 
 
@@ -266,7 +267,7 @@ async def api_close_venue(
 ) -> list[SessionOut]:
     """The location cannot be used from starts_at to ends_at: the meetings affected, with what breaks."""
     language = request_language(request)
-    affected = await planning.close_venue(
+    affected = await changes.close_venue(
         db_session, viewer, venue_id, aware(data.starts_at), aware(data.ends_at), data.reason, now()
     )
     return [await session_out(db_session, c.session, language, c.violations) for c in affected]

@@ -7,3 +7,11 @@ class ImportRefused(Refused):
 
 
 NOT_FOR_SCHOOL_CLASSES = N_("This programme is not given to school classes.")
+
+
+class ScheduleRefused(Refused):
+    """A plan or a change to meetings that breaks a rule: nothing of it is saved."""
+
+
+class SessionNotFound(Exception):
+    pass

@@ -21,8 +21,8 @@ from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.programmes.services import get_programme, published_template
 from groepsaanbod.refusals import Problem
 from groepsaanbod.registration.services import record
+from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
-from groepsaanbod.scheduling.planning import ScheduleRefused
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
 log = logging.getLogger(__name__)

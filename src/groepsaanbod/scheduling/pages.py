@@ -19,7 +19,8 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.refusals import Refused
-from groepsaanbod.scheduling import planning
+from groepsaanbod.scheduling import changes, planning
+from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Cohort, StaffAvailability
 from groepsaanbod.web import problems_for_page, provide_language, render
 
@@ -103,7 +104,7 @@ async def schedule_page(
 ) -> Response:
     proposals = {}
     if proposals_for:
-        proposals[proposals_for] = await planning.propose_slots(db_session, viewer, proposals_for)
+        proposals[proposals_for] = await changes.propose_slots(db_session, viewer, proposals_for)
     return await _schedule_page(request, language, cohort_id, db_session, viewer, done=done, proposals=proposals)
 
 
@@ -142,9 +143,9 @@ async def plan_submit(
 
     async def plan() -> None:
         if not weekday.isdigit() or not 0 <= int(weekday) <= 6:
-            raise planning.ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
+            raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
         if start_time is None:
-            raise planning.ScheduleRefused.single("start_time", planning.TIME_FORM)
+            raise ScheduleRefused.single("start_time", planning.TIME_FORM)
         await planning.plan_cohort_sessions(
             db_session,
             viewer,
@@ -232,7 +233,7 @@ async def session_action_submit(
             cohort_id,
             db_session,
             viewer,
-            lambda: planning.cancel_by_coordinator(db_session, viewer, session_id, reason, now()),
+            lambda: changes.cancel_by_coordinator(db_session, viewer, session_id, reason, now()),
             "cancelled",
         )
     if action == "move":
@@ -243,8 +244,8 @@ async def session_action_submit(
 
         async def move() -> None:
             if moment is None:
-                raise planning.ScheduleRefused.single("local_start", planning.TIME_FORM)
-            await planning.reschedule_session(db_session, viewer, session_id, moment.replace(tzinfo=None), now())
+                raise ScheduleRefused.single("local_start", planning.TIME_FORM)
+            await changes.reschedule_session(db_session, viewer, session_id, moment.replace(tzinfo=None), now())
 
         return await _act(request, language, cohort_id, db_session, viewer, move, "moved")
     return Redirect(f"/{language}/staff/cohorts/{cohort_id}/schedule", status_code=303)
@@ -300,7 +301,7 @@ async def absence_submit(
 ) -> Response:
     form = await request.form()
     try:
-        outcome = await planning.report_absence(db_session, viewer, session_id, now(), str(form.get("reason", "")))
+        outcome = await changes.report_absence(db_session, viewer, session_id, now(), str(form.get("reason", "")))
     except Refused:
         await db_session.rollback()
         return Redirect(f"/{language}/staff/agenda?done=refused", status_code=303)
@@ -355,7 +356,7 @@ async def hours_submit(request: Request, language: str, db_session: AsyncSession
     hours = _hours_from_form(await request.form(), "hours")
     try:
         if hours is None:
-            raise planning.ScheduleRefused.single("hours", planning.TIME_FORM)
+            raise ScheduleRefused.single("hours", planning.TIME_FORM)
         await planning.set_availability(db_session, viewer, hours)
     except Refused:
         await db_session.rollback()
@@ -370,7 +371,7 @@ async def opening_hours_submit(
     hours = _hours_from_form(await request.form(), "opening")
     try:
         if hours is None:
-            raise planning.ScheduleRefused.single("opening", planning.TIME_FORM)
+            raise ScheduleRefused.single("opening", planning.TIME_FORM)
         await planning.set_opening_hours(db_session, viewer, venue_id, hours)
     except Refused:
         await db_session.rollback()
@@ -394,7 +395,7 @@ async def closure_submit(
     except ValueError:
         return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
     try:
-        affected = await planning.close_venue(
+        affected = await changes.close_venue(
             db_session,
             viewer,
             venue_id,
