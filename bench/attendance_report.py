@@ -25,11 +25,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import fresh_postgres_database  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.attendance import reports  # noqa: E402
@@ -55,15 +55,6 @@ END = date(2026, 11, 30)
 START = END - timedelta(days=364)
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BATCH = 10_000
-
-
-async def fresh_database(server_url: str) -> str:
-    engine = create_async_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
 async def insert_rows(conn, table, rows: list[dict]) -> None:
@@ -231,7 +222,7 @@ async def main() -> None:
         sys.exit(
             "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
         )
-    url = await fresh_database(server)
+    url = await fresh_postgres_database(server, DATABASE)
     await asyncio.to_thread(upgrade, url)
     engine = make_engine(normalise_database_url(url))
     factory = make_session_factory(engine)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,12 +41,12 @@ from datetime import time as clock_time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchlib import free_port, fresh_postgres_database  # noqa: E402
 
 from groepsaanbod.accounts.models import Staff  # noqa: E402
 from groepsaanbod.accounts.services import NewStaff, create_staff  # noqa: E402
@@ -85,15 +84,6 @@ TOPICS = [
 ]
 
 import_all_models()
-
-
-async def fresh_postgres(server_url: str) -> str:
-    engine = create_async_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
 def lesson_days() -> list[date]:
@@ -213,12 +203,6 @@ async def change_a_lesson(url: str) -> None:
         await engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def timed(client: httpx.Client, path: str, headers: dict[str, str], status: int) -> tuple[float, httpx.Response]:
     start = time.perf_counter()
     response = client.get(path, headers=headers)
@@ -240,7 +224,7 @@ def main() -> None:
     server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
     folder = tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-")
     if server_url:
-        url, backend = asyncio.run(fresh_postgres(server_url)), "PostgreSQL"
+        url, backend = asyncio.run(fresh_postgres_database(server_url, DATABASE)), "PostgreSQL"
     else:
         url, backend = f"sqlite:///{folder.name}/feed.db", "SQLite"
     upgrade(url)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,12 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import free_port, fresh_postgres_database  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
@@ -42,15 +41,6 @@ from groepsaanbod.settings import normalise_database_url  # noqa: E402
 ATTEMPTS = 500
 PLACES = 14
 DATABASE = "groepsaanbod_bench"
-
-
-async def fresh_database(server_url: str) -> str:
-    engine = create_async_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
 async def set_up(url: str) -> None:
@@ -91,12 +81,6 @@ async def set_up(url: str) -> None:
         )
         await db.commit()
     await engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def fire(base: str) -> tuple[list[int], float]:
@@ -143,7 +127,7 @@ def main() -> None:
         sys.exit(
             "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
         )
-    url = asyncio.run(fresh_database(server_url))
+    url = asyncio.run(fresh_postgres_database(server_url, DATABASE))
     upgrade(url)
     asyncio.run(set_up(url))
     port = free_port()

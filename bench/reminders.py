@@ -46,7 +46,6 @@ import io
 import multiprocessing
 import os
 import pstats
-import socket
 import sys
 import tempfile
 import time
@@ -55,12 +54,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import delete, func, insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchlib import free_port, fresh_postgres_database  # noqa: E402
 
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.messaging.delivery import deliver_due_messages  # noqa: E402
@@ -142,22 +141,7 @@ class Sink:
             self.process.kill()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- the database ---------------------------------------------------------------------
-
-
-async def fresh_postgres(server_url: str) -> str:
-    engine = create_async_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
 def reminder_parts() -> dict[str, str | None]:
@@ -336,7 +320,7 @@ def main() -> None:
     server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
     folder = tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-")
     if server_url:
-        url, backend = asyncio.run(fresh_postgres(server_url)), "PostgreSQL"
+        url, backend = asyncio.run(fresh_postgres_database(server_url, DATABASE)), "PostgreSQL"
     else:
         url, backend = f"sqlite:///{folder.name}/reminders.db", "SQLite"
     upgrade(url)

@@ -29,7 +29,6 @@ import itertools
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,13 +37,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchlib import free_port, fresh_postgres_database  # noqa: E402
 from http_load import LoadResult, get, post_json, run_load  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
@@ -66,15 +65,6 @@ PLACES = 12
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-
-
-async def fresh_database(server_url: str, name: str) -> str:
-    engine = create_async_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 async def set_up(url: str) -> str:
@@ -139,12 +129,6 @@ async def set_up(url: str) -> str:
         feed = await create_feed(db, "cohort", cohort_id, "nl", now)
     await engine.dispose()
     return feed.path()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(url: str, processes: int, log: Path) -> tuple[subprocess.Popen, int]:
@@ -225,7 +209,7 @@ def pgbench(server_url: str, fresh: bool) -> float:
     args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     if fresh:
-        asyncio.run(fresh_database(server_url, PGBENCH_DATABASE))
+        asyncio.run(fresh_postgres_database(server_url, PGBENCH_DATABASE))
         subprocess.run([binary, *args, "-i", "-q", "-s", "1", url.database], env=env, check=True, capture_output=True)
     print(f"pgbench simple-update: {CONNECTIONS} clients, {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
     run = subprocess.run(
@@ -273,7 +257,7 @@ def main() -> None:
         sys.exit(
             "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
         )
-    url = asyncio.run(fresh_database(server_url, DATABASE))
+    url = asyncio.run(fresh_postgres_database(server_url, DATABASE))
     upgrade(url)
     feed_path = asyncio.run(set_up(url))
     logs = Path(tempfile.mkdtemp(prefix="groepsaanbod-bench-"))

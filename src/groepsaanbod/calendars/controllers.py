@@ -123,22 +123,12 @@ async def api_participant_download(
     token: str, db_session: AsyncSession, now: Callable[[], datetime], session_id: int | None = None
 ) -> Response:
     """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
-    from sqlalchemy import select
-
     from groepsaanbod.registration.services import find_registration
-    from groepsaanbod.scheduling.models import Session
 
     registration = await find_registration(db_session, token, now())
-    if registration.cohort_id is None:
-        sessions = []
-    else:
-        query = select(Session).where(Session.cohort_id == registration.cohort_id).order_by(Session.starts_at)
-        if session_id is not None:
-            query = query.where(Session.id == session_id)
-        sessions = list(await db_session.scalars(query))
-        if session_id is not None and not sessions:
-            raise NotFoundException()
-    body = await services.calendar_for_sessions(db_session, sessions, registration.language, "groepsaanbod")
+    body = await services.cohort_calendar(db_session, registration.cohort_id, registration.language, session_id)
+    if body is None:
+        raise NotFoundException()
     return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="groepsaanbod.ics"'})
 
 

@@ -262,35 +262,21 @@ async def feed_name(session: AsyncSession, feed: Feed) -> str:
     return "groepsaanbod"
 
 
-async def calendar_for_sessions(session: AsyncSession, sessions: list[Session], language: str, name: str) -> bytes:
-    programmes: dict[int, Programme] = {}
-    cohorts: dict[int, Cohort] = {}
-    venues: dict[int, Venue] = {}
-    events = []
-    for s in sessions:
-        programme = programmes.get(s.programme_id) or await session.get(Programme, s.programme_id)
-        programmes[s.programme_id] = programme
-        cohort = None
-        if s.cohort_id:
-            cohort = cohorts.get(s.cohort_id) or await session.get(Cohort, s.cohort_id)
-            cohorts[s.cohort_id] = cohort
-        venue = None
-        if s.venue_id:
-            venue = venues.get(s.venue_id) or await session.get(Venue, s.venue_id)
-            venues[s.venue_id] = venue
-        title = pick(programme.name, language)
-        events.append(
-            FeedEvent(
-                uid=f"session-{s.id}@groepsaanbod",
-                local_start=s.local_start,
-                timezone=s.timezone,
-                duration_minutes=s.duration_minutes,
-                summary=f"{title} – {cohort.name}" if cohort else title,
-                description=pick(s.topic, language),
-                location=f"{venue.name}, {venue.street}, {venue.postcode} {venue.city}" if venue else "",
-                cancelled=s.status == "cancelled",
-                sequence=s.sequence,
-                last_modified=s.updated_at,
-            )
-        )
-    return build_calendar(events, name)
+#: Downloads hold every meeting of the group, however long ago.
+_EVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def cohort_calendar(
+    session: AsyncSession, cohort_id: int | None, language: str, session_id: int | None = None
+) -> bytes | None:
+    """A group's meetings (or the one `session_id`) as a file to add to a calendar; None when
+    the group has no such meeting."""
+    rows = []
+    if cohort_id is not None:
+        query = _rows_statement("cohort")
+        if session_id is not None:
+            query = query.where(Session.id == session_id)
+        rows = list(await session.execute(query, {"subject_id": cohort_id, "since": _EVER}))
+        if session_id is not None and not rows:
+            return None
+    return build_calendar([_event(row, language) for row in rows], "groepsaanbod")
