@@ -30,7 +30,8 @@ def main() -> None:
 )
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
-    """Serve the web pages and the API with several processes (uvicorn's supervisor restarts any that dies)."""
+    """Serve the web pages and the API with several processes, each on its own socket of the port
+    (operations/processes.py: the kernel spreads connections; a process that dies is replaced)."""
     import os
     import tempfile
     from contextlib import nullcontext
@@ -55,12 +56,16 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
 
         prepare_multiprocess_dir(Path(metrics_dir))
         click.echo(f"groepsaanbod is running on http://{host}:{port}/ with {processes} process(es)  (stop with Ctrl+C)")
+        if processes > 1 and not reload:
+            from groepsaanbod.operations.processes import ServeOptions, Supervisor
+
+            options = ServeOptions("groepsaanbod.app:serve_app", host, port, settings.log_as_json)
+            raise SystemExit(Supervisor(options, processes).run())
         uvicorn.run(
             "groepsaanbod.app:serve_app",
             factory=True,
             host=host,
             port=port,
-            workers=processes,
             reload=reload,
             proxy_headers=True,
             log_level="info",

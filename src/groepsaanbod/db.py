@@ -145,6 +145,24 @@ async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
     await lock_row(session, table, row_id)
 
 
+async def scalar_committed_alone(session: AsyncSession, statement):
+    """Run one statement as a transaction of its own, committed at once, and give its one value.
+
+    On PostgreSQL, with a session of its own engine and nothing begun yet, the statement runs in
+    autocommit: one round trip instead of BEGIN, statement, COMMIT, and a row many requests
+    update (a rate counter) is locked only while the statement runs, not while this process
+    gets round to its COMMIT. Elsewhere (SQLite, a test's shared transaction) it is an
+    ordinary execute and commit.
+    """
+    if isinstance(session.bind, AsyncEngine) and not is_sqlite(session) and not session.in_transaction():
+        connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        value = (await connection.execute(statement)).scalar_one()
+    else:
+        value = (await session.execute(statement)).scalar_one()
+    await session.commit()
+    return value
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -19,8 +19,12 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         # Workers claim the oldest unsent message: this index holds only those, in id order.
-        Index("ix_outbox_messages_unsent", "id", postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
-              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
+        Index(
+            "ix_outbox_messages_unsent",
+            "id",
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

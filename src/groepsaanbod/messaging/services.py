@@ -1,4 +1,5 @@
-"""Queueing messages in the receiver's language: queue_message.
+"""Queueing messages in the receiver's language: queue_message (or message_row, for a caller
+that writes the outbox row itself).
 
 Messages are rendered from templates/messages/<kind>.* in the receiver's
 language and written to the outbox in the caller's transaction. Delivery
@@ -44,6 +45,39 @@ def render_message_parts(kind: str, language: str, context: dict[str, Any]) -> d
     }
 
 
+def message_row(
+    recipient: Recipient,
+    kind: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+    organisation_id: int | None = None,
+) -> dict[str, Any] | None:
+    """The outbox row of one message, rendered in the receiver's language: by email, or by SMS
+    when there is only a phone number; None when there is neither. For callers that write the
+    row in a statement of their own (the sign-up writes all its rows in one)."""
+    parts = render_message_parts(kind, recipient.language, context)
+    if recipient.email:
+        channel, to_address, body_text, body_html = "email", recipient.email, parts["text"], parts["html"]
+    elif recipient.phone:
+        channel, to_address, body_text, body_html = "sms", recipient.phone, parts["sms"] or parts["text"], None
+    else:
+        return None
+    return {
+        "channel": channel,
+        "to_address": to_address,
+        "subject": parts["subject"],
+        "body_text": body_text,
+        "body_html": body_html,
+        "dedupe_key": dedupe_key,
+        "language": recipient.language,
+        "kind": kind,
+        "created_at": now,
+        "organisation_id": organisation_id,
+        "attempts": 0,
+    }
+
+
 async def queue_message(
     session: AsyncSession,
     recipient: Recipient,
@@ -54,30 +88,10 @@ async def queue_message(
     organisation_id: int | None = None,
 ) -> OutboxMessage | None:
     """One message by email, or by SMS when there is only a phone number."""
-    parts = render_message_parts(kind, recipient.language, context)
-    if recipient.email:
-        message = OutboxMessage(
-            channel="email",
-            to_address=recipient.email,
-            subject=parts["subject"],
-            body_text=parts["text"],
-            body_html=parts["html"],
-        )
-    elif recipient.phone:
-        message = OutboxMessage(
-            channel="sms",
-            to_address=recipient.phone,
-            subject=parts["subject"],
-            body_text=parts["sms"] or parts["text"],
-            body_html=None,
-        )
-    else:
+    row = message_row(recipient, kind, context, dedupe_key, now, organisation_id)
+    if row is None:
         return None
-    message.dedupe_key = dedupe_key
-    message.language = recipient.language
-    message.kind = kind
-    message.created_at = now
-    message.organisation_id = organisation_id
+    message = OutboxMessage(**row)
     session.add(message)
     log.info("message queued", extra={"kind": kind, "channel": message.channel})
     return message

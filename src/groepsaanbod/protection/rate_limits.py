@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.db import scalar_committed_alone
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.protection.limits import counter_key, minutes_left, window_start
 from groepsaanbod.protection.models import RateCounter
@@ -55,7 +56,8 @@ async def hits(session: AsyncSession, limit: Limit, subject: str, now: datetime)
 
 
 async def add_hit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> int:
-    """Count one hit; the number of hits in this window, this one included."""
+    """Count one hit, committed at once (so a refused request counts too); the number of hits
+    in this window, this one included."""
     values = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window), "hits": 1}
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -63,7 +65,7 @@ async def add_hit(session: AsyncSession, limit: Limit, subject: str, now: dateti
     statement = statement.on_conflict_do_update(
         index_elements=["key", "window_start"], set_={"hits": RateCounter.hits + 1}
     ).returning(RateCounter.hits)
-    return int((await session.execute(statement)).scalar_one())
+    return int(await scalar_committed_alone(session, statement))
 
 
 async def check_limit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
@@ -77,7 +79,6 @@ async def take(session: AsyncSession, limit: Limit, subject: str, now: datetime)
     """Count this attempt (committed at once, so a refused request counts too) and refuse
     it when it is one too many."""
     count = await add_hit(session, limit, subject, now)
-    await session.commit()
     if count > limit.allowed:
         log.warning("rate limit reached", extra={"kind": limit.kind})
         raise TooManyAttempts(minutes_left(now, limit.window))

@@ -32,7 +32,7 @@ async def start_cohort_when_enough(
     place: str,
     now: datetime,
     base_url: str,
-    current: Registration,
+    current_id: int,
 ) -> Cohort | None:
     from groepsaanbod.registration.services import record
 
@@ -75,7 +75,7 @@ async def start_cohort_when_enough(
         else:
             registration.status = "waitlisted"
             registration.waitlist_position = index - template.max_group_size + 1
-        if registration.id == current.id:
+        if registration.id == current_id:
             continue  # told by register_participant itself
         person = registration.participant
         kind = "cohort_confirmed" if registration.status == "confirmed" else "cohort_waitlisted"
