@@ -145,7 +145,7 @@ async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
     await lock_row(session, table, row_id)
 
 
-async def scalar_committed_alone(session: AsyncSession, statement):
+async def scalar_committed_alone(session: AsyncSession, statement, parameters: dict | None = None):
     """Run one statement as a transaction of its own, committed at once, and give its one value.
 
     On PostgreSQL, with a session of its own engine and nothing begun yet, the statement runs in
@@ -156,9 +156,9 @@ async def scalar_committed_alone(session: AsyncSession, statement):
     """
     if isinstance(session.bind, AsyncEngine) and not is_sqlite(session) and not session.in_transaction():
         connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        value = (await connection.execute(statement)).scalar_one()
+        value = (await connection.execute(statement, parameters)).scalar_one()
     else:
-        value = (await session.execute(statement)).scalar_one()
+        value = (await session.execute(statement, parameters)).scalar_one()
     await session.commit()
     return value
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,17 +56,22 @@ async def hits(session: AsyncSession, limit: Limit, subject: str, now: datetime)
     )
 
 
+@cache
+def _add_hit_statement(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect (every sign-up runs it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RateCounter).values(key=bindparam("key"), window_start=bindparam("window_start"), hits=1)
+    return statement.on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"hits": RateCounter.hits + 1}
+    ).returning(RateCounter.hits)
+
+
 async def add_hit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> int:
     """Count one hit, committed at once (so a refused request counts too); the number of hits
     in this window, this one included."""
-    values = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window), "hits": 1}
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RateCounter).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["key", "window_start"], set_={"hits": RateCounter.hits + 1}
-    ).returning(RateCounter.hits)
-    return int(await scalar_committed_alone(session, statement))
+    statement = _add_hit_statement(session.get_bind().dialect.name)
+    parameters = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window)}
+    return int(await scalar_committed_alone(session, statement, parameters))
 
 
 async def check_limit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:

@@ -14,7 +14,7 @@ from groepsaanbod.accounts.guards import PUBLIC
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration import services
+from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.private_links import register_limit
 from groepsaanbod.registration.schemas import MyRegistrationOut, RegistrationFormOut, RegistrationIn, RegistrationOut
@@ -54,7 +54,7 @@ async def api_register(
     form = RegistrationForm(**data.__dict__)
     moment = now()
     await take(db_session, register_limit(settings), request.client.host if request.client else "unknown", moment)
-    outcome = await services.register_participant(
+    outcome = await sign_up.register_participant(
         db_session,
         slug,
         form,

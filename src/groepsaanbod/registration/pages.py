@@ -18,7 +18,7 @@ from groepsaanbod.accounts.pages import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration import services
+from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import AlreadyRegistered, RegistrationRefused
 from groepsaanbod.registration.private_links import register_limit
@@ -93,7 +93,7 @@ async def register_submit(
     moment = now()
     await take(db_session, register_limit(settings), client_address(request), moment)
     try:
-        outcome = await services.register_participant(
+        outcome = await sign_up.register_participant(
             db_session,
             slug,
             RegistrationForm(**values),
