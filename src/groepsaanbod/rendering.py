@@ -12,6 +12,7 @@ from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
 from groepsaanbod.i18n.text import Message, pick
 from groepsaanbod.i18n.translations import render_message, translations_for
+from groepsaanbod.settings import Settings
 
 
 @cache
@@ -22,6 +23,9 @@ def jinja_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.do"],
+        # Templates ship with the code: no file check on every render (3 per sign-up's message),
+        # except while developing (GROEPSAANBOD_DEBUG=1), where edited templates show at once.
+        auto_reload=Settings.from_env().debug,
     )
     env.filters["language_name"] = formatting.language_name
     env.filters["listing"] = formatting.listing

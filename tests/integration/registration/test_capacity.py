@@ -159,3 +159,39 @@ def test_simultaneous_registrations_never_overfill(backend, tmp_path):
     assert statuses.count("confirmed") == 12  # Triple P: at most 12 parents
     assert statuses.count("waitlisted") == 28
     assert sorted(p for p in positions if p is not None) == list(range(1, 29))
+
+
+async def test_a_sign_up_writes_its_person_registration_event_and_message_together(client, db):
+    """The sign-up's rows (one statement on PostgreSQL, four inserts on SQLite), linked by their ids."""
+    from groepsaanbod.registration.models import Participant, RegistrationEvent
+
+    _, pid = await published_programme(
+        db, "triple-p-group", "triple-test", revision={"max_group_size": 1, "min_group_size": 1}
+    )
+    cohort = await open_cohort(db, pid)
+    answers = []
+    for n in range(2):
+        r = await client.post(
+            "/api/v1/catalogue/triple-test/registrations?lang=en",
+            json=person(n, child_birth_date="2020-06-01", part_of_day="evening"),
+        )
+        assert r.status_code == 201, r.text
+        answers.append(r.json())
+    assert [(a["status"], a["waitlist_position"]) for a in answers] == [("confirmed", None), ("waitlisted", 1)]
+    for answer, kind in zip(answers, ["registration_confirmed", "registration_waitlisted"], strict=True):
+        registration = await db.get(Registration, answer["registration_id"])
+        assert registration.cohort_id == cohort.id and registration.status == answer["status"]
+        assert (registration.confirmed_at is not None) == (answer["status"] == "confirmed")
+        assert registration.consent_version and registration.consent_language == "en"
+        assert registration.preferences == {"part_of_day": "evening"} and registration.access_expires_at
+        assert registration.created_at is not None and registration.updated_at is not None
+        participant = await db.get(Participant, registration.participant_id)
+        assert participant.email == registration.contact_email and participant.child_birth_date.year == 2020
+        event = await db.scalar(select(RegistrationEvent).where(RegistrationEvent.registration_id == registration.id))
+        assert (event.action, event.cohort_id, event.details) == ("registered", cohort.id, {"status": answer["status"]})
+        message = await db.scalar(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"registration:{registration.id}:%"))
+        )
+        assert message.dedupe_key == f"registration:{registration.id}:{kind}" and message.kind == kind
+        assert message.to_address == participant.email and message.attempts == 0 and message.sent_at is None
+        assert answer["link"] in message.body_text and message.subject
