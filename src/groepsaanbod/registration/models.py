@@ -35,6 +35,14 @@ class Registration(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("participant_id", "programme_id", name="participant_programme"),
         Index("ix_registrations_cohort_status", "cohort_id", "status"),
+        # The end of a cohort's waiting list, read on every sign-up under the cohort's lock.
+        Index(
+            "ix_registrations_cohort_waitlist",
+            "cohort_id",
+            "waitlist_position",
+            postgresql_where=text("status = 'waitlisted'"),
+            sqlite_where=text("status = 'waitlisted'"),
+        ),
         Index("ix_registrations_programme_status", "programme_id", "status"),
         # One live registration per person and programme, also when two arrive at once.
         Index(

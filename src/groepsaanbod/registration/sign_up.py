@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -60,6 +60,13 @@ class SignUpProgramme:
         return facts_of(self.formation, self.schedule, self.languages, self.cities, self.rules)
 
 
+def _word(value: str):
+    """A fixed value written into the statement, not sent as a parameter: PostgreSQL's plan of
+    the prepared statement can then use the partial indexes made for that value, and there is
+    no IN list to expand on every run."""
+    return literal_column(f"'{value}'")
+
+
 _LATEST_VERSION = (
     select(func.max(ProgrammeTemplate.version))
     .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
@@ -85,7 +92,7 @@ _PROGRAMME_ROWS = (
     .outerjoin(Venue, Venue.id == programme_venues.c.venue_id)
     .where(
         Programme.slug == bindparam("slug"),
-        Programme.status == "published",
+        Programme.status == _word("published"),
         ProgrammeTemplate.version == _LATEST_VERSION,
     )
 )
@@ -135,7 +142,7 @@ _OPEN_COHORT = (
         Cohort.accepts_registrations.is_(True),
         Cohort.language == bindparam("language"),
         Cohort.place == bindparam("place"),
-        Cohort.status.in_(("forming", "confirmed", "running")),
+        Cohort.status.in_([_word("forming"), _word("confirmed"), _word("running")]),
     )
     .order_by(Cohort.id)
     .limit(1)
@@ -160,10 +167,14 @@ class Placement:
     waitlist_position: int | None = None
 
 
-_HEAD_COUNT = select(
-    func.count().filter(Registration.status == "confirmed"),
-    func.max(Registration.waitlist_position).filter(Registration.status == "waitlisted"),
-).where(Registration.cohort_id == bindparam("cohort_id"))
+_CONFIRMED = select(func.count()).where(
+    Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word("confirmed")
+)
+#: A backward step in ix_registrations_cohort_waitlist, however long the list.
+_LAST_WAITING = select(func.max(Registration.waitlist_position)).where(
+    Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word("waitlisted")
+)
+_HEAD_COUNT = select(_CONFIRMED.scalar_subquery(), _LAST_WAITING.scalar_subquery())
 
 
 async def placement_in(session: AsyncSession, cohort_id: int, max_size: int) -> Placement:
