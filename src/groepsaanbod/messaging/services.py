@@ -36,12 +36,17 @@ def _render(kind: str, part: str, language: str, context: dict[str, Any]) -> str
         return None
 
 
-def render_message_parts(kind: str, language: str, context: dict[str, Any]) -> dict[str, str | None]:
+def render_message_parts(kind: str, language: str, context: dict[str, Any], channel: str) -> dict[str, str | None]:
+    """Subject and the bodies the channel sends: text and HTML by email; the short SMS text
+    (else the plain text) by SMS."""
+    subject = _render(kind, "subject.txt", language, context) or ""
+    if channel == "sms":
+        text = _render(kind, "sms.txt", language, context) or _render(kind, "txt", language, context) or ""
+        return {"subject": subject, "text": text, "html": None}
     return {
-        "subject": _render(kind, "subject.txt", language, context) or "",
+        "subject": subject,
         "text": _render(kind, "txt", language, context) or "",
         "html": _render(kind, "html", language, context),
-        "sms": _render(kind, "sms.txt", language, context),
     }
 
 
@@ -56,19 +61,19 @@ def message_row(
     """The outbox row of one message, rendered in the receiver's language: by email, or by SMS
     when there is only a phone number; None when there is neither. For callers that write the
     row in a statement of their own (the sign-up writes all its rows in one)."""
-    parts = render_message_parts(kind, recipient.language, context)
     if recipient.email:
-        channel, to_address, body_text, body_html = "email", recipient.email, parts["text"], parts["html"]
+        channel, to_address = "email", recipient.email
     elif recipient.phone:
-        channel, to_address, body_text, body_html = "sms", recipient.phone, parts["sms"] or parts["text"], None
+        channel, to_address = "sms", recipient.phone
     else:
         return None
+    parts = render_message_parts(kind, recipient.language, context, channel)
     return {
         "channel": channel,
         "to_address": to_address,
         "subject": parts["subject"],
-        "body_text": body_text,
-        "body_html": body_html,
+        "body_text": parts["text"],
+        "body_html": parts["html"],
         "dedupe_key": dedupe_key,
         "language": recipient.language,
         "kind": kind,
