@@ -13,13 +13,18 @@ generator spends little of the CPUs it shares with the server): every sign-up is
 (201, confirmed or waitlisted), the feed is fetched in full; then `pgbench -b simple-update` (one
 UPDATE, one SELECT, one INSERT per transaction, as many clients as we have connections) gives the
 rate of a comparable one-row write transaction on this machine. p99 is that of the best run.
+At the end pgbench also runs the sign-up's own statements (SIGN_UP_SCRIPT: the rate counter,
+the programme, the cohort's lock, the head count, the four-row insert; as in
+registration/sign_up.py and registration/storage.py) on a copy of the benchmark database: the
+rate PostgreSQL reaches for our transaction with no Python in front of it (signup_sql_tps).
 The server processes get this process's environment, so any GROEPSAANBOD_* setting (say, a rate
 limit) can be given on the command line.
 
 Ends with:
     BENCH scale_out register_rps_1=<r> register_rps_2=<r> feed_rps_2=<r> register_p99_ms=<x>
-          pgbench_tps=<r> ratio_to_pgbench=<f>
-where ratio_to_pgbench = register_rps_2 / pgbench_tps (aim: at least 0.25).
+          pgbench_tps=<r> ratio_to_pgbench=<f> signup_sql_tps=<r> ratio_to_signup_sql=<f>
+where ratio_to_pgbench = register_rps_2 / pgbench_tps (aim: at least 0.25) and
+ratio_to_signup_sql = register_rps_2 / signup_sql_tps.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
 DATABASE = "groepsaanbod_bench_scale_out"
 PGBENCH_DATABASE = "groepsaanbod_bench_pgbench"
+SIGN_UP_COPY = "groepsaanbod_bench_sign_up_sql"
 PROGRAMMES = 20
 PLACES = 12
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -67,8 +73,55 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 
 
-async def set_up(url: str) -> str:
-    """The programmes and their groups; gives the path of one group's feed."""
+# The statements of one sign-up into a full group (so: waitlisted), as the app sends them, with
+# pgbench variables for the person (:n) and the programme (:k, 0-based); messages of the size the
+# app renders (about 500 characters of text and 600 of HTML). chr(58) is a colon, which pgbench
+# would read as the start of a variable.
+SIGN_UP_SCRIPT = """\\set n random(1, 2000000000)
+\\set k random(0, {last})
+INSERT INTO rate_counters (key, window_start, hits) VALUES ('register-bench', date_trunc('hour', now()), 1)
+  ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1 RETURNING rate_counters.hits;
+BEGIN;
+SELECT programmes.id, programmes.organisation_id, programmes.name, programmes.languages, programme_templates.id,
+  programme_templates.formation, programme_templates.schedule, programme_templates.max_group_size,
+  programme_templates.rules, venues.city FROM programmes
+  JOIN programme_templates ON programme_templates.programme_id = programmes.id
+  LEFT OUTER JOIN programme_venues ON programme_venues.programme_id = programmes.id
+  LEFT OUTER JOIN venues ON venues.id = programme_venues.venue_id
+  WHERE programmes.slug = 'scale-' || (:k)::text AND programmes.status = 'published'
+  AND programme_templates.version = (SELECT max(programme_templates.version) FROM programme_templates
+  WHERE programme_templates.programme_id = programmes.id AND programme_templates.published_at IS NOT NULL);
+SELECT id, name FROM cohorts WHERE programme_id = {programme} + (:k)::int AND accepts_registrations IS true
+  AND language = 'nl' AND place = 'Eindhoven' AND status IN ('forming', 'confirmed', 'running')
+  ORDER BY id LIMIT 1 FOR UPDATE;
+SELECT (SELECT count(*) FROM registrations WHERE cohort_id = {cohort} + (:k)::int AND status = 'confirmed'),
+  (SELECT waitlist_position FROM registrations WHERE cohort_id = {cohort} + (:k)::int AND status = 'waitlisted'
+  AND waitlist_position IS NOT NULL ORDER BY waitlist_position DESC LIMIT 1);
+WITH new_participant AS (INSERT INTO participants (full_name, email, phone, language, postcode, due_date,
+  child_birth_date, created_at, updated_at) VALUES ('Ouder ' || (:n)::text, 'o' || (:n)::text || '@example.org',
+  NULL, 'nl', NULL, NULL, '2020-06-01', now(), now()) RETURNING id),
+new_registration AS (INSERT INTO registrations (participant_id, programme_id, cohort_id, status, waitlist_position,
+  language, place, contact_email, contact_phone, consented_at, consent_version, consent_language, confirmed_at,
+  preferences, access_token_hash, access_expires_at, created_at, updated_at) VALUES ((SELECT id FROM new_participant),
+  {programme} + (:k)::int, {cohort} + (:k)::int, 'waitlisted', (:n)::int, 'nl', 'Eindhoven', 'o' || (:n)::text || '@example.org', NULL,
+  now(), '2026-11', 'nl', NULL, '{{"part_of_day": null}}', md5(random()::text) || md5(random()::text),
+  now() + interval '365 days', now(), now()) RETURNING id),
+new_event AS (INSERT INTO registration_events (registration_id, programme_id, cohort_id, action, details, at)
+  VALUES ((SELECT id FROM new_registration), {programme} + (:k)::int, {cohort} + (:k)::int, 'registered',
+  '{{"status": "waitlisted"}}', now())),
+new_message AS (INSERT INTO outbox_messages (dedupe_key, channel, to_address, subject, body_text, body_html,
+  language, kind, created_at, organisation_id, attempts) VALUES ('registration' || chr(58) || (SELECT id FROM new_registration)
+  || chr(58) || 'registration_waitlisted', 'email', 'o' || (:n)::text || '@example.org', 'Je staat op de wachtlijst',
+  repeat('Je staat op de wachtlijst. ', 19), repeat('<p>Je staat op de wachtlijst.</p>', 18), 'nl',
+  'registration_waitlisted', now(), {organisation}, 0))
+SELECT id FROM new_registration;
+END;
+"""
+
+
+async def set_up(url: str) -> tuple[str, dict[str, int]]:
+    """The programmes and their groups; gives the path of one group's feed, and the first
+    programme's and group's ids and the organisation's (for SIGN_UP_SCRIPT)."""
     now = datetime.now(UTC)
     engine = make_engine(normalise_database_url(url))
     async with make_session_factory(engine)() as db:
@@ -128,7 +181,12 @@ async def set_up(url: str) -> str:
         await db.commit()
         feed = await create_feed(db, "cohort", cohort_id, "nl", now)
     await engine.dispose()
-    return feed.path()
+    programmes_ids = [p for p, _ in cohort_ids]
+    cohorts_ids = [c for _, c in cohort_ids]
+    # SIGN_UP_SCRIPT picks programme k as first + k: the ids must follow each other.
+    assert programmes_ids == list(range(programmes_ids[0], programmes_ids[0] + PROGRAMMES)), programmes_ids
+    assert cohorts_ids == list(range(cohorts_ids[0], cohorts_ids[0] + PROGRAMMES)), cohorts_ids
+    return feed.path(), {"programme": programmes_ids[0], "cohort": cohorts_ids[0], "organisation": org.id}
 
 
 def start_server(url: str, processes: int, log: Path) -> tuple[subprocess.Popen, int]:
@@ -200,40 +258,57 @@ def measure(label: str, port: int, next_request, connections: int = CONNECTIONS)
     return result
 
 
-def pgbench(server_url: str, fresh: bool) -> float:
-    """pgbench's simple-update rate with as many clients as our load has connections (its own database)."""
+def run_pgbench(server_url: str, database: str, label: str, workload: list[str], init: bool = False) -> float:
+    """Transactions per second of pgbench on `database` with as many clients as our load has connections."""
     binary = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
     if binary is None:
         sys.exit("pgbench not found: install Debian's postgresql-client (or postgresql-contrib)")
-    url = make_url(server_url).set(database=PGBENCH_DATABASE)
+    url = make_url(server_url)
     args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
-    if fresh:
-        asyncio.run(fresh_postgres_database(server_url, PGBENCH_DATABASE))
-        subprocess.run([binary, *args, "-i", "-q", "-s", "1", url.database], env=env, check=True, capture_output=True)
-    print(f"pgbench simple-update: {CONNECTIONS} clients, {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+    if init:
+        subprocess.run([binary, *args, "-i", "-q", "-s", "1", database], env=env, check=True, capture_output=True)
+    print(f"pgbench {label}: {CONNECTIONS} clients, {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
+    load = ["-c", str(CONNECTIONS), "-j", "2", "-T", str(int(SECONDS))]
     run = subprocess.run(
-        [
-            binary,
-            *args,
-            "-b",
-            "simple-update",
-            "-c",
-            str(CONNECTIONS),
-            "-j",
-            "2",
-            "-T",
-            str(int(SECONDS)),
-            url.database,
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        [binary, *args, *workload, *load, database], env=env, check=True, capture_output=True, text=True
     )
     tps = float(re.search(r"tps = ([\d.]+)", run.stdout).group(1))
-    print(f"pgbench simple-update: {tps:.0f} transactions/s")
+    print(f"pgbench {label}: {tps:.0f} transactions/s")
     return tps
+
+
+def pgbench(server_url: str, fresh: bool) -> float:
+    """pgbench's simple-update rate (its own database, made in the first round)."""
+    if fresh:
+        asyncio.run(fresh_postgres_database(server_url, PGBENCH_DATABASE))
+    return run_pgbench(server_url, PGBENCH_DATABASE, "simple-update", ["-b", "simple-update"], init=fresh)
+
+
+async def copy_database(server_url: str, source: str, copy: str) -> None:
+    import asyncpg
+
+    url = make_url(server_url)
+    connection = await asyncpg.connect(
+        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres", password=url.password
+    )
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        await connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+    finally:
+        await connection.close()
+
+
+def sign_up_sql(server_url: str, ids: dict[str, int]) -> float:
+    """The sign-up's own statements under pgbench, prepared as asyncpg prepares them, on a copy
+    of the benchmark database (after the servers stopped: a template may have no connections)."""
+    asyncio.run(copy_database(server_url, DATABASE, SIGN_UP_COPY))
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(SIGN_UP_SCRIPT.format(last=PROGRAMMES - 1, **ids))
+    try:
+        return run_pgbench(server_url, SIGN_UP_COPY, "sign-up statements", ["-n", "-M", "prepared", "-f", script.name])
+    finally:
+        os.unlink(script.name)
 
 
 async def over_capacity(url: str) -> int:
@@ -259,7 +334,7 @@ def main() -> None:
         )
     url = asyncio.run(fresh_postgres_database(server_url, DATABASE))
     upgrade(url)
-    feed_path = asyncio.run(set_up(url))
+    feed_path, ids = asyncio.run(set_up(url))
     logs = Path(tempfile.mkdtemp(prefix="groepsaanbod-bench-"))
     results: dict[tuple[str, int], LoadResult] = {}
     tps = 0.0
@@ -282,12 +357,14 @@ def main() -> None:
         tps = max(tps, pgbench(server_url, fresh=round_number == 1))
     overfilled = asyncio.run(over_capacity(url))
     print(f"cohorts over their {PLACES} places: {overfilled}; server logs in {logs}")
+    own_sql = sign_up_sql(server_url, ids)
     register_1, register_2 = results["register", 1], results["register", 2]
     ratio = register_2.per_second / tps if tps else 0.0
     print(
         f"BENCH scale_out register_rps_1={register_1.per_second:.0f} register_rps_2={register_2.per_second:.0f} "
         f"feed_rps_2={results['feed', 2].per_second:.0f} register_p99_ms={register_2.percentile_ms(99):.1f} "
-        f"pgbench_tps={tps:.0f} ratio_to_pgbench={ratio:.3f}"
+        f"pgbench_tps={tps:.0f} ratio_to_pgbench={ratio:.3f} "
+        f"signup_sql_tps={own_sql:.0f} ratio_to_signup_sql={register_2.per_second / own_sql:.3f}"
     )
 
 

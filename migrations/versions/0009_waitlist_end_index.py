@@ -1,8 +1,11 @@
-"""the end of a cohort's waiting list in one index step
+"""a cohort's head count and the end of its waiting list from one index
 
 A sign-up reads, under the cohort's lock, the number confirmed and the last waiting-list
-position. Without this index the last position meant reading every waiting registration of
-the cohort (0.44 ms at 1,135 waiting, growing with the list, while others wait for the lock).
+position. With the index on (cohort_id, status) alone, the last position meant reading every
+waiting registration of the cohort, and PostgreSQL's generic plan of the prepared statement,
+planned with statistics from before a busy sign-up day, sorted them all: 14 ms at 8,698
+waiting, under the lock. With waitlist_position as the index's third column the last place is
+one backward step, whatever the statistics; the count of the confirmed uses the same index.
 
 Revision ID: 0009
 Revises: 0008
@@ -11,7 +14,6 @@ Create Date: 2026-11-30 07:30:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009'
@@ -22,14 +24,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        'ix_registrations_cohort_waitlist',
+        'ix_registrations_cohort_status_position',
         'registrations',
-        ['cohort_id', 'waitlist_position'],
+        ['cohort_id', 'status', 'waitlist_position'],
         unique=False,
-        postgresql_where=sa.text("status = 'waitlisted'"),
-        sqlite_where=sa.text("status = 'waitlisted'"),
     )
+    op.drop_index('ix_registrations_cohort_status', table_name='registrations')
 
 
 def downgrade() -> None:
-    op.drop_index('ix_registrations_cohort_waitlist', table_name='registrations')
+    op.create_index('ix_registrations_cohort_status', 'registrations', ['cohort_id', 'status'], unique=False)
+    op.drop_index('ix_registrations_cohort_status_position', table_name='registrations')

@@ -34,15 +34,9 @@ class Registration(Timestamped, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("participant_id", "programme_id", name="participant_programme"),
-        Index("ix_registrations_cohort_status", "cohort_id", "status"),
-        # The end of a cohort's waiting list, read on every sign-up under the cohort's lock.
-        Index(
-            "ix_registrations_cohort_waitlist",
-            "cohort_id",
-            "waitlist_position",
-            postgresql_where=text("status = 'waitlisted'"),
-            sqlite_where=text("status = 'waitlisted'"),
-        ),
+        # A cohort's head count and the end of its waiting list (one backward step), read on
+        # every sign-up under the cohort's lock.
+        Index("ix_registrations_cohort_status_position", "cohort_id", "status", "waitlist_position"),
         Index("ix_registrations_programme_status", "programme_id", "status"),
         # One live registration per person and programme, also when two arrive at once.
         Index(

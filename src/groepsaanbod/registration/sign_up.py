@@ -170,8 +170,8 @@ class Placement:
 _CONFIRMED = select(func.count()).where(
     Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word("confirmed")
 )
-#: A backward step in ix_registrations_cohort_waitlist, however long the list. Written as
-#: ORDER BY … LIMIT 1, not max(): on sign-up day the table grows faster than its statistics,
+#: One backward step in ix_registrations_cohort_status_position, however long the list. Written
+#: as ORDER BY … LIMIT 1, not max(): on sign-up day the table grows faster than its statistics,
 #: and with stale ones PostgreSQL read all 1,610 entries of a list for max() (3.5 ms, under the lock).
 _LAST_WAITING = (
     select(Registration.waitlist_position)
