@@ -103,14 +103,16 @@ WITH new_participant AS (INSERT INTO participants (full_name, email, phone, lang
 new_registration AS (INSERT INTO registrations (participant_id, programme_id, cohort_id, status, waitlist_position,
   language, place, contact_email, contact_phone, consented_at, consent_version, consent_language, confirmed_at,
   preferences, access_token_hash, access_expires_at, created_at, updated_at) VALUES ((SELECT id FROM new_participant),
-  {programme} + (:k)::int, {cohort} + (:k)::int, 'waitlisted', (:n)::int, 'nl', 'Eindhoven', 'o' || (:n)::text || '@example.org', NULL,
+  {programme} + (:k)::int, {cohort} + (:k)::int, 'waitlisted', (:n)::int, 'nl', 'Eindhoven',
+  'o' || (:n)::text || '@example.org', NULL,
   now(), '2026-11', 'nl', NULL, '{{"part_of_day": null}}', md5(random()::text) || md5(random()::text),
   now() + interval '365 days', now(), now()) RETURNING id),
 new_event AS (INSERT INTO registration_events (registration_id, programme_id, cohort_id, action, details, at)
   VALUES ((SELECT id FROM new_registration), {programme} + (:k)::int, {cohort} + (:k)::int, 'registered',
   '{{"status": "waitlisted"}}', now())),
 new_message AS (INSERT INTO outbox_messages (dedupe_key, channel, to_address, subject, body_text, body_html,
-  language, kind, created_at, organisation_id, attempts) VALUES ('registration' || chr(58) || (SELECT id FROM new_registration)
+  language, kind, created_at, organisation_id, attempts)
+  VALUES ('registration' || chr(58) || (SELECT id FROM new_registration)
   || chr(58) || 'registration_waitlisted', 'email', 'o' || (:n)::text || '@example.org', 'Je staat op de wachtlijst',
   repeat('Je staat op de wachtlijst. ', 19), repeat('<p>Je staat op de wachtlijst.</p>', 18), 'nl',
   'registration_waitlisted', now(), {organisation}, 0))
