@@ -87,8 +87,12 @@ async def active_feed(session: AsyncSession, subject_kind: str, subject_id: int)
     )
 
 
+#: Built once: every calendar app's poll runs it.
+_LIVE_FEED = select(Feed).where(Feed.token_hash == bindparam("token_hash"), Feed.revoked_at.is_(None))
+
+
 async def find_feed(session: AsyncSession, token: str) -> Feed:
-    feed = await session.scalar(select(Feed).where(Feed.token_hash == token_hash(token), Feed.revoked_at.is_(None)))
+    feed = await session.scalar(_LIVE_FEED, {"token_hash": token_hash(token)})
     if feed is None:
         raise FeedNotFound()
     return feed
@@ -181,7 +185,9 @@ async def feed_version(session: AsyncSession, feed: Feed, now: datetime) -> tupl
     venue, the subject's name, the language), so equal tags mean equal feeds, in
     any app process: that is what lets rendered feeds be kept by their tag.
     """
-    result = await session.execute(_version_statement(feed.subject_kind), _parameters(feed, now))
+    # Core execution (no ORM layer): the statement reads columns, not objects.
+    connection = await session.connection()
+    result = await connection.execute(_version_statement(feed.subject_kind), _parameters(feed, now))
     count, total, *moments = result.one()
     known = [_aware(m) for m in moments if m is not None]
     latest = max(known, default=_aware(feed.created_at))
