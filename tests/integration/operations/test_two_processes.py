@@ -147,8 +147,11 @@ async def _figures(url: str) -> dict:
     try:
         async with make_session_factory(engine)() as db:
             statuses = dict((await db.execute(select(Registration.status, func.count()).group_by("status"))).all())
-            outbox = (await db.execute(select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.sent_at))).all()
+            # Reminders before the outbox: each statement reads its own snapshot, and a reminder is
+            # committed with its message, so every reminder counted here has its message in the
+            # outbox read next (the other order could count a reminder whose message it missed).
             reminders = await db.scalar(select(func.count()).select_from(Reminder))
+            outbox = (await db.execute(select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.sent_at))).all()
             registration_ids = set(await db.scalars(select(Registration.id)))
     finally:
         await engine.dispose()
