@@ -37,22 +37,29 @@ def private_link(base_url: str, language: str, token: str) -> str:
     return f"{base_url}/{language}/my/{token}"
 
 
+#: The programme's latest published template version (a subquery correlated with programmes).
+LATEST_PUBLISHED_VERSION = (
+    select(func.max(ProgrammeTemplate.version))
+    .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
+    .correlate(Programme)
+    .scalar_subquery()
+)
+
+
 async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
     """The programme with its venues, and its published template version, in one query
-    (the registration path reads it on every sign-up)."""
-    latest = (
-        select(func.max(ProgrammeTemplate.version))
-        .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
-        .correlate(Programme)
-        .scalar_subquery()
-    )
+    (the sign-up form reads it; the sign-up itself reads less, see sign_up.sign_up_programme)."""
     row = (
         (
             await session.execute(
                 select(Programme, ProgrammeTemplate)
                 .join(ProgrammeTemplate, ProgrammeTemplate.programme_id == Programme.id)
                 .options(joinedload(Programme.venues))
-                .where(Programme.slug == slug, Programme.status == "published", ProgrammeTemplate.version == latest)
+                .where(
+                    Programme.slug == slug,
+                    Programme.status == "published",
+                    ProgrammeTemplate.version == LATEST_PUBLISHED_VERSION,
+                )
             )
         )
         .unique()

@@ -34,7 +34,14 @@ from groepsaanbod.registration.eligibility import (
     check_registration,
 )
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.registration.services import CONSENT_VERSION, facts_of, private_link, record, token_hash
+from groepsaanbod.registration.services import (
+    CONSENT_VERSION,
+    LATEST_PUBLISHED_VERSION,
+    facts_of,
+    private_link,
+    record,
+    token_hash,
+)
 from groepsaanbod.registration.storage import SignUpRows, dedupe_key, insert_sign_up
 from groepsaanbod.scheduling.models import Cohort
 
@@ -67,12 +74,6 @@ def _word(value: str):
     return literal_column(f"'{value}'")
 
 
-_LATEST_VERSION = (
-    select(func.max(ProgrammeTemplate.version))
-    .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
-    .correlate(Programme)
-    .scalar_subquery()
-)
 #: One row per venue (or one without a venue), built once: its cache key is worked out once too.
 _PROGRAMME_ROWS = (
     select(
@@ -93,7 +94,7 @@ _PROGRAMME_ROWS = (
     .where(
         Programme.slug == bindparam("slug"),
         Programme.status == _word("published"),
-        ProgrammeTemplate.version == _LATEST_VERSION,
+        ProgrammeTemplate.version == LATEST_PUBLISHED_VERSION,
     )
 )
 
