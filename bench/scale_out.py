@@ -287,24 +287,10 @@ def pgbench(server_url: str, fresh: bool) -> float:
     return run_pgbench(server_url, PGBENCH_DATABASE, "simple-update", ["-b", "simple-update"], init=fresh)
 
 
-async def copy_database(server_url: str, source: str, copy: str) -> None:
-    import asyncpg
-
-    url = make_url(server_url)
-    connection = await asyncpg.connect(
-        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres", password=url.password
-    )
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-        await connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
-    finally:
-        await connection.close()
-
-
 def sign_up_sql(server_url: str, ids: dict[str, int]) -> float:
     """The sign-up's own statements under pgbench, prepared as asyncpg prepares them, on a copy
     of the benchmark database (after the servers stopped: a template may have no connections)."""
-    asyncio.run(copy_database(server_url, DATABASE, SIGN_UP_COPY))
+    asyncio.run(fresh_postgres_database(server_url, SIGN_UP_COPY, template=DATABASE))
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(SIGN_UP_SCRIPT.format(last=PROGRAMMES - 1, **ids))
     try:

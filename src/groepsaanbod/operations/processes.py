@@ -36,10 +36,14 @@ class ServeOptions:
     graceful_seconds: int = 20
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+def _tcp_socket(host: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return sock
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    sock = _tcp_socket(host)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
@@ -49,9 +53,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def port_is_free(host: str, port: int) -> bool:
     """Nobody listens there yet (SO_REUSEPORT alone would let a second serve share the port unnoticed)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    with _tcp_socket(host) as probe:
         try:
             probe.bind((host, port))
         except OSError:

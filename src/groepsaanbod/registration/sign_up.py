@@ -341,10 +341,12 @@ async def register_participant(
         message = _told_message(sign_up, cohort, placement)
         if message is not None:
             session.add(OutboxMessage(dedupe_key=dedupe_key(registration_id, message["kind"]), **message))
+    else:
+        message = rows.message
     await session.commit()
     log.info(
         "participant registered",
-        extra={"registration_id": registration_id, "status": placement.status, "told": rows.message is not None},
+        extra={"registration_id": registration_id, "status": placement.status, "told": message is not None},
     )
     return RegistrationOutcome(
         registration_id,

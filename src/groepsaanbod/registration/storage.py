@@ -100,6 +100,7 @@ def _one_statement(with_event: bool, with_message: bool) -> TextClause:
             f"VALUES ({_values('e', EVENT_COLUMNS, '(SELECT id FROM new_registration)')}))"
         )
     if with_message:
+        # The same key as dedupe_key(), made where the registration's id is known.
         key = "'registration:' || (SELECT id FROM new_registration) || ':' || CAST(:m_kind AS varchar)"
         parts.append(
             f"new_message AS (INSERT INTO outbox_messages (dedupe_key, {', '.join(MESSAGE_COLUMNS)}) "
@@ -127,7 +128,8 @@ async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> int:
     registration of the same person raises IntegrityError (the unique indexes)."""
     if not is_sqlite(session):
         statement = _one_statement(rows.event is not None, rows.message is not None)
-        return (await session.execute(statement, _parameters(rows))).scalar_one()
+        connection = await session.connection()
+        return (await connection.execute(statement, _parameters(rows))).scalar_one()
     participant_id = await session.scalar(
         insert(Participant.__table__).values(**rows.participant).returning(Participant.__table__.c.id)
     )

@@ -3,7 +3,6 @@ policy), cancel_session, cancel_by_coordinator, propose_slots, reschedule_sessio
 close_venue.
 Every change is logged and tells the people it concerns, in their language."""
 
-
 from __future__ import annotations
 
 import logging
@@ -267,9 +266,7 @@ async def propose_slots(
         return []
     region = await region_of(session, cohort) if cohort else None
     base = s.moved_from or s.local_start.date()
-    closed = closed_days(
-        range(base.year, base.year + 2), region, region is not None and uses_school_holidays(template)
-    )
+    closed = closed_days(range(base.year, base.year + 2), region, region is not None and uses_school_holidays(template))
     rules = rules_of(template)
     slots: list[Slot] = []
     for week in range(1, weeks + 1):
