@@ -14,17 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from groepsaanbod.app import create_app
 from groepsaanbod.db import make_engine
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings, normalise_database_url
-from tests.databases import own_name, run_async, separate_database
+from tests.databases import PG_ENV, UnsafeDatabase, finish_session_run, separate_database
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-PG_ENV = "GROEPSAANBOD_TEST_DATABASE_URL"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,25 +34,20 @@ def backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 
 
-async def reset_postgres(url: str) -> None:
-    engine = make_engine(normalise_database_url(url))
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the PostgreSQL databases this run made, and only those (see tests/databases.py)."""
     try:
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
+        finish_session_run()
+    except UnsafeDatabase as refusal:
+        # Loud, but not a crash of pytest: the run fails and says what it left alone.
+        print(f"\nTest databases left alone:\n{refusal}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def fresh_database(backend: str, folder: Path, name: str = "test") -> str:
-    """An empty database of `backend`, as a URL."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / f'{name}.db'}"
-    if own_name(name) != name:
-        return separate_database(backend, folder, name)
-    url = os.environ[PG_ENV]
-    run_async(reset_postgres(url))
-    return url
+    """An empty database of `backend`, as a URL: on PostgreSQL one this run made, under its prefix
+    (never the database GROEPSAANBOD_TEST_DATABASE_URL names)."""
+    return separate_database(backend, folder, name)
 
 
 @pytest.fixture(scope="session", params=backends())
