@@ -14,7 +14,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -37,14 +36,11 @@ from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database
+from tests.processes import STARTUP_SECONDS, free_port
+from tests.processes import stop as _stop
+from tests.processes import wait_for as _wait_for
 
 SENDER = "groepsaanbod <noreply@example.org>"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RecordingHandler:
@@ -75,7 +71,7 @@ class RecordingHandler:
 def smtp_server(delay: float = 0.005) -> Iterator[tuple[RecordingHandler, int]]:
     handler = RecordingHandler(delay)
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=60)
     controller.start()
     try:
         yield handler, port
@@ -159,25 +155,6 @@ def _start_worker(url: str, smtp_port: int, log: Path, *args: str) -> subprocess
         )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float, alive: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and alive():
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 @pytest.mark.parametrize("backend", backends())
 def test_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(backend, tmp_path):
     n = 300
@@ -189,7 +166,8 @@ def test_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(b
     with smtp_server() as (handler, port):
         first = _start_worker(url, port, log, "--concurrency", "1", "--lease", "3")
         try:
-            started = _wait_for(lambda: handler.distinct() >= 50, 60, lambda: first.poll() is None)
+            # The worker's start (imports, first claim) may take long on a busy machine.
+            started = _wait_for(lambda: handler.distinct() >= 50, STARTUP_SECONDS, lambda: first.poll() is None)
             assert started, f"the worker delivered {handler.distinct()} in time:\n{log.read_text()}"
             first.send_signal(signal.SIGKILL)
             first.wait(10)
@@ -200,7 +178,7 @@ def test_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(b
 
         second = _start_worker(url, port, log, "--concurrency", "1", "--interval", "0.2")
         try:
-            sent = run_async(_wait_all_sent(url, n, 90, lambda: second.poll() is None))
+            sent = run_async(_wait_all_sent(url, n, STARTUP_SECONDS, lambda: second.poll() is None))
         finally:
             _stop(second)
         received = handler.received()
@@ -245,11 +223,13 @@ def test_two_workers_side_by_side_send_each_message_once(backend, tmp_path):
             # Both workers running (each connected) before the messages appear, all in one transaction:
             # the two then compete for the same rows from their next round on.
             running = _wait_for(
-                lambda: run_async(_connected_workers(url)) >= 2, 30, lambda: all(w.poll() is None for w in workers)
+                lambda: run_async(_connected_workers(url)) >= 2,
+                STARTUP_SECONDS,
+                lambda: all(w.poll() is None for w in workers),
             )
             assert running, "\n".join(log.read_text() for log in logs)
             ids = run_async(_queue(url, n))
-            sent = run_async(_wait_all_sent(url, n, 60, lambda: all(w.poll() is None for w in workers)))
+            sent = run_async(_wait_all_sent(url, n, STARTUP_SECONDS, lambda: all(w.poll() is None for w in workers)))
         finally:
             for worker in workers:
                 _stop(worker)

@@ -13,12 +13,14 @@ from pathlib import Path
 import httpx
 
 from groepsaanbod.migrate import upgrade
-from tests.integration.messaging.test_workers import _stop, free_port
+from tests.processes import REQUEST_SECONDS, STARTUP_SECONDS, free_port, output_of, stop, wait_for
 
 
 def _get(url: str) -> httpx.Response:
-    # A new connection each time, so that the kernel hands requests to either process.
-    with httpx.Client(timeout=5) as client:
+    # A new connection each time, so that the kernel hands requests to either process. A generous
+    # timeout: a request to a process that is still starting waits in its socket's queue and is
+    # answered (and counted) later; one given up early would be counted by the server only.
+    with httpx.Client(timeout=REQUEST_SECONDS) as client:
         return client.get(url)
 
 
@@ -44,20 +46,20 @@ def test_two_processes_add_up_their_request_counts(tmp_path):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         counted: set[str] = set()
         answered = 0
         # Until both processes have answered (each keeps its own file of counts), or the deadline.
         while time.monotonic() < deadline and server.poll() is None and len(counted) < 2:
             try:
                 answered += _get(f"{base}/health/live").status_code == 200
-            except httpx.HTTPError:
+            except httpx.ConnectError:  # nothing listens yet: the request reached no process
                 time.sleep(0.2)
             counted = {p.name for p in metrics_dir.glob("counter_*.db")} if metrics_dir.exists() else set()
-        assert len(counted) == 2, log.read_text()
+        assert len(counted) == 2, output_of([log])
         scrapes = [_live_count(_get(f"{base}/metrics").text) for _ in range(6)]
     finally:
-        _stop(server)
+        stop(server)
     assert scrapes == [answered] * 6, (scrapes, answered)
 
 
@@ -115,7 +117,7 @@ def _socket_inodes(pid: int) -> set[str]:
 def _answers(base: str) -> bool:
     try:
         return _get(f"{base}/health/live").status_code == 200
-    except httpx.HTTPError:
+    except httpx.ConnectError:
         return False
 
 
@@ -123,12 +125,12 @@ def test_each_process_listens_on_its_own_socket_and_one_that_dies_is_replaced(tm
     port = free_port()
     server = _serve(tmp_path, port, 2)
     base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    alive = lambda: server.poll() is None  # noqa: E731
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (len(_app_pids(server)) == 2 and _answers(base)):
-            time.sleep(0.2)
+        wait_for(lambda: len(_app_pids(server)) == 2 and _answers(base), STARTUP_SECONDS, alive)
         first = _app_pids(server)
-        assert len(first) == 2, (tmp_path / "serve.log").read_text()
+        assert len(first) == 2, output_of([log])
         # Each process has a listening socket of its own on the port (SO_REUSEPORT), so the kernel
         # spreads connections over them instead of one event loop taking them all.
         sockets = _listening_sockets(port)
@@ -136,17 +138,17 @@ def test_each_process_listens_on_its_own_socket_and_one_that_dies_is_replaced(tm
 
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (len(_app_pids(server)) < 2 or victim in _app_pids(server)):
-            time.sleep(0.2)
+        replaced = lambda: len(_app_pids(server)) == 2 and victim not in _app_pids(server)  # noqa: E731
+        wait_for(replaced, STARTUP_SECONDS, alive)
         now_running = _app_pids(server)
-        assert len(now_running) == 2 and victim not in now_running, (tmp_path / "serve.log").read_text()
-        assert all(_answers(base) for _ in range(10))
+        assert len(now_running) == 2 and victim not in now_running, output_of([log])
+        # The new process may still be starting: a request it gets waits until it serves.
+        assert all(_answers(base) for _ in range(10)), output_of([log])
         assert server.poll() is None
     finally:
-        _stop(server)
-    assert server.returncode == 0
-    assert "app process died; starting another" in (tmp_path / "serve.log").read_text()
+        stop(server)
+    assert server.returncode == 0, output_of([log])
+    assert "app process died; starting another" in log.read_text()
 
 
 def test_a_taken_port_stops_serve_with_a_clear_error(tmp_path):
@@ -155,7 +157,7 @@ def test_a_taken_port_stops_serve_with_a_clear_error(tmp_path):
         taken.listen()
         server = _serve(tmp_path, taken.getsockname()[1], 2)
         try:
-            assert server.wait(60) == 1
+            assert server.wait(STARTUP_SECONDS) == 1
         finally:
-            _stop(server)
+            stop(server)
     assert "the port is taken" in (tmp_path / "serve.log").read_text()

@@ -37,8 +37,9 @@ from groepsaanbod.scheduling.models import Cohort, Session
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import backends
 from tests.databases import run_async, separate_database
-from tests.integration.messaging.test_workers import SENDER, _stop, _wait_for, free_port, smtp_server
+from tests.integration.messaging.test_workers import SENDER, smtp_server
 from tests.integration.registration.helpers import person, published_programme
+from tests.processes import REQUEST_SECONDS, STARTUP_SECONDS, free_port, output_of, stop, wait_for, wait_until_ready
 
 SLUG = "two-processes"
 PLACES = 12  # Triple P: at most 12 parents
@@ -54,13 +55,6 @@ def _start(url: str, log: Path, args: list[str], env: dict[str, str]) -> subproc
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-
-
-def _ready(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def _prepare(url: str) -> tuple[int, str]:
@@ -137,7 +131,7 @@ async def _register_while_killing(ports: list[int], people: range, kill_after: i
             if answered == kill_after:
                 kill()
 
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=REQUEST_SECONDS) as client:
         await asyncio.gather(*(one(client) for _ in range(8)))
     return confirmed
 
@@ -166,7 +160,7 @@ def _all_sent(url: str, reminders: int | None = None) -> bool:
 
 
 def _requests_served(port: int, status: str) -> float:
-    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=REQUEST_SECONDS).text
     route = "/api/v1/catalogue/{slug}/registrations"  # the route template, not the path
     wanted = f'groepsaanbod_http_requests_total{{method="POST",route="{route}",status="{status}"}}'
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(wanted))
@@ -183,7 +177,7 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
     processes: list[subprocess.Popen] = []
 
     def logs() -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in [*app_logs, *worker_logs] if p.exists())
+        return output_of([*app_logs, *worker_logs])
 
     with smtp_server() as (handler, smtp_port):
         try:
@@ -204,7 +198,8 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
                 worker_args = ["worker", "--interval", "0.2", "--concurrency", "2", "--lease", "5"]
                 processes.append(_start(url, log, worker_args, worker_env))
             alive = lambda: all(p.poll() is None for p in processes)  # noqa: E731
-            assert _wait_for(lambda: all(_ready(p) for p in ports), 90, alive), logs()
+            for process, port, log in zip(processes[:2], ports, app_logs, strict=True):
+                wait_until_ready(process, f"http://127.0.0.1:{port}/health/ready", logs=[log])
 
             # 1. The race, split across both app processes: exactly the capacity is confirmed.
             attempts = 120
@@ -215,12 +210,14 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
             assert [_requests_served(p, "201") for p in ports] == [attempts / 2, attempts / 2]
 
             # 2. The feed is the same from both.
-            feeds = [httpx.get(f"http://127.0.0.1:{p}{feed_path}", timeout=10) for p in ports]
+            feeds = [httpx.get(f"http://127.0.0.1:{p}{feed_path}", timeout=REQUEST_SECONDS) for p in ports]
             assert [f.status_code for f in feeds] == [200, 200]
             assert feeds[0].content == feeds[1].content and feeds[0].headers["etag"] == feeds[1].headers["etag"]
             assert b"Bijeenkomst 1" in feeds[0].content
             again = httpx.get(
-                f"http://127.0.0.1:{ports[1]}{feed_path}", headers={"If-None-Match": feeds[0].headers["etag"]}
+                f"http://127.0.0.1:{ports[1]}{feed_path}",
+                headers={"If-None-Match": feeds[0].headers["etag"]},
+                timeout=REQUEST_SECONDS,
             )
             assert again.status_code == 304
 
@@ -228,7 +225,7 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
             #    tomorrow's meeting), is sent exactly once between the two workers.
             #    A worker plans before each round of sending, so the last members' reminders may come a
             #    round after the first ones were sent: wait for all twelve, all sent.
-            assert _wait_for(lambda: _all_sent(url, reminders=PLACES), 120, alive), logs()
+            assert wait_for(lambda: _all_sent(url, reminders=PLACES), STARTUP_SECONDS, alive), logs()
             figures = run_async(_figures(url))
             assert figures["statuses"] == {"confirmed": PLACES, "waitlisted": attempts - PLACES}
             assert figures["reminders"] == PLACES
@@ -247,10 +244,10 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
             processes[2].wait(10)
             survivors = lambda: processes[1].poll() is None and processes[3].poll() is None  # noqa: E731
             assert len(confirmed) > 40, logs()
-            assert _wait_for(lambda: _all_sent(url), 120, survivors), logs()
+            assert wait_for(lambda: _all_sent(url), STARTUP_SECONDS, survivors), logs()
         finally:
             for process in processes:
-                _stop(process)
+                stop(process)
         received = Counter(handler.received())
 
     figures = run_async(_figures(url))
