@@ -2,21 +2,23 @@
 
     GROEPSAANBOD_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/attendance_report.py
 
-Creates its own database (groepsaanbod_bench_attendance) on that server and migrates it.
+Creates its own database (ga_bench_<run>_attendance, dropped at the end) on that server and
+migrates it.
 One city, 30 providers with 4 programmes each (Triple P, CenteringPregnancy, Baby in huis
 through the real services; Kids & Koffie drop-ins), then with Core bulk inserts: 3,000
 groups of 10 members (30,000 participants and registrations in seven languages), 11
 meetings per group over the year of which 1 cancelled, and one mark per member per held
 meeting: 300,000 attendance records (plus the drop-ins' head counts). Then it computes
 the municipality report through the service layer (build_municipality_report), three
-times, and prints the figures.
+times, and prints the figures. Checked: every record is in the database, and the report
+counts every cancelled meeting, every member and every mark. --small: 2 providers, 20 groups,
+5 weeks of drop-ins.
 Ends with: BENCH attendance_report records=<n> seconds=<median of the three runs>
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -26,10 +28,9 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import fresh_postgres_database  # noqa: E402
+from benchlib import Checks, bench_databases, postgres_server, small  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.attendance import reports  # noqa: E402
@@ -43,7 +44,6 @@ from groepsaanbod.registration.models import Participant, Registration  # noqa: 
 from groepsaanbod.scheduling.models import Cohort, Session  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
-DATABASE = "groepsaanbod_bench_attendance"
 CITY = "Rotterdam"
 PROVIDERS = 30
 GROUPS = 3_000
@@ -55,6 +55,8 @@ END = date(2026, 11, 30)
 START = END - timedelta(days=364)
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BATCH = 10_000
+if small():
+    PROVIDERS, GROUPS, DROP_IN_WEEKS = 2, 20, 5
 
 
 async def insert_rows(conn, table, rows: list[dict]) -> None:
@@ -216,31 +218,36 @@ async def fill(engine, groups, drop_ins) -> int:
     return records + len(heads)
 
 
-async def main() -> None:
-    server = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
-    if not server:
-        sys.exit(
-            "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
-        )
-    url = await fresh_postgres_database(server, DATABASE)
+async def measure(url: str) -> tuple[int, int, list[float], object]:
+    """Load the data, then time the report: records loaded and in the database, timings, the report."""
     await asyncio.to_thread(upgrade, url)
     engine = make_engine(normalise_database_url(url))
-    factory = make_session_factory(engine)
-    started = time.perf_counter()
-    groups, drop_ins = await make_programmes(factory)
-    records = await fill(engine, groups, drop_ins)
-    print(f"loaded {records:,} attendance records in {time.perf_counter() - started:.1f} s")
-    async with factory() as db:
-        in_db = await db.scalar(select(func.count()).select_from(Attendance))
-    reader = Viewer(staff_id=0, full_name="gemeente", email="", roles={1: frozenset({"cjg_staff"})})
-    request = reports.ReportRequest(START, END, place=CITY)
-    timings, report = [], None
-    for _ in range(3):
+    try:
+        factory = make_session_factory(engine)
+        started = time.perf_counter()
+        groups, drop_ins = await make_programmes(factory)
+        records = await fill(engine, groups, drop_ins)
+        print(f"loaded {records:,} attendance records in {time.perf_counter() - started:.1f} s")
         async with factory() as db:
-            begun = time.perf_counter()
-            report = await reports.build_municipality_report(db, reader, request, NOW, "nl")
-            timings.append(time.perf_counter() - begun)
-    await engine.dispose()
+            in_db = await db.scalar(select(func.count()).select_from(Attendance))
+        reader = Viewer(staff_id=0, full_name="gemeente", email="", roles={1: frozenset({"cjg_staff"})})
+        request = reports.ReportRequest(START, END, place=CITY)
+        timings, report = [], None
+        for _ in range(3):
+            async with factory() as db:
+                begun = time.perf_counter()
+                report = await reports.build_municipality_report(db, reader, request, NOW, "nl")
+                timings.append(time.perf_counter() - begun)
+    finally:
+        await engine.dispose()
+    return records, in_db, timings, report
+
+
+def main() -> None:
+    checks = Checks()
+    server = postgres_server(required=True)
+    with bench_databases(server) as databases:
+        records, in_db, timings, report = asyncio.run(measure(databases.create("attendance")))
     print(f"municipality report {CITY}, {START} to {END}: runs " + ", ".join(f"{t:.3f} s" for t in timings))
     for key, value in report.summary:
         print(f"  {key}: {getattr(value, 'percent', value)}")
@@ -248,8 +255,15 @@ async def main() -> None:
         if table.key in ("reach_language", "dose", "waiting", "reach_age"):
             cells = ", ".join(f"{row.key}={getattr(row.values[0], 'percent', row.values[0])}" for row in table.rows)
             print(f"  {table.key}: {cells}")
-    print(f"BENCH attendance_report records={in_db} seconds={statistics.median(timings):.3f}")
+    marks = GROUPS * MEMBERS * (MEETINGS - 1)
+    attendance = report.figure("attendance_rate")
+    checks.expect(in_db == records == marks + PROVIDERS * DROP_IN_WEEKS, f"every record loaded ({in_db})")
+    checks.expect(report.figure("sessions_cancelled") == GROUPS, "every cancelled meeting counted")
+    checks.expect(report.figure("members") == GROUPS * MEMBERS, "every member counted")
+    checks.expect(getattr(attendance, "whole", None) == marks, "every mark counted")
+    checks.expect(report.figure("drop_in_sessions") == PROVIDERS * DROP_IN_WEEKS, "every drop-in counted")
+    checks.finish(f"BENCH attendance_report records={in_db} seconds={statistics.median(timings):.3f}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -5,8 +5,8 @@ Run from the repository root:
     .venv/bin/python bench/mentor_feed.py                     # SQLite file in a temporary folder
     GROEPSAANBOD_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/mentor_feed.py
 
-With GROEPSAANBOD_TEST_DATABASE_URL set, a fresh database "groepsaanbod_bench_feed" is made
-on that PostgreSQL server; otherwise a SQLite file in a temporary folder.
+With GROEPSAANBOD_TEST_DATABASE_URL set, a database of its own ("ga_bench_<run>_feed", dropped
+at the end) is made on that PostgreSQL server; otherwise a SQLite file in a temporary folder.
 
 Set-up: a school (organisation) with a venue, a published THINK op school programme,
 one class cohort, a mentor (staff account), and the class's lessons of the next school
@@ -22,6 +22,9 @@ each timed from request to last byte; then REQUESTS of /health (a database sessi
 SELECT 1) as the floor of the stack, for comparison; then CHANGES fetches each right after
 a lesson changed (the feed rendered anew, not taken from the rendered feeds kept by ETag).
 
+Checked: the feed holds every lesson, the cancelled one as cancelled, and each change gives
+a new ETag. --small: 10 requests of each kind, 3 changes.
+
 The last line is machine-readable:
     BENCH mentor_feed events=<n> p50_ms=<x> p99_ms=<x> p50_304_ms=<x> p99_304_ms=<x>
 Aims: p50 under 10 ms for the full feed, under 3 ms for a 304.
@@ -32,10 +35,10 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -43,10 +46,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select, update
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import free_port, fresh_postgres_database  # noqa: E402
+from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
 from groepsaanbod.accounts.models import Staff  # noqa: E402
 from groepsaanbod.accounts.services import NewStaff, create_staff  # noqa: E402
@@ -62,11 +64,12 @@ from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session, Session
 from groepsaanbod.scheduling.sessions import to_utc  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
-DATABASE = "groepsaanbod_bench_feed"
 LESSONS = 38
 REQUESTS = 300
 WARM_UP = 20
 CHANGES = 30
+if small():
+    REQUESTS, WARM_UP, CHANGES = 10, 2, 3
 TIMEZONE = "Europe/Amsterdam"
 TOPICS = [
     "Alcohol",
@@ -220,79 +223,64 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
+def measure(url: str, path: str, folder: Path) -> dict[str, object]:
+    """Start the server, fetch the feed as described above; the timings and the first answer."""
+    with (
+        serve(url, log=folder / "serve.log") as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client,
+    ):
+        for _ in range(WARM_UP):
+            _, first = timed(client, path, {}, 200)
+            timed(client, path, {"If-None-Match": first.headers["etag"]}, 304)
+        etag = first.headers["etag"]
+        full = [timed(client, path, {}, 200)[0] for _ in range(REQUESTS)]
+        not_modified = [timed(client, path, {"If-None-Match": etag}, 304)[0] for _ in range(REQUESTS)]
+        # The floor of this stack: a request that only opens a database session and runs SELECT 1.
+        health = [timed(client, "/health", {}, 200)[0] for _ in range(REQUESTS)]
+        # The first fetch after a change: the feed is rendered anew (not timed: the change itself).
+        changed, etags = [], set()
+        for _ in range(CHANGES):
+            asyncio.run(change_a_lesson(url))
+            elapsed, answer = timed(client, path, {}, 200)
+            changed.append(elapsed)
+            etags.add(answer.headers["etag"])
+    return {"first": first, "full": full, "304": not_modified, "health": health, "changed": changed, "etags": etags}
+
+
 def main() -> None:
-    server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
-    folder = tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-")
-    if server_url:
-        url, backend = asyncio.run(fresh_postgres_database(server_url, DATABASE)), "PostgreSQL"
-    else:
-        url, backend = f"sqlite:///{folder.name}/feed.db", "SQLite"
-    upgrade(url)
-    path, lessons = asyncio.run(set_up(url))
-    print(f"database: {backend}; {os.cpu_count()} CPUs; {lessons} lessons for the mentor")
+    checks = Checks()
+    server_url = postgres_server(required=False)
+    with tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-") as name, ExitStack() as stack:
+        folder = Path(name)
+        if server_url:
+            url, backend = stack.enter_context(bench_databases(server_url)).create("feed"), "PostgreSQL"
+        else:
+            url, backend = f"sqlite:///{folder}/feed.db", "SQLite"
+        upgrade(url)
+        path, lessons = asyncio.run(set_up(url))
+        print(f"database: {backend}; {os.cpu_count()} CPUs; {lessons} lessons for the mentor")
+        runs = measure(url, path, folder)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GROEPSAANBOD_DATABASE_URL": url, "GROEPSAANBOD_BASE_URL": base}
-    log = Path(folder.name) / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port)],
-            env=env,
-            cwd=folder.name,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-
-        with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(WARM_UP):
-                _, first = timed(client, path, {}, 200)
-                timed(client, path, {"If-None-Match": first.headers["etag"]}, 304)
-            etag = first.headers["etag"]
-            full = [timed(client, path, {}, 200)[0] for _ in range(REQUESTS)]
-            not_modified = [timed(client, path, {"If-None-Match": etag}, 304)[0] for _ in range(REQUESTS)]
-            # The floor of this stack: a request that only opens a database session and runs SELECT 1.
-            health = [timed(client, "/health", {}, 200)[0] for _ in range(REQUESTS)]
-            # The first fetch after a change: the feed is rendered anew (not timed: the change itself).
-            changed = []
-            for _ in range(CHANGES):
-                asyncio.run(change_a_lesson(url))
-                changed.append(timed(client, path, {}, 200)[0])
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-    folder.cleanup()
-
+    first, full, not_modified = runs["first"], runs["full"], runs["304"]
+    etag = first.headers["etag"]
     events = first.content.count(b"BEGIN:VEVENT")
     cancelled = first.content.count(b"STATUS:CANCELLED")
     print(f"feed: {len(first.content)} bytes, {events} events ({cancelled} cancelled), ETag {etag}")
     for label, values in (
         ("200 full feed", full),
         ("304 If-None-Match", not_modified),
-        ("/health (baseline)", health),
-        ("200 after a change", changed),
+        ("/health (baseline)", runs["health"]),
+        ("200 after a change", runs["changed"]),
     ):
         print(
             f"{label}: {len(values)} requests, mean {statistics.fmean(values):.2f} ms, "
             f"p50 {percentile(values, 50):.2f} ms, p90 {percentile(values, 90):.2f} ms, "
             f"p99 {percentile(values, 99):.2f} ms, max {max(values):.2f} ms"
         )
-    print(
+    checks.expect(events == lessons, f"the feed holds every lesson ({events} of {lessons})")
+    checks.expect(cancelled == 1, "the cancelled lesson is in it as cancelled")
+    checks.expect(etag not in runs["etags"] and len(runs["etags"]) == CHANGES, "each change gives a new ETag")
+    checks.finish(
         f"BENCH mentor_feed events={events} p50_ms={percentile(full, 50):.2f} p99_ms={percentile(full, 99):.2f} "
         f"p50_304_ms={percentile(not_modified, 50):.2f} p99_304_ms={percentile(not_modified, 99):.2f}"
     )

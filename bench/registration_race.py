@@ -2,31 +2,32 @@
 
     GROEPSAANBOD_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/registration_race.py
 
-Creates its own database (groepsaanbod_bench) on that server, migrates it, sets up a
-published open-enrolment programme with one open cohort of 14 places, starts
+Creates its own database (ga_bench_<run>_race, dropped at the end) on that server, migrates
+it, sets up a published open-enrolment programme with one open cohort of 14 places, starts
 `groepsaanbod serve` with 2 worker processes on a free local port, fires 500
 registrations at once from this process (one HTTP connection each), then checks
-the database: exactly 14 confirmed, the rest waitlisted with positions 1..486.
+the database: exactly 14 confirmed, the rest waitlisted with positions 1..486, and every
+answer a success (201 or 202: the answer does not say which status, the database does).
+The benchmark exits 1 when a check fails. --small: 40 sign-ups into 5 places.
 Ends with: BENCH registration_race attempts=500 confirmed=<n> waitlisted=<n> errors=<n> per_second=<r>
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import free_port, fresh_postgres_database  # noqa: E402
+from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
@@ -40,7 +41,9 @@ from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
 ATTEMPTS = 500
 PLACES = 14
-DATABASE = "groepsaanbod_bench"
+if small():
+    ATTEMPTS, PLACES = 40, 5
+SUCCESS = (201, 202)  # 202: the same answer for every valid sign-up, whatever its status
 
 
 async def set_up(url: str) -> None:
@@ -122,50 +125,28 @@ async def count(url: str) -> tuple[int, int, list[int]]:
 
 
 def main() -> None:
-    server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
-    if not server_url:
-        sys.exit(
-            "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
-        )
-    url = asyncio.run(fresh_postgres_database(server_url, DATABASE))
-    upgrade(url)
-    asyncio.run(set_up(url))
-    port = free_port()
-    env = {
+    checks = Checks()
+    server_url = postgres_server(required=True)
+    with bench_databases(server_url) as databases, tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-") as logs:
+        url = databases.create("race")
+        upgrade(url)
+        asyncio.run(set_up(url))
         # All requests come from one address: lift the per-address registration limit.
-        "GROEPSAANBOD_RATE_LIMIT_REGISTER": "1000000",
-        **os.environ,
-        "GROEPSAANBOD_DATABASE_URL": url,
-        "GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        codes, elapsed = asyncio.run(fire(base))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    confirmed, waitlisted, positions = asyncio.run(count(url))
-    errors = sum(1 for c in codes if c != 201)
+        limit = {"GROEPSAANBOD_RATE_LIMIT_REGISTER": "1000000"}
+        with serve(url, workers=2, log=Path(logs) / "serve.log", env=limit, answers=4) as port:
+            codes, elapsed = asyncio.run(fire(f"http://127.0.0.1:{port}"))
+        confirmed, waitlisted, positions = asyncio.run(count(url))
+    errors = sum(1 for c in codes if c not in SUCCESS)
     server_errors = sum(1 for c in codes if c >= 500 or c == 0)
     per_second = ATTEMPTS / elapsed
     print(f"attempts: {ATTEMPTS} in {elapsed:.2f} s ({per_second:.0f} per second), 2 server processes")
     print(f"confirmed: {confirmed} (places: {PLACES}); waitlisted: {waitlisted}")
-    print(f"waiting-list positions 1..{len(positions)} without gaps: {positions == list(range(1, len(positions) + 1))}")
-    print(f"non-201 answers: {errors} (5xx or no answer: {server_errors})")
-    print(
+    print(f"answers: {dict(sorted(Counter(codes).items()))} (0: no answer)")
+    checks.expect(confirmed == PLACES, f"exactly the {PLACES} places confirmed")
+    checks.expect(waitlisted == ATTEMPTS - PLACES, "everyone else on the waiting list")
+    checks.expect(positions == list(range(1, len(positions) + 1)), "waiting-list positions 1..n without gaps")
+    checks.expect(errors == 0, f"every answer a success ({errors} not, of which {server_errors} 5xx or none)")
+    checks.finish(
         f"BENCH registration_race attempts={ATTEMPTS} confirmed={confirmed} waitlisted={waitlisted} "
         f"errors={errors} per_second={per_second:.0f}"
     )

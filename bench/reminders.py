@@ -5,8 +5,9 @@ Run from the repository root:
     .venv/bin/python bench/reminders.py                       # SQLite file in a temporary folder
     GROEPSAANBOD_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/reminders.py
 
-With GROEPSAANBOD_TEST_DATABASE_URL set, a fresh database "groepsaanbod_bench_reminders" is
-made on that PostgreSQL server; otherwise a SQLite file in a temporary folder.
+With GROEPSAANBOD_TEST_DATABASE_URL set, a database of its own ("ga_bench_<run>_reminders",
+dropped at the end) is made on that PostgreSQL server; otherwise a SQLite file in a temporary
+folder.
 
 100,000 session_reminder messages (a real rendered reminder: subject, text and HTML
 body, in Dutch) are bulk-inserted into the outbox, all due. An aiosmtpd sink in its own
@@ -14,7 +15,7 @@ process on 127.0.0.1 counts the Message-ID of every message it accepts. Delivery
 groepsaanbod.messaging.delivery.deliver_due_messages(factory, smtp_url, sender, now,
 batch=None, concurrency=C), run in P processes side by side (P=1: in this process).
 Afterwards the sink's counts are checked against the outbox: every message delivered,
-none twice, every row marked sent.
+none twice, every row marked sent (the benchmark exits 1 when not).
 
 Options:
     --messages N         how many reminders (default 100000)
@@ -24,6 +25,7 @@ Options:
                          was delivered by then: the BENCH line then shows delivered < messages
     --sweep N            first try several (P, C) pairs on N messages each and print their rates
     --profile            profile the in-process delivery (cProfile) and print the top functions
+    --small              the whole path on tiny sizes: 300 reminders, 2 processes x 4 senders
 
 The last line is machine-readable:
     BENCH reminders messages=<n> delivered=<n> duplicates=<n> per_second=<r>
@@ -50,16 +52,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import free_port, fresh_postgres_database  # noqa: E402
+from benchlib import Checks, bench_databases, free_port, postgres_server, small  # noqa: E402
 
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.messaging.delivery import deliver_due_messages  # noqa: E402
@@ -68,7 +70,6 @@ from groepsaanbod.messaging.services import render_message_parts  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
-DATABASE = "groepsaanbod_bench_reminders"
 SENDER = "CJG Zwolle <noreply@groepsaanbod.example>"
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 INSERT_CHUNK = 5_000
@@ -156,6 +157,7 @@ def reminder_parts() -> dict[str, str | None]:
             "timezone": "Europe/Amsterdam",
             "place": "Buurthuis De Kolk, Dorpsstraat 1, 8011 AB Zwolle",
         },
+        "email",
     )
 
 
@@ -309,23 +311,30 @@ def _run_delivery(url: str, smtp_url: str, processes: int, concurrency: int, tim
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--processes", type=int, default=1)
-    parser.add_argument("--concurrency", type=int, default=8)
+    tiny = small()
+    parser.add_argument("--messages", type=int, default=300 if tiny else 100_000)
+    parser.add_argument("--processes", type=int, default=2 if tiny else 1)
+    parser.add_argument("--concurrency", type=int, default=4 if tiny else 8)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds; 0: none")
     parser.add_argument("--sweep", type=int, default=0, metavar="N")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--small", action="store_true", help="tiny sizes, whole path, still checked")
     args = parser.parse_args()
 
-    server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
-    folder = tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-")
-    if server_url:
-        url, backend = asyncio.run(fresh_postgres_database(server_url, DATABASE)), "PostgreSQL"
-    else:
-        url, backend = f"sqlite:///{folder.name}/reminders.db", "SQLite"
-    upgrade(url)
-    print(f"database: {backend}; {os.cpu_count()} CPUs")
+    server_url = postgres_server(required=False)
+    with tempfile.TemporaryDirectory(prefix="groepsaanbod-bench-") as folder, ExitStack() as stack:
+        if server_url:
+            url, backend = stack.enter_context(bench_databases(server_url)).create("reminders"), "PostgreSQL"
+        else:
+            url, backend = f"sqlite:///{folder}/reminders.db", "SQLite"
+        upgrade(url)
+        print(f"database: {backend}; {os.cpu_count()} CPUs")
+        run, counts, sink_cpu, (ids, marked) = measure(url, args)
+    report(args, run, counts, sink_cpu, ids, marked)
 
+
+def measure(url: str, args: argparse.Namespace) -> tuple[Run, Counter[str], float, tuple[list[int], int]]:
+    """The optional sweep, then the measured delivery; what the sink received and the outbox holds."""
     with Sink() as sink:
         smtp_url = f"smtp://127.0.0.1:{sink.port}"
         if args.sweep:
@@ -351,7 +360,13 @@ def main() -> None:
         run = run_delivery(url, smtp_url, args.processes, args.concurrency, args.time_limit, args.profile)
         counts, sink_cpu = sink.take()
 
-    ids, marked = asyncio.run(outbox_state(url))
+    return run, counts, sink_cpu, asyncio.run(outbox_state(url))
+
+
+def report(
+    args: argparse.Namespace, run: Run, counts: Counter[str], sink_cpu: float, ids: list[int], marked: int
+) -> None:
+    checks = Checks()
     expected = {f"<outbox-{i}@groepsaanbod>" for i in ids}
     delivered = len(expected & set(counts))
     duplicates = sum(c - 1 for c in counts.values() if c > 1)
@@ -372,8 +387,11 @@ def main() -> None:
             f"CPU per message: delivering {run.cpu / delivered * 1000:.2f} ms, "
             f"sink {sink_cpu / delivered * 1000:.2f} ms; the machine was {run.busy:.0%} busy (all CPUs, database too)"
         )
-    folder.cleanup()
-    print(
+    checks.expect(not run.stopped, "delivered within the time limit")
+    checks.expect(delivered == len(ids) == args.messages, "every reminder delivered")
+    checks.expect(duplicates == 0 and strangers == 0, "none twice, none unknown")
+    checks.expect(marked == len(ids), "every outbox row marked sent")
+    checks.finish(
         f"BENCH reminders messages={args.messages} delivered={delivered} duplicates={duplicates} "
         f"per_second={per_second:.0f}"
     )

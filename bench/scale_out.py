@@ -3,22 +3,27 @@ beside pgbench on the same PostgreSQL server, in one run.
 
     GROEPSAANBOD_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/scale_out.py
 
-Makes its own database `groepsaanbod_bench_scale_out` on that server (migrated; PROGRAMMES published
-Triple P programmes, each with an open group of 12 places, so sign-ups spread over several cohort
-locks as in a region; one group has a feed with 12 meetings), and `groepsaanbod_bench_pgbench` for
-pgbench. Then, in each of BENCH_ROUNDS rounds (2; the machine is shared, so the best of each figure
-is kept), for 1 and for 2 processes, starts `groepsaanbod serve --workers N` and loads it from
-this process over keep-alive connections (bench/http_load.py: prepared requests, so the load
-generator spends little of the CPUs it shares with the server): every sign-up is a new person
-(201, confirmed or waitlisted), the feed is fetched in full; then `pgbench -b simple-update` (one
-UPDATE, one SELECT, one INSERT per transaction, as many clients as we have connections) gives the
-rate of a comparable one-row write transaction on this machine. p99 is that of the best run.
+Makes its own databases on that server (under `ga_bench_<run>_`, dropped at the end):
+`scale_out` (migrated; PROGRAMMES published Triple P programmes, each with an open group of 12
+places, so sign-ups spread over several cohort locks as in a region; one group has a feed with
+12 meetings), and `pgbench` for pgbench. Then, in each of BENCH_ROUNDS rounds (2; the machine
+is shared, so the best of each figure is kept), for 1 and for 2 processes, starts
+`groepsaanbod serve --workers N` and loads it from this process over keep-alive connections
+(bench/http_load.py: prepared requests, so the load generator spends little of the CPUs it
+shares with the server): every sign-up is a new person (201 or 202; confirmed or waitlisted,
+as the database says), the feed is fetched in full; then `pgbench -b simple-update` (one
+UPDATE, one SELECT, one INSERT per transaction, as many clients as we have connections) gives
+the rate of a comparable one-row write transaction on this machine. p99 is that of the best run.
 At the end pgbench also runs the sign-up's own statements (SIGN_UP_SCRIPT: the rate counter,
 the programme, the cohort's lock, the head count, the four-row insert; as in
 registration/sign_up.py and registration/storage.py) on a copy of the benchmark database: the
 rate PostgreSQL reaches for our transaction with no Python in front of it (signup_sql_tps).
 The server processes get this process's environment, so any GROEPSAANBOD_* setting (say, a rate
 limit) can be given on the command line.
+
+Checked (exit 1 otherwise): every answer a success, every person in the database confirmed or
+waitlisted, no group over its places. --small: 3 programmes, 1 round of 1 s per load, 4
+connections; without pgbench it skips the pgbench parts with a note (their figures are 0).
 
 Ends with:
     BENCH scale_out register_rps_1=<r> register_rps_2=<r> feed_rps_2=<r> register_p99_ms=<x>
@@ -37,19 +42,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import free_port, fresh_postgres_database  # noqa: E402
+from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 from http_load import LoadResult, get, post_json, run_load  # noqa: E402
+from tests.databases import PGBENCH_TABLES, DatabaseRun  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
@@ -63,14 +66,15 @@ from groepsaanbod.registration.models import Registration  # noqa: E402
 from groepsaanbod.scheduling.models import Cohort, Session  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
-DATABASE = "groepsaanbod_bench_scale_out"
-PGBENCH_DATABASE = "groepsaanbod_bench_pgbench"
-SIGN_UP_COPY = "groepsaanbod_bench_sign_up_sql"
-PROGRAMMES = 20
+DATABASE = "scale_out"
+PGBENCH_DATABASE = "pgbench"
+SIGN_UP_COPY = "sign_up_sql"
+PROGRAMMES = 3 if small() else 20
 PLACES = 12
-SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "1" if small() else "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4" if small() else "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1" if small() else "2"))
+SUCCESS = (201, 202)  # 202: the same answer for every valid sign-up, whatever its status
 
 
 # The statements of one sign-up into a full group (so: waitlisted), as the app sends them, with
@@ -191,53 +195,18 @@ async def set_up(url: str) -> tuple[str, dict[str, int]]:
     return feed.path(), {"programme": programmes_ids[0], "cohort": cohorts_ids[0], "organisation": org.id}
 
 
-def start_server(url: str, processes: int, log: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    # All sign-ups come from one address: lift the per-address limit unless the caller set one.
-    env = {
-        "GROEPSAANBOD_RATE_LIMIT_REGISTER": "1000000",
-        **os.environ,
-        "GROEPSAANBOD_DATABASE_URL": url,
-        "GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "groepsaanbod", "serve", "--port", str(port), "--workers", str(processes)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            # Every process ready: a few answers in a row (the kernel spreads connections over them).
-            if all(httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=2).status_code == 200 for _ in range(4)):
-                return server, port
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    server.kill()
-    sys.exit(f"the server did not get ready; see {log}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
 class People:
     """A new person for every sign-up (over all runs), spread over the programmes."""
 
     numbers = itertools.count()
+    made = 0  # sign-ups sent, over all runs (each gets its answer before the load stops)
 
     def __init__(self, host: str) -> None:
         self.host = host
 
     def __call__(self) -> bytes:
         n = next(self.numbers)
+        People.made += 1
         body = {
             "full_name": f"Ouder {n}",
             "email": f"ouder{n}@example.org",
@@ -260,11 +229,16 @@ def measure(label: str, port: int, next_request, connections: int = CONNECTIONS)
     return result
 
 
+def find_pgbench() -> str | None:
+    """pgbench on PATH, or Debian's (it comes with the server package, postgresql-NN)."""
+    found = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
+    return str(found) if found else None
+
+
 def run_pgbench(server_url: str, database: str, label: str, workload: list[str], init: bool = False) -> float:
     """Transactions per second of pgbench on `database` with as many clients as our load has connections."""
-    binary = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
-    if binary is None:
-        sys.exit("pgbench not found: install Debian's postgresql-client (or postgresql-contrib)")
+    binary = find_pgbench()
+    assert binary is not None
     url = make_url(server_url)
     args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
@@ -280,79 +254,104 @@ def run_pgbench(server_url: str, database: str, label: str, workload: list[str],
     return tps
 
 
-def pgbench(server_url: str, fresh: bool) -> float:
+def pgbench(databases: DatabaseRun, fresh: bool) -> float:
     """pgbench's simple-update rate (its own database, made in the first round)."""
     if fresh:
-        asyncio.run(fresh_postgres_database(server_url, PGBENCH_DATABASE))
-    return run_pgbench(server_url, PGBENCH_DATABASE, "simple-update", ["-b", "simple-update"], init=fresh)
+        databases.create(PGBENCH_DATABASE, tables=PGBENCH_TABLES)
+    name = databases.database_name(PGBENCH_DATABASE)
+    return run_pgbench(databases.server_url, name, "simple-update", ["-b", "simple-update"], init=fresh)
 
 
-def sign_up_sql(server_url: str, ids: dict[str, int]) -> float:
+def sign_up_sql(databases: DatabaseRun, ids: dict[str, int]) -> float:
     """The sign-up's own statements under pgbench, prepared as asyncpg prepares them, on a copy
     of the benchmark database (after the servers stopped: a template may have no connections)."""
-    asyncio.run(fresh_postgres_database(server_url, SIGN_UP_COPY, template=DATABASE))
+    databases.create(SIGN_UP_COPY, template=DATABASE)
+    name = databases.database_name(SIGN_UP_COPY)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(SIGN_UP_SCRIPT.format(last=PROGRAMMES - 1, **ids))
     try:
-        return run_pgbench(server_url, SIGN_UP_COPY, "sign-up statements", ["-n", "-M", "prepared", "-f", script.name])
+        workload = ["-n", "-M", "prepared", "-f", script.name]
+        return run_pgbench(databases.server_url, name, "sign-up statements", workload)
     finally:
         os.unlink(script.name)
 
 
-async def over_capacity(url: str) -> int:
-    """Cohorts with more confirmed members than places (must be none)."""
+async def outcomes(url: str) -> tuple[dict[str, int], int]:
+    """Registrations per status, and the cohorts with more confirmed members than places (must be none)."""
     engine = make_engine(normalise_database_url(url))
-    async with engine.connect() as conn:
-        counts = (
-            await conn.execute(
-                select(Registration.cohort_id, func.count())
-                .where(Registration.status == "confirmed")
-                .group_by(Registration.cohort_id)
-            )
-        ).all()
-    await engine.dispose()
-    return sum(1 for _, n in counts if n > PLACES)
+    try:
+        async with engine.connect() as conn:
+            statuses = dict((await conn.execute(select(Registration.status, func.count()).group_by("status"))).all())
+            counts = (
+                await conn.execute(
+                    select(Registration.cohort_id, func.count())
+                    .where(Registration.status == "confirmed")
+                    .group_by(Registration.cohort_id)
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    return statuses, sum(1 for _, n in counts if n > PLACES)
 
 
-def main() -> None:
-    server_url = os.environ.get("GROEPSAANBOD_TEST_DATABASE_URL")
-    if not server_url:
-        sys.exit(
-            "Set GROEPSAANBOD_TEST_DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test"
-        )
-    url = asyncio.run(fresh_postgres_database(server_url, DATABASE))
-    upgrade(url)
-    feed_path, ids = asyncio.run(set_up(url))
-    logs = Path(tempfile.mkdtemp(prefix="groepsaanbod-bench-"))
+def load_rounds(url: str, feed_path: str, databases: DatabaseRun, with_pgbench: bool, logs: Path):
+    """ROUNDS rounds of (1 process, 2 processes, pgbench); the best of each kept, since the machine is
+    shared; and the answers that were not a success (or no answer) over all of them."""
     results: dict[tuple[str, int], LoadResult] = {}
-    tps = 0.0
-    # The machine is shared: ROUNDS rounds of (1 process, 2 processes, pgbench), the best of each kept.
+    tps, failures = 0.0, 0
+    # All sign-ups come from one address: lift the per-address limit unless the caller set one.
+    limit = {"GROEPSAANBOD_RATE_LIMIT_REGISTER": "1000000"}
     for round_number in range(1, ROUNDS + 1):
         for processes in (1, 2):
-            server, port = start_server(url, processes, logs / f"serve-{processes}.log")
-            host = f"127.0.0.1:{port}"
-            try:
+            # Every process ready: a few answers in a row (the kernel spreads connections over them).
+            log = logs / f"serve-{processes}.log"
+            with serve(url, workers=processes, log=log, env=limit, answers=4) as port:
+                host = f"127.0.0.1:{port}"
                 label = f"round {round_number}, {processes} process(es)"
                 register = measure(f"register, {label}", port, People(host))
                 feed_request = get(host, feed_path)
                 feed = measure(f"feed, {label}", port, lambda r=feed_request: r)
-            finally:
-                stop_server(server)
             for kind, result in (("register", register), ("feed", feed)):
                 best = results.get((kind, processes))
                 if best is None or result.per_second > best.per_second:
                     results[kind, processes] = result
-        tps = max(tps, pgbench(server_url, fresh=round_number == 1))
-    overfilled = asyncio.run(over_capacity(url))
-    print(f"cohorts over their {PLACES} places: {overfilled}; server logs in {logs}")
-    own_sql = sign_up_sql(server_url, ids)
+            failures += register.errors + sum(n for status, n in register.statuses.items() if status not in SUCCESS)
+            failures += feed.errors + sum(n for status, n in feed.statuses.items() if status != 200)
+        if with_pgbench:
+            tps = max(tps, pgbench(databases, fresh=round_number == 1))
+    return results, tps, failures
+
+
+def main() -> None:
+    checks = Checks()
+    server_url = postgres_server(required=True)
+    with_pgbench = find_pgbench() is not None
+    if not with_pgbench:
+        if not small():
+            sys.exit("pgbench not found: install Debian's postgresql-NN (or postgresql-client) or put it on PATH")
+        print("note: pgbench not found; the pgbench parts are skipped (their figures are 0)")
+    logs = Path(tempfile.mkdtemp(prefix="groepsaanbod-bench-"))
+    with bench_databases(server_url) as databases:
+        url = databases.create(DATABASE)
+        upgrade(url)
+        feed_path, ids = asyncio.run(set_up(url))
+        results, tps, failures = load_rounds(url, feed_path, databases, with_pgbench, logs)
+        statuses, overfilled = asyncio.run(outcomes(url))
+        own_sql = sign_up_sql(databases, ids) if with_pgbench else 0.0
+    print(f"registrations in the database: {statuses}; cohorts over their {PLACES} places: {overfilled}")
+    print(f"server logs in {logs}")
+    checks.expect(failures == 0, f"every answer a success ({failures} failures or lost connections)")
+    checks.expect(sum(statuses.values()) == People.made, f"every sign-up in the database ({People.made} sent)")
+    checks.expect(set(statuses) <= {"confirmed", "waitlisted"}, "each confirmed or waitlisted")
+    checks.expect(overfilled == 0, "no group over its places")
     register_1, register_2 = results["register", 1], results["register", 2]
     ratio = register_2.per_second / tps if tps else 0.0
-    print(
+    to_own = register_2.per_second / own_sql if own_sql else 0.0
+    checks.finish(
         f"BENCH scale_out register_rps_1={register_1.per_second:.0f} register_rps_2={register_2.per_second:.0f} "
         f"feed_rps_2={results['feed', 2].per_second:.0f} register_p99_ms={register_2.percentile_ms(99):.1f} "
         f"pgbench_tps={tps:.0f} ratio_to_pgbench={ratio:.3f} "
-        f"signup_sql_tps={own_sql:.0f} ratio_to_signup_sql={register_2.per_second / own_sql:.3f}"
+        f"signup_sql_tps={own_sql:.0f} ratio_to_signup_sql={to_own:.3f}"
     )
 
 
