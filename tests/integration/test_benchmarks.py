@@ -77,7 +77,7 @@ async def _leftovers(prefix: str) -> list[str]:
 
 @pytest.mark.parametrize(("name", "where"), _cases())
 def test_benchmark_runs_in_small_mode(name, where, tmp_path):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path)}  # its logs and files go here
     env.pop("BENCH_SMALL", None)
     if where == "postgresql":
         # The benchmark's run id is the suite's, so its databases are recognisably this run's.
