@@ -132,11 +132,18 @@ async def begin_writing(session: AsyncSession) -> None:
 
 
 async def lock_row(session: AsyncSession, table, row_id: int) -> None:
-    """Serialise the writers of one row (a programme, a cohort) until commit."""
+    """Serialise the writers of one row (a programme, a cohort) until commit.
+
+    Every use case locks in one order: the programme, then a cohort, then registrations. The lock
+    is FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that references this one (a registration
+    of the programme) takes a KEY SHARE lock on it, which FOR UPDATE waits for and FOR NO KEY
+    UPDATE does not. With FOR UPDATE two sign-ups that had each inserted their registration then
+    waited for each other's share lock: a deadlock. Lockers still wait for each other.
+    """
     from sqlalchemy import select
 
     if not is_sqlite(session):
-        await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
+        await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
 
 
 async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:
