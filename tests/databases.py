@@ -26,8 +26,6 @@ def own_name(name: str) -> str:
     """`name`, made this run's own when GROEPSAANBOD_TEST_RUN_ID is set."""
     run_id = os.environ.get(RUN_ID_ENV, "")
     return f"{name}_{run_id}" if run_id else name
-
-
 T = TypeVar("T")
 
 
