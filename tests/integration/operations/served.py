@@ -24,7 +24,9 @@ class Served:
 
 
 @contextmanager
-def served(url: str, folder: Path, env: dict[str, str], count: int = 1, ready_within: float = 90) -> Iterator[Served]:
+def served(
+    url: str, folder: Path, env: dict[str, str], *, count: int = 1, ready_within: float = 90
+) -> Iterator[Served]:
     """`count` serve commands of one process each, on ports of their own, ready (/health/ready) when given."""
     ports = [free_port() for _ in range(count)]
     logs = [folder / f"app-{n}.log" for n in range(count)]
