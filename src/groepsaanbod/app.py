@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
@@ -13,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
+from litestar.types import Empty
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,7 +28,7 @@ from groepsaanbod.attendance import pages as attendance_pages
 from groepsaanbod.audit import pages as audit_pages
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
-from groepsaanbod.db import make_engine, make_session_factory, session_scope
+from groepsaanbod.db import engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
 from groepsaanbod.messaging import pages as messaging_pages
@@ -37,6 +39,7 @@ from groepsaanbod.organisations import pages as organisations_pages
 from groepsaanbod.privacy import pages as privacy_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
+from groepsaanbod.protection.body_size import FORM_BODY_LIMIT, JSON_BODY_LIMIT
 from groepsaanbod.protection.csrf import check_csrf
 from groepsaanbod.protection.headers import headers_hook
 from groepsaanbod.registration import cohort_controllers as cohorts_api
@@ -69,6 +72,15 @@ async def root(request: Request) -> Redirect:
     return Redirect(f"/{language}/", status_code=303)
 
 
+def _bounded(layers: list[Any], limit: int) -> list[Any]:
+    """Give each route (or router of routes) that sets no body limit of its own this one. Litestar
+    compares it with Content-Length before reading a byte, and counts a body without one."""
+    for layer in layers:
+        if layer.request_max_body_size is Empty:
+            layer.request_max_body_size = limit
+    return layers
+
+
 def create_app(
     settings: Settings | None = None,
     db_session_provider: Callable[[], AsyncIterator[AsyncSession]] | None = None,
@@ -78,7 +90,7 @@ def create_app(
     settings = settings or Settings.from_env()
     engine = None
     if db_session_provider is None:
-        engine = make_engine(settings.async_database_url)
+        engine = engine_for(settings)
         factory: async_sessionmaker[AsyncSession] = make_session_factory(engine)
 
         async def provide_db_session() -> AsyncIterator[AsyncSession]:
@@ -106,12 +118,9 @@ def create_app(
     static = create_static_files_router(
         path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
     )
-    app = Litestar(
-        route_handlers=[
-            health,
-            *operations.ROUTES,
-            root,
-            static,
+    # Body limits per kind of route (protection/body_size.py); a route that needs more says so itself.
+    api = _bounded(
+        [
             *accounts_api.ROUTES,
             *programmes_api.ROUTES,
             *organisations_api.ROUTES,
@@ -120,6 +129,11 @@ def create_app(
             *scheduling_api.ROUTES,
             *calendars_api.ROUTES,
             *attendance_api.ROUTES,
+        ],
+        JSON_BODY_LIMIT,
+    )
+    pages = _bounded(
+        [
             *accounts_pages.ROUTES,
             *team_pages.ROUTES,
             *programmes_pages.ROUTES,
@@ -133,6 +147,11 @@ def create_app(
             *privacy_pages.ROUTES,
             *audit_pages.ROUTES,
         ],
+        FORM_BODY_LIMIT,
+    )
+    app = Litestar(
+        route_handlers=[health, *operations.ROUTES, root, static, *api, *pages],
+        request_max_body_size=FORM_BODY_LIMIT,
         dependencies={
             "db_session": Provide(provide_db_session),
             "now": Provide(provide_now, sync_to_thread=False),

@@ -101,10 +101,10 @@ def db_downgrade(revision: str) -> None:
 
 def _run(coroutine_function):
     """Run an async use case on the configured database."""
-    from groepsaanbod.db import make_engine, make_session_factory
+    from groepsaanbod.db import engine_for, make_session_factory
 
     async def runner():
-        engine = make_engine(Settings.from_env().async_database_url)
+        engine = engine_for(Settings.from_env())
         try:
             async with make_session_factory(engine)() as session:
                 return await coroutine_function(session)
@@ -243,14 +243,14 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
     """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
     from datetime import UTC, datetime, timedelta
 
-    from groepsaanbod.db import make_engine, make_session_factory
+    from groepsaanbod.db import engine_for, make_session_factory
     from groepsaanbod.messaging.delivery import deliver_due_messages
     from groepsaanbod.privacy.housekeeping import run_housekeeping
 
     settings = Settings.from_env()
 
     async def rounds() -> None:
-        engine = make_engine(settings.async_database_url)
+        engine = engine_for(settings)
         factory = make_session_factory(engine)
         try:
             while True:

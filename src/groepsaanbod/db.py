@@ -5,13 +5,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from groepsaanbod.settings import Settings
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -69,7 +74,27 @@ def import_all_models() -> None:
             importlib.import_module(f"groepsaanbod.{info.name}.models")
 
 
-def make_engine(async_url: str) -> AsyncEngine:
+@dataclass(frozen=True)
+class PoolSize:
+    """PostgreSQL connections of one process (GROEPSAANBOD_DATABASE_POOL_SIZE, _MAX_OVERFLOW, _POOL_TIMEOUT).
+
+    Every process of every replica, and every worker, holds up to size + overflow: keep
+    (replicas x processes + workers) x (size + overflow) below the server's max_connections, with
+    room for whatever else uses that server (README, Production)."""
+
+    size: int = 5
+    overflow: int = 5
+    #: Seconds a request waits for a connection before it is answered 503 (see database_unavailable).
+    timeout: float = 10.0
+
+
+def engine_for(settings: Settings) -> AsyncEngine:
+    """The engine of the configured database, its pool sized by the settings."""
+    pool = PoolSize(settings.database_pool_size, settings.database_max_overflow, settings.database_pool_timeout)
+    return make_engine(settings.async_database_url, pool)
+
+
+def make_engine(async_url: str, pool: PoolSize = PoolSize()) -> AsyncEngine:
     if async_url.startswith("sqlite"):
         path = async_url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -77,12 +102,39 @@ def make_engine(async_url: str) -> AsyncEngine:
         engine = create_async_engine(async_url, connect_args={"timeout": 30}, hide_parameters=True)
         _sqlite_pragmas(engine)
         return engine
-    # Two app processes with 30 connections each stay below PostgreSQL's default of 100.
     # hide_parameters: an error's message (and so its log line) names no person's data.
     # No pre-ping (a round trip on every checkout, ~10% of a sign-up): a connection the server dropped
     # fails its request once, SQLAlchemy then discards the whole pool, and pool_recycle retires
     # connections before idle timeouts of proxies in between would.
-    return create_async_engine(async_url, pool_size=10, max_overflow=20, pool_recycle=1800, hide_parameters=True)
+    return create_async_engine(
+        async_url,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
+        pool_recycle=1800,
+        hide_parameters=True,
+    )
+
+
+#: What PostgreSQL says when it cannot take a connection or a statement now (SQLSTATE): too many
+#: connections (53300), out of resources (53000, 53200, 53400), starting up or shutting down
+#: (57P01 to 57P03), and the connection failing (class 08).
+_UNAVAILABLE_STATES = frozenset(
+    {"53000", "53200", "53300", "53400", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"}
+)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when `error` says the database cannot serve this request now, not that the request is
+    wrong or the code broke: no connection came from the pool in time, the server refused or
+    dropped the connection, or is starting up. Such a request is answered 503 with Retry-After."""
+    if isinstance(error, exc.TimeoutError):  # the pool's timeout
+        return True
+    if isinstance(error, exc.DBAPIError):
+        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        return error.connection_invalidated or state in _UNAVAILABLE_STATES
+    # Raised by the driver while connecting: refused, reset, or no answer within its timeout.
+    return isinstance(error, ConnectionError | TimeoutError)
 
 
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
@@ -132,11 +184,18 @@ async def begin_writing(session: AsyncSession) -> None:
 
 
 async def lock_row(session: AsyncSession, table, row_id: int) -> None:
-    """Serialise the writers of one row (a programme, a cohort) until commit."""
+    """Serialise the writers of one row (a programme, a cohort) until commit.
+
+    Every use case locks in one order: the programme, then a cohort, then registrations. The lock
+    is FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that references this one (a registration
+    of the programme) takes a KEY SHARE lock on it, which FOR UPDATE waits for and FOR NO KEY
+    UPDATE does not. With FOR UPDATE two sign-ups that had each inserted their registration then
+    waited for each other's share lock: a deadlock. Lockers still wait for each other.
+    """
     from sqlalchemy import select
 
     if not is_sqlite(session):
-        await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
+        await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
 
 
 async def take_write_lock(session: AsyncSession, table, row_id: int) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.services import NewStaff, create_staff
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes import services as programmes
@@ -292,7 +292,7 @@ async def load_demo(
 ) -> DemoResult:
     """Load the demo organisations (idempotent); `on_organisation_done` hears after each (for progress)."""
     moment = now or datetime.now(UTC)
-    engine = make_engine(settings.async_database_url)
+    engine = engine_for(settings)
     try:
         factory = make_session_factory(engine)
         created = False

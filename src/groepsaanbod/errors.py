@@ -8,17 +8,20 @@ from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
 from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
 from groepsaanbod.calendars.errors import FeedNotFound
+from groepsaanbod.db import database_unavailable
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
-from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
+from groepsaanbod.protection.body_size import TOO_LARGE, kilobytes
 from groepsaanbod.protection.csrf import CsrfRefused
 from groepsaanbod.protection.rate_limits import TooManyAttempts
 from groepsaanbod.refusals import Refused
@@ -31,6 +34,13 @@ NOT_SIGNED_IN = N_("Please sign in first.")
 NOT_FOUND = N_("We could not find this page.")
 BAD_INPUT = N_("Some of the information is not right. Check it and try again.")
 SERVER_ERROR = N_("Something went wrong on our side. Please try again later.")
+BUSY = N_("It is very busy right now. Please try again in a few seconds.")
+#: Seconds a person or API client is asked to wait (Retry-After) when the database could not serve.
+RETRY_AFTER_SECONDS = 5
+
+
+#: Paths read by programs, not people: outside /api/ they still get JSON rather than a page.
+MACHINE_PATHS = ("/feeds/", "/health", "/metrics")
 
 
 def is_api(request: Request) -> bool:
@@ -49,6 +59,12 @@ def _page(request: Request, status: int, msgid: str) -> Response:
 
     language = request_language(request)
     return render(request, language, "error.html", status_code=status, error_text=gettext(language, msgid))
+
+
+def _problem(status: int, detail: str) -> Response:
+    """An RFC 9457 problem: the house's fields (status_code, detail) and the standard status."""
+    body = {"status_code": status, "status": status, "detail": detail}
+    return Response(body, status_code=status, media_type="application/problem+json")
 
 
 def _json(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
@@ -134,6 +150,8 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 def database_input_error(request: Request, exc: StatementError) -> Response:
     """A number the database cannot hold (a huge id in a body): the input is wrong, not us."""
+    if database_unavailable(exc):
+        return unavailable(request, exc)
     if isinstance(exc, DataError) or isinstance(exc.orig, OverflowError):
         log.info("input refused by the database", extra={"error": type(exc.orig).__name__})
         language = request_language(request)
@@ -143,7 +161,37 @@ def database_input_error(request: Request, exc: StatementError) -> Response:
     return server_error(request, exc)
 
 
+def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
+    """A body larger than its route takes, refused before it was read (protection/body_size.py)."""
+    limit = request.route_handler.resolve_request_max_body_size() or 0
+    log.info("request body too large", extra={"limit": limit, "content_length": request.headers.get("content-length")})
+    language = request_language(request)
+    text = render_message(language, Message(TOO_LARGE, {"kilobytes": kilobytes(limit)}))
+    if is_api(request):
+        return _problem(413, text)
+    from groepsaanbod.web import render
+
+    return render(request, language, "error.html", status_code=413, error_text=text)
+
+
+def unavailable(request: Request, exc: Exception) -> Response:
+    """No database connection in time, or the server refused one: 503 with Retry-After, not a 500."""
+    log.warning(
+        "database unavailable",
+        extra={"error": type(exc).__name__, "state": getattr(getattr(exc, "orig", None), "sqlstate", None)},
+    )
+    language = request_language(request)
+    if is_api(request) or request.url.path.startswith(MACHINE_PATHS):
+        response = _problem(503, gettext(language, BUSY))
+    else:
+        response = _page(request, 503, BUSY)
+    response.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+    return response
+
+
 def server_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        return unavailable(request, exc)
     log.exception("unhandled error", exc_info=exc)
     if is_api(request):
         return _json(500, gettext(request_language(request), SERVER_ERROR))
@@ -165,6 +213,7 @@ HANDLERS = {
     RegisterNotFound: not_found,
     SignalNotFound: not_found,
     NotFoundException: not_found,
+    RequestEntityTooLarge: too_large,
     Refused: refused,
     ValidationException: validation_error,
     HTTPException: http_error,

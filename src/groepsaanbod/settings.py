@@ -73,6 +73,12 @@ class Settings:
     metrics_dir: str = ""
     #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
     metrics_token: str = ""
+    #: GROEPSAANBOD_DATABASE_POOL_SIZE: PostgreSQL connections each process keeps open.
+    database_pool_size: int = 5
+    #: GROEPSAANBOD_DATABASE_MAX_OVERFLOW: connections a process may open beyond its pool when busy.
+    database_max_overflow: int = 5
+    #: GROEPSAANBOD_DATABASE_POOL_TIMEOUT: seconds a request waits for a connection; then 503 with Retry-After.
+    database_pool_timeout: float = 10.0
 
     @property
     def development(self) -> bool:
@@ -124,7 +130,32 @@ class Settings:
             log_format=_choice(get("LOG_FORMAT", defaults.log_format).lower(), "LOG_FORMAT", ("", "json", "text")),
             metrics_dir=get("METRICS_DIR", defaults.metrics_dir),
             metrics_token=get("METRICS_TOKEN", defaults.metrics_token),
+            database_pool_size=_number(get, "DATABASE_POOL_SIZE", defaults.database_pool_size, least=1),
+            database_max_overflow=_number(get, "DATABASE_MAX_OVERFLOW", defaults.database_max_overflow, least=0),
+            database_pool_timeout=_seconds(get, "DATABASE_POOL_TIMEOUT", defaults.database_pool_timeout),
         )
+
+
+def _number(get, name: str, default: int, least: int) -> int:
+    raw = get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        value = least - 1
+    if value < least:
+        raise ValueError(f"GROEPSAANBOD_{name} must be a whole number of at least {least}, not {raw!r}")
+    return value
+
+
+def _seconds(get, name: str, default: float) -> float:
+    raw = get(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise ValueError(f"GROEPSAANBOD_{name} must be a number of seconds above 0 (at most 3600), not {raw!r}")
+    return value
 
 
 def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:

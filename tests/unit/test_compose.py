@@ -80,3 +80,21 @@ def test_readme_production_section_matches():
     for path in ("/health/live", "/health/ready"):
         assert path in section
     assert SERVICES["db"]["image"].split(":")[1] in section
+
+
+def _default(value: str) -> int:
+    """The default of a `${NAME:-default}` value."""
+    return int(str(value).split(":-", 1)[1].rstrip("}")) if ":-" in str(value) else int(value)
+
+
+def test_every_process_together_stays_well_below_postgresqls_connections():
+    """(app replicas x processes + workers) x (pool + overflow), with room left for others (README)."""
+    env = SERVICES["app"]["environment"]
+    per_process = _default(env["GROEPSAANBOD_DATABASE_POOL_SIZE"]) + _default(env["GROEPSAANBOD_DATABASE_MAX_OVERFLOW"])
+    processes = SERVICES["app"]["deploy"]["replicas"] * _default(env["GROEPSAANBOD_WEB_PROCESSES"])
+    processes += SERVICES["worker"]["deploy"]["replicas"]
+    max_connections, reserved = 100, 3  # PostgreSQL's defaults; compose does not change them
+    assert processes * per_process <= (max_connections - reserved) * 2 // 3, processes * per_process
+    assert SERVICES["worker"]["environment"] is SERVICES["app"]["environment"] or (
+        SERVICES["worker"]["environment"]["GROEPSAANBOD_DATABASE_POOL_SIZE"] == env["GROEPSAANBOD_DATABASE_POOL_SIZE"]
+    )

@@ -19,7 +19,7 @@ from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.errors import NotPermitted
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password, password_problems
-from groepsaanbod.accounts.passwords import hash_password
+from groepsaanbod.accounts.passwords import hash_new_password
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.services import NewStaff, create_staff, normalise_email, token_hash
 from groepsaanbod.accounts.viewer import Viewer
@@ -152,7 +152,7 @@ async def set_password(session: AsyncSession, token: str, password: str, now: da
     problems = password_problems(password, common_passwords(), (staff.email, staff.full_name))
     if problems:
         raise Refused(problems)
-    staff.password_hash = hash_password(normalise_password(password))
+    staff.password_hash = await hash_new_password(normalise_password(password))
     link.used_at = now
     await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
     await session.commit()

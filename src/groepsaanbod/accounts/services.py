@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod.accounts import totp
 from groepsaanbod.accounts.models import Role, Staff, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password
-from groepsaanbod.accounts.passwords import hash_password, needs_rehash, verify_password
+from groepsaanbod.accounts.passwords import hash_new_password, needs_rehash, password_matches
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import Limit, add_hit, check_limit
@@ -56,7 +56,7 @@ async def create_staff(session: AsyncSession, new: NewStaff, roles: dict[int, li
     staff = Staff(
         email=normalise_email(new.email),
         full_name=new.full_name,
-        password_hash=hash_password(new.password) if new.password else NO_PASSWORD,
+        password_hash=await hash_new_password(new.password) if new.password else NO_PASSWORD,
         language=new.language,
         spoken_languages=list(new.spoken_languages),
     )
@@ -142,7 +142,10 @@ async def sign_in(
     await check_limit(session, limits.per_account(), email, now)
     await check_limit(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
-    if not verify_password(staff.password_hash if staff else None, password) or staff is None:
+    # Only read so far: end that transaction, so its connection serves others while this request
+    # waits for its turn at Argon2 (passwords.py), which on a busy sign-in morning can take seconds.
+    await session.commit()
+    if not await password_matches(staff.password_hash if staff else None, password) or staff is None:
         await add_hit(session, limits.per_account(), email, now)
         await add_hit(session, limits.per_address(), address, now)
         await session.commit()
@@ -152,7 +155,7 @@ async def sign_in(
         log.info("sign-in refused: account disabled", extra={"staff_id": staff.id})
         return None
     if needs_rehash(staff.password_hash):
-        staff.password_hash = hash_password(password)
+        staff.password_hash = await hash_new_password(password)
     pending = await needs_second_factor(session, staff)
     given = False
     if pending and code is not None and staff.totp_secret:

@@ -23,6 +23,7 @@ from groepsaanbod.programmes import catalogue, services
 from groepsaanbod.programmes.errors import ProgrammeError
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.templates import template_to_data
+from groepsaanbod.protection.body_size import LONG_FORM_BODY_LIMIT
 from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -206,7 +207,7 @@ def _texts_from_form(form: FormMultiDict) -> dict[str, dict[str, str]]:
     return texts
 
 
-@post("/staff/programmes/{programme_id:int}/texts", opt=EDITORS)
+@post("/staff/programmes/{programme_id:int}/texts", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)
 async def edit_texts_submit(
     request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
 ) -> Response:
@@ -272,7 +273,7 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
     }
 
 
-@post("/staff/programmes/{programme_id:int}/template", opt=EDITORS)
+@post("/staff/programmes/{programme_id:int}/template", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)
 async def edit_template_submit(
     request: Request,
     language: str,

@@ -15,6 +15,7 @@ from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import render_message
+from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.registration import cohort_services as cohorts
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.schemas import (
@@ -134,7 +135,13 @@ async def api_confirm(
     return await cohort_out(db_session, await cohorts.confirm_cohort(db_session, viewer, cohort_id, now()))
 
 
-@post("/api/v1/programmes/{programme_id:int}/school-classes", opt=EDITORS, tags=["cohorts"], status_code=200)
+@post(
+    "/api/v1/programmes/{programme_id:int}/school-classes",
+    opt=EDITORS,
+    tags=["cohorts"],
+    status_code=200,
+    request_max_body_size=UPLOAD_BODY_LIMIT,
+)
 async def api_import_classes(
     request: Request, programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> ImportOut:

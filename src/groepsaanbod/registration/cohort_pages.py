@@ -16,6 +16,7 @@ from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.programmes.services import get_programme, published_template
+from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration import cohort_services as cohorts
 from groepsaanbod.scheduling.services import import_school_classes
@@ -145,7 +146,7 @@ async def cohort_action_submit(
     return await _act(request, language, programme_id, db_session, viewer, actions[action], action)
 
 
-@post("/staff/programmes/{programme_id:int}/school-classes", opt=EDITORS)
+@post("/staff/programmes/{programme_id:int}/school-classes", opt=EDITORS, request_max_body_size=UPLOAD_BODY_LIMIT)
 async def import_submit(
     request: Request,
     language: str,

@@ -33,6 +33,7 @@ NOT_SAME_GROUP_KIND = N_("These groups have a different language or place. Only 
 TOO_FEW_TO_SPLIT = N_("A group needs at least 2 people to split it.")
 NO_PUBLISHED_PLAN = N_("Publish the programme first.")
 NOT_BY_DUE_DATE = N_("Groups for this programme are not formed by due date.")
+SAME_GROUP = N_("A group cannot be joined with itself. Choose another group.")
 
 
 def formation_rules(template: ProgrammeTemplate) -> FormationRules:
@@ -184,6 +185,23 @@ async def _cohort(session: AsyncSession, viewer: Viewer, cohort_id: int) -> tupl
     return cohort, programme, template
 
 
+async def _locked(session: AsyncSession, programme: Programme, *cohort_ids: int) -> list[Cohort]:
+    """The cohorts as they are once this programme's lock is held (db.lock_row: programme first).
+
+    Coordinators' changes of a programme's groups then happen one at a time, and not beside a
+    group starting: two merges of the same two groups no longer deadlock, and what was checked
+    (still proposed, still there, the size) still holds when it is written. A cohort that is gone
+    meanwhile (merged away) is not found."""
+    await take_write_lock(session, Programme.__table__, programme.id)
+    cohorts = []
+    for cohort_id in cohort_ids:
+        cohort = await session.get(Cohort, cohort_id, populate_existing=True)
+        if cohort is None:
+            raise errors.CohortNotFound()
+        cohorts.append(cohort)
+    return cohorts
+
+
 async def _size(session: AsyncSession, cohort_id: int) -> int:
     return (
         await session.scalar(
@@ -204,8 +222,9 @@ async def move_member(
     session: AsyncSession, viewer: Viewer, registration_id: int, to_cohort_id: int, now: datetime
 ) -> None:
     target, programme, template = await _cohort(session, viewer, to_cohort_id)
+    [target] = await _locked(session, programme, target.id)
     _must_be_proposed(target)
-    registration = await session.get(Registration, registration_id)
+    registration = await session.get(Registration, registration_id, populate_existing=True)
     if registration is None or registration.programme_id != programme.id:
         raise errors.CohortNotFound()
     if registration.cohort_id is not None:
@@ -234,6 +253,7 @@ async def move_member(
 async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
     """The later half (by due date) becomes a new proposed group."""
     cohort, programme, _ = await _cohort(session, viewer, cohort_id)
+    [cohort] = await _locked(session, programme, cohort.id)
     _must_be_proposed(cohort)
     members = await _members_by_due_date(session, cohort.id)
     if len(members) < 2:
@@ -269,8 +289,11 @@ async def _members_by_due_date(session: AsyncSession, cohort_id: int) -> list[in
 
 
 async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, other_id: int, now: datetime) -> Cohort:
+    if other_id == cohort_id:  # merging would delete the group and leave its members without one
+        raise errors.CohortRefused.single("other_cohort_id", SAME_GROUP)
     cohort, programme, template = await _cohort(session, viewer, cohort_id)
     other, _, _ = await _cohort(session, viewer, other_id)
+    cohort, other = await _locked(session, programme, cohort.id, other.id)
     _must_be_proposed(cohort)
     _must_be_proposed(other, "other_cohort_id")
     if other.programme_id != cohort.programme_id or (other.language, other.place) != (cohort.language, cohort.place):
@@ -288,6 +311,7 @@ async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, o
 async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
     """The group is final: its members are confirmed and told, each in their language."""
     cohort, programme, template = await _cohort(session, viewer, cohort_id)
+    [cohort] = await _locked(session, programme, cohort.id)
     _must_be_proposed(cohort)
     size = await _size(session, cohort.id)
     if size < template.min_group_size:

@@ -26,6 +26,7 @@ def cohort_name(place: str, language: str, number: int) -> str:
 
 async def start_cohort_when_enough(
     session: AsyncSession,
+    *,
     programme: Programme,
     template: ProgrammeTemplate,
     language: str,
@@ -34,6 +35,8 @@ async def start_cohort_when_enough(
     base_url: str,
     current_id: int,
 ) -> Cohort | None:
+    """Start a group of `language` and `place` when enough wait for one; the caller holds the
+    programme's lock (see sign_up.register_participant)."""
     from groepsaanbod.registration.services import record
 
     waiting = list(
@@ -48,6 +51,9 @@ async def start_cohort_when_enough(
                 Registration.place == place,
             )
             .order_by(Registration.id)
+            # The caller holds the programme's lock; these rows too, so that a withdrawal that got
+            # in first is seen as it is now (a withdrawn person is not placed).
+            .with_for_update(key_share=True)
         )
     )
     if len(waiting) < template.min_group_size:

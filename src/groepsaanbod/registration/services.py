@@ -2,8 +2,9 @@
 register_participant, is in sign_up.py).
 
 Capacity holds under concurrency: every change of a programme's places first takes
-the lock of the row that decides the race (db.begin_writing, db.lock_row), then counts
-and places; a unique index keeps one live registration per person and programme.
+the locks of the rows that decide the race (db.begin_writing, db.lock_row; programme, then
+cohort), then counts and places; a unique index keeps one live registration per person and
+programme.
 """
 
 from __future__ import annotations
@@ -184,11 +185,13 @@ async def withdraw_registration(session: AsyncSession, token: str, now: datetime
     await begin_writing(session)
     registration = await find_registration(session, token, now)
     programme_id = registration.programme_id
+    # Locks in the one order (db.lock_row): the programme, under which groups start and
+    # coordinators move people, so the registration read next stays as it is; then its cohort,
+    # against sign-ups counting the same places and waiting list.
+    await lock_row(session, Programme.__table__, programme_id)
+    registration = await find_registration(session, token)  # as it is now that we hold the lock
     if registration.cohort_id is not None:
         await lock_row(session, Cohort.__table__, registration.cohort_id)
-    else:
-        await lock_row(session, Programme.__table__, programme_id)
-    registration = await find_registration(session, token)  # as it is now that we hold the lock
     was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
     registration.status, registration.withdrawn_at = "withdrawn", now
     registration.waitlist_position = None

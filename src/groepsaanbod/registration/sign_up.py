@@ -3,8 +3,9 @@
 A region's sign-up day brings thousands of sign-ups a minute, so this path reads the programme
 and writes its rows with statements built once (no ORM objects; on PostgreSQL the four new rows
 go in one statement, see storage.py). Capacity holds under concurrency: the open cohort's row is
-locked (db.begin_writing, FOR UPDATE) before its members are counted, and unique indexes keep one
-live registration per person and programme.
+locked (db.begin_writing, FOR NO KEY UPDATE) before its members are counted, and unique indexes keep
+one live registration per person and programme. Where no group is open yet, the programme's row is
+locked before anything is written (locks are taken programme, then cohort, see db.lock_row).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -148,7 +149,7 @@ _OPEN_COHORT = (
     .order_by(Cohort.id)
     .limit(literal_column("1"))
 )
-_OPEN_COHORT_LOCKED = _OPEN_COHORT.with_for_update()
+_OPEN_COHORT_LOCKED = _OPEN_COHORT.with_for_update(key_share=True)  # FOR NO KEY UPDATE: see db.lock_row
 
 
 async def _lock_open_cohort(session: AsyncSession, programme_id: int, language: str, place: str) -> OpenCohort | None:
@@ -310,6 +311,11 @@ async def register_participant(
         placement = Placement("confirmed")
     elif programme.formation == "enrolment":
         cohort = await _lock_open_cohort(session, programme.id, clean.language, clean.place)
+        if cohort is None:
+            # This sign-up may make a group start: the programme's lock first, before anything that
+            # references it is written; then look again, as another sign-up may have started it.
+            await lock_row(session, Programme.__table__, programme.id)
+            cohort = await _lock_open_cohort(session, programme.id, clean.language, clean.place)
         if cohort is not None:
             placement = await placement_in(session, cohort.id, programme.max_group_size)
     # Known now unless this sign-up may start a new group: then the event and message follow below.
@@ -328,7 +334,7 @@ async def register_participant(
         await session.rollback()
         raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED) from None
     if not decided:
-        cohort, placement = await _place_when_group_can_start(session, sign_up, registration_id, base_url)
+        cohort, placement = await _start_group_when_enough(session, sign_up, registration_id, base_url)
         record(
             session,
             now,
@@ -358,35 +364,26 @@ async def register_participant(
     )
 
 
-async def _place_when_group_can_start(
+async def _start_group_when_enough(
     session: AsyncSession, sign_up: SignUp, registration_id: int, base_url: str
 ) -> tuple[OpenCohort | None, Placement]:
-    """No open group of this language and place: one may have opened meanwhile, or this sign-up
-    may be the one that makes a new group start. Starting a group counts the waiting
-    registrations, so it happens one at a time per programme (the programme's lock)."""
-    programme, clean = sign_up.programme, sign_up.clean
-    await lock_row(session, Programme.__table__, programme.id)
-    cohort = await _lock_open_cohort(session, programme.id, clean.language, clean.place)
-    if cohort is not None:
-        placement = await placement_in(session, cohort.id, programme.max_group_size)
-        await session.execute(
-            update(Registration.__table__)
-            .where(Registration.__table__.c.id == registration_id)
-            .values(
-                cohort_id=cohort.id,
-                status=placement.status,
-                waitlist_position=placement.waitlist_position,
-                confirmed_at=sign_up.now if placement.status == "confirmed" else None,
-            )
-        )
-        return cohort, placement
+    """No open group of this language and place, and the caller holds the programme's lock: this
+    sign-up, just written as pending, may be the one that makes a new group start. Rare (once per
+    new group), so the full programme and template are loaded, as the group's start needs them."""
     from groepsaanbod.registration.enrolment import start_cohort_when_enough
 
-    # Rare (once per new group): the full programme and template, as the group's start needs them.
+    programme, clean = sign_up.programme, sign_up.clean
     full = await session.get(Programme, programme.id, options=[selectinload(Programme.venues)])
     template = await session.get(ProgrammeTemplate, programme.template_id)
     started = await start_cohort_when_enough(
-        session, full, template, clean.language, clean.place, sign_up.now, base_url, current_id=registration_id
+        session,
+        programme=full,
+        template=template,
+        language=clean.language,
+        place=clean.place,
+        now=sign_up.now,
+        base_url=base_url,
+        current_id=registration_id,
     )
     if started is None:
         return None, Placement("pending")

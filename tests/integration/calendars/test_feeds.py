@@ -69,10 +69,10 @@ async def test_mentor_feed_304_then_cancellation_shows(client, db):
     from groepsaanbod.accounts.services import NewStaff  # noqa: F401
 
     mentor = await db.get(Staff, school_class.mentor_id)
-    from groepsaanbod.accounts.passwords import hash_password
+    from groepsaanbod.accounts.passwords import hash_new_password
     from tests.factories import PASSWORD
 
-    mentor.password_hash = hash_password(PASSWORD)
+    mentor.password_hash = await hash_new_password(PASSWORD)
     await db.commit()
     await sign_in(client, mentor)
     mine = (await client.post("/api/v1/me/feed", headers={"Accept-Language": "ar"})).json()
