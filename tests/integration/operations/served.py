@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.integration.messaging.test_workers import _stop, _wait_for, free_port
-from tests.integration.operations.test_two_processes import _ready, _start
+from tests.integration.operations.test_two_processes import _start
+from tests.processes import STARTUP_SECONDS, free_port, stop, wait_until_ready
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Served:
 
 @contextmanager
 def served(
-    url: str, folder: Path, env: dict[str, str], *, count: int = 1, ready_within: float = 90
+    url: str, folder: Path, env: dict[str, str], *, count: int = 1, ready_within: float = STARTUP_SECONDS
 ) -> Iterator[Served]:
     """`count` serve commands of one process each, on ports of their own, ready (/health/ready) when given."""
     ports = [free_port() for _ in range(count)]
@@ -35,10 +35,9 @@ def served(
         for port, log in zip(ports, logs, strict=True):
             own = {"GROEPSAANBOD_BASE_URL": f"http://127.0.0.1:{port}", "GROEPSAANBOD_LOG_FORMAT": "json", **env}
             processes.append(_start(url, log, ["serve", "--port", str(port), "--workers", "1"], own))
-        running = Served(ports, logs, processes)
-        alive = lambda: all(p.poll() is None for p in processes)  # noqa: E731
-        assert _wait_for(lambda: all(_ready(p) for p in ports), ready_within, alive), running.log_text()
-        yield running
+        for port, process in zip(ports, processes, strict=True):
+            wait_until_ready(process, f"http://127.0.0.1:{port}/health/ready", logs=logs, deadline=ready_within)
+        yield Served(ports, logs, processes)
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)

@@ -21,7 +21,7 @@ from groepsaanbod.migrate import upgrade
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
-from tests.databases import own_name, run_async, separate_database
+from tests.databases import run_async, separate_database
 from tests.integration.messaging.test_workers import free_port
 from tests.integration.registration import parallel
 from tests.integration.registration.helpers import person, published_programme
@@ -78,7 +78,8 @@ def test_too_many_connections_is_503_with_retry_after(backend, tmp_path, caplog)
     url = separate_database(backend, tmp_path, "groepsaanbod_busy_test")
     upgrade(url)
     run_async(_prepare(url, "busy"))
-    role = own_name("groepsaanbod_tiny")
+    # A role of this run only (named after its database, which is this run's own).
+    role = f"{make_url(url).database}_role"[-63:]
     app_url = make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
 
     async def scenario() -> list[httpx.Response]:
