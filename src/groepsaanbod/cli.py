@@ -175,14 +175,15 @@ def staff_add(
     from groepsaanbod.accounts.password_policy import password_problems
     from groepsaanbod.i18n.translations import render_message
 
-    problems = password_problems(password, common_passwords(), (address, full_name))
-    if problems:
-        raise click.ClickException(render_message("en", problems[0].message))
-
     async def add(session):
         org = await _find_organisation(session, organisation_slug)
         if org is None:
             raise click.ClickException(f"no organisation with slug {organisation_slug!r}")
+        problems = password_problems(
+            password, common_passwords(), (address, full_name), organisations=(org.name, org.slug)
+        )
+        if problems:
+            raise click.ClickException(render_message("en", problems[0].message))
         if await session.scalar(select(Staff.id).where(Staff.email == normalise_email(address))):
             raise click.ClickException(f"{address} already has an account; use 'staff grant' to add roles")
         person = await create_staff(session, NewStaff(address, full_name, password, language), {org.id: list(roles)})

@@ -71,8 +71,12 @@ class Settings:
     log_format: str = ""
     #: GROEPSAANBOD_METRICS_DIR: where the processes of one `serve` keep their metric files; empty: a temporary one.
     metrics_dir: str = ""
-    #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
+    #: GROEPSAANBOD_METRICS_TOKEN: /metrics wants `Authorization: Bearer <token>`; outside development,
+    #: without a token, /metrics is not served at all.
     metrics_token: str = ""
+    #: GROEPSAANBOD_ENCRYPTION_KEYS: Fernet keys, comma-separated, for secrets kept in the database (the
+    #: second factor's); the first encrypts, all decrypt. Required outside development.
+    encryption_keys: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -124,6 +128,7 @@ class Settings:
             log_format=_choice(get("LOG_FORMAT", defaults.log_format).lower(), "LOG_FORMAT", ("", "json", "text")),
             metrics_dir=get("METRICS_DIR", defaults.metrics_dir),
             metrics_token=get("METRICS_TOKEN", defaults.metrics_token),
+            encryption_keys=tuple(k.strip() for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()),
         )
 
 
