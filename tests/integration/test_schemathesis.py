@@ -22,7 +22,7 @@ from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings
 from tests.databases import run_async
-from tests.factories import PASSWORD, make_staff, second_factor_code, app_keys
+from tests.factories import PASSWORD, app_keys, make_staff, second_factor_code
 from tests.integration.registration.helpers import published_programme
 
 EXAMPLES_PER_OPERATION = 8

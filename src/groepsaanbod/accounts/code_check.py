@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from groepsaanbod.accounts import recovery_codes, totp
 from groepsaanbod.accounts.models import RecoveryCode, Staff
+from groepsaanbod.db import begin_writing
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.protection.encryption import KeyRing, SecretUnreadable
 
@@ -49,6 +50,7 @@ async def accept_totp_code(
     step = totp.accepted_step(secret, code, now, staff.totp_last_step) if secret else None
     if step is None:
         return None
+    await begin_writing(session)  # SQLite: the write lock first, so parallel checks wait their turn
     moved = await session.execute(
         update(Staff)
         .where(Staff.id == staff.id, or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step))
@@ -77,6 +79,7 @@ async def accept_recovery_code(session: AsyncSession, staff: Staff, code: str, n
     if normalised is None or not staff.totp_secret:
         return None
     digest = recovery_codes.code_hash(normalised)
+    await begin_writing(session)
     used = await session.execute(
         update(RecoveryCode)
         .where(RecoveryCode.staff_id == staff.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from groepsaanbod.accounts.password_policy import LIKE_ORGANISATION
 from groepsaanbod.accounts.passwords import verify_password
-from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.cli import main
+from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.organisations.models import Organisation

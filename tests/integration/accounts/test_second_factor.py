@@ -10,11 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from groepsaanbod.accounts.models import Staff, StaffSession
+from groepsaanbod.accounts.models import RecoveryCode, Staff, StaffSession
 from groepsaanbod.accounts.totp import code_at
+from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent
-from tests.conftest import NOW
-from tests.factories import PASSWORD, make_organisation, make_staff
+from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.settings import Settings
+from tests.conftest import NOW, make_client
+from tests.factories import PASSWORD, app_keys, make_organisation, make_staff
 from tests.integration.registration.helpers import person, published_programme
 
 SEES_PERSONAL_DATA = ("midwife", "mentor", "trainer", "coordinator", "cjg_staff", "admin")
@@ -43,6 +46,24 @@ async def set_up_on_the_page(client, staff, moment=NOW):
     secret = KEY_ON_PAGE.search(page.text).group(1).replace(" ", "")
     done = await client.post("/nl/staff/second-factor", data={"code": code_at(secret, moment), "next": ""})
     return secret, done
+
+
+@pytest.fixture
+async def moments(db):
+    """A client of an app whose clock the test moves on (`moments.append`), with room for more
+    code attempts than the sign-in limit allows (that limit has tests of its own)."""
+    times = [NOW]
+
+    async def shared():
+        yield db
+
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db", rate_limit_sign_in=100),
+        db_session_provider=shared,
+        clock=lambda: times[-1],
+    )
+    async with make_client(app) as c:
+        yield c, times
 
 
 @pytest.mark.parametrize("role", SEES_PERSONAL_DATA)
@@ -148,3 +169,96 @@ async def test_the_pending_secret_is_kept_server_side_and_encrypted(client, db):
     done = await client.post("/nl/staff/second-factor", data={"code": code_at(first, NOW)})
     assert done.status_code == 200 and len(set(RECOVERY_CODE.findall(done.text))) == 10
     assert (await client.get("/api/v1/auth/me")).status_code == 200
+
+
+async def test_recovery_codes_work_once_each_and_the_person_is_told(client, db):
+    admin = await without_second_factor(db, await make_organisation(db), "admin")
+    admin.language = "en"
+    _secret, done = await set_up_on_the_page(client, admin)
+    codes = list(dict.fromkeys(RECOVERY_CODE.findall(done.text)))
+    assert len(codes) == 10
+    hashes = list(await db.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.staff_id == admin.id)))
+    assert len(hashes) == 10 and not any(code.replace("-", "") in h for code in codes for h in hashes)
+    await client.post("/nl/staff/sign-out")
+
+    await page_sign_in(client, admin)
+    typed = codes[0].upper().replace("-", " ")  # as someone might type it
+    used = await client.post("/nl/staff/second-factor", data={"code": typed, "next": "/nl/staff/agenda"})
+    assert used.status_code == 303 and "/nl/staff/second-factor/recovery-codes?used=1" in used.headers["location"]
+    told = await client.get(used.headers["location"])
+    assert told.status_code == 200 and "9" in told.text and "/nl/staff/agenda" in told.text
+    await client.post("/nl/staff/sign-out")
+
+    await page_sign_in(client, admin)
+    again = await client.post("/nl/staff/second-factor", data={"code": codes[0]})
+    assert again.status_code == 400  # each works once
+    for code in codes[1:7]:
+        api = await client.post("/api/v1/auth/sign-in", json={"email": admin.email, "password": PASSWORD, "code": code})
+        assert api.status_code == 200, code
+    messages = list(
+        await db.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "recovery_code_used").order_by(OutboxMessage.id)
+        )
+    )
+    assert len(messages) == 7 and {m.to_address for m in messages} == {admin.email}
+    assert "9 recovery codes left" in messages[0].body_text and "only a few" not in messages[0].body_text
+    assert "3 recovery codes left" in messages[-1].body_text and "only a few" in messages[-1].body_text
+    left = await client.get("/en/staff/second-factor/recovery-codes")
+    assert "3 recovery codes left" in left.text and "only a few" in left.text
+
+
+async def test_new_recovery_codes_need_a_code_from_the_app(moments, db):
+    client, _times = moments
+    admin = await without_second_factor(db, await make_organisation(db), "admin")
+    secret, done = await set_up_on_the_page(client, admin)
+    old = RECOVERY_CODE.findall(done.text)
+    page = await client.get("/en/staff/second-factor/recovery-codes")
+    assert page.status_code == 200 and "10 recovery codes left" in page.text
+    assert not RECOVERY_CODE.search(page.text)  # never shown again
+    for code in ("", old[0], "123456"):
+        refused = await client.post("/en/staff/second-factor/recovery-codes", data={"code": code})
+        assert refused.status_code == 400 and "error-summary" in refused.text, code
+    later = NOW + timedelta(seconds=30)  # the code of NOW was used at set-up
+    renewed = await client.post("/en/staff/second-factor/recovery-codes", data={"code": code_at(secret, later)})
+    new = list(dict.fromkeys(RECOVERY_CODE.findall(renewed.text)))
+    assert renewed.status_code == 200 and len(new) == 10 and not set(new) & set(old)
+    assert (
+        await db.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.staff_id == admin.id)) == 10
+    )
+    await client.post("/nl/staff/sign-out")
+    await page_sign_in(client, admin)
+    assert (await client.post("/nl/staff/second-factor", data={"code": old[1]})).status_code == 400
+    assert (await client.post("/nl/staff/second-factor", data={"code": new[1]})).status_code == 303
+
+
+async def test_a_lost_phone_is_replaced_with_recovery_codes_without_the_cli(moments, db):
+    client, times = moments
+    admin = await without_second_factor(db, await make_organisation(db), "admin")
+    lost, done = await set_up_on_the_page(client, admin)
+    codes = RECOVERY_CODE.findall(done.text)
+    await client.post("/nl/staff/sign-out")
+    # Signed in with the password only, a new phone cannot be set up.
+    await page_sign_in(client, admin)
+    early = await client.post("/nl/staff/second-factor/new-app", data={"code": codes[0]})
+    assert early.status_code == 303 and "/nl/staff/second-factor" in early.headers["location"]
+    assert (await client.post("/nl/staff/second-factor", data={"code": codes[0]})).status_code == 303
+    wrong = await client.post("/nl/staff/second-factor/new-app", data={"code": "000000"})
+    assert wrong.status_code == 400
+    started = await client.post("/nl/staff/second-factor/new-app", data={"code": codes[1]})
+    assert started.status_code == 303 and started.headers["location"] == "/nl/staff/second-factor"
+    page = await client.get("/nl/staff/second-factor")
+    fresh = KEY_ON_PAGE.search(page.text).group(1).replace(" ", "")
+    assert fresh != lost
+    assert (await client.get("/api/v1/auth/me")).status_code == 200  # still signed in meanwhile
+    times.append(NOW + timedelta(seconds=30))
+    confirmed = await client.post("/nl/staff/second-factor", data={"code": code_at(fresh, times[-1])})
+    assert confirmed.status_code == 200 and len(set(RECOVERY_CODE.findall(confirmed.text))) == 10
+    stored = await db.scalar(text("SELECT totp_secret FROM staff WHERE id = :id"), {"id": admin.id})
+    assert app_keys().decrypt(stored) == fresh
+    await client.post("/nl/staff/sign-out")
+    body = {"email": admin.email, "password": PASSWORD}
+    times.append(NOW + timedelta(minutes=2))
+    old_phone = await client.post("/api/v1/auth/sign-in", json={**body, "code": code_at(lost, times[-1])})
+    assert old_phone.status_code == 401
+    new_phone = await client.post("/api/v1/auth/sign-in", json={**body, "code": code_at(fresh, times[-1])})
+    assert new_phone.status_code == 200
