@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from groepsaanbod.accounts.models import RecoveryCode, Staff, StaffSession
+from groepsaanbod.accounts.second_factor import reset_second_factor
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent
@@ -262,3 +263,14 @@ async def test_a_lost_phone_is_replaced_with_recovery_codes_without_the_cli(mome
     assert old_phone.status_code == 401
     new_phone = await client.post("/api/v1/auth/sign-in", json={**body, "code": code_at(fresh, times[-1])})
     assert new_phone.status_code == 200
+
+
+async def test_the_command_line_reset_forgets_secret_and_recovery_codes(client, db):
+    admin = await without_second_factor(db, await make_organisation(db), "admin")
+    await set_up_on_the_page(client, admin)
+    assert await reset_second_factor(db, admin.email.upper())
+    assert (await db.get(Staff, admin.id, populate_existing=True)).totp_secret is None
+    assert await db.scalar(select(func.count()).select_from(RecoveryCode)) == 0
+    assert await db.scalar(select(func.count()).select_from(StaffSession)) == 0
+    assert (await client.get("/api/v1/auth/me")).status_code == 401
+    assert not await reset_second_factor(db, "nobody@example.org")
