@@ -346,6 +346,10 @@ def demo_load() -> None:
     click.echo(f"Demo logins (password for all: {result.password}):")
     for login in result.logins:
         click.echo(f"  {login.role:<14} {login.email:<40} {login.organisation}")
+    click.echo(
+        "Roles that see personal data (all but volunteer and guest teacher) set up a second factor"
+        " (an authenticator app) at their first sign-in."
+    )
 
 
 if __name__ == "__main__":
