@@ -96,7 +96,7 @@ async def sign_in(client: httpx.AsyncClient, staff: Staff, at: datetime = NOW) -
 
 
 async def page_sign_in(
-    client: httpx.AsyncClient, staff: Staff, language: str = "nl", next: str = "", at: datetime = NOW
+    client: httpx.AsyncClient, staff: Staff, language: str = "nl", *, next: str = "", at: datetime = NOW
 ) -> httpx.Response:
     """Through the sign-in page, then the second-factor page where the person has one; the last answer."""
     response = await client.post(
