@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from groepsaanbod.app import create_app
 from groepsaanbod.db import make_engine
 from groepsaanbod.migrate import upgrade
+from groepsaanbod.protection.cookies import CSRF_COOKIE, SESSION_COOKIE, cookie_name
+from groepsaanbod.protection.csrf import token_for
 from groepsaanbod.settings import Settings, normalise_database_url
 from tests.databases import PG_ENV, UnsafeDatabase, finish_session_run, separate_database
 
@@ -103,15 +106,44 @@ def app(db, clock):
     return create_app(settings, db_session_provider=shared_session, clock=clock)
 
 
-#: The tests' CSRF token: sent as cookie and as the X-CSRF-Token header, as a script would.
+#: The tests' anonymous pre-session value (the `ga_csrf` cookie); form tokens are made from it,
+#: or from the sign-in cookie once signed in (protection/csrf.py).
 TEST_CSRF_TOKEN = "test-csrf-token"
+
+
+def csrf_hook(app):
+    """Sends each request's CSRF token in `X-CSRF-Token`, as a page's form would: made from the
+    cookies the request carries (sign-in, else pre-session). A request that sets the header
+    itself keeps it (tests of refusals)."""
+    settings = app.state["settings"]
+    session_name = cookie_name(SESSION_COOKIE, settings.development)
+    pre_session_name = cookie_name(CSRF_COOKIE, settings.development)
+
+    async def add_token(request: httpx.Request) -> None:
+        if "x-csrf-token" in request.headers:
+            return
+        cookies = SimpleCookie(request.headers.get("cookie", ""))
+        session, pre_session = cookies.get(session_name), cookies.get(pre_session_name)
+        request.headers["X-CSRF-Token"] = token_for(
+            settings.effective_secret_key,
+            session_token=session.value if session else None,
+            pre_session=pre_session.value if pre_session else None,
+        )
+
+    return add_token
+
+
+def make_client(app, base_url: str = "http://testserver") -> httpx.AsyncClient:
+    """A client of `app` whose page forms carry their CSRF token (use `async with`)."""
+    development = app.state["settings"].development
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=base_url, event_hooks={"request": [csrf_hook(app)]}
+    )
+    client.cookies.set(cookie_name(CSRF_COOKIE, development), TEST_CSRF_TOKEN)
+    return client
 
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"X-CSRF-Token": TEST_CSRF_TOKEN}
-    ) as c:
-        c.cookies.set("ga_csrf", TEST_CSRF_TOKEN)
+    async with make_client(app) as c:
         yield c

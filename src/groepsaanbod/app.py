@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
 from groepsaanbod.accounts import pages as accounts_pages
-from groepsaanbod.accounts import team_pages
+from groepsaanbod.accounts import second_factor_pages, team_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
 from groepsaanbod.attendance import controllers as attendance_api
 from groepsaanbod.attendance import pages as attendance_pages
@@ -40,7 +40,9 @@ from groepsaanbod.privacy import pages as privacy_pages
 from groepsaanbod.programmes import controllers as programmes_api
 from groepsaanbod.programmes import pages as programmes_pages
 from groepsaanbod.protection.body_size import FORM_BODY_LIMIT, JSON_BODY_LIMIT
+from groepsaanbod.protection.cookies import LANGUAGE_COOKIE, read_cookie
 from groepsaanbod.protection.csrf import check_csrf
+from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.headers import headers_hook
 from groepsaanbod.registration import cohort_controllers as cohorts_api
 from groepsaanbod.registration import cohort_pages
@@ -68,7 +70,7 @@ async def health(db_session: AsyncSession) -> dict[str, str]:
 @get("/", opt=PUBLIC, include_in_schema=False)
 async def root(request: Request) -> Redirect:
     """Send a person to the start page in the language they most likely read."""
-    language = choose_language(None, request.cookies.get("lang"), request.headers.get("accept-language"))
+    language = choose_language(None, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))
     return Redirect(f"/{language}/", status_code=303)
 
 
@@ -88,6 +90,8 @@ def create_app(
 ) -> Litestar:
     """The app. Tests pass `db_session_provider` to share their session (and its rollback)."""
     settings = settings or Settings.from_env()
+    # Outside development the encryption keys are required: refuse to start without them.
+    key_ring(settings)
     engine = None
     if db_session_provider is None:
         engine = engine_for(settings)
@@ -135,6 +139,7 @@ def create_app(
     pages = _bounded(
         [
             *accounts_pages.ROUTES,
+            *second_factor_pages.ROUTES,
             *team_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,

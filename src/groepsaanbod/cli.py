@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -40,6 +42,10 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
     import uvicorn
 
     settings = Settings.from_env()
+    from groepsaanbod.protection.encryption import key_ring
+
+    with _keys_explained():
+        key_ring(settings)  # outside development the keys are required: say so before starting
     processes = workers or settings.web_processes
     if not settings.secret_key and processes > 1:
         # One key for all processes of this serve (each would otherwise make its own); other
@@ -86,7 +92,8 @@ def db_upgrade(revision: str) -> None:
     """Bring the database schema up to date (or to REVISION)."""
     from groepsaanbod.migrate import upgrade
 
-    upgrade(Settings.from_env().database_url, revision)
+    with _keys_explained():
+        upgrade(Settings.from_env().database_url, revision)
     click.echo("The database is up to date.")
 
 
@@ -96,7 +103,19 @@ def db_downgrade(revision: str) -> None:
     """Take the database schema back to REVISION ('base' removes everything)."""
     from groepsaanbod.migrate import downgrade
 
-    downgrade(Settings.from_env().database_url, revision)
+    with _keys_explained():
+        downgrade(Settings.from_env().database_url, revision)
+
+
+@contextmanager
+def _keys_explained() -> Iterator[None]:
+    """Missing or malformed encryption keys end the command with what to set, not a traceback."""
+    from groepsaanbod.protection.encryption import BadEncryptionKey, EncryptionKeysMissing, SecretUnreadable
+
+    try:
+        yield
+    except (EncryptionKeysMissing, BadEncryptionKey, SecretUnreadable) as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _run(coroutine_function):
@@ -175,14 +194,15 @@ def staff_add(
     from groepsaanbod.accounts.password_policy import password_problems
     from groepsaanbod.i18n.translations import render_message
 
-    problems = password_problems(password, common_passwords(), (address, full_name))
-    if problems:
-        raise click.ClickException(render_message("en", problems[0].message))
-
     async def add(session):
         org = await _find_organisation(session, organisation_slug)
         if org is None:
             raise click.ClickException(f"no organisation with slug {organisation_slug!r}")
+        problems = password_problems(
+            password, common_passwords(), (address, full_name), organisations=(org.name, org.slug)
+        )
+        if problems:
+            raise click.ClickException(render_message("en", problems[0].message))
         if await session.scalar(select(Staff.id).where(Staff.email == normalise_email(address))):
             raise click.ClickException(f"{address} already has an account; use 'staff grant' to add roles")
         person = await create_staff(session, NewStaff(address, full_name, password, language), {org.id: list(roles)})
@@ -227,6 +247,36 @@ def staff_reset_second_factor(email: str) -> None:
     if not _run(reset):
         raise click.ClickException(f"no staff member with the email address {email}")
     click.echo(f"{email} sets up the second factor again at the next sign-in; their sessions have ended.")
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys of the secrets kept in the database (GROEPSAANBOD_ENCRYPTION_KEYS)."""
+
+
+@keys.command("new")
+def keys_new() -> None:
+    """Print a new key. To rotate: put it in front of GROEPSAANBOD_ENCRYPTION_KEYS, restart,
+    run `groepsaanbod keys rotate`, then drop the old key."""
+    from groepsaanbod.protection.encryption import new_key
+
+    click.echo(new_key())
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Encrypt every stored secret with the first key of GROEPSAANBOD_ENCRYPTION_KEYS."""
+    from groepsaanbod.accounts.second_factor import re_encrypt_secrets
+    from groepsaanbod.protection.encryption import key_ring
+
+    with _keys_explained():
+        ring = key_ring(Settings.from_env())
+
+        async def rotate(session):
+            return await re_encrypt_secrets(session, ring)
+
+        changed = _run(rotate)
+    click.echo(f"{changed} secret(s) encrypted again with the first key; the other keys may now be dropped.")
 
 
 @main.command()
@@ -296,6 +346,10 @@ def demo_load() -> None:
     click.echo(f"Demo logins (password for all: {result.password}):")
     for login in result.logins:
         click.echo(f"  {login.role:<14} {login.email:<40} {login.organisation}")
+    click.echo(
+        "Roles that see personal data (all but volunteer and guest teacher) set up a second factor"
+        " (an authenticator app) at their first sign-in."
+    )
 
 
 if __name__ == "__main__":

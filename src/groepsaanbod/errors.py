@@ -22,6 +22,7 @@ from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.errors import VenueNotFound
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.protection.body_size import TOO_LARGE, kilobytes
+from groepsaanbod.protection.cookies import LANGUAGE_COOKIE, read_cookie
 from groepsaanbod.protection.csrf import CsrfRefused
 from groepsaanbod.protection.rate_limits import TooManyAttempts
 from groepsaanbod.refusals import Refused
@@ -51,7 +52,7 @@ def request_language(request: Request) -> str:
     """Pages: their prefix. API: ?lang=, then cookie, then Accept-Language."""
     first = request.url.path.strip("/").split("/", 1)[0]
     prefix = first if first in BY_CODE else request.query_params.get("lang")
-    return choose_language(prefix, request.cookies.get("lang"), request.headers.get("accept-language"))
+    return choose_language(prefix, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))
 
 
 def _page(request: Request, status: int, msgid: str) -> Response:

@@ -71,7 +71,8 @@ class Settings:
     log_format: str = ""
     #: GROEPSAANBOD_METRICS_DIR: where the processes of one `serve` keep their metric files; empty: a temporary one.
     metrics_dir: str = ""
-    #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
+    #: GROEPSAANBOD_METRICS_TOKEN: /metrics wants `Authorization: Bearer <token>`; outside development,
+    #: without a token, /metrics is not served at all.
     metrics_token: str = ""
     #: GROEPSAANBOD_DATABASE_POOL_SIZE: PostgreSQL connections each process keeps open.
     database_pool_size: int = 5
@@ -79,6 +80,9 @@ class Settings:
     database_max_overflow: int = 5
     #: GROEPSAANBOD_DATABASE_POOL_TIMEOUT: seconds a request waits for a connection; then 503 with Retry-After.
     database_pool_timeout: float = 10.0
+    #: GROEPSAANBOD_ENCRYPTION_KEYS: Fernet keys, comma-separated, for secrets kept in the database (the
+    #: second factor's); the first encrypts, all decrypt. Required outside development.
+    encryption_keys: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -133,6 +137,7 @@ class Settings:
             database_pool_size=_number(get, "DATABASE_POOL_SIZE", defaults.database_pool_size, least=1),
             database_max_overflow=_number(get, "DATABASE_MAX_OVERFLOW", defaults.database_max_overflow, least=0),
             database_pool_timeout=_seconds(get, "DATABASE_POOL_TIMEOUT", defaults.database_pool_timeout),
+            encryption_keys=tuple(k.strip() for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()),
         )
 
 

@@ -10,11 +10,10 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Response
 
 from groepsaanbod.i18n.languages import BY_CODE
-from groepsaanbod.protection.csrf import CSRF_COOKIE, csrf_token, new_csrf_cookie_value
+from groepsaanbod.protection.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, request_cookie_name
+from groepsaanbod.protection.csrf import csrf_token, new_csrf_cookie_value
 from groepsaanbod.refusals import Problem
 from groepsaanbod.rendering import jinja_environment, language_context
-
-LANGUAGE_COOKIE = "lang"
 
 
 async def provide_language(lang: str) -> str:
@@ -46,12 +45,21 @@ def render(request: Request, language: str, template_name: str, status_code: int
     html = jinja_environment().get_template(template_name).render({**page_context(request, language), **context})
     response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
     secure = secure_cookies(request)
+    # Outside development the names carry __Host- (Secure, Path=/, no Domain): see protection/cookies.py.
     response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=secure
+        request_cookie_name(request, LANGUAGE_COOKIE),
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
     )
     new_token = new_csrf_cookie_value(request)
     if new_token:
-        response.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax", secure=secure, path="/")
+        response.set_cookie(
+            request_cookie_name(request, CSRF_COOKIE), new_token, httponly=True, samesite="lax", secure=secure, path="/"
+        )
     return response
 
 

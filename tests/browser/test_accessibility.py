@@ -3,12 +3,12 @@ of the seven languages, at 360 px; the pages work with a keyboard."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from groepsaanbod.demo import DEMO_PASSWORD
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
+from tests.browser.staff import set_up_second_factor, sign_in
 
 pytestmark = pytest.mark.browser
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -66,10 +66,7 @@ def test_catalogue_by_keyboard(server, phone):
 
 @pytest.mark.parametrize("lang", ["nl", "ar"])
 def test_coordinator_pages_have_no_violations(server, phone, lang):
-    phone.goto(f"{server}/{lang}/staff/sign-in")
-    phone.fill("#email", "coordinator@opvoeden-samen.example")
-    phone.fill("#password", DEMO_PASSWORD)
-    phone.click("button[type=submit]")
+    sign_in(phone, server, lang, "coordinator@opvoeden-samen.example")
     phone.goto(f"{server}/{lang}/staff/programmes")
     assert_no_violations(phone, f"/{lang}/staff/programmes")
     phone.click("a[href*='/staff/programmes/'] >> nth=1")
@@ -96,12 +93,15 @@ def test_admin_sets_up_the_second_factor_and_reads_team_and_audit_pages(server, 
     phone.goto(f"{server}/nl/staff/team")  # not yet: the second factor first
     phone.wait_for_url("**/nl/staff/second-factor**")
     assert_no_violations(phone, "/nl/staff/second-factor")
-    secret = phone.locator("input[name=secret]").get_attribute("value")
-    phone.fill("#code", pyotp.TOTP(secret).now())
-    phone.click("form[action$='/second-factor'] button[type=submit]")
+    assert phone.locator("input[name=secret]").count() == 0  # the server made the key; only the code is sent
+    codes = set_up_second_factor(phone, "admin@cjg-sliedrecht.example")
+    assert len(codes) == 10
+    assert_no_violations(phone, "/nl/staff/second-factor (the recovery codes, shown once)")
+    assert_fits_phone(phone, "/nl/staff/second-factor (the recovery codes, shown once)")
+    phone.click("main a[href='/nl/staff/team']")
     phone.wait_for_url("**/nl/staff/team")
     for lang in ("nl", "ar"):
-        for path in ("/staff/", "/staff/team", "/staff/audit"):
+        for path in ("/staff/", "/staff/team", "/staff/audit", "/staff/second-factor/recovery-codes"):
             phone.goto(f"{server}/{lang}{path}")
             assert phone.locator("h1").count() == 1
             assert_no_violations(phone, f"/{lang}{path}")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from groepsaanbod.demo import DEMO_PASSWORD
 from groepsaanbod.i18n.translations import gettext
+from tests.browser.staff import sign_in
 
 pytestmark = pytest.mark.browser
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -19,13 +19,6 @@ def no_violations(page, where: str) -> None:
     assert not results.response["violations"], f"{where}:\n" + results.generate_report()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 360px"
-
-
-def sign_in(page, server: str, lang: str, email: str) -> None:
-    page.goto(f"{server}/{lang}/staff/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
 
 
 @pytest.mark.parametrize("lang", ["nl", "ar"])

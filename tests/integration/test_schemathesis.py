@@ -22,7 +22,7 @@ from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings
 from tests.databases import run_async
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, app_keys, make_staff, second_factor_code
 from tests.integration.registration.helpers import published_programme
 
 EXAMPLES_PER_OPERATION = 8
@@ -36,16 +36,19 @@ async def seed(url: str) -> str:
             org, _pid = await published_programme(db, "kids-en-koffie", "kids-fuzz", city="Sliedrecht")
             staff = await make_staff(db, org, "coordinator", "volunteer")
             await db.commit()
+            moment = datetime.now(UTC)
             signed = await sign_in(
                 db,
                 staff.email,
                 PASSWORD,
-                datetime.now(UTC),
+                moment,
                 timedelta(hours=4),
                 SignInLimits(1000),
                 "127.0.0.1",
+                code=second_factor_code(staff, moment),
+                keys=app_keys(),
             )
-            assert signed is not None
+            assert signed is not None and not signed.second_factor_pending
             return signed.token
     finally:
         await engine.dispose()

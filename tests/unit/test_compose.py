@@ -59,6 +59,8 @@ def test_several_app_replicas_and_a_worker_on_postgresql():
         assert env["GROEPSAANBOD_DATABASE_URL"].startswith("postgresql://"), name
         assert "@db:5432/" in env["GROEPSAANBOD_DATABASE_URL"]
         assert env["GROEPSAANBOD_SECRET_KEY"].startswith("${GROEPSAANBOD_SECRET_KEY:?"), "a secret must be given"
+        for required in ("GROEPSAANBOD_ENCRYPTION_KEYS", "GROEPSAANBOD_METRICS_TOKEN"):
+            assert env[required].startswith(f"${{{required}:?"), f"{name}: {required} must be given"
         assert "mailpit:1025" in env["GROEPSAANBOD_SMTP_URL"]  # staging default; real SMTP by setting it
         assert int(env["GROEPSAANBOD_WEB_PROCESSES"].split(":-")[-1].rstrip("}")) >= 2
 
@@ -75,7 +77,15 @@ def test_readme_production_section_matches():
     section = readme.split("## Production", 1)[1].split("\n## ", 1)[0]
     for name in ("db", "migrate", "app", "worker", "proxy", "mailpit"):
         assert f"`{name}`" in section, name
-    for word in ("GROEPSAANBOD_SMTP_URL", "GROEPSAANBOD_SECRET_KEY", "GROEPSAANBOD_BASE_URL", "/metrics"):
+    for word in (
+        "GROEPSAANBOD_SMTP_URL",
+        "GROEPSAANBOD_SECRET_KEY",
+        "GROEPSAANBOD_BASE_URL",
+        "/metrics",
+        "GROEPSAANBOD_ENCRYPTION_KEYS",
+        "GROEPSAANBOD_METRICS_TOKEN",
+        "keys rotate",
+    ):
         assert word in section, word
     for path in ("/health/live", "/health/ready"):
         assert path in section

@@ -18,11 +18,12 @@ from groepsaanbod.accounts.errors import (
     WRONG_CODE,
     WRONG_CREDENTIALS,
 )
-from groepsaanbod.accounts.guards import PUBLIC, SESSION_COOKIE, needs_roles
+from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.settings import Settings
 
 
@@ -44,8 +45,9 @@ async def api_sign_in(
     settings: Settings,
 ) -> Response:
     """Sign in with email, password and, where the account has or needs one, the second
-    factor's `code`; the answer sets an HttpOnly session cookie. Failed attempts are
-    limited per account and per address (429 past the limit)."""
+    factor's `code` (the 6 digits the app shows, or one of the recovery codes); the answer
+    sets an HttpOnly session cookie. Failed attempts are limited per account and per
+    address (429 past the limit)."""
     moment = now()
     language = request_language(request)
     signed = await services.sign_in(
@@ -57,7 +59,8 @@ async def api_sign_in(
         services.SignInLimits(settings.rate_limit_sign_in),
         request.client.host if request.client else "unknown",
         code=data.code,
-        previous_token=request.cookies.get(SESSION_COOKIE),
+        previous_token=session_token(request),
+        keys=key_ring(settings),
     )
     if signed is None:
         detail = gettext(language, WRONG_CODE if data.code else WRONG_CREDENTIALS)
@@ -73,7 +76,7 @@ async def api_sign_in(
 
 @post("/api/v1/auth/sign-out", opt=PUBLIC, tags=["accounts"], status_code=HTTP_204_NO_CONTENT)
 async def api_sign_out(request: Request, db_session: AsyncSession, settings: Settings) -> None:  # type: ignore[return]
-    token = request.cookies.get(SESSION_COOKIE)
+    token = session_token(request)
     if token:
         await services.sign_out(db_session, token)
     return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie(settings)])

@@ -1,4 +1,5 @@
-"""The sign-in cookie: HttpOnly, SameSite=Lax, Secure outside development."""
+"""The sign-in cookie: HttpOnly, SameSite=Lax; outside development Secure and named
+`__Host-ga_session` (protection/cookies.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from datetime import datetime
 
 from litestar.datastructures import Cookie
 
-from groepsaanbod.accounts.guards import SESSION_COOKIE
+from groepsaanbod.protection.cookies import SESSION_COOKIE, cookie_name
 from groepsaanbod.settings import Settings
 
 
 def session_cookie(settings: Settings, token: str, expires_at: datetime, now: datetime) -> Cookie:
     return Cookie(
-        key=SESSION_COOKIE,
+        key=cookie_name(SESSION_COOKIE, settings.development),
         value=token,
         max_age=int((expires_at - now).total_seconds()),
         httponly=True,
@@ -24,7 +25,7 @@ def session_cookie(settings: Settings, token: str, expires_at: datetime, now: da
 
 def cleared_session_cookie(settings: Settings) -> Cookie:
     return Cookie(
-        key=SESSION_COOKIE,
+        key=cookie_name(SESSION_COOKIE, settings.development),
         value="",
         max_age=0,
         httponly=True,

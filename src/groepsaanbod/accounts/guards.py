@@ -23,9 +23,8 @@ from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactor
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.services import find_sign_in, viewer_of
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.protection.cookies import SESSION_COOKIE, read_cookie
 from groepsaanbod.settings import Settings
-
-SESSION_COOKIE = "ga_session"
 
 
 def needs_roles(*roles: str) -> dict[str, Any]:
@@ -38,6 +37,11 @@ def needs_roles(*roles: str) -> dict[str, Any]:
 PUBLIC: dict[str, Any] = {"public": True}
 
 
+def session_token(request: Request) -> str | None:
+    """The sign-in token the browser sent (the cookie's name depends on the settings)."""
+    return read_cookie(request, SESSION_COOKIE)
+
+
 def idle_limit(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.session_idle_minutes)
 
@@ -48,7 +52,7 @@ async def provide_viewer(
     wanted = request.route_handler.opt.get("roles")
     if wanted is None:
         raise RuntimeError(f"route {request.url.path} uses a viewer but states no roles")
-    state = await find_sign_in(db_session, request.cookies.get(SESSION_COOKIE), now(), idle_limit(settings))
+    state = await find_sign_in(db_session, session_token(request), now(), idle_limit(settings))
     if state is None:
         raise NotSignedIn()
     if state.second_factor_pending:
@@ -62,7 +66,7 @@ async def provide_viewer(
 async def provide_optional_viewer(
     request: Request, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
 ) -> Viewer | None:
-    state = await find_sign_in(db_session, request.cookies.get(SESSION_COOKIE), now(), idle_limit(settings))
+    state = await find_sign_in(db_session, session_token(request), now(), idle_limit(settings))
     if state is None or state.second_factor_pending:
         return None
     return viewer_of(state.staff)

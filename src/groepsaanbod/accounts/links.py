@@ -26,6 +26,7 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.messaging.services import Recipient, queue_message
+from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Problem, Refused
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,17 @@ async def invite_staff(
     return staff
 
 
+async def organisation_words(session: AsyncSession, staff_id: int) -> list[str]:
+    """Names and slugs of the organisations the person works for: not to be used in a password."""
+    rows = await session.execute(
+        select(Organisation.name, Organisation.slug)
+        .join(Role, Role.organisation_id == Organisation.id)
+        .where(Role.staff_id == staff_id)
+        .distinct()
+    )
+    return [word for row in rows.all() for word in row]
+
+
 async def find_link(session: AsyncSession, token: str, now: datetime) -> AccountToken | None:
     row = await session.get(AccountToken, token_hash(token), populate_existing=True)
     if row is None or row.used_at is not None or row.expires_at <= now:
@@ -149,7 +161,12 @@ async def set_password(session: AsyncSession, token: str, password: str, now: da
     staff = await session.get(Staff, link.staff_id)
     if staff is None or not staff.active:
         raise Refused.single("token", LINK_NOT_VALID)
-    problems = password_problems(password, common_passwords(), (staff.email, staff.full_name))
+    problems = password_problems(
+        password,
+        common_passwords(),
+        (staff.email, staff.full_name),
+        organisations=await organisation_words(session, staff.id),
+    )
     if problems:
         raise Refused(problems)
     staff.password_hash = await hash_new_password(normalise_password(password))

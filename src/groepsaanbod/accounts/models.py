@@ -25,8 +25,9 @@ class Staff(Timestamped, Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: Languages this person can lead a group in (trainers, guest teachers).
     spoken_languages: Mapped[list[str]] = mapped_column(default=list)
-    #: The TOTP second factor's shared secret (base32); None until the person sets it up.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The TOTP second factor's shared secret (base32), encrypted (protection/encryption.py);
+    #: None until the person sets it up.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     #: The last TOTP time step accepted, so a code works only once.
     totp_last_step: Mapped[int | None]
 
@@ -63,6 +64,21 @@ class StaffSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: A second-factor code was given in this session.
     second_factor_done: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A TOTP secret the server made for this person to set up (encrypted), until a code confirms it.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(255))
+
+
+class RecoveryCode(Base):
+    """One recovery code of the second factor (hash only); each works once instead of a TOTP code."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("staff_id", "code_hash", name="staff_recovery_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AccountToken(Base):

@@ -1,25 +1,24 @@
-"""Pages to sign in (password, then the second factor) and out, everywhere too,
-and to choose a password through a one-time link."""
+"""Pages to sign in with the password (the second factor: second_factor_pages.py) and
+out, everywhere too, and to choose a password through a one-time link."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import segno
 from litestar import Request, Response, Router, get, post
 from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts import links, services, totp
+from groepsaanbod.accounts import links, services
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
-from groepsaanbod.accounts.guards import PUBLIC, SESSION_COOKIE, idle_limit, needs_roles
+from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
-from groepsaanbod.accounts.second_factor import give_second_factor, set_up_second_factor
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.rate_limits import Limit, take
 from groepsaanbod.refusals import Refused
 from groepsaanbod.settings import Settings
@@ -58,7 +57,8 @@ async def sign_in_submit(
         timedelta(hours=settings.session_hours),
         services.SignInLimits(settings.rate_limit_sign_in),
         client_address(request),
-        previous_token=request.cookies.get(SESSION_COOKIE),
+        previous_token=session_token(request),
+        keys=key_ring(settings),
     )
     if signed is None:
         return render(
@@ -77,69 +77,9 @@ async def sign_in_submit(
     )
 
 
-async def _pending(request: Request, db_session: AsyncSession, moment: datetime, settings: Settings):
-    return await services.find_sign_in(db_session, request.cookies.get(SESSION_COOKIE), moment, idle_limit(settings))
-
-
-def _second_factor_page(request: Request, language: str, state, target: str, problems=None, status: int = 200):
-    context: dict = {"next": target, "problems": problems_for_page(tuple(problems or ())), "set_up": False}
-    if not state.staff.totp_secret:
-        secret = totp.new_secret()
-        qr = segno.make(totp.provisioning_uri(secret, state.staff.email), error="m").svg_inline(scale=4)
-        context.update(set_up=True, secret=secret, qr_svg=qr.replace("<svg ", '<svg aria-hidden="true" ', 1))
-    return render(request, language, "accounts/second_factor.html", status_code=status, **context)
-
-
-@get("/staff/second-factor", opt=PUBLIC)
-async def second_factor_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-    next: str | None = None,
-) -> Response:
-    state = await _pending(request, db_session, now(), settings)
-    target = safe_next(next, language)
-    if state is None:
-        return Redirect(f"/{language}/staff/sign-in", status_code=303)
-    if not state.second_factor_pending:
-        return Redirect(target, status_code=303)
-    return _second_factor_page(request, language, state, target)
-
-
-@post("/staff/second-factor", opt=PUBLIC)
-async def second_factor_submit(
-    request: Request, language: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> Response:
-    form = await request.form()
-    moment = now()
-    state = await _pending(request, db_session, moment, settings)
-    target = safe_next(str(form.get("next", "")), language)
-    if state is None:
-        return Redirect(f"/{language}/staff/sign-in", status_code=303)
-    if not state.second_factor_pending:
-        return Redirect(target, status_code=303)
-    limit = Limit("second-factor", settings.rate_limit_sign_in, services.SIGN_IN_WINDOW)
-    await take(db_session, limit, str(state.staff.id), moment)
-    code = str(form.get("code", ""))
-    try:
-        if state.staff.totp_secret:
-            await give_second_factor(db_session, state.row, state.staff, code, moment)
-        else:
-            await set_up_second_factor(db_session, state.row, state.staff, str(form.get("secret", "")), code, moment)
-    except Refused as refused:
-        await db_session.rollback()
-        state = await _pending(request, db_session, moment, settings)
-        if state is None:
-            return Redirect(f"/{language}/staff/sign-in", status_code=303)
-        return _second_factor_page(request, language, state, target, refused.problems, 400)
-    return Redirect(target, status_code=303)
-
-
 @post("/staff/sign-out", opt=PUBLIC)
 async def sign_out_submit(request: Request, language: str, db_session: AsyncSession, settings: Settings) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
+    token = session_token(request)
     if token:
         await services.sign_out(db_session, token)
     return Redirect(f"/{language}/", status_code=303, cookies=[cleared_session_cookie(settings)])
@@ -226,8 +166,6 @@ ROUTES = [
         route_handlers=[
             sign_in_page,
             sign_in_submit,
-            second_factor_page,
-            second_factor_submit,
             sign_out_submit,
             sign_out_everywhere_submit,
             staff_home,

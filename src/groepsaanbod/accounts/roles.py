@@ -16,6 +16,12 @@ ROLES: tuple[str, ...] = (
 #: Roles that may set up programmes for their organisation.
 PROGRAMME_EDITORS: frozenset[str] = frozenset({"coordinator", "admin"})
 
+#: Roles that see participants' personal data (contacts, due dates, birth dates, absence
+#: reasons) and so must sign in with a second factor (ASVS 5.0 6.3.3). Volunteers and guest
+#: teachers see only first names of the people in their own meetings; an organisation can
+#: still require the second factor of all its staff.
+SECOND_FACTOR_ROLES: frozenset[str] = frozenset({"midwife", "mentor", "trainer", "coordinator", "cjg_staff", "admin"})
+
 #: How a role is named to people (message ids; translated at the edge).
 ROLE_NAMES: dict[str, str] = {
     "midwife": N_("midwife"),

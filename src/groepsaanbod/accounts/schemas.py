@@ -7,7 +7,7 @@ from dataclasses import dataclass
 class SignInRequest:
     email: str
     password: str
-    #: The 6-digit code of the second factor, for accounts that have or need one.
+    #: The 6-digit code of the second factor (or a recovery code), for accounts that have or need one.
     code: str | None = None
 
 

@@ -13,12 +13,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.accounts import totp
+from groepsaanbod.accounts.code_check import accept_code
 from groepsaanbod.accounts.models import Role, Staff, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password
 from groepsaanbod.accounts.passwords import hash_new_password, needs_rehash, password_matches
+from groepsaanbod.accounts.roles import SECOND_FACTOR_ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.protection.encryption import KeyRing
 from groepsaanbod.protection.rate_limits import Limit, add_hit, check_limit
 
 log = logging.getLogger(__name__)
@@ -81,7 +83,8 @@ async def grant_role(session: AsyncSession, staff_id: int, organisation_id: int,
 
 
 async def needs_second_factor(session: AsyncSession, staff: Staff) -> bool:
-    """Admins always; everyone who set one up; all staff of an organisation that requires it."""
+    """Every role that sees participants' personal data (SECOND_FACTOR_ROLES); everyone who set
+    one up; all staff of an organisation that requires it."""
     if staff.totp_secret:
         return True
     rows = (
@@ -91,7 +94,7 @@ async def needs_second_factor(session: AsyncSession, staff: Staff) -> bool:
             .where(Role.staff_id == staff.id)
         )
     ).all()
-    return any(role == "admin" or required for role, required in rows)
+    return any(role in SECOND_FACTOR_ROLES or required for role, required in rows)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ async def sign_in(
     address: str,
     code: str | None = None,
     previous_token: str | None = None,
+    *,
+    keys: KeyRing,
 ) -> SignedIn | None:
     """Check the password and open a new server-side session; None when wrong.
 
@@ -159,13 +164,12 @@ async def sign_in(
     pending = await needs_second_factor(session, staff)
     given = False
     if pending and code is not None and staff.totp_secret:
-        step = totp.accepted_step(staff.totp_secret, code, now, staff.totp_last_step)
-        if step is None:
+        # A TOTP code or a recovery code.
+        if await accept_code(session, staff, code=code, now=now, keys=keys) is None:
             await add_hit(session, limits.per_account(), email, now)
             await session.commit()
             log.info("sign-in refused: wrong second-factor code", extra={"staff_id": staff.id})
             return None
-        staff.totp_last_step = step
         pending, given = False, True
     if previous_token:
         await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(previous_token)))

@@ -7,6 +7,7 @@ and only once: the caller keeps the last accepted step.
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from datetime import datetime
 
 import pyotp
@@ -32,10 +33,20 @@ def code_at(secret: str, moment: datetime) -> str:
     return pyotp.TOTP(secret).at(step_of(moment) * STEP_SECONDS)
 
 
+def normalise_code(text: str) -> str | None:
+    """Six ASCII digits, whatever spaces or digits (Arabic-Indic, say) were typed; None when not a code."""
+    if len(text) > 20:
+        return None
+    digits = [unicodedata.decimal(c, None) for c in text if not c.isspace()]
+    if len(digits) != 6 or None in digits:
+        return None
+    return "".join(str(d) for d in digits)
+
+
 def accepted_step(secret: str, code: str, moment: datetime, last_step: int | None) -> int | None:
     """The time step the code belongs to, or None: wrong, too old, or used before."""
-    code = "".join(code.split())
-    if len(code) != 6 or not code.isdigit():
+    code = normalise_code(code) or ""
+    if not code:
         return None
     totp = pyotp.TOTP(secret)
     now = step_of(moment)

@@ -10,6 +10,9 @@
 - `GET /health` (older, kept): the database answers.
 - `GET /metrics`: Prometheus text (see metrics.py); with
   GROEPSAANBOD_METRICS_TOKEN set it wants `Authorization: Bearer <token>`.
+  Outside development without a token it is not served (404): the figures
+  say how busy the service is and how many people signed up, which is no
+  one else's business.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import datetime
 from functools import cache
 
 from litestar import Request, get
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.response import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
@@ -81,6 +84,8 @@ async def metrics_endpoint(
     request: Request, db_session: AsyncSession, settings: Settings, now: Callable[[], datetime]
 ) -> Response[bytes]:
     """Prometheus metrics (operators)."""
+    if not settings.metrics_token and not settings.development:
+        raise NotFoundException()
     if settings.metrics_token:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.metrics_token}".encode()):

@@ -1,9 +1,13 @@
 """CSRF protection, one rule for pages and one for the JSON API.
 
-Pages: every form carries `{{ csrf_field() }}`, a hidden field equal to the
-`ga_csrf` cookie (random, HttpOnly, SameSite=Lax; a double-submit token). A
-POST/PUT/PATCH/DELETE to a page must send that value as the form field
-`csrf_token` or the header `X-CSRF-Token`.
+Pages: every form carries `{{ csrf_field() }}`, a hidden token bound to the
+session it was issued for: an HMAC, under the secret key, of the sign-in
+token (signed in) or of a random pre-session value in the `ga_csrf` cookie
+(anonymous: sign-in, sign-up, new link; HttpOnly, SameSite=Lax). A token is
+valid only with the cookie it was made from, so one taken from another
+person's session, or a cookie planted next to a token the attacker knows, is
+refused. A POST/PUT/PATCH/DELETE to a page must send the token as the form
+field `csrf_token` or the header `X-CSRF-Token`.
 
 API (`/api/…`): a browser cannot send a cross-site JSON request with cookies
 without a CORS preflight that we never grant, so the API needs no token, but it
@@ -14,6 +18,7 @@ and requests a browser marks as cross-site (`Sec-Fetch-Site`) or whose
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from urllib.parse import urlsplit
@@ -21,8 +26,8 @@ from urllib.parse import urlsplit
 from litestar import Request
 
 from groepsaanbod.i18n.text import N_
+from groepsaanbod.protection.cookies import CSRF_COOKIE, SESSION_COOKIE, read_cookie
 
-CSRF_COOKIE = "ga_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,9 +44,19 @@ class CsrfRefused(Exception):
         self.msgid = msgid
 
 
-def csrf_token(request: Request) -> str:
-    """The person's token: from their cookie, or a new one that `render` sets as cookie."""
-    existing = request.cookies.get(CSRF_COOKIE)
+def token_for(secret_key: str, *, session_token: str | None = None, pre_session: str | None = None) -> str:
+    """The form token of a sign-in session, else of an anonymous pre-session."""
+    binding = f"session|{session_token}" if session_token else f"anonymous|{pre_session or ''}"
+    return hmac.new(secret_key.encode(), f"csrf|{binding}".encode(), hashlib.sha256).hexdigest()
+
+
+def _secret_key(request: Request) -> str:
+    return request.app.state["settings"].effective_secret_key
+
+
+def _pre_session(request: Request) -> str:
+    """The anonymous value from the cookie, or a new one that `render` sets as cookie."""
+    existing = read_cookie(request, CSRF_COOKIE)
     if existing:
         return existing
     new = request.scope.get("state", {}).get(_STATE_KEY)
@@ -51,11 +66,27 @@ def csrf_token(request: Request) -> str:
     return new
 
 
+def csrf_token(request: Request) -> str:
+    """The token for this person's forms: bound to their sign-in, else to their pre-session."""
+    session = read_cookie(request, SESSION_COOKIE)
+    if session:
+        return token_for(_secret_key(request), session_token=session)
+    return token_for(_secret_key(request), pre_session=_pre_session(request))
+
+
 def new_csrf_cookie_value(request: Request) -> str | None:
-    """The token to set as cookie on this answer, when the request came without one."""
-    if request.cookies.get(CSRF_COOKIE):
+    """The pre-session value to set as cookie on this answer, when the request came without one."""
+    if read_cookie(request, CSRF_COOKIE):
         return None
     return request.scope.get("state", {}).get(_STATE_KEY)
+
+
+def _expected(request: Request) -> str | None:
+    session = read_cookie(request, SESSION_COOKIE)
+    if session:
+        return token_for(_secret_key(request), session_token=session)
+    pre_session = read_cookie(request, CSRF_COOKIE)
+    return token_for(_secret_key(request), pre_session=pre_session) if pre_session else None
 
 
 def _same_site(request: Request, base_url: str) -> bool:
@@ -82,7 +113,7 @@ async def check_csrf(request: Request, base_url: str) -> None:
         if content_type in FORM_TYPES:
             raise CsrfRefused(API_CROSS_SITE)
         return
-    expected = request.cookies.get(CSRF_COOKIE, "")
+    expected = _expected(request)
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
         sent = str((await request.form()).get(CSRF_FIELD, ""))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import StaffSession
-from tests.factories import PASSWORD, make_organisation, make_staff, sign_in
+from tests.factories import PASSWORD, make_organisation, make_staff, page_sign_in, sign_in
 
 
 async def test_sign_in_sets_http_only_cookie_and_me_shows_roles(client, db):
@@ -80,9 +80,7 @@ async def test_sign_in_page_flow_redirects_to_next(client, db):
         "/nl/staff/sign-in", data={"email": staff.email, "password": "nope", "next": "/nl/staff/programmes"}
     )
     assert bad.status_code == 400 and "wachtwoord" in bad.text.lower()
-    good = await client.post(
-        "/nl/staff/sign-in", data={"email": staff.email, "password": PASSWORD, "next": "/nl/staff/programmes"}
-    )
+    good = await page_sign_in(client, staff, next="/nl/staff/programmes")  # password, then the code
     assert good.status_code == 303 and good.headers["location"] == "/nl/staff/programmes"
     assert (await client.get("/nl/staff/programmes")).status_code == 200
 

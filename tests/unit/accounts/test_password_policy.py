@@ -7,6 +7,7 @@ from groepsaanbod.accounts import totp
 from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.password_policy import (
     LIKE_ACCOUNT,
+    LIKE_ORGANISATION,
     TOO_COMMON,
     TOO_LONG,
     TOO_SHORT,
@@ -60,3 +61,23 @@ def test_rate_windows():
     assert minutes_left(now, timedelta(minutes=15)) == 8
     key = counter_key("sign-in-account", "Anna@Example.org")
     assert "anna" not in key.lower() and key == counter_key("sign-in-account", " anna@example.org")
+
+
+def test_passwords_containing_the_organisation_the_person_or_the_service_are_refused():
+    cjg = ("CJG Sliedrecht", "cjg-sliedrecht")
+
+    def why(password, personal=("jeroen.smit@cjg-sliedrecht.example", "Jeroen Smit"), organisations=cjg):
+        return [p.message.msgid for p in password_problems(password, COMMON, personal, organisations=organisations)]
+
+    assert why("CJG-Sliedrecht-2026!") == [LIKE_ORGANISATION]
+    assert why("ik werk bij cjgsliedrecht") == [LIKE_ORGANISATION]
+    assert why("Groepsaanbod voor iedereen", organisations=()) == [LIKE_ORGANISATION]
+    assert why("GROEPS-AANBOD 2026 zomer", organisations=()) == [LIKE_ORGANISATION]
+    assert why("jeroen.smit@cjg-sliedrecht.example!") == [LIKE_ACCOUNT]
+    assert why("mijn naam is Jeroen en ik fiets") == [LIKE_ACCOUNT]
+    assert why("zomer SMIT winter herfst") == [LIKE_ACCOUNT]
+    assert why("JeroenSmit2026") == [LIKE_ACCOUNT]
+    # Short words and parts of a name are not held against a password: too many would match.
+    assert why("een lange zin met al", personal=("al@example.org", "Al Bo")) == []
+    assert why("het slied van de recht", organisations=cjg) == []
+    assert why("een goede lange wachtzin") == []
