@@ -3,15 +3,19 @@ erase_expired_participants.
 
 Erasure removes everything that names or reaches the person (name, email, phone,
 postcode, due date, child's birth date, the contact copies on registrations,
-their answers, their messages, their calendar links, notes on their attendance)
+their answers, their messages with their delivery errors, their calendar links,
+notes on their attendance, their drop-out signals with the coordinator's notes)
 and keeps the rows that reports count: the registration (status, language, town)
 and attendance (came or not). The participant row stays, empty, so counts and
-links between rows stay whole.
+links between rows stay whole. Every other free-text column cannot name a
+participant (tests/integration/privacy/test_erasure.py lists each with why), and
+the audit record holds field names only (audit.services.AUDIT_FIELDS).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +23,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.attendance.models import Attendance
+from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.services import PERSONAL_FIELDS, record_audit
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.i18n.text import pick
@@ -100,17 +104,41 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
     }
 
 
+#: The registration a participant's message is about, as its dedupe key names it
+#: ("registration:7:…", "session:3:…:registration:7", "reminder:…:registration:7", "private-link:7:…").
+_KEY_REGISTRATION = re.compile(r"(?:^|:)(?:registration|private-link):(\d+)(?::|$)")
+
+
+async def _delete_messages(session: AsyncSession, contacts: set[str], registration_ids: set[int]) -> None:
+    """The person's messages: those to their addresses, except the ones about another
+    person's registration (two people, or one person's two sign-ups, may share an address)."""
+    if not contacts:
+        return
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(OutboxMessage.to_address.in_(contacts))
+    )
+    theirs = []
+    for message_id, key in rows.all():
+        about = {int(found) for found in _KEY_REGISTRATION.findall(key)}
+        if not about or about & registration_ids:
+            theirs.append(message_id)
+    if theirs:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(theirs)))
+
+
 async def _erase(session: AsyncSession, person: Participant, now: datetime, reason: str) -> None:
     registrations = list(await session.scalars(select(Registration).where(Registration.participant_id == person.id)))
     contacts = {c for r in registrations for c in (r.contact_email, r.contact_phone) if c} | {
         c for c in (person.email, person.phone) if c
     }
-    if contacts:
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.to_address.in_(contacts)))
+    await _delete_messages(session, contacts, {r.id for r in registrations})
     await session.execute(
         delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
     )
     await session.execute(update(Attendance).where(Attendance.participant_id == person.id).values(note=None))
+    # A signal is work for a coordinator about this person, with their note of what they did:
+    # nothing is counted from it, and a signal without a person is no work.
+    await session.execute(delete(AttendanceSignal).where(AttendanceSignal.participant_id == person.id))
     for r in registrations:
         r.contact_email = r.contact_phone = None
         r.preferences = {}
