@@ -15,6 +15,7 @@ from groepsaanbod.accounts.guards import PUBLIC, needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.calendars import services
+from groepsaanbod.calendars.errors import refuse_when_stopped
 from groepsaanbod.calendars.links import feed_links
 from groepsaanbod.errors import request_language
 from groepsaanbod.settings import Settings
@@ -113,6 +114,7 @@ async def api_participant_feed(
     from groepsaanbod.registration.services import find_registration
 
     registration = await find_registration(db_session, token, now())
+    refuse_when_stopped(registration.status)
     return _out(
         settings, await services.create_feed(db_session, "participant", registration.id, registration.language, now())
     )
@@ -126,6 +128,7 @@ async def api_participant_download(
     from groepsaanbod.registration.services import find_registration
 
     registration = await find_registration(db_session, token, now())
+    refuse_when_stopped(registration.status)
     body = await services.cohort_calendar(db_session, registration.cohort_id, registration.language, session_id)
     if body is None:
         raise NotFoundException()

@@ -7,14 +7,14 @@ automatic erasure goes through the same code and leaves the same nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select, update
 
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
-from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.audit import services as audit
+from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.housekeeping import run_housekeeping
 from groepsaanbod.registration.models import Participant, Registration
@@ -22,7 +22,6 @@ from groepsaanbod.reminders.planning import plan_due_reminders
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
-from tests.integration.registration.helpers import published_programme
 from tests.integration.privacy.traces import (
     DAY,
     database_text,
@@ -32,6 +31,7 @@ from tests.integration.privacy.traces import (
     reflected_tables,
     signed_up_token,
 )
+from tests.integration.registration.helpers import published_programme
 
 NAME, EMAIL, PHONE, POSTCODE, DUE = (
     "Evaline Qwertyzon",
