@@ -44,7 +44,7 @@ def secure_cookies(request: Request) -> bool:
 
 def render(request: Request, language: str, template_name: str, status_code: int = 200, **context: Any) -> Response:
     html = jinja_environment().get_template(template_name).render({**page_context(request, language), **context})
-    response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
+    response = Response(content=html, media_type="text/html", status_code=status_code)  # Litestar adds the charset
     secure = secure_cookies(request)
     response.set_cookie(
         LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=secure

@@ -199,3 +199,11 @@ async def test_csv_export_has_one_charset(client, db):
     assert got.status_code == 200, got.text[:300]
     assert got.headers["content-type"] == "text/csv; charset=utf-8"
     assert date(2026, 1, 1).isoformat() in got.headers["content-disposition"]
+
+
+async def test_pages_and_metrics_have_one_charset_too(client):
+    """Litestar adds the charset to text/ types itself; naming it in the type doubled it."""
+    for path in ("/nl/privacy", "/metrics"):
+        got = await client.get(path)
+        assert got.status_code == 200, path
+        assert got.headers["content-type"].count("charset") == 1, (path, got.headers["content-type"])
