@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 SUBJECTS = ("staff", "participant", "cohort", "venue")
 #: Cancelled and past meetings stay in a feed this long, so calendars show what happened.
 KEEP_PAST = timedelta(days=60)
-#: Part of every ETag: a change to how events are written reaches calendars that kept a copy.
+#: Part of every ETag: a change to how events are written (or to the words of their titles)
+#: reaches calendars that kept a copy. Bump it with such a change.
 FEED_FORMAT = "2"
 #: Not every calendar app hides cancelled events: the title says it.
 CANCELLED_TITLE = N_("Cancelled: %(title)s")

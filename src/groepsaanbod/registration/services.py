@@ -195,7 +195,7 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
         await lock_row(session, Programme.__table__, programme_id)
     registration = await session.scalar(  # as it is now that we hold the lock
         select(Registration)
-        .options(selectinload(Registration.participant), selectinload(Registration.programme))
+        .options(selectinload(Registration.programme))
         .where(Registration.id == registration_id)
         .execution_options(populate_existing=True)
     )
