@@ -59,6 +59,9 @@ class Settings:
     participant_link_days: int = 365
     #: GROEPSAANBOD_RETENTION_MONTHS: personal data is erased this long after a group's last meeting.
     retention_months: int = 12
+    #: GROEPSAANBOD_WAITING_MONTHS: a sign-up that waited this long for a group without any change
+    #: counts as ended (its data goes the retention time later); see privacy/retention.py.
+    waiting_months: int = 12
     #: GROEPSAANBOD_SMS_GATEWAY_URL: the SMS provider's HTTP endpoint; empty keeps SMS in the dev mailbox.
     sms_gateway_url: str = ""
     #: GROEPSAANBOD_SMS_GATEWAY_TOKEN: bearer token for that endpoint.
@@ -127,6 +130,7 @@ class Settings:
             rate_limit_link=int(get("RATE_LIMIT_LINK", str(defaults.rate_limit_link))),
             participant_link_days=int(get("PARTICIPANT_LINK_DAYS", str(defaults.participant_link_days))),
             retention_months=int(get("RETENTION_MONTHS", str(defaults.retention_months))),
+            waiting_months=int(get("WAITING_MONTHS", str(defaults.waiting_months))),
             mail_from=get("MAIL_FROM", defaults.mail_from),
             sms_gateway_url=get("SMS_GATEWAY_URL", defaults.sms_gateway_url),
             sms_gateway_token=get("SMS_GATEWAY_TOKEN", defaults.sms_gateway_token),

@@ -43,7 +43,7 @@ def secure_cookies(request: Request) -> bool:
 
 def render(request: Request, language: str, template_name: str, status_code: int = 200, **context: Any) -> Response:
     html = jinja_environment().get_template(template_name).render({**page_context(request, language), **context})
-    response = Response(content=html, media_type="text/html; charset=utf-8", status_code=status_code)
+    response = Response(content=html, media_type="text/html", status_code=status_code)  # Litestar adds the charset
     secure = secure_cookies(request)
     # Outside development the names carry __Host- (Secure, Path=/, no Domain): see protection/cookies.py.
     response.set_cookie(

@@ -82,6 +82,9 @@ def test_withdraw_in_arabic(server, phone):
     my_url = phone.url.split("?")[0]
     phone.click("a[href$='/withdraw']")
     no_violations(phone, "/ar/my/…/withdraw")
-    phone.click("form button[type=submit]")
+    phone.click("form[action$='/withdraw'] button[type=submit]")
     assert phone.locator("h1").inner_text() == gettext("ar", "You have stopped")
-    assert phone.goto(my_url).status == 404
+    # The link keeps working after stopping: to see that, download or erase one's data.
+    assert phone.goto(my_url).status == 200
+    no_violations(phone, "/ar/my/… (stopped)")
+    assert phone.locator("a[href$='/erase']").count() == 1 and phone.locator("a[href$='/withdraw']").count() == 0

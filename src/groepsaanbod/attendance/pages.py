@@ -184,7 +184,7 @@ def _report_response(
     if wanted == "csv":
         return Response(
             exports.report_csv(report, language),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds the charset to text/ types
             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
         )
     if wanted == "xlsx":

@@ -8,6 +8,7 @@ edits or deletes an event).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -23,6 +24,40 @@ log = logging.getLogger(__name__)
 
 #: The personal data fields of a participant, as the audit record names them.
 PERSONAL_FIELDS = ("full_name", "email", "phone", "postcode", "due_date", "child_birth_date")
+#: Every name an event may give in `fields`. A fixed list, so that an event can never carry a
+#: value (a name, an address, a note) by mistake: the record outlives the person's erasure.
+AUDIT_FIELDS = frozenset(
+    {
+        *PERSONAL_FIELDS,
+        "language",
+        "place",
+        "preferences",
+        "status",
+        "absence_reason",
+        "note",
+        "attendance",
+        "contact",
+        "roles",
+        "active",
+        "password",
+        "second_factor",
+    }
+)
+ACTIONS = frozenset({"read", "change", "export", "erase", "attendance"})
+#: Subjects are names of pages, APIs or reasons (registrations_page, retention): lower-case words.
+_SUBJECT = re.compile(r"[a-z][a-z0-9_]{0,59}")
+
+
+def _check_words(action: str, subject: str, fields: list[str]) -> None:
+    """Refuse (as a programming error) anything that is not one of the record's own words."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if not _SUBJECT.fullmatch(subject):
+        raise ValueError("an audit subject is a page or API name in lower-case words")
+    unknown = [f for f in fields if f not in AUDIT_FIELDS]
+    if unknown:
+        # Never repeat the value: it may be personal data.
+        raise ValueError(f"{len(unknown)} audit field(s) not in AUDIT_FIELDS; name fields, never values")
 
 
 def record_audit(
@@ -41,6 +76,7 @@ def record_audit(
     reads or changes participant data or attendance calls this in the same transaction.
     """
     named = list(fields)
+    _check_words(action, subject, named)
     count = 0
     for participant_id in participant_ids:
         session.add(

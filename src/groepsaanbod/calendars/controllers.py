@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from litestar import Request, Response, delete, get, post
+from litestar import Request, Response, delete, get, head, post
 from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +15,13 @@ from groepsaanbod.accounts.guards import PUBLIC, needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.calendars import services
+from groepsaanbod.calendars.errors import refuse_when_stopped
 from groepsaanbod.calendars.links import feed_links
 from groepsaanbod.errors import request_language
 from groepsaanbod.settings import Settings
 
-ICS = "text/calendar; charset=utf-8"
+#: Litestar adds "; charset=utf-8" to text/ types itself: naming it here too doubled it.
+ICS = "text/calendar"
 
 
 @dataclass
@@ -34,10 +36,9 @@ def _out(settings: Settings, new: services.NewFeed) -> FeedOut:
     return FeedOut(links.https, links.webcal)
 
 
-@get("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def serve_feed(request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]) -> Response:
-    """A calendar feed (iCalendar). Answers 304 when nothing changed since the ETag or date the
-    calendar app sends; an unknown or stopped link is a 404 that reveals nothing."""
+async def _feed_answer(
+    request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime], *, with_body: bool
+) -> Response:
     if not name.endswith(".ics"):
         raise NotFoundException()
     feed = await services.find_feed(db_session, name[: -len(".ics")])
@@ -57,7 +58,27 @@ async def serve_feed(request: Request, name: str, db_session: AsyncSession, now:
         except (TypeError, ValueError):
             pass
     body = await services.feed_calendar(db_session, feed, now(), etag)
-    return Response(body, media_type=ICS, headers=headers)
+    if with_body:
+        return Response(body, media_type=ICS, headers=headers)
+    # HEAD: the headers a GET would send, and no body.
+    headers |= {"Content-Type": f"{ICS}; charset=utf-8", "Content-Length": str(len(body))}
+    return Response(b"", media_type=ICS, headers=headers)
+
+
+@get("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
+async def serve_feed(request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]) -> Response:
+    """A calendar feed (iCalendar). Answers 304 when nothing changed since the ETag or date the
+    calendar app sends; an unknown or stopped link, and the link of a person who stopped
+    (a disabled staff account, a withdrawn or erased participant), is a 404 that reveals nothing."""
+    return await _feed_answer(request, name, db_session, now, with_body=True)
+
+
+@head("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
+async def serve_feed_head(
+    request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]
+) -> Response[None]:
+    """The feed's headers (ETag, Last-Modified, length) without the feed."""
+    return await _feed_answer(request, name, db_session, now, with_body=False)
 
 
 @post("/api/v1/me/feed", opt=needs_roles(*ROLES), tags=["calendars"], status_code=200)
@@ -113,6 +134,7 @@ async def api_participant_feed(
     from groepsaanbod.registration.services import find_registration
 
     registration = await find_registration(db_session, token, now())
+    refuse_when_stopped(registration.status)
     return _out(
         settings, await services.create_feed(db_session, "participant", registration.id, registration.language, now())
     )
@@ -126,6 +148,7 @@ async def api_participant_download(
     from groepsaanbod.registration.services import find_registration
 
     registration = await find_registration(db_session, token, now())
+    refuse_when_stopped(registration.status)
     body = await services.cohort_calendar(db_session, registration.cohort_id, registration.language, session_id)
     if body is None:
         raise NotFoundException()
@@ -134,6 +157,7 @@ async def api_participant_download(
 
 ROUTES = [
     serve_feed,
+    serve_feed_head,
     api_my_feed,
     api_stop_my_feed,
     api_cohort_feed,

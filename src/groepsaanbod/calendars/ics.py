@@ -15,6 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar.prop import vDuration
 
 PRODID = "-//groepsaanbod//feeds//NL"
 
@@ -66,7 +67,8 @@ def build_calendar(events: list[FeedEvent], name: str, refresh: timedelta = time
     calendar.add("x-wr-calname", name)
     # How often to check again: RFC 7986 (Apple, Thunderbird) and the Outlook/Google variant.
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", refresh)
+    # An X- property has no known type: without vDuration icalendar writes "1:00:00", not PT1H.
+    calendar.add("x-published-ttl", vDuration(refresh))
     zones = {item.timezone for item in events}
     if "Europe/Amsterdam" in zones:
         calendar.add_component(amsterdam_timezone())

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from litestar import Request, Response, Router, post
 from litestar.di import Provide
+from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC, needs_roles
@@ -90,6 +91,8 @@ async def participant_feed_submit(
     from groepsaanbod.registration.services import find_registration
 
     registration = await find_registration(db_session, token, now())
+    if registration.status == "withdrawn":  # the page no longer offers it: show why
+        return Redirect(f"/{language}/my/{token}", status_code=303)
     new = await services.create_feed(db_session, "participant", registration.id, registration.language, now())
     return _show(request, language, settings, new, f"/{language}/my/{token}")
 

@@ -14,23 +14,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.calendars.ics import FeedEvent, build_calendar
 from groepsaanbod.calendars.models import Feed
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.organisations.models import Venue
-from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.programmes.models import Programme, SessionSpec
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
 
 log = logging.getLogger(__name__)
 SUBJECTS = ("staff", "participant", "cohort", "venue")
 #: Cancelled and past meetings stay in a feed this long, so calendars show what happened.
 KEEP_PAST = timedelta(days=60)
+#: Part of every ETag: a change to how events are written (or to the words of their titles)
+#: reaches calendars that kept a copy. Bump it with such a change.
+FEED_FORMAT = "2"
+#: Not every calendar app hides cancelled events: the title says it.
+CANCELLED_TITLE = N_("Cancelled: %(title)s")
 
 
 def token_hash(token: str) -> str:
@@ -87,12 +93,38 @@ async def active_feed(session: AsyncSession, subject_kind: str, subject_id: int)
     )
 
 
-#: Built once: every calendar app's poll runs it.
-_LIVE_FEED = select(Feed).where(Feed.token_hash == bindparam("token_hash"), Feed.revoked_at.is_(None))
+@cache
+def _live_feed():
+    """The feed behind a token, while its subject is still there (built once: every calendar
+    app's poll runs it). Feeds follow the people: a staff member's works while the account is
+    active and holds a role somewhere; a participant's while the registration is not
+    withdrawn and the person not erased."""
+    from groepsaanbod.accounts.models import Role, Staff
+
+    staff_live = exists().where(
+        Staff.id == Feed.subject_id,
+        Staff.active.is_(True),
+        exists().where(Role.staff_id == Staff.id),
+    )
+    participant_live = exists().where(
+        Registration.id == Feed.subject_id,
+        Registration.status != "withdrawn",
+        Participant.id == Registration.participant_id,
+        Participant.erased_at.is_(None),
+    )
+    return select(Feed).where(
+        Feed.token_hash == bindparam("token_hash"),
+        Feed.revoked_at.is_(None),
+        or_(
+            Feed.subject_kind.in_(("cohort", "venue")),
+            and_(Feed.subject_kind == "staff", staff_live),
+            and_(Feed.subject_kind == "participant", participant_live),
+        ),
+    )
 
 
 async def find_feed(session: AsyncSession, token: str) -> Feed:
-    feed = await session.scalar(_LIVE_FEED, {"token_hash": token_hash(token)})
+    feed = await session.scalar(_live_feed(), {"token_hash": token_hash(token)})
     if feed is None:
         raise FeedNotFound()
     return feed
@@ -103,7 +135,14 @@ def _shown_sessions(subject_kind: str):
     subject_id = bindparam("subject_id", type_=Integer)
     since = Session.starts_at >= bindparam("since", type_=Session.starts_at.type)
     if subject_kind == "staff":
-        return since, Session.id.in_(select(SessionStaff.session_id).where(SessionStaff.staff_id == subject_id))
+        from groepsaanbod.accounts.models import Role
+
+        # Only meetings of organisations where the person still holds a role.
+        return (
+            since,
+            Session.id.in_(select(SessionStaff.session_id).where(SessionStaff.staff_id == subject_id)),
+            Programme.organisation_id.in_(select(Role.organisation_id).where(Role.staff_id == subject_id)),
+        )
     if subject_kind == "cohort":
         return since, Session.cohort_id == subject_id
     if subject_kind == "venue":
@@ -120,7 +159,9 @@ def _joined(query, subject_kind: str):
         query.select_from(Session)
         .join(Programme, Programme.id == Session.programme_id)
         .outerjoin(Cohort, Cohort.id == Session.cohort_id)
-        .outerjoin(Venue, Venue.id == Session.venue_id)
+        # The meeting's own venue, else its group's.
+        .outerjoin(Venue, Venue.id == func.coalesce(Session.venue_id, Cohort.venue_id))
+        .outerjoin(SessionSpec, SessionSpec.id == Session.spec_id)
         .where(*_shown_sessions(subject_kind))
     )
 
@@ -144,6 +185,7 @@ def _rows_statement(subject_kind: str):
         Venue.street,
         Venue.postcode,
         Venue.city,
+        SessionSpec.kind,
     )
     return _joined(select(*columns), subject_kind).order_by(Session.local_start, Session.id)
 
@@ -165,7 +207,8 @@ def _version_statement(subject_kind: str):
         stamps.append(
             select(named.updated_at).where(named.id == bindparam("subject_id", type_=Integer)).scalar_subquery()
         )
-    return _joined(select(func.count(), func.coalesce(func.sum(Session.sequence), 0), *stamps), subject_kind)
+    totals = (func.count(), func.coalesce(func.sum(Session.sequence), 0), func.coalesce(func.sum(Session.id), 0))
+    return _joined(select(*totals, *stamps), subject_kind)
 
 
 def _parameters(feed: Feed, now: datetime) -> dict:
@@ -188,10 +231,12 @@ async def feed_version(session: AsyncSession, feed: Feed, now: datetime) -> tupl
     # Core execution (no ORM layer): the statement reads columns, not objects.
     connection = await session.connection()
     result = await connection.execute(_version_statement(feed.subject_kind), _parameters(feed, now))
-    count, total, *moments = result.one()
+    count, total, ids, *moments = result.one()
     known = [_aware(m) for m in moments if m is not None]
     latest = max(known, default=_aware(feed.created_at))
-    fingerprint = ":".join([str(feed.id), feed.language, str(count), str(total), *(m.isoformat() for m in known)])
+    fingerprint = ":".join(
+        [FEED_FORMAT, str(feed.id), feed.language, str(count), str(total), str(ids), *(m.isoformat() for m in known)]
+    )
     return f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"', latest
 
 
@@ -237,16 +282,23 @@ async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime, etag: 
 
 
 def _event(row, language: str) -> FeedEvent:
-    title = pick(row.programme_name, language)
+    """Titled by what the meeting is (its topic) with its group as context; the programme
+    and group in the description; the venue as location, except for phone calls."""
+    programme = pick(row.programme_name, language)
+    topic = pick(row.topic, language) if row.topic else ""
+    context = f"{programme} – {row.cohort_name}" if row.cohort_name else programme
+    title = f"{topic} – {row.cohort_name or programme}" if topic else context
+    if row.status == "cancelled":
+        title = gettext(language, CANCELLED_TITLE, title=title)
     venue = f"{row.venue_name}, {row.street}, {row.postcode} {row.city}" if row.venue_name else ""
     return FeedEvent(
         uid=f"session-{row.id}@groepsaanbod",
         local_start=row.local_start,
         timezone=row.timezone,
         duration_minutes=row.duration_minutes,
-        summary=f"{title} – {row.cohort_name}" if row.cohort_name else title,
-        description=pick(row.topic, language),
-        location=venue,
+        summary=title,
+        description=context,
+        location="" if row.kind == "phone" else venue,
         cancelled=row.status == "cancelled",
         sequence=row.sequence,
         last_modified=_aware(row.updated_at),

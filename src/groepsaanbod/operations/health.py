@@ -91,7 +91,8 @@ async def metrics_endpoint(
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.metrics_token}".encode()):
             raise NotAuthorizedException()
     figures = await metrics.read_work_figures(db_session, now())
-    return Response(metrics.render(figures), media_type=CONTENT_TYPE_LATEST)
+    # As a header: a media_type of text/… gets a second charset from Litestar.
+    return Response(metrics.render(figures), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 ROUTES = [live, ready, metrics_endpoint]

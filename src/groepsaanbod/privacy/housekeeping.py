@@ -28,7 +28,7 @@ async def run_housekeeping(
         return 0
     _last_run["housekeeping"] = now
     async with factory() as session:
-        erased = await erase_expired_participants(session, now, settings.retention_months)
+        erased = await erase_expired_participants(session, now, settings.retention_months, settings.waiting_months)
         await forget_old_counters(session, now)
         await session.commit()
     return erased

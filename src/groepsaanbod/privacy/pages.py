@@ -32,6 +32,7 @@ async def privacy_page(request: Request, language: str, settings: Settings) -> R
         "privacy/statement.html",
         version=CONSENT_VERSION,
         months=settings.retention_months,
+        waiting=settings.waiting_months,
         link_days=settings.participant_link_days,
     )
 
@@ -73,7 +74,12 @@ async def erase_page(
 ) -> Response:
     registration = await find_registration(db_session, token, now())
     return render(
-        request, language, "privacy/erase.html", token=token, programme_name=pick(registration.programme.name, language)
+        request,
+        language,
+        "privacy/erase.html",
+        token=token,
+        programme_name=pick(registration.programme.name, language),
+        stopped=registration.status == "withdrawn",
     )
 
 

@@ -1,12 +1,6 @@
 """Use cases of the AVG: export_participant_data, erase_participant,
-erase_expired_participants.
-
-Erasure removes everything that names or reaches the person (name, email, phone,
-postcode, due date, child's birth date, the contact copies on registrations,
-their answers, their messages, their calendar links, notes on their attendance)
-and keeps the rows that reports count: the registration (status, language, town)
-and attendance (came or not). The participant row stays, empty, so counts and
-links between rows stay whole.
+erase_expired_participants. Both erasures go through erasure.erase_person; when data is
+due to go is decided by retention.py (pure) from the facts read here.
 """
 
 from __future__ import annotations
@@ -15,19 +9,25 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.audit.services import PERSONAL_FIELDS, record_audit
-from groepsaanbod.calendars.models import Feed
+from groepsaanbod.db import begin_writing
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.privacy.retention import RegistrationFacts, is_due
-from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services import find_registration, withdraw_registration
+from groepsaanbod.privacy.erasure import erase_person
+from groepsaanbod.privacy.retention import (
+    WAITING_MONTHS,
+    RegistrationFacts,
+    add_months_to_date,
+    is_due,
+    is_waiting,
+)
+from groepsaanbod.programmes.models import ProgrammeTemplate
+from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.registration.services import find_registration
 from groepsaanbod.scheduling.models import Cohort, Session
 
 log = logging.getLogger(__name__)
@@ -100,90 +100,115 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
     }
 
 
-async def _erase(session: AsyncSession, person: Participant, now: datetime, reason: str) -> None:
-    registrations = list(await session.scalars(select(Registration).where(Registration.participant_id == person.id)))
-    contacts = {c for r in registrations for c in (r.contact_email, r.contact_phone) if c} | {
-        c for c in (person.email, person.phone) if c
-    }
-    if contacts:
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.to_address.in_(contacts)))
-    await session.execute(
-        delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
-    )
-    await session.execute(update(Attendance).where(Attendance.participant_id == person.id).values(note=None))
-    for r in registrations:
-        r.contact_email = r.contact_phone = None
-        r.preferences = {}
-        r.access_token_hash = None
-        r.access_revoked_at = r.access_revoked_at or now
-        r.access_expires_at = None
-    person.full_name = ""
-    person.email = person.phone = person.postcode = None
-    person.due_date = person.child_birth_date = None
-    person.erased_at = now
-    organisations = set(
-        await session.scalars(
-            select(Programme.organisation_id).where(Programme.id.in_([r.programme_id for r in registrations]))
-        )
-    )
-    for organisation_id in sorted(organisations):
-        record_audit(session, now, "erase", reason, [person.id], organisation_id=organisation_id)
-    await session.flush()
-    log.info("participant erased", extra={"participant_id": person.id, "reason": reason})
-
-
 async def erase_participant(session: AsyncSession, token: str, now: datetime) -> None:
-    """The person asked: withdraw (their place goes to the waiting list), then erase."""
+    """The person asked (also after they stopped): every live registration of theirs is
+    withdrawn (their places go to the waiting lists), then their data is erased."""
     registration = await find_registration(session, token, now)
     person_id = registration.participant_id
-    if registration.status != "withdrawn":
-        await withdraw_registration(session, token, now)
-    others = list(
-        await session.scalars(
-            select(Registration).where(Registration.participant_id == person_id, Registration.status != "withdrawn")
-        )
-    )
-    for other in others:  # the same person's other live registrations end too
-        other.status, other.withdrawn_at, other.waitlist_position = "withdrawn", now, None
-    person = await session.get(Participant, person_id)
-    await _erase(session, person, now, "participant_request")
+    await begin_writing(session)
+    await erase_person(session, person_id, now, "participant_request")
     await session.commit()
 
 
-async def erase_expired_participants(session: AsyncSession, now: datetime, months: int) -> int:
-    """Erase everyone whose data is no longer needed (see privacy/retention.py); the count."""
-    last_meeting = (
-        select(Session.cohort_id, func.max(Session.starts_at).label("last")).group_by(Session.cohort_id).subquery()
+_LAST_MEETING = (
+    select(Session.cohort_id, func.max(Session.starts_at).label("last"))
+    .where(Session.cohort_id.is_not(None))
+    .group_by(Session.cohort_id)
+    .subquery()
+)
+_LAST_EVENT = (
+    select(RegistrationEvent.registration_id, func.max(RegistrationEvent.at).label("at"))
+    .where(RegistrationEvent.registration_id.is_not(None))
+    .group_by(RegistrationEvent.registration_id)
+    .subquery()
+)
+
+
+async def _upper_ages(session: AsyncSession) -> dict[int, int]:
+    """Per programme, the child's age in months up to which it is for (latest template version)."""
+    ages: dict[int, int] = {}
+    rows = await session.execute(
+        select(ProgrammeTemplate.programme_id, ProgrammeTemplate.rules).order_by(ProgrammeTemplate.version)
     )
-    rows = (
-        await session.execute(
-            select(Registration.participant_id, Registration.status, Registration.withdrawn_at, last_meeting.c.last)
-            .join(Participant, Participant.id == Registration.participant_id)
-            .outerjoin(last_meeting, last_meeting.c.cohort_id == Registration.cohort_id)
-            .where(
-                Participant.erased_at.is_(None),
-                or_(Registration.status == "withdrawn", last_meeting.c.last.isnot(None)),
+    for programme_id, rules in rows.all():
+        span = (rules or {}).get("child_age_months")
+        if span:
+            ages[programme_id] = int(span[1])
+        else:
+            ages.pop(programme_id, None)
+    return ages
+
+
+async def retention_facts(
+    session: AsyncSession, participant_id: int | None = None
+) -> dict[int, list[tuple[int, RegistrationFacts]]]:
+    """Per participant not yet erased, each registration's id and facts, from one query."""
+    query = (
+        select(
+            Registration.id,
+            Registration.participant_id,
+            Registration.programme_id,
+            Registration.status,
+            Registration.withdrawn_at,
+            Registration.consented_at,
+            Registration.confirmed_at,
+            Registration.created_at,
+            _LAST_MEETING.c.last,
+            _LAST_EVENT.c.at,
+            Participant.due_date,
+            Participant.child_birth_date,
+        )
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(_LAST_MEETING, _LAST_MEETING.c.cohort_id == Registration.cohort_id)
+        .outerjoin(_LAST_EVENT, _LAST_EVENT.c.registration_id == Registration.id)
+        .where(Participant.erased_at.is_(None))
+    )
+    if participant_id is not None:
+        query = query.where(Registration.participant_id == participant_id)
+    ages = await _upper_ages(session)
+    facts: dict[int, list[tuple[int, RegistrationFacts]]] = {}
+    for row in (await session.execute(query)).all():
+        changes = [m for m in (row.consented_at, row.confirmed_at, row.at) if m is not None]
+        upper = ages.get(row.programme_id)
+        outgrown = (
+            add_months_to_date(row.child_birth_date, upper)
+            if row.child_birth_date is not None and upper is not None
+            else None
+        )
+        facts.setdefault(row.participant_id, []).append(
+            (
+                row.id,
+                RegistrationFacts(
+                    status=row.status,
+                    withdrawn_at=row.withdrawn_at,
+                    last_meeting=row.last,
+                    last_activity=max(changes) if changes else row.created_at,
+                    due_date=row.due_date,
+                    outgrown_on=outgrown,
+                ),
             )
         )
-    ).all()
-    candidates = {row.participant_id for row in rows}
-    erased = 0
-    for participant_id in sorted(candidates):
-        facts = [
-            RegistrationFacts(status, withdrawn_at, last)
-            for status, withdrawn_at, last in (
-                await session.execute(
-                    select(Registration.status, Registration.withdrawn_at, last_meeting.c.last)
-                    .outerjoin(last_meeting, last_meeting.c.cohort_id == Registration.cohort_id)
-                    .where(Registration.participant_id == participant_id)
-                )
-            ).all()
-        ]
-        if is_due(facts, months, now):
-            person = await session.get(Participant, participant_id)
-            await _erase(session, person, now, "retention")
-            erased += 1
+    return facts
+
+
+async def erase_expired_participants(
+    session: AsyncSession, now: datetime, months: int, waiting_months: int = WAITING_MONTHS
+) -> int:
+    """Erase everyone whose data is no longer needed (see privacy/retention.py); the count.
+    Each person in a transaction of their own, checked again under their lock."""
+    every = await retention_facts(session)
+    due = sorted(pid for pid, rows in every.items() if is_due([f for _, f in rows], months, now, waiting_months))
     await session.commit()
+    erased = 0
+    for participant_id in due:
+        await begin_writing(session)
+        rows = (await retention_facts(session, participant_id)).get(participant_id, [])
+        if is_due([f for _, f in rows], months, now, waiting_months):
+            # Still waiting for a group: withdrawn too. Members of a group that met stay counted.
+            ending = {rid for rid, f in rows if f.status in ("pending", "waitlisted") or is_waiting(f)}
+            if await erase_person(session, participant_id, now, "retention", ending=ending):
+                erased += 1
+        await session.commit()
     if erased:
         log.info("participants erased after the retention time", extra={"erased": erased})
     return erased

@@ -93,10 +93,16 @@ async def api_my_registration(token: str, db_session: AsyncSession, now: Callabl
 
 @post("/api/v1/my/{token:str}/withdraw", opt=PUBLIC, tags=["registration"], status_code=200)
 async def api_withdraw(
-    request: Request, token: str, db_session: AsyncSession, now: Callable[[], datetime]
+    request: Request, token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
 ) -> MyRegistrationOut:
-    """Stop. Your place goes to the first on the waiting list and your link stops working."""
-    registration = await services.withdraw_registration(db_session, token, now())
+    """Stop. Your place goes to the first on the waiting list. Your link keeps working, to see,
+    download (GET /api/v1/my/{token}/data) or erase (DELETE /api/v1/my/{token}) your data,
+    until the data is erased after the retention time. To stop and erase your data at once,
+    use DELETE /api/v1/my/{token} instead. Stopping twice changes nothing."""
+    moment = now()
+    registration = await services.withdraw_registration(
+        db_session, token, moment, link_until=services.link_after_stopping(moment, settings.retention_months)
+    )
     return await my_registration_out(db_session, registration)
 
 

@@ -134,7 +134,8 @@ async def my_page(
     new: int = 0,
 ) -> Response:
     registration = await services.find_registration(db_session, token, now())
-    cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id else None
+    stopped = registration.status == "withdrawn"
+    cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id and not stopped else None
     return render(
         request,
         language,
@@ -144,7 +145,7 @@ async def my_page(
         programme_name=pick(registration.programme.name, language),
         token=token,
         new=bool(new),
-        sessions=await _sessions_of(db_session, registration.cohort_id),
+        sessions=[] if stopped else await _sessions_of(db_session, registration.cohort_id),
     )
 
 
@@ -153,6 +154,8 @@ async def withdraw_page(
     request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
 ) -> Response:
     registration = await services.find_registration(db_session, token, now())
+    if registration.status == "withdrawn":
+        return Redirect(f"/{language}/my/{token}", status_code=303)
     return render(
         request,
         language,
@@ -164,11 +167,23 @@ async def withdraw_page(
 
 @post("/my/{token:str}/withdraw", opt=PUBLIC)
 async def withdraw_submit(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
+    request: Request,
+    language: str,
+    token: str,
+    db_session: AsyncSession,
+    now: Callable[[], datetime],
+    settings: Settings,
 ) -> Response:
-    registration = await services.withdraw_registration(db_session, token, now())
+    moment = now()
+    registration = await services.withdraw_registration(
+        db_session, token, moment, link_until=services.link_after_stopping(moment, settings.retention_months)
+    )
     return render(
-        request, language, "registration/withdrawn.html", programme_name=pick(registration.programme.name, language)
+        request,
+        language,
+        "registration/withdrawn.html",
+        programme_name=pick(registration.programme.name, language),
+        token=token,
     )
 
 

@@ -21,7 +21,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.protection.rate_limits import Limit
 from groepsaanbod.registration.eligibility import normalise_phone
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services import private_link, token_hash
 from groepsaanbod.settings import Settings
 
@@ -47,7 +47,9 @@ def _contact(raw: str) -> tuple[str | None, str | None]:
 
 
 async def resend_private_link(session: AsyncSession, contact: str, now: datetime, base_url: str, link_days: int) -> int:
-    """Send a new private link for every live registration with this email or phone.
+    """Send a new private link for every registration with this email or phone whose data
+    is still kept, also after the person stopped (the link is how they see, download and
+    erase it); erased registrations have no contact left to match.
 
     Answers the number sent, which the caller does not show (the page says the same
     whether or not the contact is known)."""
@@ -63,12 +65,14 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
         await session.scalars(
             select(Registration)
             .options(selectinload(Registration.participant), selectinload(Registration.programme))
-            .where(or_(*wanted), Registration.status != "withdrawn", Registration.access_revoked_at.is_(None))
+            .join(Participant, Participant.id == Registration.participant_id)
+            .where(or_(*wanted), Participant.erased_at.is_(None))
         )
     )
     for registration in registrations:
         token = secrets.token_urlsafe(32)
         registration.access_token_hash = token_hash(token)
+        registration.access_revoked_at = None  # links of people who stopped before links outlived stopping
         registration.access_expires_at = now + timedelta(days=link_days)
         person = registration.participant
         await queue_message(

@@ -1,5 +1,5 @@
-"""Use cases of participants: find_registration, withdraw_registration (the sign-up itself,
-register_participant, is in sign_up.py).
+"""Use cases of participants: find_registration, withdraw_registration, end_registration (the
+sign-up itself, register_participant, is in sign_up.py).
 
 Capacity holds under concurrency: every change of a programme's places first takes
 the locks of the rows that decide the race (db.begin_writing, db.lock_row; programme, then
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -127,8 +127,8 @@ CONSENT_VERSION = "2026-11"
 
 
 async def find_registration(session: AsyncSession, token: str, now: datetime | None = None) -> Registration:
-    """The registration behind a private link; unknown, withdrawn, revoked or (given
-    `now`) expired links find nothing."""
+    """The registration behind a private link, also after the person stopped (they keep their
+    rights to their data); unknown, revoked (erased) or (given `now`) expired links find nothing."""
     registration = await session.scalar(
         select(Registration)
         .options(
@@ -180,22 +180,30 @@ async def promote_from_waitlist(
     return promoted
 
 
-async def withdraw_registration(session: AsyncSession, token: str, now: datetime) -> Registration:
-    """Stop: the place goes to the first on the waiting list; the private link stops working."""
-    await begin_writing(session)
-    registration = await find_registration(session, token, now)
-    programme_id = registration.programme_id
+async def end_registration(session: AsyncSession, registration_id: int, now: datetime) -> Registration | None:
+    """Withdraw one registration: the place goes to the first on the waiting list and those
+    behind it move up. The caller has begun writing (db.begin_writing) and commits.
+    None when it had already ended (stopping twice changes nothing)."""
+    programme_id = await session.scalar(select(Registration.programme_id).where(Registration.id == registration_id))
+    if programme_id is None:
+        return None
     # Locks in the one order (db.lock_row): the programme, under which groups start and
     # coordinators move people, so the registration read next stays as it is; then its cohort,
     # against sign-ups counting the same places and waiting list.
     await lock_row(session, Programme.__table__, programme_id)
-    registration = await find_registration(session, token)  # as it is now that we hold the lock
+    registration = await session.scalar(  # as it is now that we hold the lock
+        select(Registration)
+        .options(selectinload(Registration.programme))
+        .where(Registration.id == registration_id)
+        .execution_options(populate_existing=True)
+    )
+    if registration is None or registration.status == "withdrawn":
+        return None
     if registration.cohort_id is not None:
         await lock_row(session, Cohort.__table__, registration.cohort_id)
     was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
     registration.status, registration.withdrawn_at = "withdrawn", now
     registration.waitlist_position = None
-    registration.access_revoked_at = now
     await session.flush()
     if cohort_id is not None and was == "waitlisted" and position is not None:
         await session.execute(
@@ -211,7 +219,39 @@ async def withdraw_registration(session: AsyncSession, token: str, now: datetime
         cohort = await session.get(Cohort, cohort_id)
         template = await session.get(ProgrammeTemplate, cohort.template_id)
         await promote_from_waitlist(session, cohort, template.max_group_size, now, registration.programme.name)
-    record(session, now, programme_id, "withdrawn", registration_id=registration.id, cohort_id=cohort_id, was=was)
-    await session.commit()
+    record(
+        session,
+        now,
+        registration.programme_id,
+        "withdrawn",
+        registration_id=registration.id,
+        cohort_id=cohort_id,
+        was=was,
+    )
     log.info("registration withdrawn", extra={"registration_id": registration.id})
+    return registration
+
+
+def link_after_stopping(now: datetime, retention_months: int) -> datetime:
+    """How long a stopped person's link works: at least until retention erases their data
+    (months counted as 31 days), which revokes the link itself."""
+    return now + timedelta(days=31 * retention_months + 1)
+
+
+async def withdraw_registration(
+    session: AsyncSession, token: str, now: datetime, link_until: datetime | None = None
+) -> Registration:
+    """Stop: the place goes to the first on the waiting list. The private link keeps working
+    (to see, download and erase one's data) until `link_until`, when the data is erased by
+    retention; stopping twice changes nothing."""
+    await begin_writing(session)
+    registration = await find_registration(session, token, now)
+    ended = await end_registration(session, registration.id, now)
+    if (
+        ended is not None
+        and link_until is not None
+        and (registration.access_expires_at is None or registration.access_expires_at < link_until)
+    ):
+        registration.access_expires_at = link_until
+    await session.commit()
     return registration

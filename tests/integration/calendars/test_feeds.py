@@ -107,7 +107,7 @@ async def test_participant_downloads_and_subscribes_in_their_language(client, db
     parsed = events(download.content)
     assert len(parsed) == 8  # Triple P: 5 group meetings and 3 phone calls
     assert all(e.dtstart.value.astimezone(AMSTERDAM).hour == 19 for e in parsed), [e.dtstart.value for e in parsed]
-    assert "Triple P" in parsed[0].summary.value
+    assert "Triple P" in parsed[0].description.value  # the title is the topic, with the group
     one = (
         await client.get(
             f"/api/v1/my/{token}/calendar.ics",

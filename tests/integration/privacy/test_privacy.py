@@ -124,7 +124,9 @@ async def test_automatic_erasure_after_the_retention_time(db):
     recent_group, _ = await group_with_meetings(db, pid, [NOW - timedelta(days=200)])
     people = []
     for n, cohort in enumerate([old_group, recent_group, None]):
-        p = Participant(full_name=f"Persoon {n}", email=f"p{n}@example.org", due_date=date(2025, 1, 1))
+        # The one still waiting is due in June 2027: her wait is not over (see test_withdrawal_rights).
+        due = date(2025, 1, 1) if cohort else date(2027, 6, 1)
+        p = Participant(full_name=f"Persoon {n}", email=f"p{n}@example.org", due_date=due)
         db.add(
             Registration(
                 participant=p,
@@ -132,6 +134,7 @@ async def test_automatic_erasure_after_the_retention_time(db):
                 status="confirmed" if cohort else "pending",
                 cohort_id=cohort.id if cohort else None,
                 contact_email=p.email,
+                consented_at=NOW - timedelta(days=30),
             )
         )
         people.append(p)

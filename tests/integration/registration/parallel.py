@@ -39,16 +39,13 @@ async def database(url: str) -> AsyncIterator[AsyncSession]:
 
 @asynccontextmanager
 async def app_client(url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app on `url` (its own engine and pool), with the tests' clock and CSRF token."""
-    from tests.conftest import TEST_CSRF_TOKEN
+    """The whole app on `url` (its own engine and pool), with the tests' clock and CSRF tokens."""
+    from tests.conftest import make_client
 
     app = create_app(Settings(database_url=url, rate_limit_register=1_000_000), clock=lambda: NOW)
-    transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://parallel", headers={"X-CSRF-Token": TEST_CSRF_TOKEN}, timeout=120
-        ) as client:
-            client.cookies.set("ga_csrf", TEST_CSRF_TOKEN)
+        async with make_client(app, base_url="http://parallel") as client:
+            client.timeout = httpx.Timeout(120)
             yield client
     finally:
         for hook in app.on_shutdown:

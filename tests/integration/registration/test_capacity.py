@@ -114,8 +114,9 @@ async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db
         )
         == 1
     )
-    # The withdrawn person's link no longer works.
-    assert (await client.get(f"/api/v1/my/{tokens[0]}")).status_code == 404
+    # The withdrawn person's link still shows that they stopped (their data rights go on).
+    stopped = await client.get(f"/api/v1/my/{tokens[0]}")
+    assert stopped.status_code == 200 and stopped.json()["status"] == "withdrawn"
 
 
 async def _prepare_race(url: str) -> int:

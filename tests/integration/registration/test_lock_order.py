@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.registration.models import Participant
-from tests.conftest import backends
+from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database
 from tests.factories import make_staff, sign_in
 from tests.integration.registration import parallel
@@ -132,7 +132,8 @@ def test_withdrawals_promote_from_the_waiting_list_beside_new_sign_ups(backend, 
 
     after = {r.id: r for r in run_async(_rows(url, pid))}
     for i in leaving:
-        assert after[i].status == "withdrawn" and after[i].waitlist_position is None and after[i].access_revoked
+        assert after[i].status == "withdrawn" and after[i].waitlist_position is None
+        assert not after[i].access_revoked  # the link keeps working to see, download and erase (issue 14.6)
     live = [r for r in after.values() if r.status != "withdrawn"]
     assert len(live) == 18 - 7 + 10 and {r.cohort_id for r in live} == {before[confirmed[0]].cohort_id}
     assert Counter(r.status for r in live) == {"confirmed": 12, "waitlisted": 9}
@@ -204,7 +205,8 @@ async def _proposed_groups(url: str) -> tuple[int, object, list[dict]]:
 async def _change_groups(url: str, coordinator, groups: list[dict]) -> list:
     a, b, c = (g["id"] for g in groups)
     async with parallel.app_client(url) as client:
-        await sign_in(client, coordinator)
+        # The next time step's code: the one of NOW was used when the groups were proposed.
+        await sign_in(client, coordinator, NOW + timedelta(seconds=30))
         changes = [
             lambda: client.post(f"/api/v1/cohorts/{a}/merge", json={"other_cohort_id": b}),
             lambda: client.post(f"/api/v1/cohorts/{b}/merge", json={"other_cohort_id": a}),
