@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
+from groepsaanbod.accounts.errors import InvitationNotFound, NotPermitted, NotSignedIn, SecondFactorDue, StaffNotFound
 from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
@@ -164,6 +164,8 @@ HANDLERS = {
     SessionNotFound: not_found,
     RegisterNotFound: not_found,
     SignalNotFound: not_found,
+    InvitationNotFound: not_found,
+    StaffNotFound: not_found,
     NotFoundException: not_found,
     Refused: refused,
     ValidationException: validation_error,

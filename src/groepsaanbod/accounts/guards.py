@@ -38,6 +38,11 @@ def needs_roles(*roles: str) -> dict[str, Any]:
 PUBLIC: dict[str, Any] = {"public": True}
 
 
+def needs_account() -> dict[str, Any]:
+    """Any signed-in person, also one who holds no role (yet): their own account and invitations."""
+    return {**needs_roles(), "account": True}
+
+
 def idle_limit(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.session_idle_minutes)
 
@@ -54,7 +59,7 @@ async def provide_viewer(
     if state.second_factor_pending:
         raise SecondFactorDue()
     viewer = viewer_of(state.staff)
-    if not viewer.holds_any(wanted):
+    if not request.route_handler.opt.get("account") and not viewer.holds_any(wanted):
         raise NotPermitted()
     return viewer
 

@@ -19,6 +19,7 @@ from groepsaanbod.programmes.services import get_programme, published_template
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration import cohort_services as cohorts
 from groepsaanbod.scheduling.services import import_school_classes
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -153,6 +154,7 @@ async def import_submit(
     db_session: AsyncSession,
     viewer: Viewer,
     now: Callable[[], datetime],
+    settings: Settings,
 ) -> Response:
     form = await request.form()
     upload = form.get("file")
@@ -163,7 +165,7 @@ async def import_submit(
         programme_id,
         db_session,
         viewer,
-        lambda: import_school_classes(db_session, viewer, programme_id, data, now()),
+        lambda: import_school_classes(db_session, viewer, programme_id, data, now(), base_url=settings.base_url),
         "imported",
     )
 

@@ -115,3 +115,5 @@ class ImportOut:
     new_classes: int
     new_mentors: int
     new_cohorts: int
+    #: Mentors with an account that does not work for this organisation: invited, not added.
+    invited_mentors: int = 0
