@@ -34,6 +34,7 @@ from groepsaanbod.accounts.passwords import hash_password
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.services import NO_PASSWORD, NewStaff, create_staff, normalise_email, token_hash
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.db import begin_writing, take_write_lock
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.messaging.services import Recipient, queue_message
@@ -128,6 +129,8 @@ async def invite_staff(
     if new.organisation_id not in viewer.organisations_with({"admin"}):
         raise NotPermitted()
     email, roles = _checked(new)
+    # One admin's invitation at a time per organisation: no two open ones for one address.
+    await take_write_lock(session, Organisation.__table__, new.organisation_id)
     invitation = await invite_to_organisation(
         session,
         organisation_id=new.organisation_id,
@@ -274,6 +277,7 @@ async def withdraw_invitation(
     session: AsyncSession, viewer: Viewer, invitation_id: int, now: datetime
 ) -> StaffInvitation:
     """The admin takes an open invitation back; its link stops working."""
+    await begin_writing(session)
     invitation = await session.get(StaffInvitation, invitation_id)
     if invitation is None or invitation.organisation_id not in viewer.organisations_with({"admin"}):
         raise InvitationNotFound()
@@ -323,6 +327,25 @@ async def invitation_of(session: AsyncSession, staff: Staff, invitation_id: int)
     return invitation
 
 
+async def _close(
+    session: AsyncSession, invitation: StaffInvitation, status: str, staff_id: int | None, now: datetime
+) -> None:
+    """open -> `status` in one conditional UPDATE: of two answers at the same moment (or a replay)
+    exactly one finds it open; on PostgreSQL the second waits for the first's row lock and then
+    sees it answered."""
+    changed = await session.execute(
+        update(StaffInvitation)
+        .where(
+            StaffInvitation.id == invitation.id,
+            StaffInvitation.status == "open",
+            StaffInvitation.expires_at > now,
+        )
+        .values(status=status, answered_at=now, staff_id=staff_id)
+    )
+    if changed.rowcount != 1:
+        raise InvitationClosed()
+
+
 async def settle_invitation(
     session: AsyncSession, invitation: StaffInvitation, staff: Staff, accept: bool, now: datetime
 ) -> list[str]:
@@ -333,17 +356,7 @@ async def settle_invitation(
     """
     if invitation.email != staff.email or not staff.active:
         raise InvitationNotFound()
-    changed = await session.execute(
-        update(StaffInvitation)
-        .where(
-            StaffInvitation.id == invitation.id,
-            StaffInvitation.status == "open",
-            StaffInvitation.expires_at > now,
-        )
-        .values(status="accepted" if accept else "declined", answered_at=now, staff_id=staff.id)
-    )
-    if changed.rowcount != 1:
-        raise InvitationClosed()
+    await _close(session, invitation, "accepted" if accept else "declined", staff.id, now)
     added = await _add_roles(session, staff.id, invitation.organisation_id, list(invitation.roles)) if accept else []
     log.info(
         "invitation accepted" if accept else "invitation declined",
@@ -365,12 +378,16 @@ async def claim_account(session: AsyncSession, invitation: StaffInvitation, pass
     problems = password_problems(password, common_passwords(), (invitation.email, name))
     if problems:
         raise Refused(problems)
+    # Closed first: a second submit of the same link waits here and is refused, before it
+    # could make a second account.
+    await _close(session, invitation, "accepted", staff.id if staff is not None else None, now)
     password = normalise_password(password)
     if staff is None:
         staff = await create_staff(session, NewStaff(invitation.email, name, password, invitation.language), {})
+        invitation.staff_id = staff.id
     else:
         staff.password_hash = hash_password(password)
         await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
-    await settle_invitation(session, invitation, staff, True, now)
+    await _add_roles(session, staff.id, invitation.organisation_id, list(invitation.roles))
     log.info("account claimed through an invitation", extra={"staff_id": staff.id, "invitation_id": invitation.id})
     return staff

@@ -220,8 +220,12 @@ async def find_sign_in(
         await session.commit()
         log.info("session timed out", extra={"staff_id": row.staff_id})
         return None
+    # Roles as they are now (populate_existing): one taken away ends its rights at the next request.
     staff = await session.scalar(
-        select(Staff).options(selectinload(Staff.roles)).where(Staff.id == row.staff_id, Staff.active.is_(True))
+        select(Staff)
+        .options(selectinload(Staff.roles))
+        .where(Staff.id == row.staff_id, Staff.active.is_(True))
+        .execution_options(populate_existing=True)
     )
     if staff is None:
         return None

@@ -48,6 +48,7 @@ async def accept_invitation(
     session: AsyncSession, viewer: Viewer, invitation_id: int, now: datetime
 ) -> StaffInvitation:
     """The signed-in person joins the organisation with the invitation's roles."""
+    await begin_writing(session)
     staff = await _person(session, viewer)
     invitation = await invitations.invitation_of(session, staff, invitation_id)
     await invitations.settle_invitation(session, invitation, staff, True, now)
@@ -61,6 +62,7 @@ async def decline_invitation(
     session: AsyncSession, viewer: Viewer, invitation_id: int, now: datetime
 ) -> StaffInvitation:
     """The signed-in person says no; the organisation sees it declined, nothing else changes."""
+    await begin_writing(session)
     staff = await _person(session, viewer)
     invitation = await invitations.invitation_of(session, staff, invitation_id)
     await invitations.settle_invitation(session, invitation, staff, False, now)
@@ -71,6 +73,7 @@ async def decline_invitation(
 
 async def accept_with_password(session: AsyncSession, token: str, password: str, now: datetime) -> Staff:
     """An address without a usable account accepts by choosing its password through the link."""
+    await begin_writing(session)
     invitation = await invitations.find_invitation_by_token(session, token, now)
     if invitation is None:
         raise InvitationNotFound()

@@ -27,7 +27,7 @@ from groepsaanbod.registration.schemas import (
     UnplacedOut,
 )
 from groepsaanbod.scheduling.models import Cohort
-from groepsaanbod.scheduling.services import import_school_classes
+from groepsaanbod.scheduling.services import class_mentors, import_school_classes
 from groepsaanbod.settings import Settings
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -41,6 +41,7 @@ async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
             .order_by(Registration.waitlist_position, Registration.id)
         )
     ).all()
+    mentor = (await class_mentors(db_session, [cohort])).get(cohort.id)
     return CohortOut(
         cohort.id,
         cohort.name,
@@ -49,6 +50,8 @@ async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
         cohort.place,
         [i for i, s in rows if s in ("pending", "confirmed")],
         [i for i, s in rows if s == "waitlisted"],
+        mentor.name if mentor else None,
+        mentor.status if mentor else None,
     )
 
 

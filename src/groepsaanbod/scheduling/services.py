@@ -163,3 +163,43 @@ async def import_school_classes(
         extra={"programme_id": programme_id, "classes": len(parsed.rows), "by": viewer.staff_id},
     )
     return ImportSummary(len(parsed.rows), new_classes, new_mentors, new_cohorts, len(invited))
+
+
+@dataclass(frozen=True)
+class ClassMentor:
+    """Who a class's mentor is, as the class's organisation may see it."""
+
+    #: The mentor's name; for an invitation, the name as the school's file gave it.
+    name: str
+    #: mentor | invited | declined | withdrawn | expired | none
+    status: str
+
+
+async def class_mentors(
+    session: AsyncSession, cohorts: list[Cohort], now: datetime | None = None
+) -> dict[int, ClassMentor]:
+    """The mentor of each school-class cohort: a person of the organisation, or the invitation
+    that waits for an answer (never the stored name of another organisation's account)."""
+    from groepsaanbod.accounts.invitations import shown_status
+
+    classes = {c.id: c.school_class_id for c in cohorts if c.school_class_id}
+    if not classes:
+        return {}
+    rows = (
+        await session.execute(
+            select(SchoolClass, Staff.full_name, StaffInvitation)
+            .outerjoin(Staff, Staff.id == SchoolClass.mentor_id)
+            .outerjoin(StaffInvitation, StaffInvitation.id == SchoolClass.mentor_invitation_id)
+            .where(SchoolClass.id.in_(set(classes.values())))
+        )
+    ).all()
+    by_class: dict[int, ClassMentor] = {}
+    for school_class, name, invitation in rows:
+        if school_class.mentor_id is not None:
+            by_class[school_class.id] = ClassMentor(name or "", "mentor")
+        elif invitation is not None:
+            status = shown_status(invitation, now) if now is not None else invitation.status
+            by_class[school_class.id] = ClassMentor(invitation.full_name, "invited" if status == "open" else status)
+        else:
+            by_class[school_class.id] = ClassMentor("", "none")
+    return {cohort: by_class[class_id] for cohort, class_id in classes.items() if class_id in by_class}
