@@ -123,7 +123,7 @@ async def _add_roles(session: AsyncSession, staff_id: int, organisation_id: int,
 
 
 async def invite_staff(
-    session: AsyncSession, viewer: Viewer, new: NewInvitation, now: datetime, base_url: str
+    session: AsyncSession, viewer: Viewer, new: NewInvitation, now: datetime, *, base_url: str
 ) -> StaffInvitation:
     """An organisation admin invites a person with roles (team page, API)."""
     if new.organisation_id not in viewer.organisations_with({"admin"}):
@@ -347,7 +347,7 @@ async def _close(
 
 
 async def settle_invitation(
-    session: AsyncSession, invitation: StaffInvitation, staff: Staff, accept: bool, now: datetime
+    session: AsyncSession, invitation: StaffInvitation, staff: Staff, *, accept: bool, now: datetime
 ) -> list[str]:
     """Record the person's answer; accepting gives the roles. The caller commits.
 

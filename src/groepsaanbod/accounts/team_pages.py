@@ -41,6 +41,7 @@ async def team_page_response(
     language: str,
     db_session: AsyncSession,
     viewer: Viewer,
+    *,
     now: datetime,
     problems: tuple[Problem, ...] = (),
     values: dict | None = None,
@@ -82,7 +83,7 @@ async def team_page_response(
 async def team_page(
     request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> Response:
-    return await team_page_response(request, language, db_session, viewer, now())
+    return await team_page_response(request, language, db_session, viewer, now=now())
 
 
 @post("/staff/team/invitations", opt=ADMINS)
@@ -104,10 +105,12 @@ async def invite_submit(
         language=values["language"] or language,
     )
     try:
-        invitation = await invitations.invite_staff(db_session, viewer, new, now(), settings.base_url)
+        invitation = await invitations.invite_staff(db_session, viewer, new, now(), base_url=settings.base_url)
     except Refused as refused:
         await db_session.rollback()
-        return await team_page_response(request, language, db_session, viewer, now(), refused.problems, values, 400)
+        return await team_page_response(
+            request, language, db_session, viewer, now=now(), problems=refused.problems, values=values, status=400
+        )
     done = "invited" if invitation.status == "open" else "roles"
     return Redirect(f"/{language}/staff/team?done={done}", status_code=303)
 
@@ -125,7 +128,9 @@ async def withdraw_submit(
         await invitations.withdraw_invitation(db_session, viewer, invitation_id, now())
     except Refused as refused:
         await db_session.rollback()
-        return await team_page_response(request, language, db_session, viewer, now(), refused.problems, None, 409)
+        return await team_page_response(
+            request, language, db_session, viewer, now=now(), problems=refused.problems, status=409
+        )
     return Redirect(f"/{language}/staff/team?done=withdrawn", status_code=303)
 
 

@@ -109,7 +109,9 @@ async def api_invite(
     or not the address has an account elsewhere."""
     new = invitations.NewInvitation(organisation_id, data.email, data.full_name, tuple(data.roles), data.language)
     moment = now()
-    return invitation_out(await invitations.invite_staff(db_session, viewer, new, moment, settings.base_url), moment)
+    return invitation_out(
+        await invitations.invite_staff(db_session, viewer, new, moment, base_url=settings.base_url), moment
+    )
 
 
 @post("/api/v1/invitations/{invitation_id:int}/withdraw", opt=ADMINS, tags=["accounts"], status_code=200)
@@ -154,7 +156,9 @@ async def api_remove(
     to come and in its groups, their hours there, its classes' mentorship and the calendar links they
     made for it. Their account and other organisations stay. 404 for someone not on your team; 422 when
     the organisation would have no administrator left."""
-    removal = await services.remove_from_organisations(db_session, viewer, staff_id, now(), organisation_id)
+    removal = await services.remove_from_organisations(
+        db_session, viewer, staff_id, now(), organisation_id=organisation_id
+    )
     return RemovalOut(
         list(removal.organisation_ids),
         list(removal.roles_removed),

@@ -260,10 +260,12 @@ async def remove_submit(
     form = await request.form()
     organisation_id = form_int(form.get("organisation_id")) or None
     try:
-        await services.remove_from_organisations(db_session, viewer, staff_id, now(), organisation_id)
+        await services.remove_from_organisations(db_session, viewer, staff_id, now(), organisation_id=organisation_id)
     except Refused as refused:
         await db_session.rollback()
-        return await team_page_response(request, language, db_session, viewer, now(), refused.problems, None, 409)
+        return await team_page_response(
+            request, language, db_session, viewer, now=now(), problems=refused.problems, status=409
+        )
     if staff_id == viewer.staff_id:  # they left: the team page may no longer be theirs
         return Redirect(f"/{language}/staff/account?done=removed", status_code=303)
     return Redirect(f"/{language}/staff/team?done=removed", status_code=303)

@@ -51,7 +51,7 @@ async def accept_invitation(
     await begin_writing(session)
     staff = await _person(session, viewer)
     invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, True, now)
+    await invitations.settle_invitation(session, invitation, staff, accept=True, now=now)
     await take_up_mentorships(session, invitation.id, staff.id)
     await session.commit()
     await session.refresh(invitation)
@@ -65,7 +65,7 @@ async def decline_invitation(
     await begin_writing(session)
     staff = await _person(session, viewer)
     invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, False, now)
+    await invitations.settle_invitation(session, invitation, staff, accept=False, now=now)
     await session.commit()
     await session.refresh(invitation)
     return invitation
@@ -114,6 +114,7 @@ async def remove_from_organisations(
     viewer: Viewer,
     staff_id: int,
     now: datetime,
+    *,
     organisation_id: int | None = None,
 ) -> Removal:
     """An admin takes a person off the team of their own organisations (or of the one named).

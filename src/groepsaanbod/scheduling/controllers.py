@@ -249,7 +249,7 @@ async def api_availability(data: JSONBody[AvailabilityIn], db_session: AsyncSess
     coordinator sets them only for people of their own organisation (`staff_id`), never another's;
     404 otherwise."""
     changed = await planning.set_availability(
-        db_session, viewer, parse_hours(data.hours), data.staff_id, data.organisation_id
+        db_session, viewer, parse_hours(data.hours), staff_id=data.staff_id, organisation_id=data.organisation_id
     )
     return AvailabilityOut(sorted(changed))
 

@@ -290,6 +290,7 @@ async def set_availability(
     session: AsyncSession,
     viewer: Viewer,
     hours: list[tuple[int, time, time]],
+    *,
     staff_id: int | None = None,
     organisation_id: int | None = None,
 ) -> frozenset[int]:

@@ -57,7 +57,7 @@ async def _setup(factory):
             admin,
             invitations.NewInvitation(org.id, person.email, "Drie", ("trainer", "volunteer")),
             NOW,
-            "http://x",
+            base_url="http://x",
         )
         fresh = await invitations.invite_to_organisation(
             db,
