@@ -7,7 +7,7 @@ var/, see protection/encryption.py). Outside development, with secrets to
 encrypt and no keys, the upgrade stops with a message saying what to set.
 Downgrading decrypts them again.
 
-Revision ID: 0010_second_factor
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-01 09:00:00
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 import groepsaanbod.db
 
-revision: str = '0010_second_factor'
+revision: str = '0010'
 down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

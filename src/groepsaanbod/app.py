@@ -31,6 +31,8 @@ from groepsaanbod.calendars import pages as calendars_pages
 from groepsaanbod.db import engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
+from groepsaanbod.membership import controllers as membership_api
+from groepsaanbod.membership import pages as membership_pages
 from groepsaanbod.messaging import pages as messaging_pages
 from groepsaanbod.operations import health as operations
 from groepsaanbod.operations.middleware import RequestObserver
@@ -133,6 +135,7 @@ def create_app(
             *scheduling_api.ROUTES,
             *calendars_api.ROUTES,
             *attendance_api.ROUTES,
+            *membership_api.ROUTES,
         ],
         JSON_BODY_LIMIT,
     )
@@ -141,6 +144,7 @@ def create_app(
             *accounts_pages.ROUTES,
             *second_factor_pages.ROUTES,
             *team_pages.ROUTES,
+            *membership_pages.ROUTES,
             *programmes_pages.ROUTES,
             *organisations_pages.ROUTES,
             *registration_pages.ROUTES,

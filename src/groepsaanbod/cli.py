@@ -235,6 +235,43 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
     click.echo(f"{email} now has the role {role}." if added else f"{email} already had the role {role}.")
 
 
+@staff.command("disable")
+@click.option("--email", required=True)
+def staff_disable(email: str) -> None:
+    """Disable a whole account (every organisation): no sign-in, its sessions and own calendar link end."""
+    from datetime import UTC, datetime
+
+    from groepsaanbod.membership.services import disable_account, find_account, sole_admin_of
+
+    async def disable(session):
+        person = await find_account(session, email)
+        if person is None:
+            raise click.ClickException(f"no staff member with the email address {email}")
+        alone = [o.slug for o in await sole_admin_of(session, person.id)]
+        await disable_account(session, person.id, datetime.now(UTC))
+        return alone
+
+    alone = _run(disable)
+    click.echo(f"{email} is disabled everywhere; their sessions have ended.")
+    if alone:
+        click.echo(f"Warning: they were the only administrator of {', '.join(alone)}; add one with 'staff grant'.")
+
+
+@staff.command("enable")
+@click.option("--email", required=True)
+def staff_enable(email: str) -> None:
+    """Turn a disabled account back on (its roles are as they were)."""
+    from groepsaanbod.membership.services import enable_account, find_account
+
+    async def enable(session):
+        person = await find_account(session, email)
+        return person is not None and await enable_account(session, person.id)
+
+    if not _run(enable):
+        raise click.ClickException(f"no staff member with the email address {email}")
+    click.echo(f"{email} can sign in again.")
+
+
 @staff.command("reset-second-factor")
 @click.option("--email", required=True)
 def staff_reset_second_factor(email: str) -> None:

@@ -12,7 +12,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
+from groepsaanbod.accounts.errors import InvitationNotFound, NotPermitted, NotSignedIn, SecondFactorDue, StaffNotFound
 from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.db import database_unavailable
@@ -213,6 +213,8 @@ HANDLERS = {
     SessionNotFound: not_found,
     RegisterNotFound: not_found,
     SignalNotFound: not_found,
+    InvitationNotFound: not_found,
+    StaffNotFound: not_found,
     NotFoundException: not_found,
     RequestEntityTooLarge: too_large,
     Refused: refused,

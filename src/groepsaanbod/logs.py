@@ -19,8 +19,9 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskN
 
 request_id: ContextVar[str | None] = ContextVar("groepsaanbod_request_id", default=None)
 
-# /feeds/<token>.ics, /{lang}/my/<token>…, /api/v1/my/<token>…, /{lang}/staff/password/<token>, ?token=…
-_SECRETS_IN_PATHS = re.compile(r"(/feeds/|/my/|/staff/password/|[?&]token=)[A-Za-z0-9_\-.%]+")
+# /feeds/<token>.ics, /{lang}/my/<token>…, /api/v1/my/<token>…, /{lang}/staff/password/<token>,
+# /{lang}/staff/invitations/<token>, ?token=…
+_SECRETS_IN_PATHS = re.compile(r"(/feeds/|/my/|/staff/password/|/staff/invitations/|[?&]token=)[A-Za-z0-9_\-.%]+")
 
 
 def redact(text: str) -> str:

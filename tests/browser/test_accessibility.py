@@ -100,8 +100,21 @@ def test_admin_sets_up_the_second_factor_and_reads_team_and_audit_pages(server, 
     assert_fits_phone(phone, "/nl/staff/second-factor (the recovery codes, shown once)")
     phone.click("main a[href='/nl/staff/team']")
     phone.wait_for_url("**/nl/staff/team")
+    # An invitation, so the team page lists one as sent.
+    phone.fill("#full_name", "Nieuwe Collega")
+    phone.fill("#email", "nieuwe.collega@example.org")
+    phone.check("#role-volunteer")
+    phone.click("form[action$='/staff/team/invitations'] button[type=submit]")
+    phone.wait_for_url("**/nl/staff/team?done=invited")
     for lang in ("nl", "ar"):
-        for path in ("/staff/", "/staff/team", "/staff/audit", "/staff/second-factor/recovery-codes"):
+        for path in (
+            "/staff/",
+            "/staff/team",
+            "/staff/audit",
+            "/staff/second-factor/recovery-codes",
+            "/staff/account",
+            "/staff/agenda",
+        ):
             phone.goto(f"{server}/{lang}{path}")
             assert phone.locator("h1").count() == 1
             assert_no_violations(phone, f"/{lang}{path}")

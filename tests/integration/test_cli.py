@@ -112,3 +112,31 @@ def test_add_organisation_staff_and_grant(database):
     assert reset.exit_code == 0 and "next sign-in" in reset.output
     unknown = runner.invoke(main, ["staff", "reset-second-factor", "--email", "nobody@example.org"])
     assert unknown.exit_code == 1
+
+
+def test_a_platform_operator_disables_and_enables_a_whole_account(database):
+    runner = CliRunner()
+    runner.invoke(
+        main, ["organisation", "add", "--slug", "cjg-a", "--name", "CJG A", "--kind", "cjg", "--city", "Dorp"]
+    )
+    added = runner.invoke(
+        main,
+        ["staff", "add", "--email", "beheer@example.org", "--name", "Beheer", "--organisation", "cjg-a"]
+        + ["--role", "admin", "--password", "a good long password"],
+    )
+    assert added.exit_code == 0, added.output
+    disabled = runner.invoke(main, ["staff", "disable", "--email", "Beheer@Example.org"])
+    assert disabled.exit_code == 0 and "disabled everywhere" in disabled.output
+    assert "only administrator of cjg-a" in disabled.output
+    assert _active(database, "beheer@example.org") == 0
+    enabled = runner.invoke(main, ["staff", "enable", "--email", "beheer@example.org"])
+    assert enabled.exit_code == 0 and _active(database, "beheer@example.org") == 1
+    unknown = runner.invoke(main, ["staff", "disable", "--email", "nobody@example.org"])
+    assert unknown.exit_code == 1 and "no staff member" in unknown.output
+
+
+def _active(url: str, email: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute("SELECT active FROM staff WHERE email = ?", (email,)).fetchone()[0]

@@ -9,10 +9,12 @@ ids in its path; no answer may contain a marker, and no change to A may succeed.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
+from groepsaanbod.accounts.models import StaffInvitation
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
@@ -101,8 +103,20 @@ async def world_of_organisation_a(client, db):
         raised_at=NOW,
     )
     db.add(signal)
+    # An open invitation of A's: nobody else may see, answer or withdraw it.
+    invitation = StaffInvitation(
+        organisation_id=org.id,
+        email="zwavelzuurhuis.invited@example.org",
+        full_name="Zwavelzuurhuis Invited",
+        roles=["trainer"],
+        token_hash="0" * 64,
+        created_at=NOW,
+        expires_at=NOW + timedelta(days=7),
+    )
+    db.add(invitation)
     await db.commit()
     return {
+        "invitation_id": invitation.id,
         "programme_id": pid,
         "cohort_id": cohort.id,
         "session_id": session_id,

@@ -27,3 +27,11 @@ SET_UP_SECOND_FACTOR_FIRST = N_(
     "Your account needs a second factor. Sign in on the website once to set up your authenticator app."
 )
 WRONG_CODE = N_("This code is not right or was used already. Enter the code your app shows now.")
+
+
+class InvitationNotFound(Exception):
+    """No open invitation with this id or link for this person or organisation (or it expired)."""
+
+
+class StaffNotFound(Exception):
+    """No member of the signed-in admin's organisations with this id."""

@@ -42,6 +42,11 @@ def session_token(request: Request) -> str | None:
     return read_cookie(request, SESSION_COOKIE)
 
 
+def needs_account() -> dict[str, Any]:
+    """Any signed-in person, also one who holds no role (yet): their own account and invitations."""
+    return {**needs_roles(), "account": True}
+
+
 def idle_limit(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.session_idle_minutes)
 
@@ -58,7 +63,7 @@ async def provide_viewer(
     if state.second_factor_pending:
         raise SecondFactorDue()
     viewer = viewer_of(state.staff)
-    if not viewer.holds_any(wanted):
+    if not request.route_handler.opt.get("account") and not viewer.holds_any(wanted):
         raise NotPermitted()
     return viewer
 

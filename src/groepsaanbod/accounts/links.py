@@ -1,7 +1,8 @@
-"""One-time links for staff: request_password_reset, invite_staff, set_password.
+"""One-time links for staff: request_password_reset, send_first_password_link, set_password.
 
 A link holds 256 random bits; only its hash is stored. A reset link works for an
-hour, an invitation for a week; either works once. Setting a password ends every
+hour, a first-password link for a week; either works once. (Invitations to join an
+organisation are rows of their own: invitations.py.) Setting a password ends every
 session of the person. Messages go through the outbox in the same transaction.
 """
 
@@ -9,25 +10,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.common_passwords import common_passwords
-from groepsaanbod.accounts.errors import NotPermitted
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password, password_problems
 from groepsaanbod.accounts.passwords import hash_new_password
-from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.accounts.services import NewStaff, create_staff, normalise_email, token_hash
-from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.i18n.languages import BY_CODE
-from groepsaanbod.i18n.text import N_, Message
+from groepsaanbod.accounts.services import normalise_email, token_hash
+from groepsaanbod.i18n.text import N_
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.refusals import Problem, Refused
+from groepsaanbod.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +31,6 @@ RESET_LIFETIME = timedelta(hours=1)
 INVITATION_LIFETIME = timedelta(days=7)
 
 LINK_NOT_VALID = N_("This link does not work (any more). Ask for a new one.")
-EMAIL_NEEDED = N_("Enter an email address, for example name@example.org.")
-NAME_NEEDED = N_("Enter the person's name.")
-ROLE_NEEDED = N_("Choose at least one role.")
 
 
 def link_address(base_url: str, language: str, token: str) -> str:
@@ -77,62 +70,22 @@ async def request_password_reset(session: AsyncSession, email: str, now: datetim
     log.info("password reset link sent", extra={"staff_id": staff.id})
 
 
-@dataclass(frozen=True)
-class Invitation:
-    organisation_id: int
-    email: str
-    full_name: str
-    roles: tuple[str, ...]
-    language: str = "nl"
-
-
-async def invite_staff(
-    session: AsyncSession, viewer: Viewer, invitation: Invitation, now: datetime, base_url: str
-) -> Staff:
-    """An organisation admin adds a person; a new person gets a link to choose a password."""
-    if invitation.organisation_id not in viewer.organisations_with({"admin"}):
-        raise NotPermitted()
-    problems = []
-    email = normalise_email(invitation.email)
-    if "@" not in email or "." not in email.split("@")[-1]:
-        problems.append(("email", EMAIL_NEEDED))
-    if not invitation.full_name.strip():
-        problems.append(("full_name", NAME_NEEDED))
-    roles = [r for r in invitation.roles if r in ROLES]
-    if not roles:
-        problems.append(("roles", ROLE_NEEDED))
-    if problems:
-        raise Refused([Problem(field, Message(msgid)) for field, msgid in problems])
-    language = invitation.language if invitation.language in BY_CODE else "nl"
-    staff = await session.scalar(select(Staff).where(Staff.email == email))
-    if staff is not None:
-        held = set(
-            await session.scalars(
-                select(Role.role).where(Role.staff_id == staff.id, Role.organisation_id == invitation.organisation_id)
-            )
-        )
-        for role in roles:
-            if role not in held:
-                session.add(Role(staff_id=staff.id, organisation_id=invitation.organisation_id, role=role))
-        await session.commit()
-        log.info("roles added by invitation", extra={"staff_id": staff.id, "by": viewer.staff_id})
-        return staff
-    staff = await create_staff(
-        session, NewStaff(email, invitation.full_name.strip(), None, language), {invitation.organisation_id: roles}
-    )
+async def send_first_password_link(
+    session: AsyncSession, staff: Staff, *, inviter: str, organisation_id: int, now: datetime, base_url: str
+) -> None:
+    """A new account an organisation made (a mentor from a school's file) gets a link to choose
+    its first password, like an invitation. The caller commits."""
     token = await _new_link(session, staff, "invite", now, INVITATION_LIFETIME)
     await queue_message(
         session,
-        Recipient(language, email),
+        Recipient(staff.language, staff.email),
         "staff_invitation",
-        {"name": staff.full_name, "inviter": viewer.full_name, "link": link_address(base_url, language, token)},
+        {"name": staff.full_name, "inviter": inviter, "link": link_address(base_url, staff.language, token)},
         dedupe_key=f"invitation:{token_hash(token)}",
         now=now,
-        organisation_id=invitation.organisation_id,
+        organisation_id=organisation_id,
     )
-    await session.commit()
-    log.info("staff invited", extra={"staff_id": staff.id, "by": viewer.staff_id})
-    return staff
+    log.info("first password link sent", extra={"staff_id": staff.id})
 
 
 async def organisation_words(session: AsyncSession, staff_id: int) -> list[str]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.accounts.roles import ROLES
@@ -93,3 +93,43 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+#: What became of an invitation. Open until the person answers or the admin withdraws it.
+INVITATION_STATUSES = ("open", "accepted", "declined", "withdrawn")
+_STATUS_LIST = ", ".join(f"'{s}'" for s in INVITATION_STATUSES)
+
+
+class StaffInvitation(Base):
+    """An organisation asks a person to work with it, with roles.
+
+    The person joins only by accepting it: signed in as the account of this address,
+    or, for an address without a usable account, by choosing a password through its
+    link. Until then the organisation sees only what its admin typed.
+    """
+
+    __tablename__ = "staff_invitations"
+    __table_args__ = (
+        Index("ix_staff_invitations_organisation_status", "organisation_id", "status"),
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="known_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    #: Normalised (lower case); the account it is for is found by this address.
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    #: The name as the inviting admin typed it (never the account's own name).
+    full_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(default=list)
+    #: The language of the message to a new address (an account gets its own language).
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The account that accepted or declined it.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()

@@ -1,5 +1,6 @@
 """Use cases of staff accounts: create_staff, grant_role, sign_in, sign_out,
-sign_out_everywhere, disable_staff, find_sign_in / find_viewer."""
+sign_out_everywhere, find_sign_in / find_viewer. (Joining and leaving organisations,
+and disabling a whole account: membership/services.py.)"""
 
 from __future__ import annotations
 
@@ -227,8 +228,12 @@ async def find_sign_in(
         await session.commit()
         log.info("session timed out", extra={"staff_id": row.staff_id})
         return None
+    # Roles as they are now (populate_existing): one taken away ends its rights at the next request.
     staff = await session.scalar(
-        select(Staff).options(selectinload(Staff.roles)).where(Staff.id == row.staff_id, Staff.active.is_(True))
+        select(Staff)
+        .options(selectinload(Staff.roles))
+        .where(Staff.id == row.staff_id, Staff.active.is_(True))
+        .execution_options(populate_existing=True)
     )
     if staff is None:
         return None
@@ -266,14 +271,3 @@ async def find_viewer(
     if state is None or state.second_factor_pending:
         return None
     return viewer_of(state.staff)
-
-
-async def disable_staff(session: AsyncSession, staff_id: int) -> None:
-    """The account stops working at once: every session ends."""
-    staff = await session.get(Staff, staff_id)
-    if staff is None:
-        return
-    staff.active = False
-    await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
-    await session.commit()
-    log.info("staff disabled", extra={"staff_id": staff_id})

@@ -1,5 +1,10 @@
-"""The organisation admin's page: the team, invitations, the second-factor rule,
-disabling an account. Only the admin's own organisations are shown or changed."""
+"""The organisation admin's page: the team per organisation, invitations sent, the
+second-factor rule. Only the admin's own organisations are shown or changed.
+
+People appear on the team only once they hold a role there (they accepted an
+invitation, or were added by the CLI). An open invitation shows what the admin typed,
+never the name of an account the address may have. Removing someone from the team is
+a use case of the membership area (membership/pages.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +16,8 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from groepsaanbod.accounts import links, services
-from groepsaanbod.accounts.errors import NotPermitted
+from groepsaanbod.accounts import invitations
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import ROLES
@@ -28,30 +31,38 @@ from groepsaanbod.web import problems_for_page, provide_language, render
 ADMINS = needs_roles("admin")
 
 
-def _int(value: object) -> int:
+def form_int(value: object) -> int:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
-async def _team_page(
+async def team_page_response(
     request: Request,
     language: str,
     db_session: AsyncSession,
     viewer: Viewer,
+    *,
+    now: datetime,
     problems: tuple[Problem, ...] = (),
     values: dict | None = None,
     status: int = 200,
 ) -> Response:
     orgs = viewer.organisations_with({"admin"})
-    organisations = list(await db_session.scalars(select(Organisation).where(Organisation.id.in_(orgs))))
-    people = list(
-        await db_session.scalars(
-            select(Staff)
-            .options(selectinload(Staff.roles))
-            .where(Staff.id.in_(select(Role.staff_id).where(Role.organisation_id.in_(orgs))))
-            .order_by(Staff.full_name)
-        )
+    organisations = list(
+        await db_session.scalars(select(Organisation).where(Organisation.id.in_(orgs)).order_by(Organisation.name))
     )
+    rows = (
+        await db_session.execute(
+            select(Staff, Role.organisation_id, Role.role)
+            .join(Role, Role.staff_id == Staff.id)
+            .where(Role.organisation_id.in_(orgs))
+            .order_by(Staff.full_name, Staff.id)
+        )
+    ).all()
+    teams: dict[int, dict[int, tuple[Staff, list[str]]]] = {o.id: {} for o in organisations}
+    for person, org, role in rows:
+        teams[org].setdefault(person.id, (person, []))[1].append(role)
+    sent = [i for i in await invitations.list_invitations(db_session, viewer) if invitations.is_open(i, now)]
     return render(
         request,
         language,
@@ -59,7 +70,8 @@ async def _team_page(
         status_code=status,
         viewer=viewer,
         organisations=organisations,
-        people=[(p, sorted({r.role for r in p.roles if r.organisation_id in orgs})) for p in people],
+        teams={org: [(p, sorted(held)) for p, held in people.values()] for org, people in teams.items()},
+        invitations={o.id: [i for i in sent if i.organisation_id == o.id] for o in organisations},
         roles=ROLES,
         problems=problems_for_page(problems),
         values=values or {},
@@ -68,8 +80,10 @@ async def _team_page(
 
 
 @get("/staff/team", opt=ADMINS)
-async def team_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    return await _team_page(request, language, db_session, viewer)
+async def team_page(
+    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> Response:
+    return await team_page_response(request, language, db_session, viewer, now=now())
 
 
 @post("/staff/team/invitations", opt=ADMINS)
@@ -83,19 +97,41 @@ async def invite_submit(
 ) -> Response:
     form = await request.form()
     values = {key: str(form.get(key, "")) for key in ("email", "full_name", "organisation_id", "language")}
-    invitation = links.Invitation(
-        organisation_id=_int(values["organisation_id"]),
+    new = invitations.NewInvitation(
+        organisation_id=form_int(values["organisation_id"]),
         email=values["email"],
         full_name=values["full_name"],
         roles=tuple(str(r) for r in form.getall("roles")) if "roles" in form else (),
         language=values["language"] or language,
     )
     try:
-        await links.invite_staff(db_session, viewer, invitation, now(), settings.base_url)
+        invitation = await invitations.invite_staff(db_session, viewer, new, now(), base_url=settings.base_url)
     except Refused as refused:
         await db_session.rollback()
-        return await _team_page(request, language, db_session, viewer, refused.problems, values, 400)
-    return Redirect(f"/{language}/staff/team?done=invited", status_code=303)
+        return await team_page_response(
+            request, language, db_session, viewer, now=now(), problems=refused.problems, values=values, status=400
+        )
+    done = "invited" if invitation.status == "open" else "roles"
+    return Redirect(f"/{language}/staff/team?done={done}", status_code=303)
+
+
+@post("/staff/team/invitations/{invitation_id:int}/withdraw", opt=ADMINS)
+async def withdraw_submit(
+    request: Request,
+    language: str,
+    invitation_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+) -> Response:
+    try:
+        await invitations.withdraw_invitation(db_session, viewer, invitation_id, now())
+    except Refused as refused:
+        await db_session.rollback()
+        return await team_page_response(
+            request, language, db_session, viewer, now=now(), problems=refused.problems, status=409
+        )
+    return Redirect(f"/{language}/staff/team?done=withdrawn", status_code=303)
 
 
 @post("/staff/team/second-factor", opt=ADMINS)
@@ -104,26 +140,14 @@ async def second_factor_rule_submit(
 ) -> Response:
     form = await request.form()
     required = str(form.get("required", "")) == "1"
-    await require_second_factor(db_session, viewer, _int(form.get("organisation_id")), required)
+    await require_second_factor(db_session, viewer, form_int(form.get("organisation_id")), required)
     return Redirect(f"/{language}/staff/team?done=saved", status_code=303)
-
-
-@post("/staff/team/{staff_id:int}/disable", opt=ADMINS)
-async def disable_submit(language: str, staff_id: int, db_session: AsyncSession, viewer: Viewer) -> Response:
-    orgs = viewer.organisations_with({"admin"})
-    member = await db_session.scalar(
-        select(Role.staff_id).where(Role.staff_id == staff_id, Role.organisation_id.in_(orgs)).limit(1)
-    )
-    if member is None or staff_id == viewer.staff_id:
-        raise NotPermitted()
-    await services.disable_staff(db_session, staff_id)
-    return Redirect(f"/{language}/staff/team?done=disabled", status_code=303)
 
 
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[team_page, invite_submit, second_factor_rule_submit, disable_submit],
+        route_handlers=[team_page, invite_submit, withdraw_submit, second_factor_rule_submit],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )

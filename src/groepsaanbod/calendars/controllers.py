@@ -108,7 +108,10 @@ async def api_cohort_feed(
     from groepsaanbod.scheduling.planning import check_cohort
 
     await check_cohort(db_session, viewer, cohort_id)  # 404 unless the cohort is the viewer's organisation's
-    return _out(settings, await services.create_feed(db_session, "cohort", cohort_id, request_language(request), now()))
+    new = await services.create_feed(
+        db_session, "cohort", cohort_id, request_language(request), now(), made_by=viewer.staff_id
+    )
+    return _out(settings, new)
 
 
 @post("/api/v1/venues/{venue_id:int}/feed", opt=needs_roles(*PROGRAMME_EDITORS), tags=["calendars"], status_code=200)
@@ -123,7 +126,10 @@ async def api_venue_feed(
     from groepsaanbod.organisations.services import get_venue
 
     await get_venue(db_session, viewer, venue_id)
-    return _out(settings, await services.create_feed(db_session, "venue", venue_id, request_language(request), now()))
+    new = await services.create_feed(
+        db_session, "venue", venue_id, request_language(request), now(), made_by=viewer.staff_id
+    )
+    return _out(settings, new)
 
 
 @post("/api/v1/my/{token:str}/feed", opt=PUBLIC, tags=["calendars"], status_code=200)

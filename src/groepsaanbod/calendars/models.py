@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groepsaanbod.db import Base
@@ -21,4 +21,6 @@ class Feed(Base):
     subject_id: Mapped[int] = mapped_column(index=True)
     language: Mapped[str] = mapped_column(String(5), default="nl")
     created_at: Mapped[datetime]
+    #: Who made a group's or a location's link: it stops when they leave that organisation.
+    made_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None]

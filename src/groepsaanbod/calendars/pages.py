@@ -58,7 +58,7 @@ async def cohort_feed_submit(
     from groepsaanbod.scheduling.planning import check_cohort
 
     await check_cohort(db_session, viewer, cohort_id)
-    new = await services.create_feed(db_session, "cohort", cohort_id, language, now())
+    new = await services.create_feed(db_session, "cohort", cohort_id, language, now(), made_by=viewer.staff_id)
     return _show(request, language, settings, new, f"/{language}/staff/cohorts/{cohort_id}/schedule", viewer)
 
 
@@ -75,7 +75,7 @@ async def venue_feed_submit(
     from groepsaanbod.organisations.services import get_venue
 
     await get_venue(db_session, viewer, venue_id)
-    new = await services.create_feed(db_session, "venue", venue_id, language, now())
+    new = await services.create_feed(db_session, "venue", venue_id, language, now(), made_by=viewer.staff_id)
     return _show(request, language, settings, new, f"/{language}/staff/venues/{venue_id}", viewer)
 
 

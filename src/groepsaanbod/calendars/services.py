@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,9 +53,18 @@ class NewFeed:
 
 
 async def create_feed(
-    session: AsyncSession, subject_kind: str, subject_id: int, language: str, now: datetime
+    session: AsyncSession,
+    subject_kind: str,
+    subject_id: int,
+    language: str,
+    now: datetime,
+    *,
+    made_by: int | None = None,
 ) -> NewFeed:
-    """A new link for this subject; earlier links of the same subject stop working."""
+    """A new link for this subject; earlier links of the same subject stop working.
+
+    `made_by`: the staff member who made a group's or location's link (it stops when they
+    leave that organisation)."""
     if subject_kind not in SUBJECTS:
         raise ValueError(subject_kind)
     for old in await session.scalars(
@@ -69,6 +78,7 @@ async def create_feed(
         subject_id=subject_id,
         language=language,
         created_at=now,
+        made_by_staff_id=made_by,
     )
     session.add(feed)
     await session.commit()
@@ -85,6 +95,34 @@ async def revoke_feeds(session: AsyncSession, subject_kind: str, subject_id: int
         count += 1
     await session.commit()
     return count
+
+
+async def stop_feeds_of_leaver(
+    session: AsyncSession, staff_id: int, organisation_ids: list[int], now: datetime, *, own_feed: bool
+) -> int:
+    """A person leaves these organisations: the links they made for its groups and locations
+    stop, and their own meetings link too when `own_feed` (no organisation left). No commit."""
+    cohorts = select(Cohort.id).join(Programme, Programme.id == Cohort.programme_id)
+    cohorts = cohorts.where(Programme.organisation_id.in_(organisation_ids))
+    venues = select(Venue.id).where(Venue.organisation_id.in_(organisation_ids))
+    made = (Feed.made_by_staff_id == staff_id) & (
+        ((Feed.subject_kind == "cohort") & Feed.subject_id.in_(cohorts))
+        | ((Feed.subject_kind == "venue") & Feed.subject_id.in_(venues))
+    )
+    if own_feed:
+        made = made | ((Feed.subject_kind == "staff") & (Feed.subject_id == staff_id))
+    result = await session.execute(update(Feed).where(made, Feed.revoked_at.is_(None)).values(revoked_at=now))
+    log.info("feeds stopped for a leaver", extra={"staff_id": staff_id, "feeds": result.rowcount})
+    return result.rowcount or 0
+
+
+async def stop_own_feed(session: AsyncSession, staff_id: int, now: datetime) -> None:
+    """The person's own meetings link stops (their account is disabled). No commit."""
+    await session.execute(
+        update(Feed)
+        .where(Feed.subject_kind == "staff", Feed.subject_id == staff_id, Feed.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 async def active_feed(session: AsyncSession, subject_kind: str, subject_id: int) -> Feed | None:

@@ -28,7 +28,8 @@ from groepsaanbod.registration.schemas import (
     UnplacedOut,
 )
 from groepsaanbod.scheduling.models import Cohort
-from groepsaanbod.scheduling.services import import_school_classes
+from groepsaanbod.scheduling.services import class_mentors, import_school_classes
+from groepsaanbod.settings import Settings
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
@@ -41,6 +42,7 @@ async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
             .order_by(Registration.waitlist_position, Registration.id)
         )
     ).all()
+    mentor = (await class_mentors(db_session, [cohort])).get(cohort.id)
     return CohortOut(
         cohort.id,
         cohort.name,
@@ -49,6 +51,8 @@ async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
         cohort.place,
         [i for i, s in rows if s in ("pending", "confirmed")],
         [i for i, s in rows if s == "waitlisted"],
+        mentor.name if mentor else None,
+        mentor.status if mentor else None,
     )
 
 
@@ -143,12 +147,23 @@ async def api_confirm(
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def api_import_classes(
-    request: Request, programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+    request: Request,
+    programme_id: int,
+    db_session: AsyncSession,
+    viewer: Viewer,
+    now: Callable[[], datetime],
+    settings: Settings,
 ) -> ImportOut:
     """Upload the first-year classes as CSV (the request body, text/csv): class, school year, mentor name,
-    mentor email, number of pupils. A file with a bad row imports nothing; each problem names line and field."""
-    summary = await import_school_classes(db_session, viewer, programme_id, await request.body(), now())
-    return ImportOut(summary.classes, summary.new_classes, summary.new_mentors, summary.new_cohorts)
+    mentor email, number of pupils. A file with a bad row imports nothing; each problem names line and field.
+    A mentor whose address has an account that does not work for this organisation is invited (never given
+    a role): `invited_mentors` counts them, and the class has no mentor until they accept."""
+    summary = await import_school_classes(
+        db_session, viewer, programme_id, await request.body(), now(), base_url=settings.base_url
+    )
+    return ImportOut(
+        summary.classes, summary.new_classes, summary.new_mentors, summary.new_cohorts, summary.invited_mentors
+    )
 
 
 ROUTES = [api_registrations, api_cohorts, api_propose, api_move, api_split, api_merge, api_confirm, api_import_classes]

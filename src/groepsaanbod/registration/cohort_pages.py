@@ -19,7 +19,8 @@ from groepsaanbod.programmes.services import get_programme, published_template
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.refusals import Refused
 from groepsaanbod.registration import cohort_services as cohorts
-from groepsaanbod.scheduling.services import import_school_classes
+from groepsaanbod.scheduling.services import class_mentors, import_school_classes
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -40,6 +41,7 @@ async def _page(
     template = published_template(programme)
     registrations = await cohorts.list_registrations(db_session, viewer, programme_id, now, "registrations_page")
     groups = await cohorts.list_cohorts(db_session, viewer, programme_id)
+    mentors = await class_mentors(db_session, groups, now)
     unplaced, spread_weeks = None, None
     if template is not None and template.formation == "due_date":
         unplaced = (await cohorts.current_unplaced(db_session, viewer, programme_id)).unplaced
@@ -57,6 +59,7 @@ async def _page(
         template=template,
         registrations=registrations,
         groups=groups,
+        mentors=mentors,
         members=members,
         unplaced=unplaced,
         spread_weeks=spread_weeks,
@@ -154,6 +157,7 @@ async def import_submit(
     db_session: AsyncSession,
     viewer: Viewer,
     now: Callable[[], datetime],
+    settings: Settings,
 ) -> Response:
     form = await request.form()
     upload = form.get("file")
@@ -164,7 +168,7 @@ async def import_submit(
         programme_id,
         db_session,
         viewer,
-        lambda: import_school_classes(db_session, viewer, programme_id, data, now()),
+        lambda: import_school_classes(db_session, viewer, programme_id, data, now(), base_url=settings.base_url),
         "imported",
     )
 

@@ -83,6 +83,10 @@ class CohortOut:
     place: str
     members: list[int]
     waitlist: list[int]
+    #: A school class's mentor: their name, or the name from the school's file while invited.
+    mentor: str | None = None
+    #: mentor | invited | declined | withdrawn | none (school classes only)
+    mentor_status: str | None = None
 
 
 @dataclass
@@ -115,3 +119,5 @@ class ImportOut:
     new_classes: int
     new_mentors: int
     new_cohorts: int
+    #: Mentors with an account that does not work for this organisation: invited, not added.
+    invited_mentors: int = 0

@@ -23,6 +23,7 @@ from groepsaanbod.scheduling.schemas import (
     AbsenceIn,
     AbsenceOut,
     AvailabilityIn,
+    AvailabilityOut,
     CancelIn,
     ClosureIn,
     FacilitatorIn,
@@ -242,10 +243,15 @@ def aware(moment: datetime) -> datetime:
 
 
 @post("/api/v1/me/availability", opt=ANY_STAFF, tags=["schedules"], status_code=200)
-async def api_availability(data: JSONBody[AvailabilityIn], db_session: AsyncSession, viewer: Viewer) -> dict[str, str]:
-    """The weekly hours you can work (replaces earlier ones). Outside them you count as absent."""
-    await planning.set_availability(db_session, viewer, parse_hours(data.hours), data.staff_id)
-    return {"status": "ok"}
+async def api_availability(data: JSONBody[AvailabilityIn], db_session: AsyncSession, viewer: Viewer) -> AvailabilityOut:
+    """The weekly hours you can work for an organisation (replaces earlier ones of that organisation).
+    Outside them you count as absent for its meetings. Hours are per person and organisation: a
+    coordinator sets them only for people of their own organisation (`staff_id`), never another's;
+    404 otherwise."""
+    changed = await planning.set_availability(
+        db_session, viewer, parse_hours(data.hours), staff_id=data.staff_id, organisation_id=data.organisation_id
+    )
+    return AvailabilityOut(sorted(changed))
 
 
 @post("/api/v1/venues/{venue_id:int}/opening-hours", opt=EDITORS, tags=["schedules"], status_code=200)

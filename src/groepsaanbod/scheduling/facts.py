@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.organisations.models import Venue
-from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.closed_days import school_holidays
 from groepsaanbod.scheduling.constraints import AssignedStaff, Booking, RoomFacts, SessionFacts
@@ -53,13 +53,16 @@ async def _absent(
     session: AsyncSession,
     staff_id: int,
     s: Session,
+    *,
     start: datetime,
     end: datetime,
     same_meeting: bool,
     local_start: datetime,
+    organisation_id: int,
 ) -> bool:
     """Absent for this meeting (when it keeps its time), for a period that overlaps it, or
-    outside the weekly hours the person said they can work (when they gave any)."""
+    outside the weekly hours the person said they can work for the meeting's organisation
+    (when they gave any)."""
     for_period = (StaffAbsence.session_id.is_(None)) & (StaffAbsence.starts_at < end) & (StaffAbsence.ends_at > start)
     condition = ((StaffAbsence.session_id == s.id) | for_period) if same_meeting else for_period
     found = await session.scalar(
@@ -67,7 +70,13 @@ async def _absent(
     )
     if found:
         return True
-    hours = list(await session.scalars(select(StaffAvailability).where(StaffAvailability.staff_id == staff_id)))
+    hours = list(
+        await session.scalars(
+            select(StaffAvailability).where(
+                StaffAvailability.staff_id == staff_id, StaffAvailability.organisation_id == organisation_id
+            )
+        )
+    )
     if not hours:
         return False
     local_end = local_start + (end - start)
@@ -114,6 +123,7 @@ async def session_facts(
     start, local_start = at if at is not None else (s.starts_at, s.local_start)
     end = start + timedelta(minutes=s.duration_minutes)
     staff: list[AssignedStaff] = []
+    organisation_id = await session.scalar(select(Programme.organisation_id).where(Programme.id == s.programme_id))
     for link in await session.scalars(select(SessionStaff).where(SessionStaff.session_id == s.id)):
         person = await session.get(Staff, link.staff_id)
         staff.append(
@@ -122,7 +132,16 @@ async def session_facts(
                 person.full_name,
                 link.role,
                 frozenset(person.spoken_languages or []),
-                absent=await _absent(session, person.id, s, start, end, at is None, local_start),
+                absent=await _absent(
+                    session,
+                    person.id,
+                    s,
+                    start=start,
+                    end=end,
+                    same_meeting=at is None,
+                    local_start=local_start,
+                    organisation_id=organisation_id,
+                ),
                 other_bookings=await _bookings(session, staff_id=person.id, around=s, at=start),
             )
         )

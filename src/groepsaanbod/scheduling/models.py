@@ -24,6 +24,8 @@ class SchoolClass(Timestamped, Base):
     #: noord | midden | zuid (school holiday region)
     region: Mapped[str] = mapped_column(String(8))
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    #: The mentor was invited (an account of another organisation): mentor_id is set when they accept.
+    mentor_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("staff_invitations.id", ondelete="SET NULL"))
     pupils: Mapped[int] = mapped_column(default=0)
 
 
@@ -109,12 +111,18 @@ class SessionStaff(Base):
 
 
 class StaffAvailability(Base):
-    """When a staff member can work, per weekday (wall-clock time of the venue)."""
+    """When a staff member can work for one organisation, per weekday (wall-clock time of the venue).
+
+    Per organisation: a person working for two keeps two sets of hours, and one
+    organisation's coordinators never change the other's.
+    """
 
     __tablename__ = "staff_availability"
+    __table_args__ = (Index("ix_staff_availability_staff_organisation", "staff_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     weekday: Mapped[int]
     starts: Mapped[time]
     ends: Mapped[time]

@@ -281,13 +281,23 @@ async def agenda_page(
         programmes=programmes,
         done=done,
         problems=[],
-        hours={
-            h.weekday: (h.starts, h.ends)
-            for h in await db_session.scalars(
-                select(StaffAvailability).where(StaffAvailability.staff_id == viewer.staff_id)
-            )
-        },
+        **await _own_hours(db_session, viewer),
     )
+
+
+async def _own_hours(db_session: AsyncSession, viewer: Viewer) -> dict[str, Any]:
+    """The person's hours per organisation they work for (weekday -> from, to)."""
+    from groepsaanbod.organisations.models import Organisation
+
+    organisations = list(
+        await db_session.scalars(
+            select(Organisation).where(Organisation.id.in_(viewer.roles)).order_by(Organisation.name)
+        )
+    )
+    hours: dict[int, dict[int, tuple[time, time]]] = {o.id: {} for o in organisations}
+    for h in await db_session.scalars(select(StaffAvailability).where(StaffAvailability.staff_id == viewer.staff_id)):
+        hours.setdefault(h.organisation_id, {})[h.weekday] = (h.starts, h.ends)
+    return {"hours_organisations": organisations, "hours": hours}
 
 
 @post("/staff/agenda/{session_id:int}/absence", opt=ANY_STAFF)
@@ -353,11 +363,15 @@ def _hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | N
 
 @post("/staff/agenda/hours", opt=ANY_STAFF)
 async def hours_submit(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    hours = _hours_from_form(await request.form(), "hours")
+    """One organisation's hours (its form names it), or, without one, the same hours for each."""
+    form = await request.form()
+    raw = str(form.get("organisation_id", "")).strip()
+    organisation_id = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    hours = _hours_from_form(form, f"hours-{organisation_id}" if organisation_id else "hours")
     try:
         if hours is None:
             raise ScheduleRefused.single("hours", planning.TIME_FORM)
-        await planning.set_availability(db_session, viewer, hours)
+        await planning.set_availability(db_session, viewer, hours, organisation_id=organisation_id)
     except Refused:
         await db_session.rollback()
         return Redirect(f"/{language}/staff/agenda?done=refused", status_code=303)

@@ -287,23 +287,44 @@ async def list_cohorts_of_staff_orgs(session: AsyncSession, viewer: Viewer, prog
 
 
 async def set_availability(
-    session: AsyncSession, viewer: Viewer, hours: list[tuple[int, time, time]], staff_id: int | None = None
-) -> None:
-    """The weekly hours a person can work (their own, or as coordinator someone of the organisation)."""
+    session: AsyncSession,
+    viewer: Viewer,
+    hours: list[tuple[int, time, time]],
+    *,
+    staff_id: int | None = None,
+    organisation_id: int | None = None,
+) -> frozenset[int]:
+    """The weekly hours a person can work for an organisation; gives the organisations changed.
+
+    Hours are per person and organisation. A person sets their own, for one of their
+    organisations or (none named) for each of them; a coordinator or admin sets them for
+    someone of their own organisation only, never the hours another organisation keeps.
+    """
     from groepsaanbod.scheduling.models import StaffAvailability
 
     who = staff_id if staff_id is not None else viewer.staff_id
-    if who != viewer.staff_id:
-        orgs = viewer.organisations_with({"coordinator", "admin"})
-        if not await session.scalar(select(Role.id).where(Role.staff_id == who, Role.organisation_id.in_(orgs))):
-            raise SessionNotFound()
+    works_for = frozenset(await session.scalars(select(Role.organisation_id).where(Role.staff_id == who)))
+    allowed = works_for if who == viewer.staff_id else works_for & viewer.organisations_with({"coordinator", "admin"})
+    targets = allowed if organisation_id is None else allowed & {organisation_id}
+    if not targets:
+        raise SessionNotFound()
     for weekday, starts, ends in hours:
         if not 0 <= weekday <= 6 or ends <= starts:
             raise ScheduleRefused.single("hours", PERIOD_FORM)
-    await session.execute(delete(StaffAvailability).where(StaffAvailability.staff_id == who))
-    for weekday, starts, ends in hours:
-        session.add(StaffAvailability(staff_id=who, weekday=weekday, starts=starts, ends=ends))
+    await session.execute(
+        delete(StaffAvailability).where(
+            StaffAvailability.staff_id == who, StaffAvailability.organisation_id.in_(targets)
+        )
+    )
+    for org in sorted(targets):
+        for weekday, starts, ends in hours:
+            session.add(StaffAvailability(staff_id=who, organisation_id=org, weekday=weekday, starts=starts, ends=ends))
     await session.commit()
+    log.info(
+        "working hours set",
+        extra={"staff_id": who, "organisations": sorted(targets), "by": viewer.staff_id},
+    )
+    return targets
 
 
 async def set_opening_hours(

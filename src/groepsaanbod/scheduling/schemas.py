@@ -121,8 +121,17 @@ class HoursIn:
 @dataclass
 class AvailabilityIn:
     hours: list[HoursIn]
-    #: A coordinator may set someone else's hours; leave out for your own.
+    #: A coordinator may set the hours of someone of their own organisation; leave out for your own.
     staff_id: int | None = None
+    #: The organisation these hours are for; left out: each of yours (your own hours), or each of
+    #: your organisations the person works for (a coordinator).
+    organisation_id: int | None = None
+
+
+@dataclass
+class AvailabilityOut:
+    #: The organisations whose hours for the person were replaced.
+    organisation_ids: list[int]
 
 
 @dataclass

@@ -230,6 +230,7 @@ NOT_A_PARTICIPANTS = {
     "staff": "staff (their own account, not a participant's)",
     "staff_absences": "a staff member's own absence",
     "staff_availability": "staff",
+    "staff_invitations": "invitations of staff (their address, name and roles), never of participants",
     "staff_sessions": "staff sign-ins, hashes only",
     "venue_closures": "the venue",
     "venue_openings": "the venue",

@@ -131,7 +131,13 @@ async def test_school_classes_become_cohorts_and_a_bad_file_imports_nothing(clie
         content=CSV_GOOD.encode("utf-8-sig"),
         headers={"Content-Type": "text/csv"},
     )
-    assert imported.json() == {"classes": 2, "new_classes": 2, "new_mentors": 2, "new_cohorts": 2}
+    assert imported.json() == {
+        "classes": 2,
+        "new_classes": 2,
+        "new_mentors": 2,
+        "new_cohorts": 2,
+        "invited_mentors": 0,
+    }
     again = await client.post(
         f"/api/v1/programmes/{pid}/school-classes", content=CSV_GOOD.encode(), headers={"Content-Type": "text/csv"}
     )
