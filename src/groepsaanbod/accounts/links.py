@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.errors import NotPermitted
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffSession
@@ -92,16 +93,28 @@ async def invite_staff(
     if invitation.organisation_id not in viewer.organisations_with({"admin"}):
         raise NotPermitted()
     problems = []
+    # One line each: the address becomes a mail header, the name the greeting of the invitation.
+    bounded = [
+        p
+        for p in (
+            bounds.check_line("email", invitation.email, bounds.EMAIL),
+            bounds.check_line("full_name", invitation.full_name, bounds.NAME),
+        )
+        if p is not None
+    ]
     email = normalise_email(invitation.email)
-    if "@" not in email or "." not in email.split("@")[-1]:
+    if "@" not in email or "." not in email.split("@")[-1] or " " in email:
         problems.append(("email", EMAIL_NEEDED))
     if not invitation.full_name.strip():
         problems.append(("full_name", NAME_NEEDED))
     roles = [r for r in invitation.roles if r in ROLES]
     if not roles:
         problems.append(("roles", ROLE_NEEDED))
-    if problems:
-        raise Refused([Problem(field, Message(msgid)) for field, msgid in problems])
+    if problems or bounded:
+        bounded_fields = {p.field for p in bounded}
+        raise Refused(
+            bounded + [Problem(field, Message(msgid)) for field, msgid in problems if field not in bounded_fields]
+        )
     language = invitation.language if invitation.language in BY_CODE else "nl"
     staff = await session.scalar(select(Staff).where(Staff.email == email))
     if staff is not None:

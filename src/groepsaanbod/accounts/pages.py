@@ -3,6 +3,7 @@ and to choose a password through a one-time link."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts import links, services, totp
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
-from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
+from groepsaanbod.accounts.errors import WRONG_CODE, WRONG_CREDENTIALS
 from groepsaanbod.accounts.guards import PUBLIC, SESSION_COOKIE, idle_limit, needs_roles
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
 from groepsaanbod.accounts.second_factor import give_second_factor, set_up_second_factor
@@ -127,7 +128,11 @@ async def second_factor_submit(
         if state.staff.totp_secret:
             await give_second_factor(db_session, state.row, state.staff, code, moment)
         else:
-            await set_up_second_factor(db_session, state.row, state.staff, str(form.get("secret", "")), code, moment)
+            secret = str(form.get("secret", ""))
+            # The page gave a key of 32 base-32 characters (totp.new_secret); anything else cannot be it.
+            if not re.fullmatch(r"[A-Z2-7]{32}", secret):
+                raise Refused.single("code", WRONG_CODE)
+            await set_up_second_factor(db_session, state.row, state.staff, secret, code, moment)
     except Refused as refused:
         await db_session.rollback()
         state = await _pending(request, db_session, moment, settings)

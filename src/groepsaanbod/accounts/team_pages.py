@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts import links, services
 from groepsaanbod.accounts.errors import NotPermitted
 from groepsaanbod.accounts.guards import needs_roles
@@ -29,8 +30,7 @@ ADMINS = needs_roles("admin")
 
 
 def _int(value: object) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
+    return bounds.form_id(value)
 
 
 async def _team_page(

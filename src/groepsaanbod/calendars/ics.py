@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from groepsaanbod.bounds import shifted
+
 PRODID = "-//groepsaanbod//feeds//NL"
 
 
@@ -87,7 +89,7 @@ def event_ical(item: FeedEvent) -> bytes:
     event.add("last-modified", item.last_modified)
     event.add("sequence", item.sequence)
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=item.duration_minutes))
+    event.add("dtend", shifted(start, timedelta(minutes=item.duration_minutes)))
     event.add("summary", item.summary)
     if item.description:
         event.add("description", item.description)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
@@ -44,6 +45,13 @@ TIMING_WEEK_RANGE = {
     "weeks_after_birth": (1, 52),
 }
 DURATION_RANGE = (1, 480)
+#: Characters per language of the translated texts; name and topic are one line each.
+TEXT_LIMITS = {
+    "name": bounds.NAME,
+    "topic": bounds.SHORT_TEXT,
+    "description": bounds.DESCRIPTION,
+    "audience": bounds.NOTE,
+}
 GROUP_SIZE_RANGE = (1, 200)
 ROLE_COUNT_RANGE = (1, 20)
 
@@ -143,11 +151,19 @@ class _Checker:
             return allowed[0]
         return value
 
-    def texts(self, raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> dict[str, str]:
+    def texts(
+        self, raw: Mapping[str, Any], key: str, where: str, required: bool = True, lines: bool = False
+    ) -> dict[str, str]:
+        """One text per language; `lines`: texts of several lines (a description), else one line each."""
         value = raw.get(key, {} if not required else None)
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
             self.add(where, N_("Give a text per language code (%(allowed)s)."), allowed=", ".join(LANGUAGE_CODES))
             return {}
+        limit = TEXT_LIMITS.get(key, bounds.SHORT_TEXT)
+        for code, text in value.items():
+            wrong = bounds.text_problem(text, limit) if lines else bounds.line_problem(text, limit)
+            if wrong is not None:
+                self.problems.append(Problem(f"{where}.{code}", wrong))
         unknown = [code for code in value if code not in LANGUAGE_CODES]
         if unknown:
             self.add(
@@ -273,6 +289,7 @@ def _is_time(value: Any) -> bool:
     text = str(value)
     return (
         len(text) == 5
+        and text.isascii()
         and text[2] == ":"
         and text[:2].isdigit()
         and text[3:].isdigit()
@@ -392,8 +409,8 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
     template = TemplateData(
         key=key.strip(),
         name=c.texts(raw, "name", "name"),
-        description=c.texts(raw, "description", "description"),
-        audience=c.texts(raw, "audience", "audience"),
+        description=c.texts(raw, "description", "description", lines=True),
+        audience=c.texts(raw, "audience", "audience", lines=True),
         formation=formation,
         schedule=schedule,
         min_group_size=min_size,
