@@ -31,6 +31,7 @@ CONSTRAINT_KINDS = (
     "fixed_facilitators",
     "no_school_hours",
 )
+CONSTRAINT_PARAMS = ("role", "count", "from", "to", "on_violation")
 #: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
 ON_VIOLATION = ("cancel", "alert")
 #: Which kinds of "when" each schedule allows.
@@ -169,7 +170,7 @@ class _Checker:
             self.add(
                 where,
                 N_("Unknown language code %(code)s. Allowed: %(allowed)s."),
-                code=unknown[0],
+                code=str(unknown[0])[:10],
                 allowed=", ".join(LANGUAGE_CODES),
             )
         cleaned = {code: text.strip() for code, text in value.items() if code in LANGUAGE_CODES and text.strip()}
@@ -311,14 +312,15 @@ def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
             c.add(at, N_("Give a list of rules, each with a kind."))
             continue
         kind = c.choice(item, "kind", f"{at}.kind", CONSTRAINT_KINDS)
-        params = {k: v for k, v in item.items() if k not in ("kind", "hard")}
+        # Only the parameters the rules read are kept: nothing else a client sends is stored.
+        params = {k: v for k, v in item.items() if k in CONSTRAINT_PARAMS}
         if kind in ("role_present", "min_role_count", "trainer_speaks_language"):
             role = params.get("role", "trainer" if kind == "trainer_speaks_language" else None)
             if role not in ROLES:
                 c.add(
                     f"{at}.role",
                     N_("Unknown role %(role)s. Allowed: %(allowed)s."),
-                    role=str(role),
+                    role=str(role)[:40],
                     allowed=", ".join(ROLES),
                 )
             params["role"] = role
