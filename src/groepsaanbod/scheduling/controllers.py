@@ -66,7 +66,7 @@ async def session_out(db_session: AsyncSession, s: Session, language: str, viola
         s.id,
         s.number,
         s.status,
-        s.local_start,
+        s.local_start.isoformat(),
         s.timezone,
         s.starts_at,
         s.duration_minutes,
@@ -155,7 +155,7 @@ async def api_proposals(
 ) -> list[SlotOut]:
     """The next times (same weekday and hour) that break no hard rule, within two years of today."""
     slots = await changes.propose_slots(db_session, viewer, session_id, now())
-    return [SlotOut(s.local_start, s.starts_at) for s in slots]
+    return [SlotOut(s.local_start.isoformat(), s.starts_at) for s in slots]
 
 
 @post("/api/v1/sessions/{session_id:int}/reschedule", opt=EDITORS, tags=["schedules"], status_code=200)
