@@ -135,7 +135,7 @@ def organisation() -> None:
 
 
 @organisation.command("add")
-@click.option("--slug", required=True, help="Short name, e.g. cjg-sliedrecht.", callback=one_line(bounds.NAME))
+@click.option("--slug", required=True, help="Short name, e.g. cjg-sliedrecht.", callback=one_line(80))
 @click.option("--name", required=True, callback=one_line(bounds.NAME))
 @click.option(
     "--kind", required=True, type=click.Choice(["municipality", "cjg", "midwifery_practice", "school", "foundation"])
