@@ -240,13 +240,15 @@ def json_problems(document: Any) -> list[Problem]:
     return sorted(problems, key=lambda p: p.field)
 
 
-def query_problem(name: str, value: str) -> Message | None:
-    """A value in a URL's query: short, no control characters, ids in range."""
+def query_problem(name: str, value: str, whole_number: bool = False) -> Message | None:
+    """A value in a URL's query: short, no control characters; an id (by its name) or a value
+    the route reads as a whole number within range. Other digits (a client's cache-buster
+    `_=1733220000000`, say) are not numbers to us."""
     if len(value) > MAX_QUERY_VALUE:
         return Message(TOO_LONG, {"limit": MAX_QUERY_VALUE})
     if any(_invisible(ch) or ch in "\t\n\r" for ch in value):
         return Message(INVISIBLE)
-    if re.fullmatch(r"[+-]?\d+", value.strip()):
+    if (whole_number or is_id_field(name)) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
         return number_problem(name, int(value))
     return None
 

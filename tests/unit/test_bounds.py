@@ -121,3 +121,30 @@ def test_spreadsheet_cells_cannot_start_a_formula():
     assert bounds.spreadsheet_text("Groep A") == "Groep A"
     assert bounds.spreadsheet_text("<5") == "<5"
     assert bounds.spreadsheet_text("") == ""
+
+
+def test_query_values():
+    assert bounds.query_problem("place", "Eindhoven") is None
+    assert bounds.query_problem("_", "1733220000000") is None  # a client's cache-buster is no number to us
+    assert bounds.query_problem("programme_id", str(2**40)).msgid == bounds.NUMBER_RANGE
+    assert bounds.query_problem("cohort_id", "0").msgid == bounds.NUMBER_RANGE
+    assert bounds.query_problem("version", str(2**40), whole_number=True).msgid == bounds.NUMBER_RANGE
+    assert bounds.query_problem("version", "3", whole_number=True) is None
+    assert bounds.query_problem("place", "\x00").msgid == bounds.INVISIBLE
+    assert bounds.query_problem("next", "/" * 1_001).msgid == bounds.TOO_LONG
+
+
+def test_form_numbers_are_plain_digits_in_range():
+    assert bounds.form_id("12") == 12 and bounds.form_id(" 7 ") == 7
+    for text in ("", "0", "-3", "²", "٣", str(2**31), "1e3", None):
+        assert bounds.form_id(text) == 0, text
+    assert bounds.form_number("-5") == -5 and bounds.form_number("²") is None and bounds.form_number("9" * 5000) is None
+
+
+def test_shifted_holds_at_the_ends_of_the_calendar():
+    from datetime import UTC, datetime, timedelta
+
+    last = datetime(9999, 12, 31, 22, 30, tzinfo=UTC)
+    assert bounds.shifted(last, timedelta(hours=2)) == datetime.max.replace(tzinfo=UTC)
+    assert bounds.shifted(datetime(1, 1, 1), -timedelta(days=1)) == datetime.min
+    assert bounds.shifted(datetime(2027, 1, 1), timedelta(hours=1)) == datetime(2027, 1, 1, 1)

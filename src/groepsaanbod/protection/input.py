@@ -62,11 +62,23 @@ class BoundedRequest(Request):
         return form
 
 
+def _whole_numbers(request: Request) -> frozenset[str]:
+    """The query parameters the route reads as whole numbers (`int` or `int | None`)."""
+    return frozenset(
+        name
+        for name, field in request.route_handler.parsed_fn_signature.parameters.items()
+        if field.is_subclass_of(int) or int in (inner.annotation for inner in field.inner_types)
+    )
+
+
 def check_query(request: Request) -> None:
     """Refuse a query whose values break the bounds, naming each."""
+    if not request.query_params:
+        return
+    numbers = _whole_numbers(request)
     problems = []
     for name, value in request.query_params.multi_items():
-        message = bounds.query_problem(name, str(value))
+        message = bounds.query_problem(name, str(value), whole_number=name in numbers)
         if message is not None:
             problems.append(Problem(name, message))
     if problems:
