@@ -46,6 +46,7 @@ from groepsaanbod.protection.cookies import LANGUAGE_COOKIE, read_cookie
 from groepsaanbod.protection.csrf import check_csrf
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.headers import headers_hook
+from groepsaanbod.protection.input import BoundedRequest, check_query
 from groepsaanbod.registration import cohort_controllers as cohorts_api
 from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
@@ -119,6 +120,7 @@ def create_app(
         # Ids in paths are database integers: a larger number names nothing.
         if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in request.path_params.values()):
             raise NotFoundException()
+        check_query(request)
         await check_csrf(request, settings.base_url)
 
     static = create_static_files_router(
@@ -170,6 +172,7 @@ def create_app(
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
+        request_class=BoundedRequest,
         before_send=[headers_hook(strict_transport=not settings.development)],
         state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(

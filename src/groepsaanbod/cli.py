@@ -9,10 +9,25 @@ from contextlib import contextmanager
 
 import click
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.logs import configure_logging
 from groepsaanbod.settings import Settings
+
+
+def one_line(limit: int):
+    """A click callback: the value is one line of at most `limit` characters (bounds.line_problem)."""
+
+    def check(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+        from groepsaanbod.i18n.translations import render_message
+
+        message = bounds.line_problem(value, limit)
+        if message is not None:
+            raise click.BadParameter(render_message("en", message))
+        return value.strip()
+
+    return check
 
 
 @click.group()
@@ -139,12 +154,12 @@ def organisation() -> None:
 
 
 @organisation.command("add")
-@click.option("--slug", required=True, help="Short name, e.g. cjg-sliedrecht.")
-@click.option("--name", required=True)
+@click.option("--slug", required=True, help="Short name, e.g. cjg-sliedrecht.", callback=one_line(80))
+@click.option("--name", required=True, callback=one_line(bounds.NAME))
 @click.option(
     "--kind", required=True, type=click.Choice(["municipality", "cjg", "midwifery_practice", "school", "foundation"])
 )
-@click.option("--city", required=True)
+@click.option("--city", required=True, callback=one_line(bounds.PLACE))
 def organisation_add(slug: str, name: str, kind: str, city: str) -> None:
     """Add an organisation."""
     from groepsaanbod.organisations.services import create_organisation
@@ -170,8 +185,8 @@ def _find_organisation(session, slug: str):
 
 
 @staff.command("add")
-@click.option("--email", required=True)
-@click.option("--name", "full_name", required=True)
+@click.option("--email", required=True, callback=one_line(bounds.EMAIL))
+@click.option("--name", "full_name", required=True, callback=one_line(bounds.NAME))
 @click.option("--organisation", "organisation_slug", required=True, help="The organisation's slug.")
 @click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLES), help="Repeat for more.")
 @click.option("--language", default="nl", type=click.Choice(LANGUAGE_CODES), show_default=True)

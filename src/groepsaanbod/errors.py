@@ -4,6 +4,7 @@ a page for people."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -124,11 +125,47 @@ def not_found(request: Request, _exc: Exception) -> Response:
 
 def refused(request: Request, exc: Refused) -> Response:
     language = request_language(request)
+    status = getattr(exc, "status_code", 422)
+    if not is_api(request) and not request.url.path.startswith("/feeds/"):
+        # A page that did not catch it (the bounds of every form and query): say what is wrong.
+        from groepsaanbod.web import render
+
+        return render(
+            request,
+            language,
+            "error.html",
+            status_code=400 if status == 422 else status,
+            error_text=gettext(language, BAD_INPUT),
+            problems=[render_message(language, p.message) for p in exc.problems],
+        )
     return _json(
-        getattr(exc, "status_code", 422),
+        status,
         gettext(language, BAD_INPUT),
         [{"field": p.field, "message": render_message(language, p.message)} for p in exc.problems],
     )
+
+
+#: What the decoder (msgspec) says, in English, and what the person reads instead, in their language.
+DECODER_MESSAGES = (
+    ("Invalid RFC3339 encoded datetime", N_("Give a date and time, for example 2027-03-15T10:00:00.")),
+    ("Invalid RFC3339 encoded date", N_("This is not a date. Give the day, the month and the year.")),
+    ("Expected `int`", N_("Give a whole number.")),
+    ("Object missing required field", N_("This field is required.")),
+)
+NOT_THIS_KIND = N_("This value is not of the right kind. The API description says what is allowed.")
+
+
+NOT_JSON = N_("This is not valid JSON. Send one JSON object, with Content-Type: application/json.")
+_MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
+
+
+def _decoder_problem(language: str, problem: dict) -> dict[str, str]:
+    text, field = str(problem.get("message", "")), str(problem.get("key", ""))
+    missing = _MISSING_FIELD.match(text)
+    if missing and field in ("", "data"):
+        field = missing.group(1)  # the decoder names the body, not the field it misses
+    msgid = next((ours for theirs, ours in DECODER_MESSAGES if text.startswith(theirs)), NOT_THIS_KIND)
+    return {"field": field, "message": gettext(language, msgid)}
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
@@ -137,23 +174,43 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
     return _json(
         400,
         gettext(language, BAD_INPUT),
-        [{"field": str(e.get("key", "")), "message": str(e.get("message", ""))} for e in extra if isinstance(e, dict)],
+        [_decoder_problem(language, e) for e in extra if isinstance(e, dict)],
     )
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return not_found(request, exc)
+    if exc.status_code == 400 and str(exc.detail).startswith("JSON is malformed"):
+        return _json(400, gettext(request_language(request), NOT_JSON))
     if is_api(request) or exc.status_code < 500:
         return _json(exc.status_code, str(exc.detail))
     return _page(request, exc.status_code, SERVER_ERROR)
+
+
+def _input_the_database_refused(exc: StatementError) -> bool:
+    """A value the database cannot hold or read (SQLSTATE class 22, "data exception": a number
+    beyond 32 bits, a NUL in text), however the driver wraps it. The bounds at the edge
+    (groepsaanbod.bounds) should refuse such input first; this is the last line."""
+    if isinstance(exc, DataError):
+        return True
+    cause: BaseException | None = exc.orig
+    for _ in range(4):
+        if cause is None:
+            return False
+        if isinstance(cause, OverflowError | UnicodeError) or type(cause).__name__ == "DataError":
+            return True
+        if str(getattr(cause, "sqlstate", "") or "").startswith("22"):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def database_input_error(request: Request, exc: StatementError) -> Response:
     """A number the database cannot hold (a huge id in a body): the input is wrong, not us."""
     if database_unavailable(exc):
         return unavailable(request, exc)
-    if isinstance(exc, DataError) or isinstance(exc.orig, OverflowError):
+    if _input_the_database_refused(exc):
         log.info("input refused by the database", extra={"error": type(exc.orig).__name__})
         language = request_language(request)
         if is_api(request):

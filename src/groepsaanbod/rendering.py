@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
+from groepsaanbod.bounds import without_direction_controls
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
 from groepsaanbod.i18n.text import Message, pick
@@ -26,12 +27,22 @@ def jinja_environment() -> Environment:
         # Templates ship with the code: no file check on every render (3 per sign-up's message),
         # except while developing (GROEPSAANBOD_DEBUG=1), where edited templates show at once.
         auto_reload=Settings.from_env().debug,
+        finalize=_finalize,
     )
     env.filters["language_name"] = formatting.language_name
     env.filters["listing"] = formatting.listing
     env.tests["contains"] = lambda sequence, item: item in sequence
     env.globals["csrf_field"] = csrf_field
     return env
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template shows: explicit direction controls (U+202A-U+202E, U+2066-U+2069)
+    are left out, so no stored name can reverse the text around it (new input refuses them,
+    older rows may hold them). Markup is ours and passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return without_direction_controls(value)
+    return value
 
 
 @pass_context

@@ -140,3 +140,29 @@ def _active(url: str, email: str) -> int:
 
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         return conn.execute("SELECT active FROM staff WHERE email = ?", (email,)).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"--name": "CJG\r\nDorp"},
+        {"--name": "C" * 201},
+        {"--city": "Dorp\u202e"},
+        {"--slug": "cjg\tdorp"},
+    ],
+)
+def test_organisation_names_are_single_bounded_lines(database, changes):
+    options = {"--slug": "cjg-dorp", "--name": "CJG Dorp", "--kind": "cjg", "--city": "Dorp"} | changes
+    result = CliRunner().invoke(main, ["organisation", "add", *[x for pair in options.items() for x in pair]])
+    assert result.exit_code == 2 and "Invalid value" in result.output, result.output
+
+
+def test_a_staff_name_with_a_line_break_is_refused(database):
+    runner = CliRunner()
+    runner.invoke(main, ["organisation", "add", "--slug", "cjg-dorp", "--name", "CJG", "--kind", "cjg", "--city", "D"])
+    result = runner.invoke(
+        main,
+        ["staff", "add", "--email", "co@example.org", "--name", "Co\nBcc: x", "--organisation", "cjg-dorp"]
+        + ["--role", "coordinator", "--password", "a long enough password here"],
+    )
+    assert result.exit_code == 2 and "one line" in result.output, result.output

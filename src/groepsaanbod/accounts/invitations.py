@@ -26,6 +26,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.errors import InvitationNotFound, NotPermitted
 from groepsaanbod.accounts.links import organisation_words
@@ -88,13 +89,23 @@ def shown_status(invitation: StaffInvitation, now: datetime) -> str:
 
 
 def _checked(new: NewInvitation) -> tuple[str, list[str]]:
-    problems = []
-    try:
-        email = normalise_email(validate_email(new.email.strip(), check_deliverability=False).normalized)
-    except EmailNotValidError:
-        email = ""
-        problems.append(Problem("email", Message(EMAIL_NEEDED)))
-    if not new.full_name.strip() or len(new.full_name.strip()) > 200:
+    # One line each: the address becomes a mail header, the name the greeting of the invitation.
+    problems = [
+        p
+        for p in (
+            bounds.check_line("email", new.email, bounds.EMAIL),
+            bounds.check_line("full_name", new.full_name, bounds.NAME),
+        )
+        if p is not None
+    ]
+    refused = {p.field for p in problems}
+    email = ""
+    if "email" not in refused:
+        try:
+            email = normalise_email(validate_email(new.email.strip(), check_deliverability=False).normalized)
+        except EmailNotValidError:
+            problems.append(Problem("email", Message(EMAIL_NEEDED)))
+    if "full_name" not in refused and not new.full_name.strip():
         problems.append(Problem("full_name", Message(NAME_NEEDED)))
     roles = sorted({r for r in new.roles if r in ROLES})
     if not roles or len(roles) != len(set(new.roles)):

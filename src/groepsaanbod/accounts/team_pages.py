@@ -17,6 +17,7 @@ from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts import invitations
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.models import Role, Staff
@@ -32,8 +33,7 @@ ADMINS = needs_roles("admin")
 
 
 def form_int(value: object) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else 0
+    return bounds.form_id(value)
 
 
 async def team_page_response(

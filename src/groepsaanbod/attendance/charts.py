@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from groepsaanbod.bounds import without_direction_controls
+
 BAR_HEIGHT = 28
 GAP = 10
 LABEL_WIDTH = 150
@@ -24,6 +26,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float | None,
     Drawn left to right in every language (like the numbers in it); the table beside
     it follows the page's direction.
     """
+    # Labels are names people typed: no direction control may reorder the chart around them.
+    bars = [(without_direction_controls(label), value, text) for label, value, text in bars]
     description = "; ".join(f"{label}: {text}" for label, _, text in bars)
     top = max([v for _, v, _ in bars if v is not None] + [0])
     height = max(len(bars), 1) * (BAR_HEIGHT + GAP) + GAP

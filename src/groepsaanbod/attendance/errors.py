@@ -7,6 +7,10 @@ class RegisterRefused(Refused):
     """The register cannot be saved as given (each problem names its field)."""
 
 
+class ReportRefused(Refused):
+    """A report's period or filters are out of bounds (each problem names its field)."""
+
+
 class RegisterNotFound(Exception):
     """No such meeting, or not one of the person's organisations."""
 

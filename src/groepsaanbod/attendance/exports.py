@@ -14,6 +14,7 @@ import xlsxwriter
 
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.rules import ABSENCE_REASONS
+from groepsaanbod.bounds import neutralise_line, spreadsheet_text
 from groepsaanbod.i18n.formatting import language_name, long_date, number
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
@@ -106,41 +107,50 @@ def _lines(report: f.Report, language: str) -> list[list[object]]:
     return lines
 
 
+def _safe(value: object) -> object:
+    """A text cell that a spreadsheet cannot read as a formula (OWASP, CSV injection): the
+    names in a report come from other organisations' staff, the reader opens them in Excel."""
+    return spreadsheet_text(neutralise_line(value)) if isinstance(value, str) else value
+
+
 def report_csv(report: f.Report, language: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     for line in _lines(report, language):
-        writer.writerow(["" if v is None else v for v in line])
+        writer.writerow(["" if v is None else _safe(v) for v in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs read UTF-8
 
 
 def report_xlsx(report: f.Report, language: str) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Text is text: no string is read as a formula, a number or a link.
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True})
     right_to_left = language == "ar"
     summary = book.add_worksheet(gettext(language, SUMMARY)[:31])
     if right_to_left:
         summary.right_to_left()
-    summary.write(0, 0, heading(report, language), bold)
+    summary.write_string(0, 0, _safe(heading(report, language)), bold)
     row = 1
     if report.suppressed:
-        summary.write(row, 0, gettext(language, NOTE_SUPPRESSED))
+        summary.write_string(row, 0, _safe(gettext(language, NOTE_SUPPRESSED)))
         row += 1
     for name, value in summary_rows(report, language):
         row += 1
-        summary.write(row, 0, name)
+        summary.write_string(row, 0, _safe(name))
         _write(summary, row, 1, cell_number(value))
     summary.set_column(0, 0, 60)
     for number_, table in enumerate(shown_tables(report, language), start=1):
         sheet = book.add_worksheet(f"{number_} {table.title}"[:31].replace("/", "-").replace(":", ""))
         if right_to_left:
             sheet.right_to_left()
-        sheet.write(0, 0, table.title, bold)
+        sheet.write_string(0, 0, _safe(table.title), bold)
         for col, header in enumerate(table.headers):
-            sheet.write(2, col, header, bold)
+            sheet.write_string(2, col, _safe(header), bold)
         for r, (label, values) in enumerate(table.rows, start=3):
-            sheet.write(r, 0, label)
+            sheet.write_string(r, 0, _safe(label))
             for col, value in enumerate(values, start=1):
                 _write(sheet, r, col, cell_number(value))
         sheet.set_column(0, 0, 40)
@@ -153,6 +163,6 @@ def _write(sheet, row: int, col: int, value) -> None:
     if value is None:
         sheet.write_blank(row, col, None)
     elif isinstance(value, str):
-        sheet.write_string(row, col, value)
+        sheet.write_string(row, col, _safe(value))
     else:
         sheet.write_number(row, col, value)

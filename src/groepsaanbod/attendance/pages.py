@@ -12,22 +12,25 @@ from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import charts, exports, reports, rules, services, signals
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.controllers import ANY_STAFF, EDITORS, MUNICIPALITY_READERS, REPORT_READERS, default_period
+from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.i18n.formatting import local_date
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.refusals import Refused
 from groepsaanbod.web import problems_for_page, provide_language, render
 
+REPORTS = N_("Reports")
+
 
 def _int(value: Any, default: int = 0) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else default
+    return bounds.form_id(value) or default
 
 
 def _date(value: Any) -> date | None:
@@ -211,6 +214,26 @@ def _report_response(
     )
 
 
+def _refused_page(
+    request: Request, language: str, viewer: Viewer, form: dict[str, Any], kind: str, refused: ReportRefused
+) -> Response:
+    """The form again with what is wrong, and no figures (also when a file was asked for)."""
+    return render(
+        request,
+        language,
+        "attendance/report.html",
+        status_code=400,
+        viewer=viewer,
+        report=None,
+        heading=gettext(language, REPORTS),
+        problems=problems_for_page(refused.problems),
+        tables=[],
+        form=form,
+        kind=kind,
+        query="",
+    )
+
+
 @get("/staff/reports", opt=REPORT_READERS)
 async def provider_report_page(
     request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
@@ -223,7 +246,6 @@ async def provider_report_page(
     request_ = reports.ReportRequest(
         start, end, organisation_id, _int(q.get("programme_id")) or None, _int(q.get("cohort_id")) or None
     )
-    report = await reports.build_provider_report(db_session, viewer, request_, now(), language)
     form = {
         "organisations": list(await db_session.scalars(select(Organisation).where(Organisation.id.in_(orgs)))),
         "programmes": list(
@@ -235,6 +257,10 @@ async def provider_report_page(
         "end": end,
         "can_see_municipality": viewer.holds_any(reports.MUNICIPALITY_READERS),
     }
+    try:
+        report = await reports.build_provider_report(db_session, viewer, request_, now(), language)
+    except ReportRefused as refused:
+        return _refused_page(request, language, viewer, form, "provider", refused)
     return _report_response(request, language, report, viewer, form, "provider")
 
 
@@ -246,7 +272,6 @@ async def municipality_report_page(
     q = request.query_params
     start, end = default_period(_date(q.get("start")), _date(q.get("end")), local_date(now()))
     request_ = reports.ReportRequest(start, end, place=q.get("place") or None, template_key=q.get("programme") or None)
-    report = await reports.build_municipality_report(db_session, viewer, request_, now(), language)
     keys = {p.template_key: pick(p.name, language) for p in await db_session.scalars(select(Programme))}
     form = {
         "places": await reports.municipality_places(db_session),
@@ -256,6 +281,10 @@ async def municipality_report_page(
         "start": start,
         "end": end,
     }
+    try:
+        report = await reports.build_municipality_report(db_session, viewer, request_, now(), language)
+    except ReportRefused as refused:
+        return _refused_page(request, language, viewer, form, "municipality", refused)
     return _report_response(request, language, report, viewer, form, "municipality")
 
 

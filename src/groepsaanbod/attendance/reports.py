@@ -24,10 +24,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.errors import NotPermitted
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.attendance.models import Attendance
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
@@ -59,6 +62,16 @@ class _Scope:
     conditions: tuple
     group_key: object
     group_labels: dict[int, str]
+
+
+def check_request(request: ReportRequest, now: datetime) -> None:
+    """The period lies within bounds.report_window and starts on or before its end: a reversed
+    period is refused with that message rather than answered with a report of zeros."""
+    problems = bounds.period_problems(request.start, request.end, local_date(now))
+    if request.place is not None:
+        problems += [p for p in (bounds.check_line("place", request.place, bounds.PLACE),) if p is not None]
+    if problems:
+        raise ReportRefused(problems)
 
 
 def _period(request: ReportRequest) -> tuple[datetime, datetime]:
@@ -341,6 +354,7 @@ async def build_provider_report(
     """One organisation's report, per group; only for its coordinators, admins and CJG staff."""
     if request.organisation_id not in viewer.organisations_with(REPORT_READERS):
         raise NotPermitted()
+    check_request(request, now)
     organisation = await session.get(Organisation, request.organisation_id)
     lo, hi = _period(request)
     conditions = [Programme.organisation_id == request.organisation_id, Session.starts_at >= lo, Session.starts_at < hi]
@@ -368,6 +382,7 @@ async def build_municipality_report(
     of one to four people anywhere (suppressed before it leaves this function)."""
     if not viewer.holds_any(MUNICIPALITY_READERS):
         raise NotPermitted()
+    check_request(request, now)
     lo, hi = _period(request)
     organisations = select(Organisation.id)
     if request.place:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from groepsaanbod import bounds
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem
 
@@ -56,9 +57,9 @@ def register_closed(
     """Why the register of this meeting cannot be taken now by this person, or None when it can."""
     if cancelled:
         return Message(CANCELLED)
-    if now < starts_at - OPENS_BEFORE:
+    if now < bounds.shifted(starts_at, -OPENS_BEFORE):
         return Message(TOO_EARLY)
-    if not coordinator and now > starts_at + timedelta(minutes=duration_minutes) + OPEN_FOR:
+    if not coordinator and now > bounds.shifted(starts_at, timedelta(minutes=duration_minutes) + OPEN_FOR):
         return Message(ONLY_COORDINATOR_LATER)
     return None
 
@@ -73,20 +74,35 @@ def check_marks(marks: Sequence[Mark], members: Iterable[int]) -> tuple[Problem,
             problems.append(Problem(f"{at}.participant_id", Message(NOT_A_MEMBER)))
         if not mark.present and mark.reason is not None and mark.reason not in ABSENCE_REASONS:
             problems.append(Problem(f"{at}.reason", Message(UNKNOWN_REASON)))
-        if len(mark.note) > MAX_NOTE:
-            problems.append(Problem(f"{at}.note", Message(NOTE_TOO_LONG, {"most": MAX_NOTE})))
+        wrong = bounds.text_problem(mark.note, MAX_NOTE)
+        if wrong is not None:
+            too_long = wrong.msgid == bounds.TOO_LONG
+            problems.append(Problem(f"{at}.note", Message(NOTE_TOO_LONG, {"most": MAX_NOTE}) if too_long else wrong))
         for name in ("partners", "babies"):
             if not 0 <= getattr(mark, name) <= MAX_EXTRA:
                 problems.append(Problem(f"{at}.{name}", Message(COUNT_RANGE, {"most": MAX_EXTRA})))
     return tuple(problems)
 
 
-def check_head_count(adults: int, children: int) -> tuple[Problem, ...]:
-    return tuple(
+def check_head_count(adults: int, children: int, theme: str = "", speaker: str = "") -> tuple[Problem, ...]:
+    counts = [
         Problem(name, Message(COUNT_RANGE, {"most": MAX_HEAD_COUNT}))
         for name, value in (("adults", adults), ("children", children))
         if not 0 <= value <= MAX_HEAD_COUNT
-    )
+    ]
+    texts = [
+        bounds.check_line("theme", theme, bounds.SHORT_TEXT),
+        bounds.check_line("speaker", speaker, bounds.SHORT_TEXT),
+    ]
+    return tuple(counts + [p for p in texts if p is not None])
+
+
+def check_note(field: str, note: str) -> Problem | None:
+    """A note of what someone did (a handled signal): several lines, at most MAX_NOTE characters."""
+    wrong = bounds.text_problem(note, MAX_NOTE)
+    if wrong is None:
+        return None
+    return Problem(field, Message(NOTE_TOO_LONG, {"most": MAX_NOTE}) if wrong.msgid == bounds.TOO_LONG else wrong)
 
 
 # Drop-out signals --------------------------------------------------------------------

@@ -23,6 +23,7 @@ from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
 from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.signals import raise_signals
 from groepsaanbod.audit.services import record_audit
+from groepsaanbod.bounds import shifted
 from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.refusals import Problem
@@ -88,7 +89,7 @@ async def _members(session: AsyncSession, s: Session, cohort: Cohort, drop_in: b
     """Confirmed members who had joined by the meeting's end, and anyone already marked
     (someone who withdrew later keeps their marks). Drop-ins: visitors registered for the
     programme, who agreed at sign-up that their information is used for it."""
-    ends = s.starts_at + timedelta(minutes=s.duration_minutes)
+    ends = shifted(s.starts_at, timedelta(minutes=s.duration_minutes))
     joined = select(Registration.participant_id).where(
         Registration.status == "confirmed",
         or_(Registration.confirmed_at.is_(None), Registration.confirmed_at <= ends),
@@ -265,10 +266,12 @@ async def record_head_count(
     session: AsyncSession, viewer: Viewer, session_id: int, count: HeadCount, now: datetime
 ) -> Register:
     """A drop-in: how many adults and children came, the theme and speaker, the volunteers."""
+    problems = list(rules.check_head_count(count.adults, count.children, count.theme, count.speaker))
+    if problems:
+        raise RegisterRefused(problems)
     register = await open_register(session, viewer, session_id, now)
     if register.closed is not None:
         raise RegisterRefused([Problem("session", register.closed)])
-    problems = list(rules.check_head_count(count.adults, count.children))
     problems += rules.check_marks(
         [rules.Mark(pid, True) for pid in count.checked_in], [line.participant_id for line in register.lines]
     )
@@ -307,7 +310,7 @@ async def record_head_count(
             )
         )
     first, taken = await _mark_taken(session, viewer, s, now)
-    taken.theme, taken.speaker = count.theme.strip()[:200], count.speaker.strip()[:200]
+    taken.theme, taken.speaker = count.theme.strip(), count.speaker.strip()
     taken.volunteer_ids = sorted(set(count.volunteer_ids))
     record(
         session,

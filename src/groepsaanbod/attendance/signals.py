@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
-from groepsaanbod.attendance.errors import SignalNotFound
+from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant
@@ -103,12 +103,15 @@ async def open_signals(session: AsyncSession, viewer: Viewer) -> list[SignalView
 
 
 async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, note: str, now: datetime) -> None:
+    problem = rules.check_note("note", note)
+    if problem is not None:
+        raise RegisterRefused([problem])
     signal = await session.get(AttendanceSignal, signal_id)
     programme = await session.get(Programme, signal.programme_id) if signal else None
     if programme is None or programme.organisation_id not in viewer.organisations_with(PROGRAMME_EDITORS):
         raise SignalNotFound()
     if signal.handled_at is None:
-        signal.handled_at, signal.handled_by_id, signal.handled_note = now, viewer.staff_id, note.strip()[:500]
+        signal.handled_at, signal.handled_by_id, signal.handled_note = now, viewer.staff_id, note.strip()
         record(
             session,
             now,

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vDuration
 
+from groepsaanbod.bounds import shifted
+
 PRODID = "-//groepsaanbod//feeds//NL"
 
 
@@ -89,7 +91,7 @@ def event_ical(item: FeedEvent) -> bytes:
     event.add("last-modified", item.last_modified)
     event.add("sequence", item.sequence)
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=item.duration_minutes))
+    event.add("dtend", shifted(start, timedelta(minutes=item.duration_minutes)))
     event.add("summary", item.summary)
     if item.description:
         event.add("description", item.description)

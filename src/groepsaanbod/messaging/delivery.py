@@ -181,6 +181,11 @@ class _Sender:
             else:
                 self.report.kept += 1  # the dev mailbox
             return done | {"sent_at": self.now()}
+        except ValueError as error:
+            # An address no mail server may be given (transports.build_email): trying again cannot help.
+            self.report.failed += 1
+            log.warning("message cannot be sent", extra={"message_id": message.id})
+            return done | {"last_error": f"{type(error).__name__}: {error}"[:500], "failed_at": self.now()}
         except (OSError, smtplib.SMTPException, httpx.HTTPError) as error:
             done["last_error"] = f"{type(error).__name__}: {error}"[:500]
             if done["attempts"] >= MAX_ATTEMPTS:

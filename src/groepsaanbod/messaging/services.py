@@ -16,10 +16,12 @@ from typing import Any
 from jinja2 import TemplateNotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.bounds import neutralise_line
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.rendering import render_template
 
 log = logging.getLogger(__name__)
+SUBJECT_LENGTH = 300  # OutboxMessage.subject
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ def _render(kind: str, part: str, language: str, context: dict[str, Any]) -> str
 def render_message_parts(kind: str, language: str, context: dict[str, Any], channel: str) -> dict[str, str | None]:
     """Subject and the bodies the channel sends: text and HTML by email; the short SMS text
     (else the plain text) by SMS."""
-    subject = _render(kind, "subject.txt", language, context) or ""
+    # One line, whatever the names in it hold: it becomes a mail header. At most what the
+    # outbox column holds (a long group name and a long date could pass it).
+    subject = neutralise_line(_render(kind, "subject.txt", language, context) or "")[:SUBJECT_LENGTH]
     if channel == "sms":
         text = _render(kind, "sms.txt", language, context) or _render(kind, "txt", language, context) or ""
         return {"subject": subject, "text": text, "html": None}

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from groepsaanbod import bounds
 from groepsaanbod.messaging.models import message_id_of
 
 SMTP_TIMEOUT_SECONDS = 20
@@ -60,7 +61,21 @@ class Email:
 
 
 def _header(value: str) -> str:
-    return value if value.isascii() else Header(value, _UTF8_HEADERS).encode(linesep="\r\n")
+    """A header value that cannot start another header: line breaks and control characters
+    become spaces (a programme name once carried "\r\nBcc: …"), then the standard library
+    encodes it (RFC 2047) and folds it; short ASCII needs neither, which keeps sending fast."""
+    value = bounds.neutralise_line(value)
+    if value.isascii() and len(value) <= 900:
+        return value
+    return Header(value, _UTF8_HEADERS if not value.isascii() else "us-ascii").encode(linesep="\r\n")
+
+
+def _address(value: str) -> str:
+    """A recipient address as the envelope and the To header use it; a line break refuses it."""
+    _, address = parseaddr(value)
+    if not address or address != value.strip() or bounds.line_problem(value, bounds.EMAIL) is not None:
+        raise ValueError("the recipient address is not one plain address")
+    return address
 
 
 def _part(content_type: str, text: str) -> bytes:
@@ -79,17 +94,18 @@ def build_email(message: Any, sender: str) -> Email:
     which matters at a thousand messages a second. A test parses the result back.
     """
     name, address = parseaddr(sender)
+    recipient = _address(message.to_address)
     headers = (
-        f"From: {formataddr((name, address), charset='utf-8')}\r\n"
-        f"To: {message.to_address}\r\n"
+        f"From: {formataddr((bounds.neutralise_line(name), address), charset='utf-8')}\r\n"
+        f"To: {recipient}\r\n"
         f"Subject: {_header(message.subject)}\r\n"
         f"Date: {formatdate(usegmt=True)}\r\n"
         f"Message-ID: {message_id_of(message.id)}\r\n"
-        f"Content-Language: {message.language}\r\n"
+        f"Content-Language: {_header(message.language)}\r\n"
         "MIME-Version: 1.0\r\n"
     ).encode()
     if not message.body_html:
-        return Email(address, message.to_address, headers + _part("text/plain", message.body_text))
+        return Email(address, recipient, headers + _part("text/plain", message.body_text))
     # "_" is not in the base64 alphabet, so the boundary can never occur in a part.
     boundary = f"_part_{message.id}_{secrets.token_hex(6)}"
     body = b"".join(
@@ -101,7 +117,7 @@ def build_email(message: Any, sender: str) -> Email:
             f"--{boundary}--\r\n".encode(),
         )
     )
-    return Email(address, message.to_address, headers + body)
+    return Email(address, recipient, headers + body)
 
 
 class SmtpConnection:

@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
@@ -64,7 +65,7 @@ async def venues_page(
 @post("/staff/venues", opt=EDITORS)
 async def add_venue_submit(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
     values = await _form_values(request)
-    organisation_id = int(values["organisation_id"]) if values["organisation_id"].isdigit() else 0
+    organisation_id = bounds.form_id(values["organisation_id"])
     try:
         await services.add_venue(db_session, viewer, organisation_id, values)
     except VenueError as refused:

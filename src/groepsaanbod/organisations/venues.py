@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from groepsaanbod import bounds
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations import errors
@@ -38,20 +39,23 @@ def check_venue(raw: Mapping[str, Any]) -> tuple[VenueData | None, tuple[Problem
     problems: list[Problem] = []
 
     def text(key: str, msgid: str, limit: int) -> str:
-        value = str(raw.get(key) or "").strip()
-        if not value or len(value) > limit:
+        value = str(raw.get(key) or "")
+        wrong = bounds.line_problem(value, limit)
+        if wrong is not None:
+            problems.append(Problem(key, wrong))
+        elif not value.strip():
             problems.append(Problem(key, Message(msgid, {"max": limit} if "%(max)s" in msgid else {})))
-        return value
+        return value.strip()
 
-    name = text("name", errors.NAME_NEEDED, 200)
-    street = text("street", errors.STREET_NEEDED, 200)
-    city = text("city", errors.PLACE_NEEDED, 120)
+    name = text("name", errors.NAME_NEEDED, bounds.NAME)
+    street = text("street", errors.STREET_NEEDED, bounds.STREET)
+    city = text("city", errors.PLACE_NEEDED, bounds.PLACE)
     postcode = normalise_postcode(str(raw.get("postcode") or ""))
     if postcode is None:
         problems.append(Problem("postcode", Message(errors.POSTCODE_FORM)))
     capacity = raw.get("capacity")
-    if isinstance(capacity, str) and capacity.strip().isdigit():
-        capacity = int(capacity.strip())
+    if isinstance(capacity, str):
+        capacity = bounds.form_number(capacity)
     if (
         isinstance(capacity, bool)
         or not isinstance(capacity, int)
@@ -76,6 +80,10 @@ def check_venue(raw: Mapping[str, Any]) -> tuple[VenueData | None, tuple[Problem
             )
         )
         accessibility = {}
+    for code, note in accessibility.items():
+        wrong = bounds.text_problem(str(note), bounds.NOTE)
+        if wrong is not None:
+            problems.append(Problem(f"accessibility.{code}", wrong))
     if problems:
         return None, tuple(problems)
     return VenueData(

@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import PUBLIC, needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
@@ -229,7 +230,8 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
 
     def number(name: str) -> int | str:
         raw = str(form.get(name, "")).strip()
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        number = bounds.form_number(raw)
+        return raw if number is None else number
 
     sessions = []
     for index, old in enumerate(current["sessions"]):

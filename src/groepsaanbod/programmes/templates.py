@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
@@ -30,6 +31,7 @@ CONSTRAINT_KINDS = (
     "fixed_facilitators",
     "no_school_hours",
 )
+CONSTRAINT_PARAMS = ("role", "count", "from", "to", "on_violation")
 #: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
 ON_VIOLATION = ("cancel", "alert")
 #: Which kinds of "when" each schedule allows.
@@ -44,6 +46,13 @@ TIMING_WEEK_RANGE = {
     "weeks_after_birth": (1, 52),
 }
 DURATION_RANGE = (1, 480)
+#: Characters per language of the translated texts; name and topic are one line each.
+TEXT_LIMITS = {
+    "name": bounds.NAME,
+    "topic": bounds.SHORT_TEXT,
+    "description": bounds.DESCRIPTION,
+    "audience": bounds.NOTE,
+}
 GROUP_SIZE_RANGE = (1, 200)
 ROLE_COUNT_RANGE = (1, 20)
 
@@ -143,17 +152,25 @@ class _Checker:
             return allowed[0]
         return value
 
-    def texts(self, raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> dict[str, str]:
+    def texts(
+        self, raw: Mapping[str, Any], key: str, where: str, required: bool = True, lines: bool = False
+    ) -> dict[str, str]:
+        """One text per language; `lines`: texts of several lines (a description), else one line each."""
         value = raw.get(key, {} if not required else None)
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
             self.add(where, N_("Give a text per language code (%(allowed)s)."), allowed=", ".join(LANGUAGE_CODES))
             return {}
+        limit = TEXT_LIMITS.get(key, bounds.SHORT_TEXT)
+        for code, text in value.items():
+            wrong = bounds.text_problem(text, limit) if lines else bounds.line_problem(text, limit)
+            if wrong is not None:
+                self.problems.append(Problem(f"{where}.{code}", wrong))
         unknown = [code for code in value if code not in LANGUAGE_CODES]
         if unknown:
             self.add(
                 where,
                 N_("Unknown language code %(code)s. Allowed: %(allowed)s."),
-                code=unknown[0],
+                code=str(unknown[0])[:10],
                 allowed=", ".join(LANGUAGE_CODES),
             )
         cleaned = {code: text.strip() for code, text in value.items() if code in LANGUAGE_CODES and text.strip()}
@@ -273,6 +290,7 @@ def _is_time(value: Any) -> bool:
     text = str(value)
     return (
         len(text) == 5
+        and text.isascii()
         and text[2] == ":"
         and text[:2].isdigit()
         and text[3:].isdigit()
@@ -294,14 +312,15 @@ def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
             c.add(at, N_("Give a list of rules, each with a kind."))
             continue
         kind = c.choice(item, "kind", f"{at}.kind", CONSTRAINT_KINDS)
-        params = {k: v for k, v in item.items() if k not in ("kind", "hard")}
+        # Only the parameters the rules read are kept: nothing else a client sends is stored.
+        params = {k: v for k, v in item.items() if k in CONSTRAINT_PARAMS}
         if kind in ("role_present", "min_role_count", "trainer_speaks_language"):
             role = params.get("role", "trainer" if kind == "trainer_speaks_language" else None)
             if role not in ROLES:
                 c.add(
                     f"{at}.role",
                     N_("Unknown role %(role)s. Allowed: %(allowed)s."),
-                    role=str(role),
+                    role=str(role)[:40],
                     allowed=", ".join(ROLES),
                 )
             params["role"] = role
@@ -392,8 +411,8 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
     template = TemplateData(
         key=key.strip(),
         name=c.texts(raw, "name", "name"),
-        description=c.texts(raw, "description", "description"),
-        audience=c.texts(raw, "audience", "audience"),
+        description=c.texts(raw, "description", "description", lines=True),
+        audience=c.texts(raw, "audience", "audience", lines=True),
         formation=formation,
         schedule=schedule,
         min_group_size=min_size,

@@ -12,6 +12,7 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
@@ -121,8 +122,7 @@ async def propose_submit(
 
 
 def _int(value: Any) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
+    return bounds.form_id(value)
 
 
 @post("/staff/programmes/{programme_id:int}/cohorts/{cohort_id:int}", opt=EDITORS)

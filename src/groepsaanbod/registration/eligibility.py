@@ -13,6 +13,8 @@ from datetime import date, timedelta
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from groepsaanbod import bounds
+from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations.venues import normalise_postcode
 from groepsaanbod.refusals import Problem
@@ -135,14 +137,22 @@ def check_registration(
         refuse("programme", SCHOOL_CLASSES_ONLY)
         return None, tuple(problems)
 
-    name = (form.full_name or "").strip()
-    if not name or len(name) > 200:
+    def line(field: str, value: str | None, limit: int) -> str | None:
+        """The text without surrounding spaces, or None (with a problem) when it breaks the bounds."""
+        message = bounds.line_problem(value or "", limit)
+        if message is not None:
+            problems.append(Problem(field, message))
+            return None
+        return (value or "").strip()
+
+    name = line("full_name", form.full_name, bounds.NAME)
+    if name == "":
         refuse("full_name", NAME_NEEDED)
 
     email: str | None = None
     phone: str | None = None
-    raw_email, raw_phone = (form.email or "").strip(), (form.phone or "").strip()
-    if not raw_email and not raw_phone:
+    raw_email, raw_phone = line("email", form.email, bounds.EMAIL), line("phone", form.phone, bounds.PHONE)
+    if raw_email == "" and raw_phone == "":
         refuse("email", CONTACT_NEEDED)
     if raw_email:
         try:
@@ -154,14 +164,15 @@ def check_registration(
         if phone is None:
             refuse("phone", PHONE_WRONG)
 
+    # Only a known code is named back: anything else the person sent is not repeated.
     language = (form.language or "").strip()
-    if not language:
+    if language not in LANGUAGE_CODES:
         refuse("language", LANGUAGE_NEEDED)
     elif language not in facts.languages:
         refuse("language", LANGUAGE_NOT_OFFERED, language=language, languages=list(facts.languages))
 
-    place = (form.place or "").strip()
-    if facts.places and place not in facts.places:
+    place = line("place", form.place, bounds.PLACE) or ""
+    if facts.places and place not in facts.places and not any(p.field == "place" for p in problems):
         refuse("place", PLACE_NEEDED)
     if not facts.places:
         place = ""
@@ -193,7 +204,7 @@ def check_registration(
             refuse("child_birth_date", CHILD_TOO_OLD, years=facts.child_age_months[1] // 12)
 
     postcode: str | None = None
-    if (form.postcode or "").strip():
+    if line("postcode", form.postcode, bounds.POSTCODE):
         postcode = normalise_postcode(form.postcode)
         if postcode is None:
             refuse("postcode", POSTCODE_WRONG)
@@ -205,7 +216,7 @@ def check_registration(
         return None, tuple(problems)
     return (
         CleanRegistration(
-            full_name=name,
+            full_name=name or "",
             email=email,
             phone=phone,
             language=language,

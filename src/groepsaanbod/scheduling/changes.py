@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
@@ -26,6 +28,7 @@ from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import Violation, check_session
 from groepsaanbod.scheduling.context import (
     PERIOD_FORM,
+    TIMEZONE,
     SessionCheck,
     may_manage,
     region_of,
@@ -44,6 +47,21 @@ log = logging.getLogger(__name__)
 
 NOT_YOUR_SESSION = N_("You are not planned for this meeting.")
 ALREADY_CANCELLED = N_("This meeting is already cancelled.")
+
+
+def check_reason(reason: str, field: str = "reason") -> str:
+    """A reason people are told (in messages, on the schedule): one line of at most 200 characters."""
+    problem = bounds.check_line(field, reason, bounds.SHORT_TEXT)
+    if problem is not None:
+        raise ScheduleRefused([problem])
+    return reason.strip()
+
+
+def check_meeting_moment(field: str, moment: datetime, now: datetime) -> None:
+    """Meetings and closures fall within two years of today (bounds.meeting_window)."""
+    problem = bounds.check_date(field, moment.date(), bounds.meeting_window(local_date(now)))
+    if problem is not None:
+        raise ScheduleRefused([problem])
 
 
 async def _notify_session(
@@ -185,6 +203,7 @@ async def report_absence(
 ) -> AbsenceOutcome:
     """A facilitator cannot come. The meeting is checked again at once and the template's
     policy applies: cancel (THINK: no mentor, no lesson) or alert the coordinators."""
+    reason = check_reason(reason)
     s, cohort, programme, template = await session_context(session, session_id)
     who = staff_id if staff_id is not None else viewer.staff_id
     if who != viewer.staff_id and not may_manage(viewer, programme):
@@ -203,8 +222,8 @@ async def report_absence(
             staff_id=who,
             session_id=s.id,
             starts_at=s.starts_at,
-            ends_at=s.starts_at + timedelta(minutes=s.duration_minutes),
-            reason=reason[:200],
+            ends_at=bounds.shifted(s.starts_at, timedelta(minutes=s.duration_minutes)),
+            reason=reason,
             reported_by_id=viewer.staff_id,
             reported_at=now,
         )
@@ -240,6 +259,7 @@ async def report_absence(
 async def cancel_by_coordinator(
     session: AsyncSession, viewer: Viewer, session_id: int, reason: str, now: datetime
 ) -> int:
+    reason = check_reason(reason)
     s, _, programme, _ = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
@@ -255,22 +275,25 @@ class Slot:
 
 
 async def propose_slots(
-    session: AsyncSession, viewer: Viewer, session_id: int, count: int = 3, weeks: int = 8
+    session: AsyncSession, viewer: Viewer, session_id: int, now: datetime, count: int = 3, weeks: int = 8
 ) -> list[Slot]:
     """The next times, same weekday and hour, that break no hard rule (absences of the
-    original date do not carry over; closed days are skipped)."""
+    original date do not carry over; closed days are skipped), within the meeting window."""
     s, cohort, programme, template = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
-    if template is None:
+    first, last = bounds.meeting_window(local_date(now))
+    base = s.moved_from or s.local_start.date()
+    if template is None or not first <= base <= last:
         return []
     region = await region_of(session, cohort) if cohort else None
-    base = s.moved_from or s.local_start.date()
     closed = closed_days(range(base.year, base.year + 2), region, region is not None and uses_school_holidays(template))
     rules = rules_of(template)
     slots: list[Slot] = []
     for week in range(1, weeks + 1):
         local = datetime.combine(base + timedelta(weeks=week), s.local_start.time())
+        if local.date() > last:
+            break
         if local.date() in closed:
             continue
         utc = to_utc(local, s.timezone)
@@ -286,6 +309,7 @@ async def reschedule_session(
     session: AsyncSession, viewer: Viewer, session_id: int, local_start: datetime, now: datetime
 ) -> Session:
     """Move a meeting (or bring a cancelled one back) to a new time; everyone is told."""
+    check_meeting_moment("local_start", local_start, now)
     s, cohort, programme, _ = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
@@ -309,6 +333,10 @@ async def reschedule_session(
     return s
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else to_utc(moment, TIMEZONE)
+
+
 async def close_venue(
     session: AsyncSession,
     viewer: Viewer,
@@ -319,15 +347,28 @@ async def close_venue(
     now: datetime,
 ) -> list[SessionCheck]:
     """A room cannot be used for a while: its meetings in that time are checked at once and
-    the coordinators are told which ones need another room or time."""
+    the coordinators are told which ones need another room or time. A moment without an
+    offset is wall-clock time in Amsterdam."""
     from groepsaanbod.scheduling.models import VenueClosure
 
+    problems = [
+        p
+        for p in (
+            bounds.check_date("starts_at", starts_at.date(), bounds.meeting_window(local_date(now))),
+            bounds.check_date("ends_at", ends_at.date(), bounds.meeting_window(local_date(now))),
+            bounds.check_line("reason", reason, bounds.SHORT_TEXT),
+        )
+        if p is not None
+    ]
+    if problems:
+        raise ScheduleRefused(problems)
+    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     venue = await session.get(Venue, venue_id)
     if venue is None or venue.organisation_id not in viewer.organisations_with({"coordinator", "admin"}):
         raise SessionNotFound()
     if ends_at <= starts_at:
         raise ScheduleRefused.single("ends_at", PERIOD_FORM)
-    session.add(VenueClosure(venue_id=venue_id, starts_at=starts_at, ends_at=ends_at, reason=reason[:200]))
+    session.add(VenueClosure(venue_id=venue_id, starts_at=starts_at, ends_at=ends_at, reason=reason.strip()))
     await session.flush()
     affected: list[SessionCheck] = []
     for s in await session.scalars(

@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from groepsaanbod.bounds import shifted
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.programmes.templates import ConstraintData
 
@@ -139,11 +140,11 @@ class SessionFacts:
 
     @property
     def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.duration_minutes)
+        return shifted(self.start, timedelta(minutes=self.duration_minutes))
 
     @property
     def local_end(self) -> datetime:
-        return self.local_start + timedelta(minutes=self.duration_minutes)
+        return shifted(self.local_start, timedelta(minutes=self.duration_minutes))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
@@ -44,11 +45,11 @@ EDITORS = needs_roles(*PROGRAMME_EDITORS)
 ANY_STAFF = needs_roles(*ROLES)
 
 
-def parse_time(text: str) -> time:
-    try:
-        return time.fromisoformat(text.strip())
-    except ValueError:
-        raise ScheduleRefused.single("start_time", planning.TIME_FORM) from None
+def parse_time(text: str, field: str = "start_time") -> time:
+    moment = bounds.time_of_day(text)
+    if moment is None:
+        raise ScheduleRefused.single(field, planning.TIME_FORM)
+    return moment
 
 
 def violations_out(language: str, violations) -> list[ViolationOut]:
@@ -66,7 +67,7 @@ async def session_out(db_session: AsyncSession, s: Session, language: str, viola
         s.id,
         s.number,
         s.status,
-        s.local_start,
+        s.local_start.isoformat(),
         s.timezone,
         s.starts_at,
         s.duration_minutes,
@@ -150,9 +151,12 @@ async def api_cancel(
 
 
 @get("/api/v1/sessions/{session_id:int}/proposals", opt=EDITORS, tags=["schedules"])
-async def api_proposals(session_id: int, db_session: AsyncSession, viewer: Viewer) -> list[SlotOut]:
-    """The next times (same weekday and hour) that break no hard rule."""
-    return [SlotOut(s.local_start, s.starts_at) for s in await changes.propose_slots(db_session, viewer, session_id)]
+async def api_proposals(
+    session_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> list[SlotOut]:
+    """The next times (same weekday and hour) that break no hard rule, within two years of today."""
+    slots = await changes.propose_slots(db_session, viewer, session_id, now())
+    return [SlotOut(s.local_start.isoformat(), s.starts_at) for s in slots]
 
 
 @post("/api/v1/sessions/{session_id:int}/reschedule", opt=EDITORS, tags=["schedules"], status_code=200)
@@ -191,7 +195,8 @@ async def api_venue_week(
     day = monday or now().date()
     day = day - timedelta(days=day.weekday())
     return [
-        await session_out(db_session, s, language) for s in await planning.venue_week(db_session, viewer, venue_id, day)
+        await session_out(db_session, s, language)
+        for s in await planning.venue_week(db_session, viewer, venue_id, day, now())
     ]
 
 
@@ -234,12 +239,10 @@ async def api_guest_teachers(
 
 
 def parse_hours(hours: list[HoursIn]) -> list[tuple[int, time, time]]:
-    return [(h.weekday, parse_time(h.starts), parse_time(h.ends)) for h in hours]
-
-
-def aware(moment: datetime) -> datetime:
-    """A moment from the API: with an offset as given; without one, Amsterdam wall-clock time."""
-    return moment if moment.tzinfo else planning.to_utc(moment, planning.TIMEZONE)
+    return [
+        (h.weekday, parse_time(h.starts, f"hours[{i}].starts"), parse_time(h.ends, f"hours[{i}].ends"))
+        for i, h in enumerate(hours)
+    ]
 
 
 @post("/api/v1/me/availability", opt=ANY_STAFF, tags=["schedules"], status_code=200)
@@ -273,9 +276,7 @@ async def api_close_venue(
 ) -> list[SessionOut]:
     """The location cannot be used from starts_at to ends_at: the meetings affected, with what breaks."""
     language = request_language(request)
-    affected = await changes.close_venue(
-        db_session, viewer, venue_id, aware(data.starts_at), aware(data.ends_at), data.reason, now()
-    )
+    affected = await changes.close_venue(db_session, viewer, venue_id, data.starts_at, data.ends_at, data.reason, now())
     return [await session_out(db_session, c.session, language, c.violations) for c in affected]
 
 

@@ -5,13 +5,14 @@ The rules themselves live in constraints.py (pure); this module only reads.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Staff
+from groepsaanbod.bounds import shifted
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
@@ -30,15 +31,15 @@ from groepsaanbod.scheduling.models import (
 
 
 def session_end(s: Session) -> datetime:
-    return s.starts_at + timedelta(minutes=s.duration_minutes)
+    return shifted(s.starts_at, timedelta(minutes=s.duration_minutes))
 
 
 async def _bookings(
     session: AsyncSession, *, staff_id: int | None = None, venue_id: int | None = None, around: Session, at: datetime
 ) -> tuple[Booking, ...]:
     """Other planned sessions of this person or room within a day of `at` (enough to see overlaps)."""
-    start = at - timedelta(hours=24)
-    end = at + timedelta(hours=24)
+    start = shifted(at, -timedelta(hours=24))
+    end = shifted(at, timedelta(hours=24))
     query = select(Session).where(
         Session.id != around.id, Session.status != "cancelled", Session.starts_at >= start, Session.starts_at <= end
     )
@@ -79,7 +80,7 @@ async def _absent(
     )
     if not hours:
         return False
-    local_end = local_start + (end - start)
+    local_end = shifted(local_start, end - start)
     return not any(
         h.weekday == local_start.weekday()
         and h.starts <= local_start.time()
@@ -121,7 +122,7 @@ async def session_facts(
 ) -> SessionFacts:
     """The facts of a meeting as planned, or as it would be at another time `at` (UTC, local)."""
     start, local_start = at if at is not None else (s.starts_at, s.local_start)
-    end = start + timedelta(minutes=s.duration_minutes)
+    end = shifted(start, timedelta(minutes=s.duration_minutes))
     staff: list[AssignedStaff] = []
     organisation_id = await session.scalar(select(Programme.organisation_id).where(Programme.id == s.programme_id))
     for link in await session.scalars(select(SessionStaff).where(SessionStaff.session_id == s.id)):
@@ -166,7 +167,8 @@ async def session_facts(
     if cohort is not None and cohort.school_class_id:
         school_class = await session.get(SchoolClass, cohort.school_class_id)
         local = local_start
-        holidays = school_holidays({local.year - 1, local.year, local.year + 1}, school_class.region)
+        years = {y for y in (local.year - 1, local.year, local.year + 1) if MINYEAR < y < MAXYEAR}
+        holidays = school_holidays(years, school_class.region)
     window = template.rules.get("first_meeting_weeks")
     school_hours = next(
         (

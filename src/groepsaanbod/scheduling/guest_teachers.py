@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.text import N_, pick
@@ -49,6 +50,13 @@ def _week_key(moment: datetime) -> int:
 async def plan_think_year(
     session: AsyncSession, viewer: Viewer, programme_id: int, teachers: list[Any], now: datetime
 ) -> YearPlanOutcome:
+    topics = (
+        bounds.check_line(f"teachers[{i}].topics[{j}]", topic, bounds.SHORT_TEXT)
+        for i, teacher in enumerate(teachers)
+        for j, topic in enumerate(teacher.topics)
+    )
+    if problems := [p for p in topics if p is not None]:
+        raise ScheduleRefused(problems)
     programme = await get_programme(session, viewer, programme_id)
     template = published_template(programme)
     if template is None or template.formation != "school_class":

@@ -12,6 +12,7 @@ from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
@@ -36,10 +37,7 @@ def _date(text: Any) -> date | None:
 
 
 def _time(text: Any) -> time | None:
-    try:
-        return time.fromisoformat(str(text or "").strip())
-    except ValueError:
-        return None
+    return bounds.time_of_day(str(text or ""))
 
 
 async def _schedule_page(
@@ -99,12 +97,13 @@ async def schedule_page(
     cohort_id: int,
     db_session: AsyncSession,
     viewer: Viewer,
+    now: Callable[[], datetime],
     done: str = "",
     proposals_for: int = 0,
 ) -> Response:
     proposals = {}
     if proposals_for:
-        proposals[proposals_for] = await changes.propose_slots(db_session, viewer, proposals_for)
+        proposals[proposals_for] = await changes.propose_slots(db_session, viewer, proposals_for, now())
     return await _schedule_page(request, language, cohort_id, db_session, viewer, done=done, proposals=proposals)
 
 
@@ -142,7 +141,7 @@ async def plan_submit(
     venue = str(form.get("venue_id", ""))
 
     async def plan() -> None:
-        if not weekday.isdigit() or not 0 <= int(weekday) <= 6:
+        if bounds.form_number(weekday) not in range(7):
             raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
         if start_time is None:
             raise ScheduleRefused.single("start_time", planning.TIME_FORM)
@@ -151,9 +150,9 @@ async def plan_submit(
             viewer,
             cohort_id,
             planning.PlanRequest(
-                int(weekday),
+                int(weekday.strip()),
                 start_time,
-                int(venue) if venue.isdigit() else None,
+                bounds.form_id(venue) or None,
                 _date(form.get("start_date")),
                 _date(form.get("end_date")),
                 _date(form.get("due_date")),
@@ -181,9 +180,7 @@ async def facilitator_submit(
         cohort_id,
         db_session,
         viewer,
-        lambda: planning.set_facilitator(
-            db_session, viewer, cohort_id, int(staff_id) if staff_id.isdigit() else 0, role, now()
-        ),
+        lambda: planning.set_facilitator(db_session, viewer, cohort_id, bounds.form_id(staff_id), role, now()),
         "facilitator",
     )
 
@@ -218,10 +215,10 @@ async def session_action_submit(
                 db_session,
                 viewer,
                 session_id,
-                int(staff_id) if staff_id.isdigit() else 0,
+                bounds.form_id(staff_id),
                 role,
                 now(),
-                int(replace) if replace.isdigit() else None,
+                bounds.form_id(replace) or None,
             ),
             "assigned",
         )
@@ -331,7 +328,7 @@ async def venue_week_page(
 ) -> Response:
     start = _date(monday) or now().date()
     start = start - timedelta(days=start.weekday())
-    sessions = await planning.venue_week(db_session, viewer, venue_id, start)
+    sessions = await planning.venue_week(db_session, viewer, venue_id, start, now())
     venue = await db_session.get(Venue, venue_id)
     return render(
         request,
@@ -413,8 +410,8 @@ async def closure_submit(
             db_session,
             viewer,
             venue_id,
-            planning.to_utc(starts.replace(tzinfo=None), planning.TIMEZONE),
-            planning.to_utc(ends.replace(tzinfo=None), planning.TIMEZONE),
+            starts.replace(tzinfo=None),
+            ends.replace(tzinfo=None),
             str(form.get("reason", "")),
             now(),
         )

@@ -14,8 +14,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
@@ -105,6 +107,18 @@ async def plan_cohort_sessions(
     session: AsyncSession, viewer: Viewer, cohort_id: int, request: PlanRequest, now: datetime
 ) -> SessionPlan:
     """All meetings of a cohort from its template: dates, times, room, facilitators."""
+    window = bounds.meeting_window(local_date(now))
+    problems = [
+        p
+        for p in (
+            bounds.check_date("start_date", request.start_date, window),
+            bounds.check_date("end_date", request.end_date, window),
+            bounds.check_date("due_date", request.due_date, window),
+        )
+        if p is not None
+    ]
+    if problems:
+        raise ScheduleRefused(problems)
     cohort, programme, template = await _cohort_context(session, viewer, cohort_id)
     if request.venue_id is not None:
         venue = await session.get(Venue, request.venue_id)
@@ -259,7 +273,12 @@ async def staff_agenda(session: AsyncSession, viewer: Viewer, since: datetime) -
     )
 
 
-async def venue_week(session: AsyncSession, viewer: Viewer, venue_id: int, monday: date) -> list[Session]:
+async def venue_week(
+    session: AsyncSession, viewer: Viewer, venue_id: int, monday: date, now: datetime
+) -> list[Session]:
+    problem = bounds.check_date("monday", monday, bounds.meeting_window(local_date(now)))
+    if problem is not None:
+        raise ScheduleRefused([problem])
     venue = await session.get(Venue, venue_id)
     if venue is None or venue.organisation_id not in viewer.organisations_with({"coordinator", "admin"}):
         raise SessionNotFound()

@@ -30,7 +30,8 @@ class SessionOut:
     id: int
     number: int
     status: str
-    local_start: datetime
+    #: Wall-clock start at the venue, without an offset (so not an RFC 3339 date-time): "2027-03-15T10:00:00"
+    local_start: str
     timezone: str
     starts_at: datetime
     duration_minutes: int
@@ -75,13 +76,14 @@ class CancelIn:
 
 @dataclass
 class RescheduleIn:
-    #: New wall-clock start, e.g. "2027-03-15T10:00" (Europe/Amsterdam)
+    #: New wall-clock start, e.g. "2027-03-15T10:00:00" (Europe/Amsterdam), within two years of today
     local_start: datetime
 
 
 @dataclass
 class SlotOut:
-    local_start: datetime
+    #: Wall-clock start at the venue, without an offset: "2027-03-15T10:00:00"
+    local_start: str
     starts_at: datetime
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from groepsaanbod import bounds
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem
 
@@ -53,6 +54,18 @@ MENTOR_EMPTY = N_("Line %(line)s: the name of the mentor is empty.")
 EMAIL_EMPTY = N_("Line %(line)s: the email address of the mentor is empty.")
 EMAIL_WRONG = N_("Line %(line)s: %(value)s is not an email address.")
 PUPILS_WRONG = N_("Line %(line)s: the number of pupils must be a whole number from 1 to %(max)s.")
+CELL_ONE_LINE = N_("Line %(line)s: write every cell on one line, without line breaks or tabs.")
+CELL_INVISIBLE = N_("Line %(line)s: a cell contains invisible characters that are not allowed. Type it again.")
+CELL_TOO_LONG = N_("Line %(line)s: a cell is too long. Use at most %(max)s characters.")
+#: Characters per cell, before the class name's own rule (MAX_CLASS_NAME).
+CELL_LIMITS = {
+    "class_name": bounds.SHORT_TEXT,
+    "school_year": 20,
+    "mentor_name": bounds.NAME,
+    "mentor_email": bounds.EMAIL,
+    "pupils": 10,
+}
+_CELL_MESSAGES = {bounds.ONE_LINE: CELL_ONE_LINE, bounds.INVISIBLE: CELL_INVISIBLE, bounds.TOO_LONG: CELL_TOO_LONG}
 
 _SPACES = re.compile(r"\s+")
 # A hyphen, en dash, em dash or slash between the years; Excel and Word like to "improve" hyphens.
@@ -227,7 +240,22 @@ def read_school_classes_csv(text: str, max_rows: int = 200) -> SchoolClassImport
     rows: list[SchoolClassRow] = []
     first_line_of: dict[tuple[str, str], int] = {}
     for line, cells in records:
-        values = {column: _clean(cells[i]) if i < len(cells) else "" for column, i in position.items()}
+        raw = {column: cells[i] if i < len(cells) else "" for column, i in position.items()}
+        # Every cell is one line: a quoted cell may hold line breaks, which no name or address may.
+        broken = [(column, bounds.line_problem(value.strip(), CELL_LIMITS[column])) for column, value in raw.items()]
+        if any(message is not None for _, message in broken):
+            for column, message in broken:
+                if message is not None:
+                    problems.append(
+                        _problem(
+                            line,
+                            column,
+                            _CELL_MESSAGES[message.msgid],
+                            max=CELL_LIMITS[column],
+                        )
+                    )
+            continue
+        values = {column: _clean(value) for column, value in raw.items()}
         row = _check_row(line, values, problems)
         if row is None:
             continue

@@ -215,3 +215,22 @@ def test_duration_accepted_exactly_in_range(minutes):
 def test_pregnancy_week_accepted_exactly_in_range(week):
     data = changed(PREGNANCY, "sessions[0].week", week)
     assert check_template(data).ok == (1 <= week <= 42)
+
+
+def test_texts_are_bounded_and_nothing_unknown_is_kept_or_echoed():
+    """Names and topics one line, texts with their lengths; constraint parameters the rules do
+    not read are not stored, and an unknown role or language is not repeated at length."""
+    raw = copy.deepcopy(WEEKLY)
+    raw["name"] = {"nl": "Triple P\r\nBcc: attacker@example.org"}
+    raw["description"] = {"nl": "x" * 5_001}
+    raw["sessions"][0]["topic"] = {"nl": "Thema \u202e"}
+    raw["audience"] = {"nl": "Ouders", "x" * 10_000: "?"}
+    raw["constraints"] = [{"kind": "role_present", "role": "r" * 10_000, "secret": "kept?"}]
+    problems = {p.field: render_message("en", p.message) for p in check_template(raw).problems}
+    assert problems["name.nl"] == "Write this on one line, without line breaks or tabs."
+    assert problems["description.nl"] == "Use at most 5000 characters."
+    assert "invisible characters" in problems["sessions[0].topic.nl"]
+    assert all(len(message) < 400 for message in problems.values()), problems
+    fine = copy.deepcopy(WEEKLY) | {"constraints": [{"kind": "role_present", "role": "trainer", "secret": "x"}]}
+    template = check_template(fine).template
+    assert template.constraints[0].params == {"role": "trainer"}
