@@ -28,7 +28,7 @@ class Sight(StrEnum):
     #: Only their own meetings, hours, calendar link and account; no participants.
     OWN = "own"
     #: Counts only, no names.
-    FIGURES = "figures"
+    FIGURES = "counts"
     #: Only the meetings they are assigned to, and in them only first names: no contact
     #: details, absence reasons, notes, due dates or birth dates.
     ASSIGNED = "assigned"
