@@ -105,7 +105,7 @@ def leaks(walker: Walker) -> list[tuple[str, str, int, str]]:
 
 
 async def trace_changes(db, worlds: Worlds, actor: str):
-    """GROEPSAANBOD_WALK_TRACE=1: after every request that may change something, print
+    """GROEPSAANBOD_TEST_WALK_TRACE=1: after every request that may change something, print
     which of A's rows it changed (slow; for finding the request behind a failure)."""
     state = {"rows": await rows_of(db, seeds_of(worlds.a))}
 
@@ -126,7 +126,7 @@ async def test_no_actor_of_another_organisation_sees_or_changes_anything_of_it(a
     walker = Walker(
         client, routes_of(app), app.openapi_schema.to_schema(), worlds.a, worlds.b, skip=AWAITING_TENANCY, held=held
     )
-    if os.environ.get("GROEPSAANBOD_WALK_TRACE"):
+    if os.environ.get("GROEPSAANBOD_TEST_WALK_TRACE"):
         walker.watch = await trace_changes(db, worlds, actor)
     before = await rows_of(db, seeds_of(worlds.a))
     if person is not None:

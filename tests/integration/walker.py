@@ -229,9 +229,9 @@ class Walker:
         if typ == "string":
             fmt = schema.get("format")
             if fmt == "date":
-                return "2027-03-22"
+                return "2027-06-30" if name.startswith("end") else "2027-03-22"
             if fmt == "date-time":
-                return "2027-03-22T10:00:00"
+                return "2027-03-23T10:00:00" if name.startswith("end") else "2027-03-22T10:00:00"
             if "email" in name:
                 return self.a_email()
             return {
