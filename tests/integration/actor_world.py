@@ -67,12 +67,23 @@ class OrgWorld:
     ids: dict[str, list[int]] = field(default_factory=dict)
     staff_emails: dict[str, str] = field(default_factory=dict)
     slugs: list[str] = field(default_factory=list)
+    #: Every row of the organisation per table (ids), for kinds the builder does not name.
+    tables: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, kind: str, value: int) -> None:
         self.ids.setdefault(kind, []).append(value)
 
     def first(self, kind: str) -> int:
         return self.ids[kind][0]
+
+    def of(self, kind: str) -> list[int]:
+        """Ids of a kind of row: as the builder named them, else by table name."""
+        if kind in self.ids:
+            return self.ids[kind]
+        for table in (f"{kind}s", kind, f"{kind}es", kind.removesuffix("y") + "ies"):
+            if self.tables.get(table):
+                return self.tables[table]
+        return []
 
 
 def _token_hash(text: str) -> str:
@@ -325,11 +336,13 @@ async def _group(db, world, org, programme_id, key, mark, venue_id, staff, facil
     record(db, NOW, programme_id, "register_taken", cohort_id=cohort.id, actor=staff["coordinator"].id, session_id=held)
 
 
-async def rows_of(db, seeds: dict[str, set[int]]) -> dict[str, list[str]]:
+async def rows_of(db, seeds: dict[str, set[int]], owned: dict[str, set] | None = None) -> dict[str, list[str]]:
     """Every row that belongs to an organisation, per table: its seeds (the organisation,
     its staff and its participants) and every row that refers to one of its rows, directly
-    or through others (a B row that points at A's staff or venue belongs to A too)."""
-    owned: dict[str, set] = {name: set(ids) for name, ids in seeds.items()}
+    or through others (a B row that points at A's staff or venue belongs to A too).
+    `owned`, when given, is filled with the ids of those rows per table."""
+    owned = {} if owned is None else owned
+    owned.update({name: set(ids) for name, ids in seeds.items()})
     dump: dict[str, list[str]] = {}
     tables = [t for t in Base.metadata.sorted_tables if t.name not in UNOWNED]
     tables.sort(key=lambda t: t.name == "feeds")  # feeds point at their subject without a foreign key

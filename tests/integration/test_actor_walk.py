@@ -78,6 +78,10 @@ async def worlds(walk_connection) -> Worlds:
         # The walkers are B's staff too: their rows are B's (and ids for B's bodies).
         for walker in walkers.values():
             b.add("staff", walker.id)
+        for world in (a, b):
+            owned: dict[str, set] = {}
+            await rows_of(db, seeds_of(world), owned)
+            world.tables = {table: sorted(ids) for table, ids in owned.items()}
         return Worlds(a, b, walkers)
 
 

@@ -63,8 +63,13 @@ FORM_DEFAULTS = {
 
 
 def kind_of(name: str) -> str | None:
+    """The kind of row a field refers to: by the hints, else any `<kind>_id(s)` (looked up by
+    table name, so a new kind of row needs no change here)."""
     lowered = name.lower()
-    return next((kind for hint, kind in HINTS if hint in lowered), None)
+    hinted = next((kind for hint, kind in HINTS if hint in lowered), None)
+    if hinted is None and re.search(r"_ids?$", lowered):
+        return re.sub(r"_ids?$", "", lowered)
+    return hinted
 
 
 def route_pattern(path: str) -> re.Pattern[str]:
@@ -177,7 +182,7 @@ class Walker:
     def target(self, kind: str, own: bool, n: int = 0) -> int:
         """The id a body refers to: A's, except where the request acts (B's own, second pass)."""
         world = self.b if own and kind in CONTEXT_KINDS else self.a
-        ids = world.ids.get(kind) or [1]
+        ids = world.of(kind) or [1]
         return ids[n % len(ids)]
 
     def fill(self, route: Route, world: OrgWorld, n: int) -> str:
@@ -189,10 +194,9 @@ class Walker:
                 return world.slugs[n % len(world.slugs)]
             if name in ("token", "name"):
                 return "x.ics" if name == "name" else "x"
-            kind = name.removesuffix("_id")
-            if kind not in world.ids:
-                raise AssertionError(f"the walk cannot fill {{{name}}} of {route.key}: add its kind to actor_world")
-            ids = world.ids[kind]
+            ids = world.of(name.removesuffix("_id"))
+            if not ids:
+                raise AssertionError(f"the walk cannot fill {{{name}}} of {route.key}: give actor_world such rows")
             return str(ids[n % len(ids)])
 
         return re.sub(r"\{([a-z_]+):[a-z]+\}", one, route.path)
@@ -203,7 +207,7 @@ class Walker:
         if not many:
             return 1
         kinds = [p.removesuffix("_id") for p in re.findall(r"\{([a-z_]+):", route.path)]
-        return max([len(world.ids[k]) for k in kinds if k in ("programme", "cohort")] or [1])
+        return max([len(world.of(k)) for k in kinds if k in ("programme", "cohort")] or [1])
 
     def json_body(self, schema: dict[str, Any], name: str, own: bool, depth: int = 0) -> Any:
         if "$ref" in schema:
