@@ -138,7 +138,7 @@ async def test_no_actor_of_another_organisation_sees_or_changes_anything_of_it(a
     await walker.theirs(many=actor == ALL_ROLES)
     if person is not None:
         await walker.own()
-    await walker.sign_outs()
+    await walker.last()
     after = await rows_of(db, seeds_of(worlds.a))
 
     assert not leaks(walker), leaks(walker)
@@ -155,7 +155,7 @@ async def test_no_actor_of_another_organisation_sees_or_changes_anything_of_it(a
     if actor == ALL_ROLES:
         # Past the role check everywhere: the routes' own checks were what held.
         passed = {walker.route_of(m, url).key for m, url, _, a in walker.answers if a.status_code not in (401, 403)}
-        ends_the_walk = {route.key for route in walker.routes if "sign-out" in route.path}
+        ends_the_walk = {route.key for route in walker.routes if route.ends_the_walk}
         refused = {route.key for route in walker.routes if route.staff} - passed - AWAITING_TENANCY - ends_the_walk
         assert not refused, f"never got past the role check: {sorted(refused)}"
 

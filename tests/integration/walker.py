@@ -98,6 +98,16 @@ class Route:
     def key(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def ends_the_walk(self) -> bool:
+        """Acts on the caller's own sign-in or account (no id in the path says whose):
+        signing out, disabling or deleting one's account. Called last."""
+        return (
+            self.method != "GET"
+            and not re.search(r"_id:", self.path)
+            and any(word in self.path for word in ("sign-out", "disable", "delete", "leave", "remove"))
+        )
+
 
 def routes_of(app) -> list[Route]:
     found = []
@@ -109,7 +119,7 @@ def routes_of(app) -> list[Route]:
                 if method not in ("OPTIONS", "HEAD"):
                     found.append(Route(method, route.path, dict(handler.opt), route_pattern(route.path)))
     # Signing out ends the walk: last.
-    return sorted(found, key=lambda r: ("sign-out" in r.path, r.path, r.method))
+    return sorted(found, key=lambda r: (r.ends_the_walk, r.path, r.method))
 
 
 class FormParser(HTMLParser):
@@ -302,7 +312,7 @@ class Walker:
     async def theirs(self, many: bool) -> None:
         """Every route with A's ids in the path; bodies refer to A."""
         for route in self.routes:
-            if "sign-out" in route.path:
+            if route.ends_the_walk:
                 continue
             for n in range(self.variants(route, self.a, many)):
                 kwargs, echo = self.request_body(route, own=False)
@@ -311,7 +321,7 @@ class Walker:
     async def own(self) -> None:
         """B's own routes with A's people in the bodies, and the forms of B's own pages."""
         for route in self.routes:
-            if not route.staff or "sign-out" in route.path or not route.opt["roles"] & self.held:
+            if not route.staff or route.ends_the_walk or not route.opt["roles"] & self.held:
                 continue
             for n in range(self.variants(route, self.b, True)):
                 url = self.fill(route, self.b, n)
@@ -328,9 +338,9 @@ class Walker:
         parser.feed(html)
         for form in parser.forms:
             action = form["action"]
-            if form["method"] != "post" or not action.startswith("/") or "sign-out" in action:
+            route = self.route_of("POST", action.split("?")[0])
+            if form["method"] != "post" or not action.startswith("/") or (route and route.ends_the_walk):
                 continue
-            route = self.route_of("POST", action)
             shape = (route.key if route else action, tuple(sorted({f[0] for f in form["fields"]})))
             if shape in self.posted:
                 continue
@@ -372,8 +382,9 @@ class Walker:
                 return self.fill(route, self.a, 0) + (f"?{query}" if query else "")
         return action
 
-    async def sign_outs(self) -> None:
+    async def last(self) -> None:
+        """The routes that end the walk (signing out, disabling one's own account)."""
         for route in self.routes:
-            if "sign-out" in route.path:
+            if route.ends_the_walk:
                 kwargs, echo = self.request_body(route, own=False)
                 await self.call(route.method, self.fill(route, self.a, 0), echo, **kwargs)
