@@ -83,7 +83,8 @@ class OrgWorld:
         for table in (f"{kind}s", kind, f"{kind}es", kind.removesuffix("y") + "ies"):
             if self.tables.get(table):
                 return self.tables[table]
-        return []
+        # e.g. {invitation_id} -> staff_invitations
+        return next((ids for table, ids in sorted(self.tables.items()) if table.endswith(f"_{kind}s") and ids), [])
 
 
 def _token_hash(text: str) -> str:
