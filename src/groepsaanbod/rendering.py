@@ -33,6 +33,7 @@ def jinja_environment() -> Environment:
     env.filters["listing"] = formatting.listing
     env.tests["contains"] = lambda sequence, item: item in sequence
     env.globals["csrf_field"] = csrf_field
+    env.globals["view_roles"] = view_roles
     return env
 
 
@@ -43,6 +44,13 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return without_direction_controls(value)
     return value
+
+
+def view_roles(key: str) -> frozenset[str]:
+    """The roles that may open a part of the service (the staff menu shows only those)."""
+    from groepsaanbod.accounts.privileges import BY_KEY
+
+    return BY_KEY[key].roles
 
 
 @pass_context

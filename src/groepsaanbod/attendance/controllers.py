@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.accounts.privileges import REGISTERS, SIGNALS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import exports, reports, rules, services, signals
 from groepsaanbod.attendance import figures as f
@@ -30,8 +30,8 @@ from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.translations import gettext, render_message
 
-ANY_STAFF = needs_roles(*ROLES)
-EDITORS = needs_roles(*PROGRAMME_EDITORS)
+REGISTER_TAKERS = needs_roles(*REGISTERS.roles)
+SIGNAL_READERS = needs_roles(*SIGNALS.roles)
 REPORT_READERS = needs_roles(*reports.REPORT_READERS)
 MUNICIPALITY_READERS = needs_roles(*reports.MUNICIPALITY_READERS)
 
@@ -54,19 +54,22 @@ def register_out(register: services.Register, language: str) -> RegisterOut:
         taken.theme if taken else "",
         taken.speaker if taken else "",
         list(taken.volunteer_ids) if taken else [],
+        register.sight.value,
     )
 
 
-@get("/api/v1/sessions/{session_id:int}/register", opt=ANY_STAFF, tags=["attendance"])
+@get("/api/v1/sessions/{session_id:int}/register", opt=REGISTER_TAKERS, tags=["attendance"])
 async def api_register(
     request: Request, session_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> RegisterOut:
-    """The register of a meeting: its members (or, for a drop-in, the registered visitors) and their marks."""
+    """The register of a meeting: its members (or, for a drop-in, the registered visitors) and their marks.
+    Volunteers and guest teachers get only the meetings they are assigned to, with first names and
+    no reasons or notes (`view`: assigned)."""
     register = await services.open_register(db_session, viewer, session_id, now())
     return register_out(register, request_language(request))
 
 
-@post("/api/v1/sessions/{session_id:int}/register", opt=ANY_STAFF, tags=["attendance"], status_code=200)
+@post("/api/v1/sessions/{session_id:int}/register", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200)
 async def api_take_register(
     request: Request,
     session_id: int,
@@ -76,13 +79,14 @@ async def api_take_register(
     now: Callable[[], datetime],
 ) -> RegisterOut:
     """Save who was there. Open from half an hour before the meeting until 7 days after; later only
-    coordinators. Every change is kept with who and when."""
+    coordinators. Every change is kept with who and when. Volunteers and guest teachers tick presence
+    only (no reason or note); what others recorded is kept."""
     marks = [rules.Mark(m.participant_id, m.present, m.reason, m.note, m.partners, m.babies) for m in data.marks]
     register = await services.take_register(db_session, viewer, session_id, marks, now())
     return register_out(register, request_language(request))
 
 
-@post("/api/v1/sessions/{session_id:int}/head-count", opt=ANY_STAFF, tags=["attendance"], status_code=200)
+@post("/api/v1/sessions/{session_id:int}/head-count", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200)
 async def api_head_count(
     request: Request,
     session_id: int,
@@ -100,7 +104,7 @@ async def api_head_count(
     return register_out(register, request_language(request))
 
 
-@get("/api/v1/signals", opt=EDITORS, tags=["attendance"])
+@get("/api/v1/signals", opt=SIGNAL_READERS, tags=["attendance"])
 async def api_signals(request: Request, db_session: AsyncSession, viewer: Viewer) -> list[SignalOut]:
     """Members who may be dropping out, with a suggested action, until handled."""
     language = request_language(request)
@@ -121,7 +125,7 @@ async def api_signals(request: Request, db_session: AsyncSession, viewer: Viewer
     ]
 
 
-@post("/api/v1/signals/{signal_id:int}/handled", opt=EDITORS, tags=["attendance"], status_code=200)
+@post("/api/v1/signals/{signal_id:int}/handled", opt=SIGNAL_READERS, tags=["attendance"], status_code=200)
 async def api_handle_signal(
     signal_id: int, data: JSONBody[HandledIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> dict[str, str]:

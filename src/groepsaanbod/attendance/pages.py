@@ -16,7 +16,13 @@ from groepsaanbod import bounds
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import charts, exports, reports, rules, services, signals
 from groepsaanbod.attendance import figures as f
-from groepsaanbod.attendance.controllers import ANY_STAFF, EDITORS, MUNICIPALITY_READERS, REPORT_READERS, default_period
+from groepsaanbod.attendance.controllers import (
+    MUNICIPALITY_READERS,
+    REGISTER_TAKERS,
+    REPORT_READERS,
+    SIGNAL_READERS,
+    default_period,
+)
 from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
@@ -40,7 +46,7 @@ def _date(value: Any) -> date | None:
         return None
 
 
-@get("/staff/registers", opt=ANY_STAFF)
+@get("/staff/registers", opt=REGISTER_TAKERS)
 async def registers_page(
     request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
 ) -> Response:
@@ -72,7 +78,7 @@ async def _register_page(
     )
 
 
-@get("/staff/sessions/{session_id:int}/register", opt=ANY_STAFF)
+@get("/staff/sessions/{session_id:int}/register", opt=REGISTER_TAKERS)
 async def register_page(
     request: Request,
     language: str,
@@ -86,7 +92,7 @@ async def register_page(
     return await _register_page(request, language, register, viewer, done=done)
 
 
-@post("/staff/sessions/{session_id:int}/register", opt=ANY_STAFF)
+@post("/staff/sessions/{session_id:int}/register", opt=REGISTER_TAKERS)
 async def register_submit(
     request: Request,
     language: str,
@@ -133,7 +139,7 @@ async def register_submit(
     return Redirect(f"/{language}/staff/sessions/{session_id}/register?done=saved", status_code=303)
 
 
-@get("/staff/signals", opt=EDITORS)
+@get("/staff/signals", opt=SIGNAL_READERS)
 async def signals_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
     """Members who may be dropping out, with what to do."""
     found = await signals.open_signals(db_session, viewer)
@@ -149,7 +155,7 @@ async def signals_page(request: Request, language: str, db_session: AsyncSession
     )
 
 
-@post("/staff/signals/{signal_id:int}", opt=EDITORS)
+@post("/staff/signals/{signal_id:int}", opt=SIGNAL_READERS)
 async def signal_submit(
     request: Request,
     language: str,

@@ -4,7 +4,7 @@ the moment `now` is passed in by the caller."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from groepsaanbod import bounds
@@ -37,6 +37,9 @@ NOT_A_MEMBER = N_("This person is not a member of this group.")
 UNKNOWN_REASON = N_("Choose one of the reasons on the list.")
 NOTE_TOO_LONG = N_("Keep the note to %(most)s characters.")
 COUNT_RANGE = N_("Give a whole number from 0 to %(most)s.")
+ONLY_TICKS = N_(
+    "You can tick who is here, but not give reasons or notes. Leave them empty; a coordinator can add them."
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,33 @@ def check_marks(marks: Sequence[Mark], members: Iterable[int]) -> tuple[Problem,
             if not 0 <= getattr(mark, name) <= MAX_EXTRA:
                 problems.append(Problem(f"{at}.{name}", Message(COUNT_RANGE, {"most": MAX_EXTRA})))
     return tuple(problems)
+
+
+def check_helper_marks(marks: Sequence[Mark]) -> tuple[Problem, ...]:
+    """A helper (volunteer, guest teacher) only ticks who is there: no absence reasons or notes,
+    which are health data they do not see."""
+    problems: list[Problem] = []
+    for i, mark in enumerate(marks):
+        if mark.reason not in (None, "", "no_reason"):
+            problems.append(Problem(f"marks[{i}].reason", Message(ONLY_TICKS)))
+        if mark.note.strip():
+            problems.append(Problem(f"marks[{i}].note", Message(ONLY_TICKS)))
+    return tuple(problems)
+
+
+def helper_marks(marks: Sequence[Mark], recorded: Mapping[int, tuple[str, str | None, str]]) -> list[Mark]:
+    """A helper's ticks with what others recorded kept: a member still absent keeps the reason
+    given before (a newly absent one gets "no reason given"), and every note stays.
+    `recorded`: participant -> (status, absence reason, note) as saved before."""
+    kept = []
+    for mark in marks:
+        status, reason, note = recorded.get(mark.participant_id, ("", None, ""))
+        if mark.present:
+            reason = None
+        elif status != "absent" or not reason:
+            reason = "no_reason"
+        kept.append(replace(mark, reason=reason, note=note))
+    return kept
 
 
 def check_head_count(adults: int, children: int, theme: str = "", speaker: str = "") -> tuple[Problem, ...]:

@@ -64,6 +64,8 @@ class RegisterOut:
     theme: str = ""
     speaker: str = ""
     volunteer_ids: list[int] = field(default_factory=list)
+    #: all, or assigned (a volunteer or guest teacher): first names only, no reasons or notes.
+    view: str = "all"
 
 
 @dataclass

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.accounts.privileges import REGISTERS, Sight, first_names
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
@@ -29,7 +30,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, Session
 from groepsaanbod.refusals import Problem
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services import record
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.models import Cohort, CohortFacilitator, Session, SessionStaff
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,21 @@ class Register:
     adults: int = 0
     children: int = 0
     volunteers: list[tuple[int, str, bool]] = field(default_factory=list)
+    #: ALL, or ASSIGNED for a helper: first names only, no reasons or notes (accounts/privileges.py).
+    sight: Sight = Sight.ALL
+
+
+def assigned_to(staff_id: int) -> ColumnElement[bool]:
+    """The meetings a person is assigned to: on the meeting's staff (the drop-in rota too),
+    or a facilitator of its group."""
+    return or_(
+        exists().where(SessionStaff.session_id == Session.id, SessionStaff.staff_id == staff_id),
+        exists().where(CohortFacilitator.cohort_id == Session.cohort_id, CohortFacilitator.staff_id == staff_id),
+    )
+
+
+def register_sight(viewer: Viewer, organisation_id: int) -> Sight:
+    return REGISTERS.sight(viewer.roles.get(organisation_id, ()))
 
 
 async def _context(session: AsyncSession, viewer: Viewer, session_id: int):
@@ -73,12 +89,17 @@ async def _context(session: AsyncSession, viewer: Viewer, session_id: int):
     if s is None or s.cohort_id is None:
         raise RegisterNotFound()
     programme = await session.get(Programme, s.programme_id)
-    if programme is None or programme.organisation_id not in viewer.organisations_with(ROLES):
+    sight = register_sight(viewer, programme.organisation_id) if programme else Sight.NONE
+    if sight is Sight.ASSIGNED:
+        # Not assigned: the same answer as for a meeting that does not exist.
+        mine = await session.scalar(select(Session.id).where(Session.id == s.id, assigned_to(viewer.staff_id)))
+        sight = sight if mine else Sight.NONE
+    if sight not in (Sight.ALL, Sight.ASSIGNED):
         raise RegisterNotFound()
     cohort = await session.get(Cohort, s.cohort_id)
     template = await session.get(ProgrammeTemplate, cohort.template_id)
     spec = await session.get(SessionSpec, s.spec_id) if s.spec_id else None
-    return s, cohort, programme, template, spec
+    return s, cohort, programme, template, spec, sight
 
 
 def _is_coordinator(viewer: Viewer, programme: Programme) -> bool:
@@ -110,22 +131,25 @@ async def _members(session: AsyncSession, s: Session, cohort: Cohort, drop_in: b
 
 
 async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, now: datetime) -> Register:
-    s, cohort, programme, template, spec = await _context(session, viewer, session_id)
+    s, cohort, programme, template, spec, sight = await _context(session, viewer, session_id)
     drop_in = template.formation == "drop_in"
     marks = {
         a.participant_id: a for a in await session.scalars(select(Attendance).where(Attendance.session_id == s.id))
     }
+    members = await _members(session, s, cohort, drop_in)
+    full = sight is Sight.ALL
+    names = [p.full_name for p in members] if full else first_names([p.full_name for p in members])
     lines = []
-    for person in await _members(session, s, cohort, drop_in):
+    for person, name in zip(members, names, strict=True):
         a = marks.get(person.id)
         lines.append(
             RegisterLine(
                 person.id,
-                person.full_name,
+                name,
                 person.language,
                 a.status if a else None,
-                a.absence_reason if a else None,
-                (a.note or "") if a else "",
+                a.absence_reason if a and full else None,
+                (a.note or "") if a and full else "",
                 a.partners if a else 0,
                 a.babies if a else 0,
             )
@@ -164,6 +188,7 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
         head.adults if head else 0,
         head.children if head else 0,
         volunteers,
+        sight,
     )
 
 
@@ -188,6 +213,9 @@ async def take_register(
     if register.closed is not None:
         raise RegisterRefused([Problem("session", register.closed)])
     problems = rules.check_marks(marks, [line.participant_id for line in register.lines])
+    helper = register.sight is not Sight.ALL
+    if helper:
+        problems += rules.check_helper_marks(marks)
     if problems:
         raise RegisterRefused(problems)
     s = register.session
@@ -197,6 +225,10 @@ async def take_register(
             select(Attendance).where(Attendance.session_id == s.id, Attendance.participant_id.is_not(None))
         )
     }
+    if helper:
+        marks = rules.helper_marks(
+            marks, {pid: (a.status, a.absence_reason, a.note or "") for pid, a in existing.items()}
+        )
     before = {pid: (a.status, a.absence_reason) for pid, a in existing.items()}
     for mark in marks:
         row = existing.get(mark.participant_id)
@@ -346,15 +378,21 @@ async def record_head_count(
 
 async def recent_sessions(session: AsyncSession, viewer: Viewer, now: datetime) -> list[tuple[Session, Cohort, bool]]:
     """Meetings of the person's organisations from the last 7 days and today, newest first,
-    each with whether its register was taken."""
-    orgs = viewer.organisations_with(ROLES)
+    each with whether its register was taken. Helpers see only the meetings they are assigned to."""
+    by_sight = {org: register_sight(viewer, org) for org in viewer.roles}
+    whole = [org for org, sight in by_sight.items() if sight is Sight.ALL]
+    assigned = [org for org, sight in by_sight.items() if sight is Sight.ASSIGNED]
+    visible = or_(
+        Programme.organisation_id.in_(whole) if whole else false(),
+        and_(Programme.organisation_id.in_(assigned), assigned_to(viewer.staff_id)) if assigned else false(),
+    )
     rows = await session.execute(
         select(Session, Cohort, SessionRegister.session_id.is_not(None))
         .join(Cohort, Cohort.id == Session.cohort_id)
         .join(Programme, Programme.id == Session.programme_id)
         .outerjoin(SessionRegister, SessionRegister.session_id == Session.id)
         .where(
-            Programme.organisation_id.in_(orgs),
+            visible,
             Session.status != "cancelled",
             Session.starts_at >= now - rules.OPEN_FOR - timedelta(days=1),
             Session.starts_at <= now + timedelta(hours=12),

@@ -1,5 +1,6 @@
 """Use cases of drop-out signals: raise_signals (after a register), open_signals (the
-coordinator's dashboard) and handle_signal (clears it, with what was done)."""
+dashboard of coordinators, admins and CJG staff, for the organisations where they hold
+that role) and handle_signal (clears it, with what was done)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.privileges import SIGNALS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
@@ -87,7 +88,7 @@ class SignalView:
 
 
 async def open_signals(session: AsyncSession, viewer: Viewer) -> list[SignalView]:
-    orgs = viewer.organisations_with(PROGRAMME_EDITORS)
+    orgs = viewer.organisations_with(SIGNALS.roles)
     rows = await session.execute(
         select(AttendanceSignal, Participant, Cohort.name, Programme.name)
         .join(Participant, Participant.id == AttendanceSignal.participant_id)
@@ -108,7 +109,7 @@ async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, n
         raise RegisterRefused([problem])
     signal = await session.get(AttendanceSignal, signal_id)
     programme = await session.get(Programme, signal.programme_id) if signal else None
-    if programme is None or programme.organisation_id not in viewer.organisations_with(PROGRAMME_EDITORS):
+    if programme is None or programme.organisation_id not in viewer.organisations_with(SIGNALS.roles):
         raise SignalNotFound()
     if signal.handled_at is None:
         signal.handled_at, signal.handled_by_id, signal.handled_note = now, viewer.staff_id, note.strip()

@@ -18,6 +18,7 @@ from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
@@ -132,16 +133,27 @@ async def _alert_coordinators(
 ) -> None:
     from groepsaanbod.i18n.translations import render_message
 
-    for person in await session.scalars(
-        select(Staff).where(
-            Staff.active.is_(True),
-            Staff.id.in_(
-                select(Role.staff_id).where(
-                    Role.organisation_id == programme.organisation_id, Role.role.in_(("coordinator", "admin"))
-                )
-            ),
+    coordinators = list(
+        await session.scalars(
+            select(Staff).where(
+                Staff.active.is_(True),
+                Staff.id.in_(
+                    select(Role.staff_id).where(
+                        Role.organisation_id == programme.organisation_id, Role.role.in_(("coordinator", "admin"))
+                    )
+                ),
+            )
         )
-    ):
+    )
+    keys = {person.id: f"session:{s.id}:at_risk:{s.sequence}:{person.id}" for person in coordinators}
+    # Told already about this state of the meeting (a second closure over it, say): once is enough.
+    told = set(
+        await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values())))
+    )
+    for person in coordinators:
+        key = keys[person.id]
+        if key in told:
+            continue
         problems = [render_message(person.language, v.message) for v in violations]
         await queue_message(
             session,
@@ -156,7 +168,7 @@ async def _alert_coordinators(
                 "number": s.number,
                 "problems": problems,
             },
-            dedupe_key=f"session:{s.id}:at_risk:{s.sequence}:{person.id}",
+            dedupe_key=key,
             organisation_id=programme.organisation_id,
             now=now,
         )

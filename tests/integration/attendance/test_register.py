@@ -13,7 +13,7 @@ from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
@@ -155,6 +155,8 @@ async def test_register_page_one_tap_per_person(db, client):
 async def test_drop_in_head_count_theme_speaker_and_volunteers(db, client):
     org, _, _, _, sessions = await group_with_members(db, "kk-count", members=0, template_key="kids-en-koffie")
     volunteer = await make_staff(db, org, "volunteer")
+    db.add(SessionStaff(session_id=sessions[3], staff_id=volunteer.id, role="volunteer"))  # on the rota
+    await db.commit()
     await sign_in(client, volunteer)
     page = await client.get(f"/nl/staff/sessions/{sessions[3]}/register")
     assert page.status_code == 200 and 'name="adults"' in page.text and volunteer.full_name in page.text

@@ -217,3 +217,16 @@ async def test_school_hours_rule(client, db):
     await db.commit()
     sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()
     assert any(v["constraint"] == "no_school_hours" and not v["hard"] for v in sessions[0]["violations"])
+
+
+async def test_closing_a_room_twice_tells_the_coordinators_once_and_does_not_fail(client, db):
+    """Found by the actor walk: the second closure over the same meetings queued the same
+    alert again, and the duplicate message key ended the request in a server error."""
+    org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
+    period = {"starts_at": "2027-04-05T00:00:00", "ends_at": "2027-04-06T00:00:00", "reason": "verbouwing"}
+    for _ in range(2):
+        closed = await client.post(f"/api/v1/venues/{venue}/closures", json=period)
+        assert closed.status_code == 200, closed.text
+        assert [s["local_start"][:10] for s in closed.json()] == ["2027-04-05"]
+    alerts = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "session_at_risk")))
+    assert [a.to_address for a in alerts] == [coordinator.email]

@@ -88,3 +88,22 @@ def test_chart_is_an_image_with_its_figures_in_words():
     assert 'role="img"' in svg and '<title id="c1-title">Reach by language</title>' in svg
     assert "Nederlands: 12; Soomaali: &lt;5" in svg
     assert 'aria-labelledby="c1-title c1-desc"' in svg
+
+
+def test_helpers_tick_presence_only():
+    marks = [rules.Mark(1, False, "ill"), rules.Mark(2, False, note="zwanger"), rules.Mark(3, False, "no_reason")]
+    assert [p.field for p in rules.check_helper_marks(marks)] == ["marks[0].reason", "marks[1].note"]
+    assert rules.check_helper_marks([rules.Mark(1, True), rules.Mark(2, False)]) == ()
+
+
+def test_what_others_recorded_is_kept_when_a_helper_saves():
+    recorded = {1: ("absent", "gave_birth", "in het ziekenhuis"), 2: ("present", None, ""), 3: ("absent", "ill", "")}
+    kept = rules.helper_marks(
+        [rules.Mark(1, False), rules.Mark(2, False), rules.Mark(3, True), rules.Mark(4, False)], recorded
+    )
+    assert [(m.participant_id, m.present, m.reason, m.note) for m in kept] == [
+        (1, False, "gave_birth", "in het ziekenhuis"),
+        (2, False, "no_reason", ""),
+        (3, True, None, ""),
+        (4, False, "no_reason", ""),
+    ]
