@@ -20,7 +20,7 @@ from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMM
 from groepsaanbod.accounts.second_factor import give_second_factor, set_up_second_factor
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.translations import gettext
-from groepsaanbod.protection.rate_limits import Limit, take
+from groepsaanbod.protection.rate_limits import Limit, give_back, take
 from groepsaanbod.refusals import Refused
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
@@ -120,7 +120,8 @@ async def second_factor_submit(
         return Redirect(f"/{language}/staff/sign-in", status_code=303)
     if not state.second_factor_pending:
         return Redirect(target, status_code=303)
-    limit = Limit("second-factor", settings.rate_limit_sign_in, services.SIGN_IN_WINDOW)
+    # Counted before the code is checked, together with the codes sent to the API's sign-in.
+    limit = services.SignInLimits(settings.rate_limit_sign_in).second_factor()
     await take(db_session, limit, str(state.staff.id), moment)
     code = str(form.get("code", ""))
     try:
@@ -134,6 +135,8 @@ async def second_factor_submit(
         if state is None:
             return Redirect(f"/{language}/staff/sign-in", status_code=303)
         return _second_factor_page(request, language, state, target, refused.problems, 400)
+    await give_back(db_session, limit, str(state.staff.id), moment)  # a right code: only failures add up
+    await db_session.commit()
     return Redirect(target, status_code=303)
 
 

@@ -19,7 +19,7 @@ from groepsaanbod.accounts.password_policy import normalise_password
 from groepsaanbod.accounts.passwords import hash_password, needs_rehash, verify_password
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.protection.rate_limits import Limit, add_hit, check_limit
+from groepsaanbod.protection.rate_limits import Limit, give_back, take
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,10 @@ class SignInLimits:
         # An address may serve a whole office: more room than one account.
         return Limit("sign-in-address", self.failures_allowed * 4, self.window)
 
+    def second_factor(self) -> Limit:
+        """Codes per person, on the second-factor page and in the API's sign-in alike."""
+        return Limit("second-factor", self.failures_allowed, self.window)
+
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -134,18 +138,20 @@ async def sign_in(
 ) -> SignedIn | None:
     """Check the password and open a new server-side session; None when wrong.
 
-    Failed attempts are counted per account and per network address; past the
-    limit every attempt is refused (TooManyAttempts) until the window ends.
+    Every attempt is counted per account and per network address before the password is
+    checked (one atomic increment-and-read each), and refused (TooManyAttempts) past the
+    limit, so parallel attempts cannot slip more checks through than the limit allows. A
+    sign-in that succeeds gives its counts back: only failures add up. A second-factor code
+    is counted the same way, per person, shared with the second-factor page.
     A sign-in always makes a new session; the one the browser had is ended.
     """
     email, password = normalise_email(email), normalise_password(password)
-    await check_limit(session, limits.per_account(), email, now)
-    await check_limit(session, limits.per_address(), address, now)
+    await take(session, limits.per_account(), email, now)
+    await take(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
+    # Nothing is held while the password is checked (on SQLite the read's transaction holds the write turn).
+    await session.commit()
     if not verify_password(staff.password_hash if staff else None, password) or staff is None:
-        await add_hit(session, limits.per_account(), email, now)
-        await add_hit(session, limits.per_address(), address, now)
-        await session.commit()
         log.info("sign-in refused: wrong password", extra={"staff_id": staff.id if staff else None})
         return None
     if not staff.active:
@@ -156,14 +162,16 @@ async def sign_in(
     pending = await needs_second_factor(session, staff)
     given = False
     if pending and code is not None and staff.totp_secret:
+        await take(session, limits.second_factor(), str(staff.id), now)
         step = totp.accepted_step(staff.totp_secret, code, now, staff.totp_last_step)
         if step is None:
-            await add_hit(session, limits.per_account(), email, now)
-            await session.commit()
             log.info("sign-in refused: wrong second-factor code", extra={"staff_id": staff.id})
             return None
+        await give_back(session, limits.second_factor(), str(staff.id), now)
         staff.totp_last_step = step
         pending, given = False, True
+    await give_back(session, limits.per_account(), email, now)
+    await give_back(session, limits.per_address(), address, now)
     if previous_token:
         await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(previous_token)))
     token = secrets.token_urlsafe(32)
