@@ -6,6 +6,7 @@ from the same names.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class Settings:
     metrics_dir: str = ""
     #: GROEPSAANBOD_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`.
     metrics_token: str = ""
+    #: GROEPSAANBOD_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For
+    #: `serve` believes; a request from anywhere else counts under the address it came from.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     @property
     def development(self) -> bool:
@@ -124,7 +128,23 @@ class Settings:
             log_format=_choice(get("LOG_FORMAT", defaults.log_format).lower(), "LOG_FORMAT", ("", "json", "text")),
             metrics_dir=get("METRICS_DIR", defaults.metrics_dir),
             metrics_token=get("METRICS_TOKEN", defaults.metrics_token),
+            trusted_proxies=_proxies(env.get("GROEPSAANBOD_TRUSTED_PROXIES", defaults.trusted_proxies)),
         )
+
+
+def _proxies(value: str) -> str:
+    """Addresses or networks, checked: '*' (believe anyone) would let every client choose its
+    own address, and with it its own rate limits. Empty: believe no proxy."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"GROEPSAANBOD_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(give the proxy's address, e.g. 10.0.0.5 or 172.30.80.0/24; '*' is not allowed)"
+            ) from None
+    return ",".join(entries)
 
 
 def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
