@@ -15,6 +15,9 @@ from sqlalchemy.types import TypeDecorator
 
 from groepsaanbod.sqlite_turns import WAIT_SECONDS, take_turns
 
+#: SQLite: connections (each a thread of aiosqlite) that may wait for their turn at once.
+SQLITE_WAITING = 100
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -76,7 +79,16 @@ def make_engine(async_url: str) -> AsyncEngine:
         path = async_url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, connect_args={"timeout": WAIT_SECONDS}, hide_parameters=True)
+        # Transactions queue for their turn (sqlite_turns) holding a connection, so the pool must not be
+        # a second, shorter queue in front of that one: room for many waiting, one working at a time.
+        engine = create_async_engine(
+            async_url,
+            connect_args={"timeout": WAIT_SECONDS},
+            pool_size=5,
+            max_overflow=SQLITE_WAITING - 5,
+            pool_timeout=WAIT_SECONDS,
+            hide_parameters=True,
+        )
         _sqlite_pragmas(engine)
         return engine
     # Two app processes with 30 connections each stay below PostgreSQL's default of 100.

@@ -3,6 +3,7 @@ sign_out_everywhere, disable_staff, find_sign_in / find_viewer."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
@@ -149,9 +150,10 @@ async def sign_in(
     await take(session, limits.per_account(), email, now)
     await take(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
-    # Nothing is held while the password is checked (on SQLite the read's transaction holds the write turn).
+    # Nothing is held while the password is checked (on SQLite the read's transaction holds the write
+    # turn), and the check runs in a thread: other requests, and the turn's holder, go on meanwhile.
     await session.commit()
-    if not verify_password(staff.password_hash if staff else None, password) or staff is None:
+    if not await asyncio.to_thread(verify_password, staff.password_hash if staff else None, password) or staff is None:
         log.info("sign-in refused: wrong password", extra={"staff_id": staff.id if staff else None})
         return None
     if not staff.active:
