@@ -3,7 +3,7 @@ erase_expired_participants.
 
 Erasure removes everything that names or reaches the person (name, email, phone,
 postcode, due date, child's birth date, the contact copies on registrations,
-their answers, their messages, their calendar links, notes on their attendance)
+their answers, their messages, their calendar links and private links, notes on their attendance)
 and keeps the rows that reports count: the registration (status, language, town)
 and attendance (came or not). The participant row stays, empty, so counts and
 links between rows stay whole.
@@ -26,7 +26,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.retention import RegistrationFacts, is_due
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services import find_registration, withdraw_registration
 from groepsaanbod.scheduling.models import Cohort, Session
 
@@ -111,6 +111,9 @@ async def _erase(session: AsyncSession, person: Participant, now: datetime, reas
         delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
     )
     await session.execute(update(Attendance).where(Attendance.participant_id == person.id).values(note=None))
+    await session.execute(
+        delete(RegistrationLink).where(RegistrationLink.registration_id.in_([r.id for r in registrations]))
+    )
     for r in registrations:
         r.contact_email = r.contact_phone = None
         r.preferences = {}

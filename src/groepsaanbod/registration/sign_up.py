@@ -33,6 +33,7 @@ from groepsaanbod.registration.eligibility import (
     RegistrationForm,
     check_registration,
 )
+from groepsaanbod.registration.known_person import tell_known_person
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services import (
     CONSENT_VERSION,
@@ -288,11 +289,12 @@ async def register_participant(
     base_url: str,
     link_days: int = 365,
     shown_language: str | None = None,
-) -> RegistrationOutcome:
+) -> RegistrationOutcome | None:
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
-    shown in; the private link works for `link_days` (a new one can be sent)."""
+    shown in; the private link works for `link_days` (a new one can be sent).
+    None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
     if programme is None:
         raise errors.RegistrationRefused.single("programme", errors.PROGRAMME_CLOSED)
@@ -324,9 +326,20 @@ async def register_participant(
     try:
         registration_id = await insert_sign_up(session, rows)
     except IntegrityError:
-        # The same person a moment ago, in another request: the unique indexes say so.
+        # Signed up already (the unique indexes say so, also for a request a moment ago): the
+        # person on record is told by message; the caller answers as for anyone (known_person.py).
         await session.rollback()
-        raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED) from None
+        await tell_known_person(
+            session,
+            programme_id=programme.id,
+            organisation_id=programme.organisation_id,
+            programme_name=programme.name,
+            clean=clean,
+            now=now,
+            base_url=base_url,
+            link_days=link_days,
+        )
+        return None
     if not decided:
         cohort, placement = await _place_when_group_can_start(session, sign_up, registration_id, base_url)
         record(
