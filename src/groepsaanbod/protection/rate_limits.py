@@ -73,6 +73,14 @@ async def take(session: AsyncSession, limit: Limit, subject: str, now: datetime)
         raise TooManyAttempts(minutes_left(now, limit.window))
 
 
+async def counted_within(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> bool:
+    """Count this attempt in the caller's transaction (kept when it commits) and say whether it is
+    within the limit: for a use case that writes anyway and should not pay for a commit of its own."""
+    statement = _add_hit_statement(session.get_bind().dialect.name)
+    parameters = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window)}
+    return int((await session.execute(statement, parameters)).scalar_one()) <= limit.allowed
+
+
 async def give_back(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
     """Take back the hit this attempt counted, in the caller's transaction: for attempts that
     succeeded (a right password), so that only failures add up."""

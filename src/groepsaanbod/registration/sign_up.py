@@ -33,7 +33,7 @@ from groepsaanbod.registration.eligibility import (
     RegistrationForm,
     check_registration,
 )
-from groepsaanbod.registration.known_person import tell_known_person
+from groepsaanbod.registration.known_person import known_registrations, tell_known_person
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services import (
     CONSENT_VERSION,
@@ -301,6 +301,12 @@ async def register_participant(
     clean, problems = check_registration(form, programme.facts(), now.date())
     if clean is None:
         raise errors.RegistrationRefused(problems)
+    known = await known_registrations(session, programme.id, clean)
+    if known:
+        # Signed up already: the person on record is told by message; the caller answers as for
+        # anyone (known_person.py). Asked first, so both paths do about the same work.
+        await _tell_known_person(session, programme, known, now, base_url, link_days)
+        return None
     token = secrets.token_urlsafe(32)
     sign_up = SignUp(
         clean, programme, now, private_link(base_url, clean.language, token), shown_language or clean.language
@@ -326,19 +332,10 @@ async def register_participant(
     try:
         registration_id = await insert_sign_up(session, rows)
     except IntegrityError:
-        # Signed up already (the unique indexes say so, also for a request a moment ago): the
-        # person on record is told by message; the caller answers as for anyone (known_person.py).
+        # The same person a moment ago, in another request: the unique indexes say so.
         await session.rollback()
-        await tell_known_person(
-            session,
-            programme_id=programme.id,
-            organisation_id=programme.organisation_id,
-            programme_name=programme.name,
-            clean=clean,
-            now=now,
-            base_url=base_url,
-            link_days=link_days,
-        )
+        known = await known_registrations(session, programme.id, clean)
+        await _tell_known_person(session, programme, known, now, base_url, link_days)
         return None
     if not decided:
         cohort, placement = await _place_when_group_can_start(session, sign_up, registration_id, base_url)
@@ -368,6 +365,20 @@ async def register_participant(
         cohort.name if cohort else None,
         token,
         sign_up.link,
+    )
+
+
+async def _tell_known_person(
+    session: AsyncSession, programme: SignUpProgramme, known, now: datetime, base_url: str, link_days: int
+) -> None:
+    await tell_known_person(
+        session,
+        known,
+        organisation_id=programme.organisation_id,
+        programme_name=programme.name,
+        now=now,
+        base_url=base_url,
+        link_days=link_days,
     )
 
 

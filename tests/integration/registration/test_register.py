@@ -209,3 +209,31 @@ async def test_the_same_person_twenty_times_at_once_is_one_registration_and_no_e
             assert await session.scalar(select(func.count()).select_from(Registration)) == 1
             kinds = Counter(await session.scalars(select(OutboxMessage.kind)))
         assert kinds == {"registration_received": 1, "registration_already": ALREADY_REGISTERED_MESSAGES}, kinds
+
+
+async def test_the_worker_keeps_the_newest_further_links_and_drops_expired_ones(client, db):
+    from datetime import timedelta
+
+    from groepsaanbod.registration.known_person import FURTHER_LINKS, forget_old_links
+    from groepsaanbod.registration.models import RegistrationLink
+    from tests.conftest import NOW
+
+    await published_programme(db, "centering-pregnancy", "centering-test")
+    first = await sign_up(client, db, "centering-test", person(10, due_date=DUE))
+    second = await sign_up(client, db, "centering-test", person(11, due_date=DUE))
+    for n in range(FURTHER_LINKS + 3):
+        db.add(
+            RegistrationLink(
+                registration_id=first["registration_id"],
+                token_hash=f"{n:064d}",
+                created_at=NOW,
+                expires_at=NOW + timedelta(days=30),
+            )
+        )
+    db.add(
+        RegistrationLink(registration_id=second["registration_id"], token_hash="e" * 64, created_at=NOW, expires_at=NOW)
+    )
+    await db.commit()
+    assert await forget_old_links(db, NOW) == 3 + 1
+    kept = list(await db.scalars(select(RegistrationLink.token_hash).order_by(RegistrationLink.id)))
+    assert kept == [f"{n:064d}" for n in range(3, FURTHER_LINKS + 3)]  # the newest five
