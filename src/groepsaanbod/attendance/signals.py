@@ -124,11 +124,8 @@ async def _record_reading(
 ) -> None:
     """One read event per person shown, under the organisation that runs their programme."""
     programme_ids = {v.signal.programme_id for v in found}
-    organisation_of = dict(
-        (await session.execute(select(Programme.id, Programme.organisation_id).where(Programme.id.in_(programme_ids))))
-        .tuples()
-        .all()
-    )
+    rows = await session.execute(select(Programme.id, Programme.organisation_id).where(Programme.id.in_(programme_ids)))
+    organisation_of = {programme_id: organisation_id for programme_id, organisation_id in rows.all()}
     people: dict[int, set[int]] = {}
     for v in found:
         people.setdefault(organisation_of[v.signal.programme_id], set()).add(v.signal.participant_id)
