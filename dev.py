@@ -59,24 +59,29 @@ def serve(args: list[str]) -> None:
     os.execv(PYTHON, [str(PYTHON), "-m", "groepsaanbod", "serve", *args])
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's Chromium; install it where we can."""
-    if Path("/usr/bin/chromium").exists():
+#: Debian packages some tests drive: Chromium (browser tests) and nginx (compose's proxy config).
+TEST_PROGRAMS = {"chromium": "/usr/bin/chromium", "nginx": "/usr/sbin/nginx"}
+
+
+def ensure_test_programs() -> None:
+    """Install the Debian packages the tests drive, where we can."""
+    missing = [package for package, path in TEST_PROGRAMS.items() if not Path(path).exists()]
+    if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        say("Installing Debian's chromium for the browser tests")
+        say(f"Installing Debian's {' and '.join(missing)} for the tests")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "chromium"],
+            ["apt-get", "install", "-y", "-qq", *missing],
             check=True,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
     else:
-        say("No /usr/bin/chromium: the browser tests will be skipped (install Debian's chromium to run them)")
+        say(f"Not installed: {', '.join(missing)}; the tests that need them are skipped (install them to run those)")
 
 
 def test(args: list[str]) -> None:
-    ensure_chromium()
+    ensure_test_programs()
     say("Running the tests")
     result = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT)
     sys.exit(result.returncode)

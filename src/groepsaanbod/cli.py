@@ -80,7 +80,13 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
         if processes > 1 and not reload:
             from groepsaanbod.operations.processes import ServeOptions, Supervisor
 
-            options = ServeOptions("groepsaanbod.app:serve_app", host, port, settings.log_as_json)
+            options = ServeOptions(
+                "groepsaanbod.app:serve_app",
+                host,
+                port,
+                settings.log_as_json,
+                trusted_proxies=settings.trusted_proxies,
+            )
             raise SystemExit(Supervisor(options, processes).run())
         uvicorn.run(
             "groepsaanbod.app:serve_app",
@@ -89,6 +95,8 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
             port=port,
             reload=reload,
             proxy_headers=True,
+            # Only the proxy's X-Forwarded-For, never a client's (its own address would be anything it likes).
+            forwarded_allow_ips=settings.trusted_proxies,
             log_level="info",
             # Our own handler (JSON or text); uvicorn's access log stays off: raw paths carry feed tokens.
             log_config=None,

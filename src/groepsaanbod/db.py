@@ -15,8 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from groepsaanbod.sqlite_turns import WAIT_SECONDS, take_turns
+
 if TYPE_CHECKING:
     from groepsaanbod.settings import Settings
+
+#: SQLite: connections (each a thread of aiosqlite) that may wait for their turn at once.
+SQLITE_WAITING = 100
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -99,7 +104,16 @@ def make_engine(async_url: str, pool: PoolSize = PoolSize()) -> AsyncEngine:
         path = async_url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, connect_args={"timeout": 30}, hide_parameters=True)
+        # Transactions queue for their turn (sqlite_turns) holding a connection, so the pool must not be
+        # a second, shorter queue in front of that one: room for many waiting, one working at a time.
+        engine = create_async_engine(
+            async_url,
+            connect_args={"timeout": WAIT_SECONDS},
+            pool_size=5,
+            max_overflow=SQLITE_WAITING - 5,
+            pool_timeout=WAIT_SECONDS,
+            hide_parameters=True,
+        )
         _sqlite_pragmas(engine)
         return engine
     # hide_parameters: an error's message (and so its log line) names no person's data.
@@ -138,10 +152,10 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
-    """Foreign keys on, WAL, and transactions SQLAlchemy controls itself.
+    """Foreign keys on, WAL, a busy timeout, and transactions that take turns (sqlite_turns).
 
     The driver's own implicit BEGIN breaks savepoints; SQLAlchemy's documented
-    recipe turns it off and emits BEGIN when a transaction starts.
+    recipe turns it off, and sqlite_turns emits BEGIN IMMEDIATE when a transaction starts.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -150,17 +164,13 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={WAIT_SECONDS * 1000}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:
-        # SQLite has no row locks: a transaction that must not lose a race takes the
-        # database's write lock when it begins (see take_write_lock).
-        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    take_turns(engine)
 
 
+#: Kept for callers that ask for the write lock by name: on SQLite every transaction now has it.
 WRITE_LOCK_OPTION = "groepsaanbod_write_lock"
 
 
@@ -171,16 +181,12 @@ def is_sqlite(session: AsyncSession) -> bool:
 async def begin_writing(session: AsyncSession) -> None:
     """Start the transaction of a use case that must not lose a race.
 
-    SQLite has no row locks (FOR UPDATE does nothing), so there the transaction
-    begins with BEGIN IMMEDIATE, taking the database's write lock before
-    anything is read; `lock_row` then has nothing left to do. On PostgreSQL this
-    does nothing and `lock_row` locks just the row that decides the race.
-    Call it before the use case writes anything: earlier reads are committed away.
+    SQLite has no row locks (FOR UPDATE does nothing), but there every transaction begins with
+    BEGIN IMMEDIATE (sqlite_turns), holding the database's write lock before anything is read,
+    so nothing is left to do. On PostgreSQL this does nothing either and `lock_row` locks just
+    the row that decides the race.
     """
-    if is_sqlite(session):
-        if session.in_transaction():
-            await session.commit()
-        await session.connection(execution_options={WRITE_LOCK_OPTION: True})
+    return None
 
 
 async def lock_row(session: AsyncSession, table, row_id: int) -> None:

@@ -6,6 +6,7 @@ from the same names.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -86,6 +87,9 @@ class Settings:
     #: GROEPSAANBOD_ENCRYPTION_KEYS: Fernet keys, comma-separated, for secrets kept in the database (the
     #: second factor's); the first encrypts, all decrypt. Required outside development.
     encryption_keys: tuple[str, ...] = ()
+    #: GROEPSAANBOD_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For
+    #: `serve` believes; a request from anywhere else counts under the address it came from.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     @property
     def development(self) -> bool:
@@ -142,6 +146,7 @@ class Settings:
             database_max_overflow=_number(get, "DATABASE_MAX_OVERFLOW", defaults.database_max_overflow, least=0),
             database_pool_timeout=_seconds(get, "DATABASE_POOL_TIMEOUT", defaults.database_pool_timeout),
             encryption_keys=tuple(k.strip() for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()),
+            trusted_proxies=_proxies(env.get("GROEPSAANBOD_TRUSTED_PROXIES", defaults.trusted_proxies)),
         )
 
 
@@ -165,6 +170,21 @@ def _seconds(get, name: str, default: float) -> float:
     if not 0 < value <= 3600:
         raise ValueError(f"GROEPSAANBOD_{name} must be a number of seconds above 0 (at most 3600), not {raw!r}")
     return value
+
+
+def _proxies(value: str) -> str:
+    """Addresses or networks, checked: '*' (believe anyone) would let every client choose its
+    own address, and with it its own rate limits. Empty: believe no proxy."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"GROEPSAANBOD_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(give the proxy's address, e.g. 10.0.0.5 or 172.30.80.0/24; '*' is not allowed)"
+            ) from None
+    return ",".join(entries)
 
 
 def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,8 +46,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("server")
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server(server_folder: Path) -> Iterator[str]:
+    folder = server_folder
     env = {
         # Every page test signs people up from 127.0.0.1: lift the per-address limit.
         "GROEPSAANBOD_RATE_LIMIT_REGISTER": "100000",
@@ -65,6 +72,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def link_sent_to(server, server_folder: Path):
+    """The private link in the latest message to an address: the sign-up's answer is the same for
+    everyone, so a person (and a test) finds their page through the message."""
+
+    def find(contact: str) -> str:
+        with sqlite3.connect(server_folder / "browser.db") as connection:
+            row = connection.execute(
+                "SELECT body_text FROM outbox_messages WHERE to_address = ? ORDER BY id DESC LIMIT 1", (contact,)
+            ).fetchone()
+        assert row, f"no message to {contact}"
+        return re.search(r"\S+/my/[A-Za-z0-9_-]+", row[0]).group(0)
+
+    return find
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,7 @@ async def world_of_organisation_a(client, db):
             child_birth_date="2025-06-01",
         ),
     )
-    assert signed_up.status_code == 201, signed_up.text
+    assert signed_up.status_code == 202, signed_up.text
     registration = await db.scalar(select(Registration).where(Registration.programme_id == pid))
     registration.cohort_id = cohort.id
     await sign_in(client, coordinator)

@@ -108,3 +108,19 @@ def test_every_process_together_stays_well_below_postgresqls_connections():
     assert SERVICES["worker"]["environment"] is SERVICES["app"]["environment"] or (
         SERVICES["worker"]["environment"]["GROEPSAANBOD_DATABASE_POOL_SIZE"] == env["GROEPSAANBOD_DATABASE_POOL_SIZE"]
     )
+
+
+def test_the_proxy_writes_the_address_it_saw_and_only_the_proxy_is_believed():
+    """A client must not choose the address its rate limits count under (see test_proxy.py)."""
+    import ipaddress
+
+    proxy = COMPOSE["configs"]["proxy"]["content"]
+    assert "proxy_set_header X-Forwarded-For $$remote_addr;" in proxy  # overwritten, not appended to
+    assert "proxy_add_x_forwarded_for" not in proxy and "X-Real-IP $$remote_addr" in proxy
+    address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
+    subnet = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+    for name in ("migrate", "app", "worker"):
+        env = SERVICES[name]["environment"]
+        assert "FORWARDED_ALLOW_IPS" not in env, name  # uvicorn's own '*' would believe every client
+        assert env["GROEPSAANBOD_TRUSTED_PROXIES"] == address, name

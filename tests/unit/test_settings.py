@@ -41,3 +41,13 @@ def test_settings_from_environment():
 def test_default_is_a_sqlite_file_under_var():
     settings = Settings.from_env({})
     assert settings.database_url == "sqlite:///var/groepsaanbod.db" and settings.is_sqlite
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_never_everyone():
+    assert Settings.from_env({}).trusted_proxies == "127.0.0.1,::1"  # loopback only by default
+    given = Settings.from_env({"GROEPSAANBOD_TRUSTED_PROXIES": " 10.0.0.5, 172.30.80.0/24 ,fd00::1"})
+    assert given.trusted_proxies == "10.0.0.5,172.30.80.0/24,fd00::1"
+    assert Settings.from_env({"GROEPSAANBOD_TRUSTED_PROXIES": ""}).trusted_proxies == ""  # believe nobody
+    for wrong in ("*", "proxy.example", "10.0.0.300"):
+        with pytest.raises(ValueError, match="GROEPSAANBOD_TRUSTED_PROXIES"):
+            Settings.from_env({"GROEPSAANBOD_TRUSTED_PROXIES": wrong})

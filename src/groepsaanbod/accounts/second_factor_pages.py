@@ -34,7 +34,7 @@ from groepsaanbod.accounts.second_factor import (
 from groepsaanbod.accounts.services import SignInState
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.protection.encryption import key_ring
-from groepsaanbod.protection.rate_limits import Limit, take
+from groepsaanbod.protection.rate_limits import Limit, give_back, take
 from groepsaanbod.refusals import Problem, Refused
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
@@ -75,7 +75,14 @@ async def _code_page(
 
 
 def _limit(settings: Settings) -> Limit:
-    return Limit("second-factor", settings.rate_limit_sign_in, services.SIGN_IN_WINDOW)
+    """Codes per person, counted before each is checked; shared with the API's sign-in."""
+    return services.SignInLimits(settings.rate_limit_sign_in).second_factor()
+
+
+async def _right_code(db_session: AsyncSession, settings: Settings, state: SignInState, moment: datetime) -> None:
+    """A right code gives its count back: only wrong codes add up to the limit."""
+    await give_back(db_session, _limit(settings), str(state.staff.id), moment)
+    await db_session.commit()
 
 
 @get("/staff/second-factor", opt=PUBLIC)
@@ -120,8 +127,10 @@ async def second_factor_submit(
     try:
         if setting_up:
             codes = await set_up_second_factor(db_session, state.row, state.staff, code=code, now=moment, keys=keys)
+            await _right_code(db_session, settings, state, moment)
             return _codes_page(request, language, codes, target)
         accepted = await give_second_factor(db_session, state.row, state.staff, code=code, now=moment, keys=keys)
+        await _right_code(db_session, settings, state, moment)
     except Refused as refused:
         await db_session.rollback()
         state = await _state(request, db_session, moment, settings)

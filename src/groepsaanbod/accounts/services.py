@@ -22,7 +22,7 @@ from groepsaanbod.accounts.roles import SECOND_FACTOR_ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.encryption import KeyRing
-from groepsaanbod.protection.rate_limits import Limit, add_hit, check_limit
+from groepsaanbod.protection.rate_limits import Limit, give_back, take
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,10 @@ class SignInLimits:
         # An address may serve a whole office: more room than one account.
         return Limit("sign-in-address", self.failures_allowed * 4, self.window)
 
+    def second_factor(self) -> Limit:
+        """Codes per person, on the second-factor page and in the API's sign-in alike."""
+        return Limit("second-factor", self.failures_allowed, self.window)
+
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -140,21 +144,21 @@ async def sign_in(
 ) -> SignedIn | None:
     """Check the password and open a new server-side session; None when wrong.
 
-    Failed attempts are counted per account and per network address; past the
-    limit every attempt is refused (TooManyAttempts) until the window ends.
+    Every attempt is counted per account and per network address before the password is
+    checked (one atomic increment-and-read each), and refused (TooManyAttempts) past the
+    limit, so parallel attempts cannot slip more checks through than the limit allows. A
+    sign-in that succeeds gives its counts back: only failures add up. A second-factor code
+    is counted the same way, per person, shared with the second-factor page.
     A sign-in always makes a new session; the one the browser had is ended.
     """
     email, password = normalise_email(email), normalise_password(password)
-    await check_limit(session, limits.per_account(), email, now)
-    await check_limit(session, limits.per_address(), address, now)
+    await take(session, limits.per_account(), email, now)
+    await take(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
-    # Only read so far: end that transaction, so its connection serves others while this request
-    # waits for its turn at Argon2 (passwords.py), which on a busy sign-in morning can take seconds.
+    # Only read so far: end that transaction, so its connection (and on SQLite the write turn)
+    # serves others while this request waits for its turn at Argon2 (passwords.py).
     await session.commit()
     if not await password_matches(staff.password_hash if staff else None, password) or staff is None:
-        await add_hit(session, limits.per_account(), email, now)
-        await add_hit(session, limits.per_address(), address, now)
-        await session.commit()
         log.info("sign-in refused: wrong password", extra={"staff_id": staff.id if staff else None})
         return None
     if not staff.active:
@@ -165,13 +169,15 @@ async def sign_in(
     pending = await needs_second_factor(session, staff)
     given = False
     if pending and code is not None and staff.totp_secret:
-        # A TOTP code or a recovery code.
+        # Counted before the code is checked (a TOTP code or a recovery code).
+        await take(session, limits.second_factor(), str(staff.id), now)
         if await accept_code(session, staff, code=code, now=now, keys=keys) is None:
-            await add_hit(session, limits.per_account(), email, now)
-            await session.commit()
             log.info("sign-in refused: wrong second-factor code", extra={"staff_id": staff.id})
             return None
+        await give_back(session, limits.second_factor(), str(staff.id), now)
         pending, given = False, True
+    await give_back(session, limits.per_account(), email, now)
+    await give_back(session, limits.per_address(), address, now)
     if previous_token:
         await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(previous_token)))
     token = secrets.token_urlsafe(32)

@@ -105,9 +105,13 @@ async def api_head_count(
 
 
 @get("/api/v1/signals", opt=SIGNAL_READERS, tags=["attendance"])
-async def api_signals(request: Request, db_session: AsyncSession, viewer: Viewer) -> list[SignalOut]:
-    """Members who may be dropping out, with a suggested action, until handled."""
+async def api_signals(
+    request: Request, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> list[SignalOut]:
+    """Members who may be dropping out, with a suggested action, until handled. Reading them is
+    written to the audit record."""
     language = request_language(request)
+    found = await signals.open_signals(db_session, viewer, now(), "api_signals", signals.SIGNALS_API_FIELDS)
     return [
         SignalOut(
             v.signal.id,
@@ -121,7 +125,7 @@ async def api_signals(request: Request, db_session: AsyncSession, viewer: Viewer
             v.signal.recorded,
             v.signal.raised_at,
         )
-        for v in await signals.open_signals(db_session, viewer)
+        for v in found
     ]
 
 

@@ -140,9 +140,11 @@ async def register_submit(
 
 
 @get("/staff/signals", opt=SIGNAL_READERS)
-async def signals_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    """Members who may be dropping out, with what to do."""
-    found = await signals.open_signals(db_session, viewer)
+async def signals_page(
+    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
+) -> Response:
+    """Members who may be dropping out, with what to do (and how to reach them: the reading is audited)."""
+    found = await signals.open_signals(db_session, viewer, now(), "signals_page", signals.SIGNALS_PAGE_FIELDS)
     return render(
         request,
         language,

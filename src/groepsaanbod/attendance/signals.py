@@ -17,6 +17,7 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.audit.services import record_audit
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant
 from groepsaanbod.registration.services import record
@@ -87,7 +88,20 @@ class SignalView:
     programme: dict[str, str]
 
 
-async def open_signals(session: AsyncSession, viewer: Viewer) -> list[SignalView]:
+#: What each reading of the signals shows of a person, as the audit record names it.
+SIGNALS_PAGE_FIELDS = ("full_name", "language", "email", "phone", "attendance")
+SIGNALS_API_FIELDS = ("full_name", "attendance")
+
+
+async def open_signals(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime | None = None,
+    shown_as: str = "",
+    fields: Sequence[str] = SIGNALS_PAGE_FIELDS,
+) -> list[SignalView]:
+    """The open signals of the viewer's organisations. Given `now`, the reading of these people's
+    data is written to the audit record (as `shown_as`, naming `fields`), as for registrations."""
     orgs = viewer.organisations_with(SIGNALS.roles)
     rows = await session.execute(
         select(AttendanceSignal, Participant, Cohort.name, Programme.name)
@@ -97,10 +111,37 @@ async def open_signals(session: AsyncSession, viewer: Viewer) -> list[SignalView
         .where(Programme.organisation_id.in_(orgs), AttendanceSignal.handled_at.is_(None))
         .order_by(AttendanceSignal.raised_at.desc(), AttendanceSignal.id)
     )
-    return [
+    found = [
         SignalView(signal, p.full_name, p.phone, p.email, p.language, cohort_name, dict(programme_name))
         for signal, p, cohort_name, programme_name in rows.all()
     ]
+    if now is not None and found:
+        await _record_reading(session, viewer, found, now, shown_as or "signals", fields)
+    return found
+
+
+async def _record_reading(
+    session: AsyncSession, viewer: Viewer, found: list[SignalView], now: datetime, shown_as: str, fields
+) -> None:
+    """One read event per person shown, under the organisation that runs their programme."""
+    programme_ids = {v.signal.programme_id for v in found}
+    rows = await session.execute(select(Programme.id, Programme.organisation_id).where(Programme.id.in_(programme_ids)))
+    organisation_of = {programme_id: organisation_id for programme_id, organisation_id in rows.all()}
+    people: dict[int, set[int]] = {}
+    for v in found:
+        people.setdefault(organisation_of[v.signal.programme_id], set()).add(v.signal.participant_id)
+    for organisation_id, participant_ids in sorted(people.items()):
+        record_audit(
+            session,
+            now,
+            "read",
+            shown_as,
+            sorted(participant_ids),
+            fields=fields,
+            actor_staff_id=viewer.staff_id,
+            organisation_id=organisation_id,
+        )
+    await session.commit()
 
 
 async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, note: str, now: datetime) -> None:

@@ -46,7 +46,6 @@ async def _feed_answer(
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=0, must-revalidate",
     }
     if request.headers.get("if-none-match") == etag:
         return Response(None, status_code=304, headers=headers)

@@ -34,6 +34,8 @@ class ServeOptions:
     log_as_json: bool
     #: Seconds a stopping process may take to finish its open requests.
     graceful_seconds: int = 20
+    #: Whose X-Forwarded-For is believed (GROEPSAANBOD_TRUSTED_PROXIES); nobody else's.
+    trusted_proxies: str = "127.0.0.1,::1"
 
 
 def _tcp_socket(host: str) -> socket.socket:
@@ -72,6 +74,7 @@ def serve_one(options: ServeOptions) -> None:
         options.app,
         factory=True,
         proxy_headers=True,
+        forwarded_allow_ips=options.trusted_proxies,
         log_level="info",
         # Our own handler (JSON or text); uvicorn's access log stays off: raw paths carry feed tokens.
         log_config=None,

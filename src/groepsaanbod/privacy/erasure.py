@@ -3,7 +3,7 @@ worker's retention erasure (services.py), so both leave the same nothing.
 
 What goes: name, email, phone, postcode, due date, child's birth date, the contact copies
 on registrations, their answers, their messages with their delivery errors, their
-calendar links, notes on their attendance, their drop-out signals with the coordinator's
+calendar links and further private links, notes on their attendance, their drop-out signals with the coordinator's
 notes. What stays: the rows that reports count (registration status, language, town;
 attendance, came or not) and the empty participant row, so counts and links stay whole.
 Every other free-text column cannot name a participant (tests/integration/privacy/
@@ -26,7 +26,7 @@ from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import lock_row
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services import end_registration
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,10 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
         delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
     )
     await session.execute(update(Attendance).where(Attendance.participant_id == person.id).values(note=None))
+    # Further private links (sent when the person signed up again) stop with the data.
+    await session.execute(
+        delete(RegistrationLink).where(RegistrationLink.registration_id.in_([r.id for r in registrations]))
+    )
     # A signal is work for a coordinator about this person, with their note of what they did:
     # nothing is counted from it, and a signal without a person is no work.
     await session.execute(delete(AttendanceSignal).where(AttendanceSignal.participant_id == person.id))

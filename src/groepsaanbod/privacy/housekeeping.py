@@ -1,5 +1,6 @@
 """Due work of the worker besides messages: erase personal data after the retention
-time, and forget old rate-limit counters. Safe to run often and in several workers."""
+time, forget old rate-limit counters and further private links that expired or are too
+many. Safe to run often and in several workers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod.privacy.services import erase_expired_participants
 from groepsaanbod.protection.rate_limits import forget_old_counters
+from groepsaanbod.registration.known_person import forget_old_links
 from groepsaanbod.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,5 +32,6 @@ async def run_housekeeping(
     async with factory() as session:
         erased = await erase_expired_participants(session, now, settings.retention_months, settings.waiting_months)
         await forget_old_counters(session, now)
+        await forget_old_links(session, now)
         await session.commit()
     return erased

@@ -59,7 +59,7 @@ def _json_download(data: dict[str, Any]) -> Response:
     return Response(
         content=json.dumps(data, ensure_ascii=False, indent=2).encode(),
         media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
     )
 
 

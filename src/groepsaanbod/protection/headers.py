@@ -1,4 +1,5 @@
-"""Security headers on every answer, pages, API, feeds and static files alike.
+"""Security headers on every answer, pages, API, feeds and static files alike; and
+`Cache-Control: no-store` on every answer but a static file.
 
 A hook on every message sent, so nothing (error pages included) leaves without them.
 The Content-Security-Policy allows no inline script or style: every style lives
@@ -45,14 +46,26 @@ def security_headers(strict_transport: bool) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+#: Nothing but our own static files may be kept by a browser or a cache on the way: staff pages
+#: and API answers, a participant's private page, their data and calendar files all carry personal
+#: data, and so may any page (a form shown again with what was typed, a cookie being set). One
+#: rule for every answer, so that a new route cannot forget it.
+NO_STORE = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+CACHEABLE_PREFIX = "/static/"
+
+
 def headers_hook(strict_transport: bool) -> Callable[[Message, Scope], Awaitable[None]]:
     """A Litestar `before_send` hook: runs for every answer, error pages and 404s included."""
     extra = security_headers(strict_transport)
     names = {name for name, _ in extra}
+    uncached = extra + NO_STORE
+    uncached_names = names | {name for name, _ in NO_STORE}
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in names]
-            message["headers"] = kept + extra
+            cacheable = str(scope.get("path", "")).startswith(CACHEABLE_PREFIX)
+            added, dropped = (extra, names) if cacheable else (uncached, uncached_names)
+            kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in dropped]
+            message["headers"] = kept + added
 
     return add_headers

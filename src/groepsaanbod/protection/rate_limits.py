@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,18 +44,6 @@ class Limit:
     window: timedelta
 
 
-async def hits(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> int:
-    return (
-        await session.scalar(
-            select(RateCounter.hits).where(
-                RateCounter.key == counter_key(limit.kind, subject),
-                RateCounter.window_start == window_start(now, limit.window),
-            )
-        )
-        or 0
-    )
-
-
 @cache
 def _add_hit_statement(dialect: str):
     """INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect (every sign-up runs it)."""
@@ -74,20 +62,37 @@ async def add_hit(session: AsyncSession, limit: Limit, subject: str, now: dateti
     return int(await scalar_committed_alone(session, statement, parameters))
 
 
-async def check_limit(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
-    """Refuse when the limit is already reached in this window."""
-    if await hits(session, limit, subject, now) >= limit.allowed:
-        log.warning("rate limit reached", extra={"kind": limit.kind})
-        raise TooManyAttempts(minutes_left(now, limit.window))
-
-
 async def take(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
-    """Count this attempt (committed at once, so a refused request counts too) and refuse
-    it when it is one too many."""
+    """Count this attempt and refuse it when it is one too many: call it *before* the check it
+    pays for (a password, a code, a message sent). The count is one atomic increment-and-read,
+    committed at once, so a refused attempt counts too and parallel attempts each see their own
+    number: of any number at once, at most `limit.allowed` get through."""
     count = await add_hit(session, limit, subject, now)
     if count > limit.allowed:
         log.warning("rate limit reached", extra={"kind": limit.kind})
         raise TooManyAttempts(minutes_left(now, limit.window))
+
+
+async def counted_within(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> bool:
+    """Count this attempt in the caller's transaction (kept when it commits) and say whether it is
+    within the limit: for a use case that writes anyway and should not pay for a commit of its own."""
+    statement = _add_hit_statement(session.get_bind().dialect.name)
+    parameters = {"key": counter_key(limit.kind, subject), "window_start": window_start(now, limit.window)}
+    return int((await session.execute(statement, parameters)).scalar_one()) <= limit.allowed
+
+
+async def give_back(session: AsyncSession, limit: Limit, subject: str, now: datetime) -> None:
+    """Take back the hit this attempt counted, in the caller's transaction: for attempts that
+    succeeded (a right password), so that only failures add up."""
+    await session.execute(
+        update(RateCounter)
+        .where(
+            RateCounter.key == counter_key(limit.kind, subject),
+            RateCounter.window_start == window_start(now, limit.window),
+            RateCounter.hits > 0,
+        )
+        .values(hits=RateCounter.hits - 1)
+    )
 
 
 async def forget_old_counters(session: AsyncSession, now: datetime, keep: timedelta = timedelta(days=1)) -> int:

@@ -7,17 +7,27 @@ from datetime import datetime
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.accounts.pages import client_address
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
+from groepsaanbod.registration.errors import CHECK_YOUR_MESSAGES
 from groepsaanbod.registration.private_links import register_limit
-from groepsaanbod.registration.schemas import MyRegistrationOut, RegistrationFormOut, RegistrationIn, RegistrationOut
+from groepsaanbod.registration.schemas import (
+    MyRegistrationOut,
+    RegistrationAccepted,
+    RegistrationFormOut,
+    RegistrationIn,
+)
 from groepsaanbod.scheduling.models import Cohort
 from groepsaanbod.settings import Settings
 
@@ -40,7 +50,17 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
     )
 
 
-@post("/api/v1/catalogue/{slug:str}/registrations", opt=PUBLIC, tags=["registration"])
+@post(
+    "/api/v1/catalogue/{slug:str}/registrations",
+    opt=PUBLIC,
+    tags=["registration"],
+    status_code=HTTP_202_ACCEPTED,
+    response_description="Taken: check your messages (the same answer whether or not you were signed up before)",
+    responses={
+        422: ResponseSpec(None, description="The form does not fit the programme: each field says what to do"),
+        429: ResponseSpec(None, description="Too many sign-ups from this address this hour"),
+    },
+)
 async def api_register(
     request: Request,
     slug: str,
@@ -48,13 +68,15 @@ async def api_register(
     db_session: AsyncSession,
     now: Callable[[], datetime],
     settings: Settings,
-) -> RegistrationOut:
-    """Sign up without an account. Refusals (422, or 409 when already signed up) are in the
-    language asked for with ?lang= or Accept-Language."""
+) -> RegistrationAccepted:
+    """Sign up without an account. The answer is the same whether or not you were signed up
+    before (202, "check your messages"): the message we send says how it went and holds your
+    private link; someone signed up already gets a message with a further link. Refusals (422)
+    are in the language asked for with ?lang= or Accept-Language."""
     form = RegistrationForm(**data.__dict__)
     moment = now()
-    await take(db_session, register_limit(settings), request.client.host if request.client else "unknown", moment)
-    outcome = await sign_up.register_participant(
+    await take(db_session, register_limit(settings), client_address(request), moment)
+    await sign_up.register_participant(
         db_session,
         slug,
         form,
@@ -63,14 +85,7 @@ async def api_register(
         link_days=settings.participant_link_days,
         shown_language=request_language(request),
     )
-    return RegistrationOut(
-        outcome.registration_id,
-        outcome.status,
-        outcome.waitlist_position,
-        outcome.cohort_name,
-        outcome.link,
-        outcome.token,
-    )
+    return RegistrationAccepted(HTTP_202_ACCEPTED, gettext(request_language(request), CHECK_YOUR_MESSAGES))
 
 
 async def my_registration_out(db_session: AsyncSession, registration) -> MyRegistrationOut:

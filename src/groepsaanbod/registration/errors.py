@@ -6,12 +6,6 @@ class RegistrationRefused(Refused):
     """The form or the person does not fit the programme; each problem says what to do instead."""
 
 
-class AlreadyRegistered(Refused):
-    """The same person (email or phone) is already signed up for this programme."""
-
-    status_code = 409
-
-
 class RegistrationNotFound(Exception):
     """No registration behind this link (unknown, withdrawn or revoked): we do not say which."""
 
@@ -24,8 +18,11 @@ class CohortNotFound(Exception):
     pass
 
 
-ALREADY_REGISTERED = N_(
-    "You are already signed up for this programme. Look for our message with your own link, "
-    "or ask the organisation to send it again."
+#: The answer to every sign-up that was taken, whether or not the person was signed up before:
+#: the answer must not tell anyone that (see known_person.py). The message tells the person.
+CHECK_YOUR_MESSAGES = N_(
+    "Thank you. Check your messages: we sent a message to the email address or mobile number you "
+    "gave. It tells you how your sign-up went and has your own link. No message within an hour? "
+    "Look in your spam folder, or ask for a new link."
 )
 PROGRAMME_CLOSED = N_("You cannot sign up for this programme now. Look at the start page for other programmes.")

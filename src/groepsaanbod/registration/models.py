@@ -88,6 +88,21 @@ class Registration(Timestamped, Base):
     programme: Mapped[Programme] = relationship()
 
 
+class RegistrationLink(Base):
+    """A further private link to a registration, sent when someone signs up again with the
+    person's email or phone: the link the person has keeps working, so whoever typed their
+    address cannot stop it. Only the hash of the secret is stored; it ends with the
+    registration's own link (withdrawal, erasure) or at `expires_at`."""
+
+    __tablename__ = "registration_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 class RegistrationEvent(Base):
     """Who changed what about a registration or cohort, and when (kept, never edited)."""
 

@@ -20,7 +20,7 @@ from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
-from groepsaanbod.registration.errors import AlreadyRegistered, RegistrationRefused
+from groepsaanbod.registration.errors import RegistrationRefused
 from groepsaanbod.registration.private_links import register_limit
 from groepsaanbod.scheduling.models import Cohort, Session
 from groepsaanbod.settings import Settings
@@ -93,7 +93,7 @@ async def register_submit(
     moment = now()
     await take(db_session, register_limit(settings), client_address(request), moment)
     try:
-        outcome = await sign_up.register_participant(
+        await sign_up.register_participant(
             db_session,
             slug,
             RegistrationForm(**values),
@@ -102,18 +102,29 @@ async def register_submit(
             link_days=settings.participant_link_days,
             shown_language=language,
         )
-    except (RegistrationRefused, AlreadyRegistered) as refused:
+    except RegistrationRefused as refused:
         await db_session.rollback()
         return await _form_page(
-            request,
-            language,
-            db_session,
-            slug,
-            values,
-            problems_for_page(refused.problems),
-            status=409 if isinstance(refused, AlreadyRegistered) else 400,
+            request, language, db_session, slug, values, problems_for_page(refused.problems), status=400
         )
-    return Redirect(f"/{language}/my/{outcome.token}?new=1", status_code=303)
+    # The same page for everyone, signed up before or not: the message tells the person how it went.
+    return Redirect(f"/{language}/programmes/{slug}/register/sent", status_code=303)
+
+
+@get("/programmes/{slug:str}/register/sent", opt=PUBLIC)
+async def register_sent_page(
+    request: Request, language: str, slug: str, db_session: AsyncSession, settings: Settings
+) -> Response:
+    loaded = await services.load_published_programme(db_session, slug)
+    if loaded is None:
+        raise NotFoundException()
+    return render(
+        request,
+        language,
+        "registration/sent.html",
+        programme_name=pick(loaded[0].name, language),
+        dev_mailbox=settings.debug,
+    )
 
 
 async def _sessions_of(db_session: AsyncSession, cohort_id: int | None) -> list[Session]:
@@ -131,7 +142,6 @@ async def my_page(
     token: str,
     db_session: AsyncSession,
     now: Callable[[], datetime],
-    new: int = 0,
 ) -> Response:
     registration = await services.find_registration(db_session, token, now())
     stopped = registration.status == "withdrawn"
@@ -144,7 +154,6 @@ async def my_page(
         cohort=cohort,
         programme_name=pick(registration.programme.name, language),
         token=token,
-        new=bool(new),
         sessions=[] if stopped else await _sessions_of(db_session, registration.cohort_id),
     )
 
@@ -190,7 +199,7 @@ async def withdraw_submit(
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[register_page, register_submit, my_page, withdraw_page, withdraw_submit],
+        route_handlers=[register_page, register_submit, register_sent_page, my_page, withdraw_page, withdraw_submit],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )

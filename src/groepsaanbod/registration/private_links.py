@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.protection.rate_limits import Limit
 from groepsaanbod.registration.eligibility import normalise_phone
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services import private_link, token_hash
 from groepsaanbod.settings import Settings
 
@@ -69,6 +69,10 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
             .where(or_(*wanted), Participant.erased_at.is_(None))
         )
     )
+    if registrations:  # every earlier link stops working, further ones (known_person.py) too
+        await session.execute(
+            delete(RegistrationLink).where(RegistrationLink.registration_id.in_([r.id for r in registrations]))
+        )
     for registration in registrations:
         token = secrets.token_urlsafe(32)
         registration.access_token_hash = token_hash(token)

@@ -25,15 +25,14 @@ class RegistrationIn:
 
 
 @dataclass
-class RegistrationOut:
-    registration_id: int
-    #: pending | confirmed | waitlisted
-    status: str
-    waitlist_position: int | None
-    group: str | None
-    #: Your private link (shown once); keep it secret.
-    link: str
-    token: str
+class RegistrationAccepted:
+    """The sign-up was taken. The same answer for everyone, signed up before or not: the message
+    sent to the email address (or, without one, the mobile number) says how it went and holds
+    the private link."""
+
+    status_code: int
+    #: "Check your messages", in the language asked for.
+    detail: str
 
 
 @dataclass

@@ -24,7 +24,7 @@ from groepsaanbod.messaging.services import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
-from groepsaanbod.registration.models import Registration, RegistrationEvent
+from groepsaanbod.registration.models import Registration, RegistrationEvent, RegistrationLink
 from groepsaanbod.scheduling.models import Cohort
 
 log = logging.getLogger(__name__)
@@ -127,19 +127,24 @@ CONSENT_VERSION = "2026-11"
 
 
 async def find_registration(session: AsyncSession, token: str, now: datetime | None = None) -> Registration:
-    """The registration behind a private link, also after the person stopped (they keep their
-    rights to their data); unknown, revoked (erased) or (given `now`) expired links find nothing."""
+    """The registration behind a private link (its own, or a further one sent when someone signed
+    up again), also after the person stopped (they keep their rights to their data); unknown,
+    revoked (erased) or (given `now`) expired links find nothing."""
+    hashed = token_hash(token)
+    own = Registration.access_token_hash == hashed
+    further = select(RegistrationLink.registration_id).where(RegistrationLink.token_hash == hashed)
+    if now is not None:
+        own = own & (Registration.access_expires_at.is_(None) | (Registration.access_expires_at > now))
+        further = further.where(RegistrationLink.expires_at > now)
     registration = await session.scalar(
         select(Registration)
         .options(
             selectinload(Registration.participant), selectinload(Registration.programme).selectinload(Programme.venues)
         )
-        .where(Registration.access_token_hash == token_hash(token), Registration.access_revoked_at.is_(None))
+        .where(own | Registration.id.in_(further), Registration.access_revoked_at.is_(None))
         .execution_options(populate_existing=True)
     )
     if registration is None:
-        raise errors.RegistrationNotFound()
-    if now is not None and registration.access_expires_at is not None and registration.access_expires_at <= now:
         raise errors.RegistrationNotFound()
     return registration
 

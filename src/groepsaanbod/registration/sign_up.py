@@ -34,6 +34,7 @@ from groepsaanbod.registration.eligibility import (
     RegistrationForm,
     check_registration,
 )
+from groepsaanbod.registration.known_person import known_registrations, tell_known_person
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services import (
     CONSENT_VERSION,
@@ -289,17 +290,24 @@ async def register_participant(
     base_url: str,
     link_days: int = 365,
     shown_language: str | None = None,
-) -> RegistrationOutcome:
+) -> RegistrationOutcome | None:
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
-    shown in; the private link works for `link_days` (a new one can be sent)."""
+    shown in; the private link works for `link_days` (a new one can be sent).
+    None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
     if programme is None:
         raise errors.RegistrationRefused.single("programme", errors.PROGRAMME_CLOSED)
     clean, problems = check_registration(form, programme.facts(), now.date())
     if clean is None:
         raise errors.RegistrationRefused(problems)
+    known = await known_registrations(session, programme.id, clean)
+    if known:
+        # Signed up already: the person on record is told by message; the caller answers as for
+        # anyone (known_person.py). Asked first, so both paths do about the same work.
+        await _tell_known_person(session, programme, known, now, base_url, link_days)
+        return None
     token = secrets.token_urlsafe(32)
     sign_up = SignUp(
         clean, programme, now, private_link(base_url, clean.language, token), shown_language or clean.language
@@ -332,7 +340,9 @@ async def register_participant(
     except IntegrityError:
         # The same person a moment ago, in another request: the unique indexes say so.
         await session.rollback()
-        raise errors.AlreadyRegistered.single("email" if clean.email else "phone", errors.ALREADY_REGISTERED) from None
+        known = await known_registrations(session, programme.id, clean)
+        await _tell_known_person(session, programme, known, now, base_url, link_days)
+        return None
     if not decided:
         cohort, placement = await _start_group_when_enough(session, sign_up, registration_id, base_url)
         record(
@@ -361,6 +371,20 @@ async def register_participant(
         cohort.name if cohort else None,
         token,
         sign_up.link,
+    )
+
+
+async def _tell_known_person(
+    session: AsyncSession, programme: SignUpProgramme, known, now: datetime, base_url: str, link_days: int
+) -> None:
+    await tell_known_person(
+        session,
+        known,
+        organisation_id=programme.organisation_id,
+        programme_name=programme.name,
+        now=now,
+        base_url=base_url,
+        link_days=link_days,
     )
 
 

@@ -216,3 +216,26 @@ async def test_partners_are_counted_where_the_meeting_invites_them(db, client):
         db, viewer, reports.ReportRequest(NOW.date() - timedelta(days=60), NOW.date(), org.id), NOW
     )
     assert report.figure("partners") == 2 and report.figure("sessions_held") == 2
+
+
+async def test_reading_the_signals_is_written_to_the_audit_record(db, client):
+    """The signals page shows how to reach people (phone, email); reading it, or the API's list, is
+    recorded like the registrations page: who, which people, which fields, never the values."""
+    org, _, _, people, sessions = await group_with_members(db, "tp-signals-audit")
+    coordinator = await make_staff(db, org, "coordinator")
+    await sign_in(client, coordinator)
+    for s in sessions[:3]:
+        marks = [{"participant_id": p, "present": not (p == people[0] and s != sessions[0])} for p in people]
+        assert (await client.post(f"/api/v1/sessions/{s}/register", json={"marks": marks})).status_code == 200
+    reads = select(AuditEvent).where(AuditEvent.action == "read").order_by(AuditEvent.id)
+    assert list(await db.scalars(reads)) == []
+
+    assert (await client.get("/nl/staff/signals")).status_code == 200
+    assert (await client.get("/api/v1/signals")).status_code == 200
+    events = list(await db.scalars(reads))
+    assert [(e.subject, e.participant_id) for e in events] == [("signals_page", people[0]), ("api_signals", people[0])]
+    assert all(e.actor_staff_id == coordinator.id and e.organisation_id == org.id for e in events)
+    assert {"full_name", "email", "phone"} <= set(events[0].fields) and "full_name" in events[1].fields
+    person = await db.get(Participant, people[0])
+    for event in events:  # field names only, never what they hold
+        assert person.full_name not in str(event.fields) and person.email not in str(event.fields)

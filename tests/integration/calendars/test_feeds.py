@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from groepsaanbod.scheduling.models import Cohort, SchoolClass
 from tests.factories import make_staff, sign_in
-from tests.integration.registration.helpers import person, published_programme
+from tests.integration.registration.helpers import person, published_programme, sign_up
 from tests.integration.scheduling.test_planning import think_class
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -89,11 +89,7 @@ async def test_mentor_feed_304_then_cancellation_shows(client, db):
 
 async def test_participant_downloads_and_subscribes_in_their_language(client, db):
     org, pid = await published_programme(db, "triple-p-group", "triple-test", revision={"min_group_size": 1})
-    registered = (
-        await client.post(
-            "/api/v1/catalogue/triple-test/registrations", json=person(1, language="tr", child_birth_date="2021-01-01")
-        )
-    ).json()
+    registered = await sign_up(client, db, "triple-test", person(1, language="tr", child_birth_date="2021-01-01"))
     assert registered["status"] == "confirmed"
     cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid))
     await sign_in(client, await make_staff(db, org, "coordinator"))

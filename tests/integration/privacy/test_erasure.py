@@ -247,6 +247,7 @@ ERASED = {
     "registrations.contact_phone",
     "registrations.preferences",
     "registrations.access_token_hash",
+    "registration_links.token_hash",
     "attendance.note",
     "attendance_signals.handled_note",
     "outbox_messages.to_address",

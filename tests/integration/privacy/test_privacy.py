@@ -15,20 +15,18 @@ from groepsaanbod.db import Base
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.services import erase_expired_participants
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.scheduling.models import Cohort, Session
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_staff, sign_in
-from tests.integration.registration.helpers import person, published_programme
+from tests.integration.registration.helpers import person, published_programme, sign_up
 
 NAME, EMAIL, PHONE, DUE = "Wilhelmina Zeldzaamnaam", "w.zeldzaam@example.org", "0687654321", date(2027, 5, 19)
 TRACES = ("Zeldzaamnaam", "Wilhelmina", "w.zeldzaam", "687654321", "2027-05-19", "19-05-2027", "20270519")
 
 
 async def signed_up(client, db, n: int, **extra) -> dict:
-    response = await client.post("/api/v1/catalogue/centering-avg/registrations", json=person(n, **extra))
-    assert response.status_code == 201, response.text
-    return response.json()
+    return await sign_up(client, db, "centering-avg", person(n, **extra))
 
 
 async def group_with_meetings(db, pid: int, starts: list[datetime]) -> tuple[Cohort, list[Session]]:
@@ -88,6 +86,9 @@ async def test_erasing_leaves_no_trace_and_keeps_attendance_totals(client, db):
                 )
             )
     await db.commit()
+    # Someone signs up again with her address: she gets a further link, which erasure ends too.
+    further = await signed_up(client, db, 9, full_name="Iemand", email=EMAIL, due_date=DUE.isoformat())
+    assert further["kind"] == "registration_already" and further["registration_id"] == mine["registration_id"]
     before = await attendance_totals(db)
     everything = await everything_in_the_database(db)
     assert "zeldzaamnaam" in everything and "2027-05-19" in everything  # the search finds them while they exist
@@ -110,6 +111,8 @@ async def test_erasing_leaves_no_trace_and_keeps_attendance_totals(client, db):
         assert trace.lower() not in everything, trace
     assert await attendance_totals(db) == before
     assert (await client.get(f"/nl/my/{token}")).status_code == 404
+    assert (await client.get(f"/nl/my/{further['token']}")).status_code == 404
+    assert await db.scalar(select(func.count()).select_from(RegistrationLink)) == 0
     assert (await client.get(f"/api/v1/my/{other['token']}")).status_code == 200  # the other person is untouched
     # The same through the API: data as JSON, then erased.
     assert (await client.get(f"/api/v1/my/{other['token']}/data")).json()["person"]["due_date"] == "2027-06-02"
@@ -152,6 +155,8 @@ async def test_automatic_erasure_after_the_retention_time(db):
 async def test_private_link_expires_and_a_new_one_goes_to_the_registered_contact(client, db):
     await published_programme(db, "centering-pregnancy", "centering-avg", city="Eindhoven")
     mine = await signed_up(client, db, 3, email="m.link@example.org", due_date="2027-06-02")
+    further = await signed_up(client, db, 3, email="m.link@example.org", due_date="2027-06-02")
+    assert further["kind"] == "registration_already"
     registration = await db.scalar(select(Registration).where(Registration.contact_email == "m.link@example.org"))
     assert registration.access_expires_at == NOW + timedelta(days=365)
     registration.access_expires_at = NOW - timedelta(minutes=1)
@@ -165,6 +170,7 @@ async def test_private_link_expires_and_a_new_one_goes_to_the_registered_contact
     new_token = messages[0].body_text.split("/my/")[1].split()[0]
     assert (await client.get(f"/nl/my/{new_token}")).status_code == 200
     assert (await client.get(f"/nl/my/{mine['token']}")).status_code == 404
+    assert (await client.get(f"/nl/my/{further['token']}")).status_code == 404  # every earlier link stops
 
 
 async def test_link_requests_and_registrations_are_limited(client, db):

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import select
+
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes import services as programmes
+from groepsaanbod.registration.eligibility import normalise_phone
+from groepsaanbod.registration.services import find_registration
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_venue
 
@@ -37,3 +44,35 @@ def person(n: int, **extra) -> dict:
         "consent": True,
         **extra,
     }
+
+
+#: A private link in a message: the address up to the token.
+PRIVATE_LINK = re.compile(r"\S+/my/([A-Za-z0-9_-]{20,})")
+
+
+async def told(db, contact: str) -> dict:
+    """What the latest message to `contact` told the person: their private link, and what their
+    private page shows (the sign-up's answer is the same for everyone, so tests learn it here)."""
+    message = await db.scalar(
+        select(OutboxMessage).where(OutboxMessage.to_address == contact).order_by(OutboxMessage.id.desc()).limit(1)
+    )
+    assert message is not None, f"no message to {contact}"
+    found = PRIVATE_LINK.search(message.body_text)
+    assert found, message.body_text
+    registration = await find_registration(db, found.group(1))
+    return {
+        "token": found.group(1),
+        "link": found.group(0),
+        "registration_id": registration.id,
+        "status": registration.status,
+        "waitlist_position": registration.waitlist_position,
+        "kind": message.kind,
+    }
+
+
+async def sign_up(client, db, slug: str, body: dict, **request) -> dict:
+    """Sign up through the API, as a person would, and read what the message told them."""
+    response = await client.post(f"/api/v1/catalogue/{slug}/registrations", json=body, **request)
+    assert response.status_code == 202, response.text
+    contact = body.get("email") or normalise_phone(body["phone"])
+    return await told(db, contact.strip().lower())

@@ -11,22 +11,18 @@ from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.planning import plan_due_reminders
 from groepsaanbod.scheduling.models import Cohort, Session
 from tests.factories import make_staff, sign_in
-from tests.integration.registration.helpers import person, published_programme
+from tests.integration.registration.helpers import person, published_programme, sign_up
 
 
 async def test_somali_and_arabic_reminders_once(client, db, session_factory):
     org, pid = await published_programme(db, "triple-p-group", "triple-test", revision={"min_group_size": 1})
-    so = (
-        await client.post(
-            "/api/v1/catalogue/triple-test/registrations", json=person(1, language="so", child_birth_date="2021-01-01")
-        )
-    ).json()
-    ar = (
-        await client.post(
-            "/api/v1/catalogue/triple-test/registrations",
-            json=person(2, language="ar", child_birth_date="2021-01-01", email="", phone="06 12345678"),
-        )
-    ).json()
+    so = await sign_up(client, db, "triple-test", person(1, language="so", child_birth_date="2021-01-01"))
+    ar = await sign_up(
+        client,
+        db,
+        "triple-test",
+        person(2, language="ar", child_birth_date="2021-01-01", email="", phone="06 12345678"),
+    )
     assert so["status"] == ar["status"] == "confirmed"  # Triple P groups are one language each
     cohorts = list(await db.scalars(select(Cohort).where(Cohort.programme_id == pid)))
     assert len(cohorts) == 2
