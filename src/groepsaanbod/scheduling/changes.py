@@ -218,7 +218,9 @@ async def report_absence(
     reason = check_reason(reason)
     s, cohort, programme, template = await session_context(session, session_id)
     who = staff_id if staff_id is not None else viewer.staff_id
-    if who != viewer.staff_id and not may_manage(viewer, programme):
+    # Another organisation's meeting does not exist for this person ("not your meeting" would
+    # tell them it does).
+    if programme.organisation_id not in viewer.roles or (who != viewer.staff_id and not may_manage(viewer, programme)):
         raise SessionNotFound()
     if (
         await session.scalar(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
-from tests.factories import make_staff, sign_in
+from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
 
 
@@ -70,6 +70,12 @@ async def test_drop_in_skips_holidays_and_alerts_when_volunteers_fall_below_thre
     stranger = await make_staff(db, org, "volunteer")
     await sign_in(client, stranger)
     assert (await client.post(f"/api/v1/sessions/{first}/absence", json={})).status_code == 422
+    # For someone of another organisation the meeting does not exist (a 422 would say it does).
+    await client.post("/api/v1/auth/sign-out")
+    outsider = await make_staff(db, await make_organisation(db), "volunteer")
+    await sign_in(client, outsider)
+    assert (await client.post(f"/api/v1/sessions/{first}/absence", json={})).status_code == 404
+    assert (await client.post(f"/api/v1/sessions/{999_999}/absence", json={})).status_code == 404
 
 
 async def test_room_gone_and_hours_and_reassigning(client, db):
