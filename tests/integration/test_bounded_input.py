@@ -245,6 +245,9 @@ async def test_huge_ids_in_page_forms_and_queries_do_not_break(client, db):
                 "capacity": "5",
             },
         ),
+        # "²" is a digit to str.isdigit(), but int() refuses it.
+        ("POST", "/en/staff/agenda/hours", {"organisation_id": "\u00b2", "hours-weekday": "0"}),
+        ("POST", "/en/staff/agenda/hours", {"organisation_id": str(BIG)}),
     ]
     for method, url, form in pages:
         answer = await client.request(method, url, data=form)

@@ -363,7 +363,7 @@ async def hours_submit(request: Request, language: str, db_session: AsyncSession
     """One organisation's hours (its form names it), or, without one, the same hours for each."""
     form = await request.form()
     raw = str(form.get("organisation_id", "")).strip()
-    organisation_id = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    organisation_id = bounds.form_id(raw) or None
     hours = _hours_from_form(form, f"hours-{organisation_id}" if organisation_id else "hours")
     try:
         if hours is None:
