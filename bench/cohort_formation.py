@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import Checks, small  # noqa: E402
 
+from groepsaanbod.cohorts import formation as cohorts
+from groepsaanbod.cohorts.formation import FormationRules, PendingRegistration, form_cohorts  # noqa: E402
 from groepsaanbod.progress import progress  # noqa: E402
-from groepsaanbod.registration import cohorts  # noqa: E402
-from groepsaanbod.registration.cohorts import FormationRules, PendingRegistration, form_cohorts  # noqa: E402
 
 COUNT = 200_000
 LANGUAGES = {"nl": 60, "en": 8, "tr": 9, "ar": 10, "pl": 6, "es": 3, "so": 4}

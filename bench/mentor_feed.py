@@ -51,14 +51,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
 from groepsaanbod.accounts.models import Staff  # noqa: E402
-from groepsaanbod.accounts.services import NewStaff, create_staff  # noqa: E402
+from groepsaanbod.accounts.services.staff import NewStaff, create_staff  # noqa: E402
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation, Venue  # noqa: E402
-from groepsaanbod.programmes import services as programmes  # noqa: E402
 from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.scheduling.closed_days import closed_days  # noqa: E402
 from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session, SessionStaff  # noqa: E402
 from groepsaanbod.scheduling.sessions import to_utc  # noqa: E402

@@ -33,8 +33,8 @@ from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation, Venue  # noqa: E402
-from groepsaanbod.programmes import services as programmes  # noqa: E402
 from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Registration  # noqa: E402
 from groepsaanbod.scheduling.models import Cohort  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402

@@ -12,7 +12,7 @@ folder.
 100,000 session_reminder messages (a real rendered reminder: subject, text and HTML
 body, in Dutch) are bulk-inserted into the outbox, all due. An aiosmtpd sink in its own
 process on 127.0.0.1 counts the Message-ID of every message it accepts. Delivery is
-groepsaanbod.messaging.delivery.deliver_due_messages(factory, smtp_url, sender, now,
+groepsaanbod.messaging.services.delivery.deliver_due_messages(factory, smtp_url, sender, now,
 batch=None, concurrency=C), run in P processes side by side (P=1: in this process).
 Afterwards the sink's counts are checked against the outbox: every message delivered,
 none twice, every row marked sent (the benchmark exits 1 when not).
@@ -64,9 +64,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import Checks, bench_databases, free_port, postgres_server, small  # noqa: E402
 
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
-from groepsaanbod.messaging.delivery import deliver_due_messages  # noqa: E402
 from groepsaanbod.messaging.models import OutboxMessage  # noqa: E402
-from groepsaanbod.messaging.services import render_message_parts  # noqa: E402
+from groepsaanbod.messaging.services.delivery import deliver_due_messages  # noqa: E402
+from groepsaanbod.messaging.services.queue import render_message_parts  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.roles import SECOND_FACTOR_ROLES
-from groepsaanbod.accounts.services import NewStaff, create_staff
+from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.protection.encryption import KeyRing, key_ring

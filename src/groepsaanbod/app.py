@@ -20,14 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.accounts import controllers as accounts_api
-from groepsaanbod.accounts import pages as accounts_pages
-from groepsaanbod.accounts import second_factor_pages, team_pages
 from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.accounts.pages import second_factor as second_factor_pages
+from groepsaanbod.accounts.pages import sign_in as accounts_pages
+from groepsaanbod.accounts.pages import team as team_pages
 from groepsaanbod.attendance import controllers as attendance_api
 from groepsaanbod.attendance import pages as attendance_pages
 from groepsaanbod.audit import pages as audit_pages
 from groepsaanbod.calendars import controllers as calendars_api
 from groepsaanbod.calendars import pages as calendars_pages
+from groepsaanbod.cohorts import controllers as cohorts_api
+from groepsaanbod.cohorts import pages as cohort_pages
 from groepsaanbod.db import engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
@@ -47,8 +50,6 @@ from groepsaanbod.protection.csrf import check_csrf
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.headers import headers_hook
 from groepsaanbod.protection.input import BoundedRequest, check_query
-from groepsaanbod.registration import cohort_controllers as cohorts_api
-from groepsaanbod.registration import cohort_pages
 from groepsaanbod.registration import controllers as registration_api
 from groepsaanbod.registration import pages as registration_pages
 from groepsaanbod.scheduling import controllers as scheduling_api

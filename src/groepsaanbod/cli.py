@@ -207,7 +207,7 @@ def staff_add(
     from sqlalchemy import select
 
     from groepsaanbod.accounts.models import Staff
-    from groepsaanbod.accounts.services import NewStaff, create_staff, normalise_email
+    from groepsaanbod.accounts.services.staff import NewStaff, create_staff, normalise_email
 
     try:
         address = validate_email(email, check_deliverability=False).normalized
@@ -245,7 +245,7 @@ def staff_grant(email: str, organisation_slug: str, role: str) -> None:
     from sqlalchemy import select
 
     from groepsaanbod.accounts.models import Staff
-    from groepsaanbod.accounts.services import grant_role, normalise_email
+    from groepsaanbod.accounts.services.staff import grant_role, normalise_email
 
     async def grant(session):
         org = await _find_organisation(session, organisation_slug)
@@ -299,7 +299,7 @@ def staff_enable(email: str) -> None:
 @click.option("--email", required=True)
 def staff_reset_second_factor(email: str) -> None:
     """For a person who lost their authenticator app: they set it up again at the next sign-in."""
-    from groepsaanbod.accounts.second_factor import reset_second_factor
+    from groepsaanbod.accounts.services.second_factor import reset_second_factor
 
     async def reset(session):
         return await reset_second_factor(session, email)
@@ -326,7 +326,7 @@ def keys_new() -> None:
 @keys.command("rotate")
 def keys_rotate() -> None:
     """Encrypt every stored secret with the first key of GROEPSAANBOD_ENCRYPTION_KEYS."""
-    from groepsaanbod.accounts.second_factor import re_encrypt_secrets
+    from groepsaanbod.accounts.services.second_factor import re_encrypt_secrets
     from groepsaanbod.protection.encryption import key_ring
 
     with _keys_explained():
@@ -354,8 +354,8 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
     from datetime import UTC, datetime, timedelta
 
     from groepsaanbod.db import engine_for, make_session_factory
-    from groepsaanbod.messaging.delivery import deliver_due_messages
-    from groepsaanbod.privacy.housekeeping import run_housekeeping
+    from groepsaanbod.messaging.services.delivery import deliver_due_messages
+    from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 
     settings = Settings.from_env()
 
@@ -364,7 +364,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
         factory = make_session_factory(engine)
         try:
             while True:
-                from groepsaanbod.reminders.planning import plan_due_reminders
+                from groepsaanbod.reminders.services import plan_due_reminders
 
                 await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
                 await run_housekeeping(factory, settings, datetime.now(UTC))

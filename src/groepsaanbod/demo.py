@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Staff
-from groepsaanbod.accounts.services import NewStaff, create_staff
+from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.organisations.models import Organisation, Venue
-from groepsaanbod.programmes import services as programmes
 from groepsaanbod.programmes.models import Programme
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.scheduling.models import SchoolClass
 from groepsaanbod.settings import Settings
 
@@ -251,8 +251,8 @@ async def _plan_class_lessons(
     from datetime import time, timedelta
 
     from groepsaanbod.programmes.models import ProgrammeTemplate
-    from groepsaanbod.scheduling import planning
     from groepsaanbod.scheduling.models import Cohort
+    from groepsaanbod.scheduling.services import planning
 
     template = await session.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme_id))
     guest = next(staff_ids[p.email] for p in org.staff if "guest_teacher" in p.roles)

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import services
 from groepsaanbod.attendance.rules import Mark
+from groepsaanbod.attendance.services import registers as services
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec

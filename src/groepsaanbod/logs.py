@@ -42,7 +42,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class FieldsFormatter(logging.Formatter):
-    """`INFO groepsaanbod.programmes.services: programme published programme_id=3 by=7 [req 1f2e…]`."""
+    """`INFO groepsaanbod.programmes.services.set_up: programme published programme_id=3 by=7 [req 1f2e…]`."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)

@@ -26,10 +26,10 @@ from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import Base
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.programmes import services as programmes
 from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services import record
+from groepsaanbod.registration.services.registrations import record
 from groepsaanbod.scheduling.models import (
     Cohort,
     CohortFacilitator,

@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import exports, reports
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.models import Attendance, SessionRegister
+from groepsaanbod.attendance.services import exports, reports
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.demo import load_demo
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.organisations.models import Organisation, Venue
-from groepsaanbod.programmes.catalogue import list_catalogue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.services.catalogue import list_catalogue
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
 from groepsaanbod.settings import Settings

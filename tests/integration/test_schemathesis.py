@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from sqlalchemy import select
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
-from groepsaanbod.accounts.services import SignInLimits, sign_in
+from groepsaanbod.accounts.services.staff import SignInLimits, sign_in
 from groepsaanbod.app import create_app
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.migrate import upgrade

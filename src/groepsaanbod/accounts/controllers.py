@@ -10,7 +10,6 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts import services
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import (
     SECOND_FACTOR_NEEDED,
@@ -20,6 +19,7 @@ from groepsaanbod.accounts.errors import (
 )
 from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
+from groepsaanbod.accounts.services import staff as services
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import gettext

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.accounts.services import find_sign_in, viewer_of
+from groepsaanbod.accounts.services.staff import find_sign_in, viewer_of
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.protection.cookies import SESSION_COOKIE, read_cookie
 from groepsaanbod.settings import Settings

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.privileges import REGISTERS, SIGNALS
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import exports, reports, rules, services, signals
 from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.schemas import (
     FigureOut,
     HandledIn,
@@ -26,6 +26,8 @@ from groepsaanbod.attendance.schemas import (
     TableOut,
     TableRowOut,
 )
+from groepsaanbod.attendance.services import exports, reports, signals
+from groepsaanbod.attendance.services import registers as services
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.translations import gettext, render_message

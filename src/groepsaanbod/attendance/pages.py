@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import charts, exports, reports, rules, services, signals
+from groepsaanbod.attendance import charts, rules
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.controllers import (
     MUNICIPALITY_READERS,
@@ -24,6 +24,8 @@ from groepsaanbod.attendance.controllers import (
     default_period,
 )
 from groepsaanbod.attendance.errors import ReportRefused
+from groepsaanbod.attendance.services import exports, reports, signals
+from groepsaanbod.attendance.services import registers as services
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.i18n.translations import gettext

@@ -104,7 +104,7 @@ async def api_cohort_feed(
     now: Callable[[], datetime],
     settings: Settings,
 ) -> FeedOut:
-    from groepsaanbod.scheduling.planning import check_cohort
+    from groepsaanbod.scheduling.services.planning import check_cohort
 
     await check_cohort(db_session, viewer, cohort_id)  # 404 unless the cohort is the viewer's organisation's
     new = await services.create_feed(
@@ -136,7 +136,7 @@ async def api_participant_feed(
     token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
 ) -> FeedOut:
     """A link to subscribe to the meetings of your group, in the language you chose."""
-    from groepsaanbod.registration.services import find_registration
+    from groepsaanbod.registration.services.registrations import find_registration
 
     registration = await find_registration(db_session, token, now())
     refuse_when_stopped(registration.status)
@@ -150,7 +150,7 @@ async def api_participant_download(
     token: str, db_session: AsyncSession, now: Callable[[], datetime], session_id: int | None = None
 ) -> Response:
     """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
-    from groepsaanbod.registration.services import find_registration
+    from groepsaanbod.registration.services.registrations import find_registration
 
     registration = await find_registration(db_session, token, now())
     refuse_when_stopped(registration.status)

@@ -55,7 +55,7 @@ async def cohort_feed_submit(
     now: Callable[[], datetime],
     settings: Settings,
 ) -> Response:
-    from groepsaanbod.scheduling.planning import check_cohort
+    from groepsaanbod.scheduling.services.planning import check_cohort
 
     await check_cohort(db_session, viewer, cohort_id)
     new = await services.create_feed(db_session, "cohort", cohort_id, language, now(), made_by=viewer.staff_id)
@@ -88,7 +88,7 @@ async def participant_feed_submit(
     now: Callable[[], datetime],
     settings: Settings,
 ) -> Response:
-    from groepsaanbod.registration.services import find_registration
+    from groepsaanbod.registration.services.registrations import find_registration
 
     registration = await find_registration(db_session, token, now())
     if registration.status == "withdrawn":  # the page no longer offers it: show why

@@ -14,12 +14,12 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
-from groepsaanbod.accounts.pages import client_address
+from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.privacy.services import erase_participant, export_participant_data
+from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration.private_links import link_limit, resend_private_link
-from groepsaanbod.registration.services import CONSENT_VERSION, find_registration
+from groepsaanbod.registration.services.private_links import link_limit, resend_private_link
+from groepsaanbod.registration.services.registrations import CONSENT_VERSION, find_registration
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import provide_language, render
 

@@ -14,7 +14,6 @@ from groepsaanbod.accounts.guards import PUBLIC, needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.languages import choose_language
-from groepsaanbod.programmes import catalogue, services
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.schemas import (
     BuiltinTemplateOut,
@@ -28,6 +27,8 @@ from groepsaanbod.programmes.schemas import (
     programme_out,
     template_out,
 )
+from groepsaanbod.programmes.services import catalogue
+from groepsaanbod.programmes.services import set_up as services
 from groepsaanbod.programmes.templates import template_to_data
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)

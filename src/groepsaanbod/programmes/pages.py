@@ -20,9 +20,10 @@ from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.organisations.models import Organisation, Venue
-from groepsaanbod.programmes import catalogue, services
 from groepsaanbod.programmes.errors import ProgrammeError
 from groepsaanbod.programmes.library import builtin_templates
+from groepsaanbod.programmes.services import catalogue
+from groepsaanbod.programmes.services import set_up as services
 from groepsaanbod.programmes.templates import template_to_data
 from groepsaanbod.protection.body_size import LONG_FORM_BODY_LIMIT
 from groepsaanbod.web import problems_for_page, provide_language, render

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from groepsaanbod.programmes.catalogue import CatalogueEntry
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.programmes.services import latest_template, published_template, template_data
+from groepsaanbod.programmes.services.catalogue import CatalogueEntry
+from groepsaanbod.programmes.services.set_up import latest_template, published_template, template_data
 from groepsaanbod.programmes.templates import template_to_data
 
 

@@ -13,21 +13,22 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
-from groepsaanbod.accounts.pages import client_address
+from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import CHECK_YOUR_MESSAGES
-from groepsaanbod.registration.private_links import register_limit
 from groepsaanbod.registration.schemas import (
     MyRegistrationOut,
     RegistrationAccepted,
     RegistrationFormOut,
     RegistrationIn,
 )
+from groepsaanbod.registration.services import registrations as services
+from groepsaanbod.registration.services import sign_up
+from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.scheduling.models import Cohort
 from groepsaanbod.settings import Settings
 

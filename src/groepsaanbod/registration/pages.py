@@ -14,14 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
-from groepsaanbod.accounts.pages import client_address
+from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration import services, sign_up
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import RegistrationRefused
-from groepsaanbod.registration.private_links import register_limit
+from groepsaanbod.registration.services import registrations as services
+from groepsaanbod.registration.services import sign_up
+from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.scheduling.models import Cohort, Session
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render

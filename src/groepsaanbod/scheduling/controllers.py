@@ -16,9 +16,7 @@ from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import render_message
-from groepsaanbod.scheduling import changes, planning
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.schemas import (
     AbsenceIn,
@@ -40,6 +38,8 @@ from groepsaanbod.scheduling.schemas import (
     SlotOut,
     ViolationOut,
 )
+from groepsaanbod.scheduling.services import changes, planning
+from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 ANY_STAFF = needs_roles(*ROLES)

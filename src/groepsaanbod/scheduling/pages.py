@@ -20,9 +20,9 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.refusals import Refused
-from groepsaanbod.scheduling import changes, planning
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Cohort, StaffAvailability
+from groepsaanbod.scheduling.services import changes, planning
 from groepsaanbod.web import problems_for_page, provide_language, render
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)

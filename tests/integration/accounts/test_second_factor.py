@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from groepsaanbod.accounts.models import RecoveryCode, Staff, StaffSession
-from groepsaanbod.accounts.second_factor import reset_second_factor
+from groepsaanbod.accounts.services.second_factor import reset_second_factor
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.accounts import recovery_codes
-from groepsaanbod.accounts.code_check import accept_code
 from groepsaanbod.accounts.models import RecoveryCode, Staff
+from groepsaanbod.accounts.services.code_check import accept_code
 from groepsaanbod.accounts.totp import code_at, step_of
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage

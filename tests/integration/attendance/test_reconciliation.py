@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import exports, reports
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.errors import RegisterRefused
 from groepsaanbod.attendance.rules import Mark
-from groepsaanbod.attendance.services import take_register
+from groepsaanbod.attendance.services import exports, reports
+from groepsaanbod.attendance.services.registers import take_register
 from tests.integration.attendance.world import NOW, PERIOD, build_world
 
 EXPECTED_SUMMARY = {

@@ -192,7 +192,7 @@ async def test_register_opens_half_an_hour_before(db, client):
 
 
 async def test_partners_are_counted_where_the_meeting_invites_them(db, client):
-    from groepsaanbod.attendance import reports
+    from groepsaanbod.attendance.services import reports
     from groepsaanbod.programmes.models import SessionSpec
 
     org, programme_id, cohort, people, sessions = await group_with_members(db, "cp-partners", 2, "centering-pregnancy")

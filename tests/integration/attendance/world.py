@@ -24,9 +24,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.attendance import services
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.attendance.rules import Mark
+from groepsaanbod.attendance.services import registers as services
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.models import Cohort, Session

@@ -66,7 +66,7 @@ async def test_mentor_feed_304_then_cancellation_shows(client, db):
     # The mentor's own feed has the same lessons.
     await client.post("/api/v1/auth/sign-out")
     from groepsaanbod.accounts.models import Staff
-    from groepsaanbod.accounts.services import NewStaff  # noqa: F401
+    from groepsaanbod.accounts.services.staff import NewStaff  # noqa: F401
 
     mentor = await db.get(Staff, school_class.mentor_id)
     from groepsaanbod.accounts.passwords import hash_new_password

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from groepsaanbod.accounts.models import Role, StaffInvitation
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.scheduling.context import session_context
-from groepsaanbod.scheduling.facts import session_facts
 from groepsaanbod.scheduling.models import Cohort, SchoolClass, SessionStaff, StaffAvailability
+from groepsaanbod.scheduling.services.context import session_context
+from groepsaanbod.scheduling.services.facts import session_facts
 from tests.conftest import NOW
 from tests.factories import make_staff
 from tests.integration.membership.world import become, build_world, dump_of, link_in_message, roles_of

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import make_engine, make_session_factory
-from groepsaanbod.messaging.delivery import deliver_due_messages
 from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.messaging.services.delivery import deliver_due_messages
 from groepsaanbod.messaging.transports import SmtpServer
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings

@@ -30,8 +30,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select, text
 
 from groepsaanbod.db import make_engine, make_session_factory
-from groepsaanbod.messaging.delivery import MAX_ATTEMPTS, backoff, deliver_due_messages
 from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.messaging.services.delivery import MAX_ATTEMPTS, backoff, deliver_due_messages
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import NOW, backends

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
-from groepsaanbod.programmes import services as programmes
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database

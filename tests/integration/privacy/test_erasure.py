@@ -16,9 +16,9 @@ from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit import services as audit
 from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.privacy.housekeeping import run_housekeeping
+from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.reminders.planning import plan_due_reminders
+from groepsaanbod.reminders.services import plan_due_reminders
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
@@ -189,7 +189,7 @@ async def test_audit_events_take_field_names_never_values(db):
 
 #: Columns that can hold text, a date or JSON and are NOT erased with a participant, with why
 #: they cannot name one. Every other such column is erased with the person (see
-#: privacy/services.py) and is filled and searched by the test above. A new column must be
+#: privacy/services/rights.py) and is filled and searched by the test above. A new column must be
 #: put in one of the two: this list, or the erasure.
 NOT_A_PARTICIPANTS = {
     "account_tokens": "staff links, hashes only",

@@ -18,7 +18,7 @@ from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
-from groepsaanbod.privacy.housekeeping import run_housekeeping
+from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends

@@ -13,7 +13,7 @@ from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import Base
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.privacy.services import erase_expired_participants
+from groepsaanbod.privacy.services.rights import erase_expired_participants
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.scheduling.models import Cohort, Session

@@ -10,8 +10,8 @@ from sqlalchemy import func, select, update
 
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.privacy.housekeeping import run_housekeeping
 from groepsaanbod.privacy.retention import add_months
+from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW

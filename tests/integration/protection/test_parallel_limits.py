@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from groepsaanbod.accounts.services import SIGN_IN_WINDOW
+from groepsaanbod.accounts.services.staff import SIGN_IN_WINDOW
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.protection.limits import counter_key, window_start

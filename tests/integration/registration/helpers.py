@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.programmes import services as programmes
+from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.eligibility import normalise_phone
-from groepsaanbod.registration.services import find_registration
+from groepsaanbod.registration.services.registrations import find_registration
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_venue
 

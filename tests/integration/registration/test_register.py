@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.registration.errors import CHECK_YOUR_MESSAGES
-from groepsaanbod.registration.known_person import ALREADY_REGISTERED_MESSAGES
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services import token_hash
+from groepsaanbod.registration.services.known_person import ALREADY_REGISTERED_MESSAGES
+from groepsaanbod.registration.services.registrations import token_hash
 from groepsaanbod.settings import Settings
 from tests.conftest import backends
 from tests.integration.protection.live import live_app
@@ -214,8 +214,8 @@ async def test_the_same_person_twenty_times_at_once_is_one_registration_and_no_e
 async def test_the_worker_keeps_the_newest_further_links_and_drops_expired_ones(client, db):
     from datetime import timedelta
 
-    from groepsaanbod.registration.known_person import FURTHER_LINKS, forget_old_links
     from groepsaanbod.registration.models import RegistrationLink
+    from groepsaanbod.registration.services.known_person import FURTHER_LINKS, forget_old_links
     from tests.conftest import NOW
 
     await published_programme(db, "centering-pregnancy", "centering-test")

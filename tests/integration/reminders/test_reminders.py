@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.reminders.models import Reminder
-from groepsaanbod.reminders.planning import plan_due_reminders
+from groepsaanbod.reminders.services import plan_due_reminders
 from groepsaanbod.scheduling.models import Cohort, Session
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up

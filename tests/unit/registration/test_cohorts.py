@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groepsaanbod.i18n.translations import render_message
-from groepsaanbod.registration.cohorts import (
+from groepsaanbod.cohorts.formation import (
     NO_ROOM,
     ONLY_FEW,
     TOO_FEW_CLOSE,
@@ -20,6 +19,7 @@ from groepsaanbod.registration.cohorts import (
     PendingRegistration,
     form_cohorts,
 )
+from groepsaanbod.i18n.translations import render_message
 
 START = date(2026, 9, 1)
 CENTERING = FormationRules(min_size=8, max_size=14, max_spread_days=35)

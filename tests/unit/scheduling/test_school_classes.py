@@ -1,7 +1,7 @@
 import pytest
 
-from groepsaanbod.scheduling import school_classes as sc
-from groepsaanbod.scheduling.school_classes import (
+from groepsaanbod.cohorts import class_list as sc
+from groepsaanbod.cohorts.class_list import (
     SchoolClassRow,
     decode_upload,
     read_school_classes_csv,

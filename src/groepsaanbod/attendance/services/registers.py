@@ -1,0 +1,402 @@
+"""Use cases of the register: open_register, take_register, record_head_count, recent_sessions.
+
+Anyone working for the organisation takes a register from half an hour before the meeting
+until 7 days after it; later only a coordinator (or admin) may change it. Every save is kept
+in the audit trail (registration_events) with who and when, and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.accounts.privileges import REGISTERS, Sight, first_names
+from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.attendance import rules
+from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
+from groepsaanbod.attendance.models import Attendance, SessionRegister
+from groepsaanbod.attendance.services.signals import raise_signals
+from groepsaanbod.audit.services import record_audit
+from groepsaanbod.bounds import shifted
+from groepsaanbod.i18n.text import Message
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.services.registrations import record
+from groepsaanbod.scheduling.models import Cohort, CohortFacilitator, Session, SessionStaff
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    participant_id: int
+    name: str
+    language: str
+    status: str | None = None
+    reason: str | None = None
+    note: str = ""
+    partners: int = 0
+    babies: int = 0
+
+
+@dataclass(frozen=True)
+class Register:
+    """Everything the register screen shows for one meeting."""
+
+    session: Session
+    cohort: Cohort
+    programme: Programme
+    template: ProgrammeTemplate
+    #: group | individual | phone
+    meeting_kind: str
+    drop_in: bool
+    counts_partners: bool
+    counts_babies: bool
+    lines: list[RegisterLine]
+    taken: SessionRegister | None
+    #: Why this person cannot save it now (None: they can).
+    closed: Message | None
+    adults: int = 0
+    children: int = 0
+    volunteers: list[tuple[int, str, bool]] = field(default_factory=list)
+    #: ALL, or ASSIGNED for a helper: first names only, no reasons or notes (accounts/privileges.py).
+    sight: Sight = Sight.ALL
+
+
+def assigned_to(staff_id: int) -> ColumnElement[bool]:
+    """The meetings a person is assigned to: on the meeting's staff (the drop-in rota too),
+    or a facilitator of its group."""
+    return or_(
+        exists().where(SessionStaff.session_id == Session.id, SessionStaff.staff_id == staff_id),
+        exists().where(CohortFacilitator.cohort_id == Session.cohort_id, CohortFacilitator.staff_id == staff_id),
+    )
+
+
+def register_sight(viewer: Viewer, organisation_id: int) -> Sight:
+    return REGISTERS.sight(viewer.roles.get(organisation_id, ()))
+
+
+async def _context(session: AsyncSession, viewer: Viewer, session_id: int):
+    s = await session.get(Session, session_id, populate_existing=True)
+    if s is None or s.cohort_id is None:
+        raise RegisterNotFound()
+    programme = await session.get(Programme, s.programme_id)
+    sight = register_sight(viewer, programme.organisation_id) if programme else Sight.NONE
+    if sight is Sight.ASSIGNED:
+        # Not assigned: the same answer as for a meeting that does not exist.
+        mine = await session.scalar(select(Session.id).where(Session.id == s.id, assigned_to(viewer.staff_id)))
+        sight = sight if mine else Sight.NONE
+    if sight not in (Sight.ALL, Sight.ASSIGNED):
+        raise RegisterNotFound()
+    cohort = await session.get(Cohort, s.cohort_id)
+    template = await session.get(ProgrammeTemplate, cohort.template_id)
+    spec = await session.get(SessionSpec, s.spec_id) if s.spec_id else None
+    return s, cohort, programme, template, spec, sight
+
+
+def _is_coordinator(viewer: Viewer, programme: Programme) -> bool:
+    return programme.organisation_id in viewer.organisations_with(PROGRAMME_EDITORS)
+
+
+async def _members(session: AsyncSession, s: Session, cohort: Cohort, drop_in: bool) -> list[Participant]:
+    """Confirmed members who had joined by the meeting's end, and anyone already marked
+    (someone who withdrew later keeps their marks). Drop-ins: visitors registered for the
+    programme, who agreed at sign-up that their information is used for it."""
+    ends = shifted(s.starts_at, timedelta(minutes=s.duration_minutes))
+    joined = select(Registration.participant_id).where(
+        Registration.status == "confirmed",
+        or_(Registration.confirmed_at.is_(None), Registration.confirmed_at <= ends),
+        (Registration.programme_id == s.programme_id) if drop_in else (Registration.cohort_id == cohort.id),
+    )
+    if drop_in:
+        joined = joined.where(Registration.consented_at.is_not(None))
+    marked = select(Attendance.participant_id).where(
+        Attendance.session_id == s.id, Attendance.participant_id.is_not(None)
+    )
+    return list(
+        await session.scalars(
+            select(Participant)
+            .where(or_(Participant.id.in_(joined), Participant.id.in_(marked)))
+            .order_by(Participant.full_name, Participant.id)
+        )
+    )
+
+
+async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, now: datetime) -> Register:
+    s, cohort, programme, template, spec, sight = await _context(session, viewer, session_id)
+    drop_in = template.formation == "drop_in"
+    marks = {
+        a.participant_id: a for a in await session.scalars(select(Attendance).where(Attendance.session_id == s.id))
+    }
+    members = await _members(session, s, cohort, drop_in)
+    full = sight is Sight.ALL
+    names = [p.full_name for p in members] if full else first_names([p.full_name for p in members])
+    lines = []
+    for person, name in zip(members, names, strict=True):
+        a = marks.get(person.id)
+        lines.append(
+            RegisterLine(
+                person.id,
+                name,
+                person.language,
+                a.status if a else None,
+                a.absence_reason if a and full else None,
+                (a.note or "") if a and full else "",
+                a.partners if a else 0,
+                a.babies if a else 0,
+            )
+        )
+    head = marks.get(None)
+    taken = await session.get(SessionRegister, s.id, populate_existing=True)
+    volunteers = []
+    if drop_in:
+        present = set(taken.volunteer_ids) if taken else None
+        planned = set(await session.scalars(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
+        for staff_id, name in await session.execute(
+            select(Staff.id, Staff.full_name)
+            .join(Role, Role.staff_id == Staff.id)
+            .where(Role.organisation_id == programme.organisation_id, Role.role == "volunteer")
+            .order_by(Staff.full_name)
+        ):
+            volunteers.append((staff_id, name, staff_id in (present if present is not None else planned)))
+    return Register(
+        s,
+        cohort,
+        programme,
+        template,
+        spec.kind if spec else "group",
+        drop_in,
+        bool(spec and spec.partners_invited),
+        bool(spec and spec.with_babies),
+        lines,
+        taken,
+        rules.register_closed(
+            s.starts_at,
+            s.duration_minutes,
+            now,
+            coordinator=_is_coordinator(viewer, programme),
+            cancelled=s.status == "cancelled",
+        ),
+        head.adults if head else 0,
+        head.children if head else 0,
+        volunteers,
+        sight,
+    )
+
+
+async def _mark_taken(session: AsyncSession, viewer: Viewer, s: Session, now: datetime) -> tuple[bool, SessionRegister]:
+    taken = await session.get(SessionRegister, s.id)
+    first = taken is None
+    if first:
+        taken = SessionRegister(session_id=s.id, taken_by_id=viewer.staff_id, taken_at=now, volunteer_ids=[])
+        session.add(taken)
+    else:
+        taken.changed_by_id, taken.changed_at = viewer.staff_id, now
+    if s.status != "held":
+        s.status = "held"
+    return first, taken
+
+
+async def take_register(
+    session: AsyncSession, viewer: Viewer, session_id: int, marks: Sequence[rules.Mark], now: datetime
+) -> Register:
+    """Save who was there and who was not (with the reason); raise drop-out signals."""
+    register = await open_register(session, viewer, session_id, now)
+    if register.closed is not None:
+        raise RegisterRefused([Problem("session", register.closed)])
+    problems = rules.check_marks(marks, [line.participant_id for line in register.lines])
+    helper = register.sight is not Sight.ALL
+    if helper:
+        problems += rules.check_helper_marks(marks)
+    if problems:
+        raise RegisterRefused(problems)
+    s = register.session
+    existing = {
+        a.participant_id: a
+        for a in await session.scalars(
+            select(Attendance).where(Attendance.session_id == s.id, Attendance.participant_id.is_not(None))
+        )
+    }
+    if helper:
+        marks = rules.helper_marks(
+            marks, {pid: (a.status, a.absence_reason, a.note or "") for pid, a in existing.items()}
+        )
+    before = {pid: (a.status, a.absence_reason) for pid, a in existing.items()}
+    for mark in marks:
+        row = existing.get(mark.participant_id)
+        if row is None:
+            row = Attendance(session_id=s.id, participant_id=mark.participant_id)
+            session.add(row)
+        row.status = "present" if mark.present else "absent"
+        row.absence_reason = None if mark.present else (mark.reason or "no_reason")
+        row.note = mark.note.strip() or None
+        row.partners = mark.partners if mark.present and register.counts_partners else 0
+        row.babies = mark.babies if mark.present and register.counts_babies else 0
+        row.recorded_by_id, row.recorded_at = viewer.staff_id, now
+    first, _ = await _mark_taken(session, viewer, s, now)
+    changed = rules.changed_marks(before, marks)
+    record(
+        session,
+        now,
+        s.programme_id,
+        "register_taken" if first else "register_changed",
+        cohort_id=s.cohort_id,
+        actor=viewer.staff_id,
+        session_id=s.id,
+        present=sum(1 for m in marks if m.present),
+        absent=sum(1 for m in marks if not m.present),
+        changed=changed,
+        before={str(pid): list(before[pid]) for pid in changed},
+    )
+    # The audit record (who changed whose attendance, when): everyone at the first save, then who changed.
+    record_audit(
+        session,
+        now,
+        "attendance",
+        "register",
+        [m.participant_id for m in marks if first or m.participant_id not in before or m.participant_id in changed],
+        fields=("status", "absence_reason", "note"),
+        actor_staff_id=viewer.staff_id,
+        organisation_id=register.programme.organisation_id,
+    )
+    await session.flush()
+    raised = await raise_signals(session, register.cohort, [m.participant_id for m in marks], now)
+    await session.commit()
+    log.info(
+        "register taken" if first else "register changed",
+        extra={
+            "session_id": s.id,
+            "by": viewer.staff_id,
+            "marks": len(marks),
+            "changed": len(changed),
+            "signals": raised,
+        },
+    )
+    return await open_register(session, viewer, session_id, now)
+
+
+@dataclass(frozen=True)
+class HeadCount:
+    adults: int
+    children: int
+    theme: str = ""
+    speaker: str = ""
+    volunteer_ids: tuple[int, ...] = ()
+    #: Registered visitors checked in by name (optional).
+    checked_in: tuple[int, ...] = ()
+
+
+async def record_head_count(
+    session: AsyncSession, viewer: Viewer, session_id: int, count: HeadCount, now: datetime
+) -> Register:
+    """A drop-in: how many adults and children came, the theme and speaker, the volunteers."""
+    problems = list(rules.check_head_count(count.adults, count.children, count.theme, count.speaker))
+    if problems:
+        raise RegisterRefused(problems)
+    register = await open_register(session, viewer, session_id, now)
+    if register.closed is not None:
+        raise RegisterRefused([Problem("session", register.closed)])
+    problems += rules.check_marks(
+        [rules.Mark(pid, True) for pid in count.checked_in], [line.participant_id for line in register.lines]
+    )
+    known_volunteers = {staff_id for staff_id, _, _ in register.volunteers}
+    if set(count.volunteer_ids) - known_volunteers:
+        problems.append(Problem("volunteer_ids", Message(rules.NOT_A_MEMBER)))
+    if problems:
+        raise RegisterRefused(problems)
+    s = register.session
+    head = await session.scalar(
+        select(Attendance).where(Attendance.session_id == s.id, Attendance.participant_id.is_(None))
+    )
+    if head is None:
+        head = Attendance(session_id=s.id, participant_id=None, status="head_count")
+        session.add(head)
+    head.adults, head.children = count.adults, count.children
+    head.recorded_by_id, head.recorded_at = viewer.staff_id, now
+    await session.execute(
+        delete(Attendance).where(
+            Attendance.session_id == s.id,
+            Attendance.participant_id.is_not(None),
+            Attendance.participant_id.not_in(count.checked_in),
+        )
+    )
+    known = set(
+        await session.scalars(
+            select(Attendance.participant_id).where(
+                Attendance.session_id == s.id, Attendance.participant_id.in_(count.checked_in)
+            )
+        )
+    )
+    for pid in set(count.checked_in) - known:
+        session.add(
+            Attendance(
+                session_id=s.id, participant_id=pid, status="present", recorded_by_id=viewer.staff_id, recorded_at=now
+            )
+        )
+    first, taken = await _mark_taken(session, viewer, s, now)
+    taken.theme, taken.speaker = count.theme.strip(), count.speaker.strip()
+    taken.volunteer_ids = sorted(set(count.volunteer_ids))
+    record(
+        session,
+        now,
+        s.programme_id,
+        "head_count_recorded" if first else "head_count_changed",
+        cohort_id=s.cohort_id,
+        actor=viewer.staff_id,
+        session_id=s.id,
+        adults=count.adults,
+        children=count.children,
+        volunteers=len(taken.volunteer_ids),
+        checked_in=len(count.checked_in),
+    )
+    if count.checked_in:
+        record_audit(
+            session,
+            now,
+            "attendance",
+            "head_count",
+            sorted(set(count.checked_in)),
+            fields=("status",),
+            actor_staff_id=viewer.staff_id,
+            organisation_id=register.programme.organisation_id,
+        )
+    await session.commit()
+    log.info(
+        "head count recorded",
+        extra={"session_id": s.id, "by": viewer.staff_id, "adults": count.adults, "children": count.children},
+    )
+    return await open_register(session, viewer, session_id, now)
+
+
+async def recent_sessions(session: AsyncSession, viewer: Viewer, now: datetime) -> list[tuple[Session, Cohort, bool]]:
+    """Meetings of the person's organisations from the last 7 days and today, newest first,
+    each with whether its register was taken. Helpers see only the meetings they are assigned to."""
+    by_sight = {org: register_sight(viewer, org) for org in viewer.roles}
+    whole = [org for org, sight in by_sight.items() if sight is Sight.ALL]
+    assigned = [org for org, sight in by_sight.items() if sight is Sight.ASSIGNED]
+    visible = or_(
+        Programme.organisation_id.in_(whole) if whole else false(),
+        and_(Programme.organisation_id.in_(assigned), assigned_to(viewer.staff_id)) if assigned else false(),
+    )
+    rows = await session.execute(
+        select(Session, Cohort, SessionRegister.session_id.is_not(None))
+        .join(Cohort, Cohort.id == Session.cohort_id)
+        .join(Programme, Programme.id == Session.programme_id)
+        .outerjoin(SessionRegister, SessionRegister.session_id == Session.id)
+        .where(
+            visible,
+            Session.status != "cancelled",
+            Session.starts_at >= now - rules.OPEN_FOR - timedelta(days=1),
+            Session.starts_at <= now + timedelta(hours=12),
+        )
+        .order_by(Session.starts_at.desc())
+    )
+    return [(s, c, bool(done)) for s, c, done in rows.all()]

@@ -1,0 +1,346 @@
+"""Use cases of coordinators: see registrations, propose cohorts by due date, move a
+member, split, merge, confirm. Every change is recorded with who and when."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.audit.services import record_audit
+from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
+from groepsaanbod.db import take_write_lock
+from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.services.set_up import get_programme, published_template
+from groepsaanbod.registration import errors
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.registrations import record
+from groepsaanbod.scheduling.models import Cohort
+
+log = logging.getLogger(__name__)
+DEFAULT_SPREAD_DAYS = 35
+
+TOO_SMALL = N_("This group has %(count)s people. A group needs at least %(min)s.")
+TOO_LARGE = N_("This group would have %(count)s people. A group has at most %(max)s.")
+NOT_PROPOSED = N_("This group is already confirmed. Only proposed groups can be changed.")
+NOT_SAME_GROUP_KIND = N_("These groups have a different language or place. Only groups of the same kind can be joined.")
+TOO_FEW_TO_SPLIT = N_("A group needs at least 2 people to split it.")
+NO_PUBLISHED_PLAN = N_("Publish the programme first.")
+NOT_BY_DUE_DATE = N_("Groups for this programme are not formed by due date.")
+SAME_GROUP = N_("A group cannot be joined with itself. Choose another group.")
+
+
+def formation_rules(template: ProgrammeTemplate) -> FormationRules:
+    window = template.rules.get("first_meeting_weeks")
+    spread = (window[1] - window[0]) * 7 if window else DEFAULT_SPREAD_DAYS
+    return FormationRules(template.min_group_size, template.max_group_size, spread)
+
+
+async def _programme_and_template(
+    session: AsyncSession, viewer: Viewer, programme_id: int
+) -> tuple[Programme, ProgrammeTemplate]:
+    programme = await get_programme(session, viewer, programme_id)
+    template = published_template(programme)
+    if template is None:
+        raise errors.CohortRefused.single("programme", NO_PUBLISHED_PLAN)
+    return programme, template
+
+
+async def list_registrations(
+    session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime | None = None, shown_as: str = ""
+) -> list[Registration]:
+    """The programme's registrations with their people. Given `now`, the reading of their
+    personal data is written to the audit record (as `shown_as`)."""
+    programme = await get_programme(session, viewer, programme_id)
+    rows = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(Registration.programme_id == programme_id)
+            .order_by(Registration.status, Registration.waitlist_position, Registration.id)
+        )
+    )
+    if now is not None and rows:
+        record_audit(
+            session,
+            now,
+            "read",
+            shown_as or "registrations",
+            [r.participant_id for r in rows],
+            actor_staff_id=viewer.staff_id,
+            organisation_id=programme.organisation_id,
+        )
+        await session.commit()
+    return rows
+
+
+async def list_cohorts(session: AsyncSession, viewer: Viewer, programme_id: int) -> list[Cohort]:
+    await get_programme(session, viewer, programme_id)
+    return list(
+        await session.scalars(
+            select(Cohort)
+            .where(Cohort.programme_id == programme_id)
+            .order_by(Cohort.status, Cohort.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+async def _unassigned_pending(session: AsyncSession, programme_id: int) -> list[PendingRegistration]:
+    rows = await session.execute(
+        select(Registration.id, Registration.language, Registration.place, Registration.participant_id).where(
+            Registration.programme_id == programme_id,
+            Registration.status == "pending",
+            Registration.cohort_id.is_(None),
+        )
+    )
+    from groepsaanbod.registration.models import Participant
+
+    due = dict(
+        (
+            await session.execute(
+                select(Participant.id, Participant.due_date).where(
+                    Participant.id.in_(
+                        select(Registration.participant_id).where(
+                            Registration.programme_id == programme_id,
+                            Registration.status == "pending",
+                            Registration.cohort_id.is_(None),
+                        )
+                    )
+                )
+            )
+        ).all()
+    )
+    return [
+        PendingRegistration(r.id, r.language, r.place, due[r.participant_id])
+        for r in rows
+        if due.get(r.participant_id) is not None
+    ]
+
+
+async def current_unplaced(session: AsyncSession, viewer: Viewer, programme_id: int) -> CohortProposal:
+    """What cohort formation would say now about the people not yet in a group."""
+    _, template = await _programme_and_template(session, viewer, programme_id)
+    return form_cohorts(await _unassigned_pending(session, programme_id), formation_rules(template))
+
+
+async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime) -> CohortProposal:
+    """Replace the open proposals by fresh ones from all pending registrations."""
+    programme, template = await _programme_and_template(session, viewer, programme_id)
+    if template.formation != "due_date":
+        raise errors.CohortRefused.single("programme", NOT_BY_DUE_DATE)
+    template_id = template.id
+    await take_write_lock(session, Programme.__table__, programme_id)
+    proposed_ids = select(Cohort.id).where(Cohort.programme_id == programme_id, Cohort.status == "proposed")
+    await session.execute(update(Registration).where(Registration.cohort_id.in_(proposed_ids)).values(cohort_id=None))
+    await session.execute(delete(Cohort).where(Cohort.programme_id == programme_id, Cohort.status == "proposed"))
+    proposal = form_cohorts(await _unassigned_pending(session, programme_id), formation_rules(template))
+    for number, proposed in enumerate(proposal.cohorts, start=1):
+        cohort = Cohort(
+            programme_id=programme_id,
+            template_id=template_id,
+            status="proposed",
+            name=f"{proposed.place or '-'} {proposed.language} {proposed.first_due:%Y-%m} #{number}",
+            language=proposed.language,
+            place=proposed.place,
+            reference_date=proposed.first_due,
+        )
+        session.add(cohort)
+        await session.flush()
+        await session.execute(
+            update(Registration).where(Registration.id.in_(proposed.members)).values(cohort_id=cohort.id)
+        )
+    record(
+        session,
+        now,
+        programme_id,
+        "cohorts_proposed",
+        actor=viewer.staff_id,
+        cohorts=len(proposal.cohorts),
+        unplaced=sum(len(u.registration_ids) for u in proposal.unplaced),
+    )
+    await session.commit()
+    log.info(
+        "cohorts proposed",
+        extra={"programme_id": programme_id, "cohorts": len(proposal.cohorts), "by": viewer.staff_id},
+    )
+    return proposal
+
+
+async def _cohort(session: AsyncSession, viewer: Viewer, cohort_id: int) -> tuple[Cohort, Programme, ProgrammeTemplate]:
+    cohort = await session.get(Cohort, cohort_id, populate_existing=True)
+    if cohort is None:
+        raise errors.CohortNotFound()
+    try:
+        programme = await get_programme(session, viewer, cohort.programme_id)
+    except Exception as hidden:  # another organisation's cohort: say nothing about it
+        raise errors.CohortNotFound() from hidden
+    template = await session.get(ProgrammeTemplate, cohort.template_id)
+    return cohort, programme, template
+
+
+async def _locked(session: AsyncSession, programme: Programme, *cohort_ids: int) -> list[Cohort]:
+    """The cohorts as they are once this programme's lock is held (db.lock_row: programme first).
+
+    Coordinators' changes of a programme's groups then happen one at a time, and not beside a
+    group starting: two merges of the same two groups no longer deadlock, and what was checked
+    (still proposed, still there, the size) still holds when it is written. A cohort that is gone
+    meanwhile (merged away) is not found."""
+    await take_write_lock(session, Programme.__table__, programme.id)
+    cohorts = []
+    for cohort_id in cohort_ids:
+        cohort = await session.get(Cohort, cohort_id, populate_existing=True)
+        if cohort is None:
+            raise errors.CohortNotFound()
+        cohorts.append(cohort)
+    return cohorts
+
+
+async def _size(session: AsyncSession, cohort_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.cohort_id == cohort_id, Registration.status.in_(("pending", "confirmed")))
+        )
+        or 0
+    )
+
+
+def _must_be_proposed(cohort: Cohort, field: str = "cohort") -> None:
+    if cohort.status != "proposed":
+        raise errors.CohortRefused.single(field, NOT_PROPOSED)
+
+
+async def move_member(
+    session: AsyncSession, viewer: Viewer, registration_id: int, to_cohort_id: int, now: datetime
+) -> None:
+    target, programme, template = await _cohort(session, viewer, to_cohort_id)
+    [target] = await _locked(session, programme, target.id)
+    _must_be_proposed(target)
+    registration = await session.get(Registration, registration_id, populate_existing=True)
+    if registration is None or registration.programme_id != programme.id:
+        raise errors.CohortNotFound()
+    if registration.cohort_id is not None:
+        source = await session.get(Cohort, registration.cohort_id)
+        _must_be_proposed(source, "registration_id")
+    if registration.language != target.language or registration.place != target.place:
+        raise errors.CohortRefused.single("registration_id", NOT_SAME_GROUP_KIND)
+    size = await _size(session, target.id) + 1
+    if size > template.max_group_size:
+        raise errors.CohortRefused.single("cohort_id", TOO_LARGE, count=size, max=template.max_group_size)
+    was = registration.cohort_id
+    registration.cohort_id = target.id
+    record(
+        session,
+        now,
+        programme.id,
+        "member_moved",
+        actor=viewer.staff_id,
+        registration_id=registration.id,
+        cohort_id=target.id,
+        was=was,
+    )
+    await session.commit()
+
+
+async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
+    """The later half (by due date) becomes a new proposed group."""
+    cohort, programme, _ = await _cohort(session, viewer, cohort_id)
+    [cohort] = await _locked(session, programme, cohort.id)
+    _must_be_proposed(cohort)
+    members = await _members_by_due_date(session, cohort.id)
+    if len(members) < 2:
+        raise errors.CohortRefused.single("cohort", TOO_FEW_TO_SPLIT)
+    half = members[len(members) // 2 :]
+    other = Cohort(
+        programme_id=cohort.programme_id,
+        template_id=cohort.template_id,
+        status="proposed",
+        name=f"{cohort.name} (2)",
+        language=cohort.language,
+        place=cohort.place,
+        reference_date=cohort.reference_date,
+    )
+    session.add(other)
+    await session.flush()
+    await session.execute(update(Registration).where(Registration.id.in_(half)).values(cohort_id=other.id))
+    record(session, now, programme.id, "cohort_split", actor=viewer.staff_id, cohort_id=cohort.id, new=other.id)
+    await session.commit()
+    return other
+
+
+async def _members_by_due_date(session: AsyncSession, cohort_id: int) -> list[int]:
+    from groepsaanbod.registration.models import Participant
+
+    rows = await session.execute(
+        select(Registration.id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.cohort_id == cohort_id, Registration.status.in_(("pending", "confirmed")))
+        .order_by(Participant.due_date, Registration.id)
+    )
+    return [r for (r,) in rows]
+
+
+async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, other_id: int, now: datetime) -> Cohort:
+    if other_id == cohort_id:  # merging would delete the group and leave its members without one
+        raise errors.CohortRefused.single("other_cohort_id", SAME_GROUP)
+    cohort, programme, template = await _cohort(session, viewer, cohort_id)
+    other, _, _ = await _cohort(session, viewer, other_id)
+    cohort, other = await _locked(session, programme, cohort.id, other.id)
+    _must_be_proposed(cohort)
+    _must_be_proposed(other, "other_cohort_id")
+    if other.programme_id != cohort.programme_id or (other.language, other.place) != (cohort.language, cohort.place):
+        raise errors.CohortRefused.single("other_cohort_id", NOT_SAME_GROUP_KIND)
+    size = await _size(session, cohort.id) + await _size(session, other.id)
+    if size > template.max_group_size:
+        raise errors.CohortRefused.single("other_cohort_id", TOO_LARGE, count=size, max=template.max_group_size)
+    await session.execute(update(Registration).where(Registration.cohort_id == other.id).values(cohort_id=cohort.id))
+    await session.delete(other)
+    record(session, now, programme.id, "cohorts_merged", actor=viewer.staff_id, cohort_id=cohort.id, merged=other_id)
+    await session.commit()
+    return cohort
+
+
+async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
+    """The group is final: its members are confirmed and told, each in their language."""
+    cohort, programme, template = await _cohort(session, viewer, cohort_id)
+    [cohort] = await _locked(session, programme, cohort.id)
+    _must_be_proposed(cohort)
+    size = await _size(session, cohort.id)
+    if size < template.min_group_size:
+        raise errors.CohortRefused.single("cohort", TOO_SMALL, count=size, min=template.min_group_size)
+    if size > template.max_group_size:
+        raise errors.CohortRefused.single("cohort", TOO_LARGE, count=size, max=template.max_group_size)
+    cohort.status = "confirmed"
+    members = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(Registration.cohort_id == cohort.id, Registration.status == "pending")
+        )
+    )
+    for registration in members:
+        registration.status, registration.confirmed_at = "confirmed", now
+        person = registration.participant
+        await queue_message(
+            session,
+            Recipient(registration.language, person.email, person.phone),
+            "cohort_confirmed",
+            {"name": person.full_name, "programme": pick(programme.name, registration.language), "group": cohort.name},
+            dedupe_key=f"registration:{registration.id}:cohort_confirmed:{cohort.id}",
+            organisation_id=programme.organisation_id,
+            now=now,
+        )
+    record(
+        session, now, programme.id, "cohort_confirmed", actor=viewer.staff_id, cohort_id=cohort.id, members=len(members)
+    )
+    await session.commit()
+    log.info("cohort confirmed", extra={"cohort_id": cohort.id, "members": len(members), "by": viewer.staff_id})
+    return cohort

@@ -1,0 +1,134 @@
+"""Open enrolment (Triple P): a group starts for a language and place as soon as
+enough people signed up, and the coordinators are told."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.i18n.formatting import language_name
+from groepsaanbod.i18n.languages import BY_CODE
+from groepsaanbod.i18n.text import pick
+from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.scheduling.models import Cohort
+
+
+def cohort_name(place: str, language: str, number: int) -> str:
+    parts = [p for p in (place, BY_CODE[language].native_name if language in BY_CODE else language) if p]
+    return " – ".join([*parts, str(number)])
+
+
+async def start_cohort_when_enough(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    template: ProgrammeTemplate,
+    language: str,
+    place: str,
+    now: datetime,
+    base_url: str,
+    current_id: int,
+) -> Cohort | None:
+    """Start a group of `language` and `place` when enough wait for one; the caller holds the
+    programme's lock (see sign_up.register_participant)."""
+    from groepsaanbod.registration.services.registrations import record
+
+    waiting = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(
+                Registration.programme_id == programme.id,
+                Registration.cohort_id.is_(None),
+                Registration.status == "pending",
+                Registration.language == language,
+                Registration.place == place,
+            )
+            .order_by(Registration.id)
+            # The caller holds the programme's lock; these rows too, so that a withdrawal that got
+            # in first is seen as it is now (a withdrawn person is not placed).
+            .with_for_update(key_share=True)
+        )
+    )
+    if len(waiting) < template.min_group_size:
+        return None
+    number = (
+        await session.scalar(select(func.count()).select_from(Cohort).where(Cohort.programme_id == programme.id)) or 0
+    ) + 1
+    venue = next((v for v in programme.venues if v.city == place), None)
+    cohort = Cohort(
+        programme_id=programme.id,
+        template_id=template.id,
+        name=cohort_name(place, language, number),
+        language=language,
+        place=place,
+        venue_id=venue.id if venue else None,
+        status="forming",
+        accepts_registrations=True,
+    )
+    session.add(cohort)
+    await session.flush()
+    for index, registration in enumerate(waiting):
+        registration.cohort_id = cohort.id
+        if index < template.max_group_size:
+            registration.status, registration.confirmed_at = "confirmed", now
+        else:
+            registration.status = "waitlisted"
+            registration.waitlist_position = index - template.max_group_size + 1
+        if registration.id == current_id:
+            continue  # told by register_participant itself
+        person = registration.participant
+        kind = "cohort_confirmed" if registration.status == "confirmed" else "cohort_waitlisted"
+        await queue_message(
+            session,
+            Recipient(registration.language, person.email, person.phone),
+            kind,
+            {
+                "name": person.full_name,
+                "programme": pick(programme.name, registration.language),
+                "group": cohort.name,
+                "position": registration.waitlist_position,
+            },
+            dedupe_key=f"registration:{registration.id}:{kind}:{cohort.id}",
+            organisation_id=programme.organisation_id,
+            now=now,
+        )
+    record(session, now, programme.id, "cohort_started", cohort_id=cohort.id, members=len(waiting))
+
+    coordinators = await session.scalars(
+        select(Staff)
+        .where(
+            Staff.active.is_(True),
+            Staff.id.in_(
+                select(Role.staff_id).where(
+                    Role.organisation_id == programme.organisation_id, Role.role.in_(("coordinator", "admin"))
+                )
+            ),
+        )
+        .order_by(Staff.id)
+    )
+    for person in coordinators:
+        await queue_message(
+            session,
+            Recipient(person.language, person.email, None),
+            "cohort_can_start",
+            {
+                "name": person.full_name,
+                "programme": pick(programme.name, person.language),
+                "language_name": language_name(language, person.language),
+                "place": place or "-",
+                "group": cohort.name,
+                "count": len(waiting),
+                "link": f"{base_url}/{person.language}/staff/programmes/{programme.id}/registrations",
+            },
+            dedupe_key=f"cohort:{cohort.id}:can_start:{person.id}",
+            organisation_id=programme.organisation_id,
+            now=now,
+        )
+    return cohort

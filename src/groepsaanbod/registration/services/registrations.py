@@ -1,0 +1,262 @@
+"""Use cases of participants: find_registration, withdraw_registration, end_registration (the
+sign-up itself, register_participant, is in sign_up.py).
+
+Capacity holds under concurrency: every change of a programme's places first takes
+the locks of the rows that decide the race (db.begin_writing, db.lock_row; programme, then
+cohort), then counts and places; a unique index keeps one live registration per person and
+programme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from groepsaanbod.db import begin_writing, lock_row
+from groepsaanbod.i18n.text import pick
+from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.registration import errors
+from groepsaanbod.registration.eligibility import ProgrammeFacts
+from groepsaanbod.registration.models import Registration, RegistrationEvent, RegistrationLink
+from groepsaanbod.scheduling.models import Cohort
+
+log = logging.getLogger(__name__)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def private_link(base_url: str, language: str, token: str) -> str:
+    return f"{base_url}/{language}/my/{token}"
+
+
+#: The programme's latest published template version (a subquery correlated with programmes).
+LATEST_PUBLISHED_VERSION = (
+    select(func.max(ProgrammeTemplate.version))
+    .where(ProgrammeTemplate.programme_id == Programme.id, ProgrammeTemplate.published_at.is_not(None))
+    .correlate(Programme)
+    .scalar_subquery()
+)
+
+
+async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
+    """The programme with its venues, and its published template version, in one query
+    (the sign-up form reads it; the sign-up itself reads less, see sign_up.sign_up_programme)."""
+    row = (
+        (
+            await session.execute(
+                select(Programme, ProgrammeTemplate)
+                .join(ProgrammeTemplate, ProgrammeTemplate.programme_id == Programme.id)
+                .options(joinedload(Programme.venues))
+                .where(
+                    Programme.slug == slug,
+                    Programme.status == "published",
+                    ProgrammeTemplate.version == LATEST_PUBLISHED_VERSION,
+                )
+            )
+        )
+        .unique()
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
+def programme_facts(programme: Programme, template: ProgrammeTemplate) -> ProgrammeFacts:
+    cities = tuple(sorted({v.city for v in programme.venues}))
+    return facts_of(template.formation, template.schedule, tuple(programme.languages), cities, template.rules)
+
+
+def facts_of(
+    formation: str, schedule: str, languages: tuple[str, ...], cities: tuple[str, ...], rules: dict[str, Any]
+) -> ProgrammeFacts:
+    ages = rules.get("child_age_months")
+    return ProgrammeFacts(
+        formation=formation,
+        languages=languages,
+        places=cities,
+        asks_due_date=formation == "due_date" or schedule == "pregnancy_week",
+        child_age_months=tuple(ages) if ages else None,
+    )
+
+
+def record(
+    session: AsyncSession,
+    now: datetime,
+    programme_id: int,
+    action: str,
+    *,
+    cohort_id: int | None = None,
+    registration_id: int | None = None,
+    actor: int | None = None,
+    **details: Any,
+) -> None:
+    session.add(
+        RegistrationEvent(
+            programme_id=programme_id,
+            cohort_id=cohort_id,
+            registration_id=registration_id,
+            actor_staff_id=actor,
+            action=action,
+            details=details,
+            at=now,
+        )
+    )
+
+
+async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.cohort_id == cohort_id, Registration.status == "confirmed")
+        )
+        or 0
+    )
+
+
+#: The version of the consent text on the sign-up form; change it when that text changes.
+CONSENT_VERSION = "2026-11"
+
+
+async def find_registration(session: AsyncSession, token: str, now: datetime | None = None) -> Registration:
+    """The registration behind a private link (its own, or a further one sent when someone signed
+    up again), also after the person stopped (they keep their rights to their data); unknown,
+    revoked (erased) or (given `now`) expired links find nothing."""
+    hashed = token_hash(token)
+    own = Registration.access_token_hash == hashed
+    further = select(RegistrationLink.registration_id).where(RegistrationLink.token_hash == hashed)
+    if now is not None:
+        own = own & (Registration.access_expires_at.is_(None) | (Registration.access_expires_at > now))
+        further = further.where(RegistrationLink.expires_at > now)
+    registration = await session.scalar(
+        select(Registration)
+        .options(
+            selectinload(Registration.participant), selectinload(Registration.programme).selectinload(Programme.venues)
+        )
+        .where(own | Registration.id.in_(further), Registration.access_revoked_at.is_(None))
+        .execution_options(populate_existing=True)
+    )
+    if registration is None:
+        raise errors.RegistrationNotFound()
+    return registration
+
+
+async def promote_from_waitlist(
+    session: AsyncSession, cohort: Cohort, max_size: int, now: datetime, programme_name: dict[str, str]
+) -> list[Registration]:
+    """Fill free places from the front of the waiting list; the rest move up."""
+    promoted: list[Registration] = []
+    while await confirmed_count(session, cohort.id) < max_size:
+        first = await session.scalar(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .order_by(Registration.waitlist_position)
+            .limit(1)
+        )
+        if first is None:
+            break
+        first.status, first.waitlist_position, first.confirmed_at = "confirmed", None, now
+        await session.flush()
+        await session.execute(
+            update(Registration)
+            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .values(waitlist_position=Registration.waitlist_position - 1)
+        )
+        person = first.participant
+        await queue_message(
+            session,
+            Recipient(first.language, person.email, person.phone),
+            "waitlist_promoted",
+            {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
+            dedupe_key=f"registration:{first.id}:promoted:{cohort.id}",
+            now=now,
+        )
+        record(session, now, cohort.programme_id, "promoted", registration_id=first.id, cohort_id=cohort.id)
+        promoted.append(first)
+    return promoted
+
+
+async def end_registration(session: AsyncSession, registration_id: int, now: datetime) -> Registration | None:
+    """Withdraw one registration: the place goes to the first on the waiting list and those
+    behind it move up. The caller has begun writing (db.begin_writing) and commits.
+    None when it had already ended (stopping twice changes nothing)."""
+    programme_id = await session.scalar(select(Registration.programme_id).where(Registration.id == registration_id))
+    if programme_id is None:
+        return None
+    # Locks in the one order (db.lock_row): the programme, under which groups start and
+    # coordinators move people, so the registration read next stays as it is; then its cohort,
+    # against sign-ups counting the same places and waiting list.
+    await lock_row(session, Programme.__table__, programme_id)
+    registration = await session.scalar(  # as it is now that we hold the lock
+        select(Registration)
+        .options(selectinload(Registration.programme))
+        .where(Registration.id == registration_id)
+        .execution_options(populate_existing=True)
+    )
+    if registration is None or registration.status == "withdrawn":
+        return None
+    if registration.cohort_id is not None:
+        await lock_row(session, Cohort.__table__, registration.cohort_id)
+    was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
+    registration.status, registration.withdrawn_at = "withdrawn", now
+    registration.waitlist_position = None
+    await session.flush()
+    if cohort_id is not None and was == "waitlisted" and position is not None:
+        await session.execute(
+            update(Registration)
+            .where(
+                Registration.cohort_id == cohort_id,
+                Registration.status == "waitlisted",
+                Registration.waitlist_position > position,
+            )
+            .values(waitlist_position=Registration.waitlist_position - 1)
+        )
+    if cohort_id is not None and was == "confirmed":
+        cohort = await session.get(Cohort, cohort_id)
+        template = await session.get(ProgrammeTemplate, cohort.template_id)
+        await promote_from_waitlist(session, cohort, template.max_group_size, now, registration.programme.name)
+    record(
+        session,
+        now,
+        registration.programme_id,
+        "withdrawn",
+        registration_id=registration.id,
+        cohort_id=cohort_id,
+        was=was,
+    )
+    log.info("registration withdrawn", extra={"registration_id": registration.id})
+    return registration
+
+
+def link_after_stopping(now: datetime, retention_months: int) -> datetime:
+    """How long a stopped person's link works: at least until retention erases their data
+    (months counted as 31 days), which revokes the link itself."""
+    return now + timedelta(days=31 * retention_months + 1)
+
+
+async def withdraw_registration(
+    session: AsyncSession, token: str, now: datetime, link_until: datetime | None = None
+) -> Registration:
+    """Stop: the place goes to the first on the waiting list. The private link keeps working
+    (to see, download and erase one's data) until `link_until`, when the data is erased by
+    retention; stopping twice changes nothing."""
+    await begin_writing(session)
+    registration = await find_registration(session, token, now)
+    ended = await end_registration(session, registration.id, now)
+    if (
+        ended is not None
+        and link_until is not None
+        and (registration.access_expires_at is None or registration.access_expires_at < link_until)
+    ):
+        registration.access_expires_at = link_until
+    await session.commit()
+    return registration

@@ -1,0 +1,129 @@
+"""THINK op school: a guest teacher for every lesson of the school year (plan_think_year).
+
+The solver (timetable.plan_guest_teachers, OR-Tools CP-SAT) proposes; the
+independent checker (timetable.check_timetable) must find no hard violation
+before anything is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod import bounds
+from groepsaanbod.accounts.models import Role
+from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.programmes.services.set_up import get_programme, published_template
+from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.services.registrations import record
+from groepsaanbod.scheduling.errors import ScheduleRefused
+from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
+
+log = logging.getLogger(__name__)
+NOT_A_GUEST_TEACHER = N_("Person %(staff_id)s is not a guest teacher of this organisation.")
+NOT_FOR_CLASSES = N_("This programme is not given to school classes.")
+
+
+@dataclass(frozen=True)
+class YearPlanOutcome:
+    status: str
+    lessons: int
+    assigned: int
+    hard_violations: int
+    problems: tuple[Problem, ...]
+    max_load: int
+    min_load: int
+
+
+def _week_key(moment: datetime) -> int:
+    iso = moment.isocalendar()
+    return iso.year * 100 + iso.week
+
+
+async def plan_think_year(
+    session: AsyncSession, viewer: Viewer, programme_id: int, teachers: list[Any], now: datetime
+) -> YearPlanOutcome:
+    topics = (
+        bounds.check_line(f"teachers[{i}].topics[{j}]", topic, bounds.SHORT_TEXT)
+        for i, teacher in enumerate(teachers)
+        for j, topic in enumerate(teacher.topics)
+    )
+    if problems := [p for p in topics if p is not None]:
+        raise ScheduleRefused(problems)
+    programme = await get_programme(session, viewer, programme_id)
+    template = published_template(programme)
+    if template is None or template.formation != "school_class":
+        raise ScheduleRefused.single("programme", NOT_FOR_CLASSES)
+    allowed = set(
+        await session.scalars(
+            select(Role.staff_id).where(Role.organisation_id == programme.organisation_id, Role.role == "guest_teacher")
+        )
+    )
+    pool = []
+    for teacher in teachers:
+        if teacher.staff_id not in allowed:
+            raise ScheduleRefused.single("teachers", NOT_A_GUEST_TEACHER, staff_id=teacher.staff_id)
+        pool.append(
+            GuestTeacher(
+                str(teacher.staff_id),
+                frozenset(teacher.topics),
+                frozenset(teacher.weekdays),
+                max_lessons_per_week=teacher.max_lessons_per_week,
+            )
+        )
+    rows = list(
+        await session.execute(
+            select(Session, Cohort)
+            .join(Cohort, Cohort.id == Session.cohort_id)
+            .where(
+                Session.programme_id == programme_id, Session.status == "planned", Cohort.school_class_id.is_not(None)
+            )
+            .order_by(Session.starts_at)
+        )
+    )
+    lessons = [
+        Lesson(
+            str(s.id),
+            str(programme.organisation_id),
+            cohort.name,
+            _week_key(s.local_start),
+            s.local_start.weekday(),
+            s.local_start.hour * 100 + s.local_start.minute,
+            pick(s.topic, "nl"),
+        )
+        for s, cohort in rows
+    ]
+    result = plan_guest_teachers(lessons, pool)
+    violations = check_timetable(lessons, pool, result.assignments) if result.assignments else ()
+    if result.assignments and not violations:
+        ids = [int(lesson.lesson_id) for lesson in lessons]
+        await session.execute(
+            delete(SessionStaff).where(SessionStaff.session_id.in_(ids), SessionStaff.role == "guest_teacher")
+        )
+        for assignment in result.assignments:
+            session.add(
+                SessionStaff(
+                    session_id=int(assignment.lesson_id), staff_id=int(assignment.teacher_id), role="guest_teacher"
+                )
+            )
+        for s, _ in rows:
+            s.sequence += 1
+        record(session, now, programme_id, "guest_teachers_planned", actor=viewer.staff_id, lessons=len(lessons))
+        await session.commit()
+        log.info("guest teachers planned", extra={"programme_id": programme_id, "lessons": len(lessons)})
+    return YearPlanOutcome(
+        result.status,
+        len(lessons),
+        len(result.assignments) if not violations else 0,
+        len(violations),
+        tuple(result.problems) + tuple(violations),
+        result.max_load,
+        result.min_load,
+    )
