@@ -35,13 +35,14 @@ from benchlib import Checks, bench_databases, postgres_server, small  # noqa: E4
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.attendance.models import Attendance  # noqa: E402
 from groepsaanbod.attendance.services import reports
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation  # noqa: E402
 from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant, Registration  # noqa: E402
-from groepsaanbod.scheduling.models import Cohort, Session  # noqa: E402
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
 CITY = "Rotterdam"

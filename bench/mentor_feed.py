@@ -54,13 +54,14 @@ from groepsaanbod.accounts.models import Staff  # noqa: E402
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff  # noqa: E402
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation, Venue  # noqa: E402
 from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.scheduling.closed_days import closed_days  # noqa: E402
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session, SessionStaff  # noqa: E402
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.sessions import to_utc  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 

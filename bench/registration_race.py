@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation, Venue  # noqa: E402
 from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Registration  # noqa: E402
-from groepsaanbod.scheduling.models import Cohort  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
 ATTEMPTS = 500

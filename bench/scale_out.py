@@ -56,6 +56,7 @@ from tests.databases import PGBENCH_TABLES, DatabaseRun  # noqa: E402
 
 from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.organisations.models import Organisation, Venue  # noqa: E402
@@ -63,7 +64,7 @@ from groepsaanbod.programmes.models import ProgrammeTemplate  # noqa: E402
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.progress import progress  # noqa: E402
 from groepsaanbod.registration.models import Registration  # noqa: E402
-from groepsaanbod.scheduling.models import Cohort, Session  # noqa: E402
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
 
 DATABASE = "scale_out"

@@ -266,3 +266,9 @@ def shifted(moment: datetime, delta: timedelta) -> datetime:
 def spreadsheet_text(value: str) -> str:
     """A cell a spreadsheet shows as text, never runs: a leading = + - @ tab or CR gets a quote."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+TIME_FORM = N_("Give the time as hours and minutes, for example 09:30.")
+
+
+PERIOD_FORM = N_("The end must come after the start.")

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, MetaData, event, exc
@@ -67,16 +68,24 @@ class Timestamped:
     )
 
 
-def import_all_models() -> None:
-    """Import every area's models module, so the metadata knows all tables.
+def area_modules(name: str) -> list[ModuleType]:
+    """Every area's module of this name (`models`, `routes`), in the areas' alphabetical order.
 
-    Found by walking the package: a new area needs no line here.
+    Found by walking the package: a new area needs no line in a central file.
     """
     import groepsaanbod
 
-    for info in pkgutil.iter_modules(groepsaanbod.__path__):
-        if info.ispkg and (Path(groepsaanbod.__path__[0]) / info.name / "models.py").exists():
-            importlib.import_module(f"groepsaanbod.{info.name}.models")
+    root = Path(groepsaanbod.__path__[0])
+    return [
+        importlib.import_module(f"groepsaanbod.{info.name}.{name}")
+        for info in sorted(pkgutil.iter_modules(groepsaanbod.__path__), key=lambda info: info.name)
+        if info.ispkg and (root / info.name / f"{name}.py").exists()
+    ]
+
+
+def import_all_models() -> None:
+    """Import every area's models module, so the metadata knows all tables."""
+    area_modules("models")
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.cohorts.models import SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.programmes.services import set_up as programmes
-from groepsaanbod.scheduling.models import SchoolClass
 from groepsaanbod.settings import Settings
 
 DEMO_PASSWORD = "groepsaanbod-demo-2026"
@@ -250,8 +250,8 @@ async def _plan_class_lessons(
     """Each first-year class gets its THINK lessons, from next week on, with mentor and guest teacher."""
     from datetime import time, timedelta
 
+    from groepsaanbod.cohorts.models import Cohort
     from groepsaanbod.programmes.models import ProgrammeTemplate
-    from groepsaanbod.scheduling.models import Cohort
     from groepsaanbod.scheduling.services import planning
 
     template = await session.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme_id))

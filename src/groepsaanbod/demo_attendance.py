@@ -14,11 +14,12 @@ from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance.rules import Mark
 from groepsaanbod.attendance.services import registers as services
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.sessions import to_utc
 
 TIMEZONE = "Europe/Amsterdam"

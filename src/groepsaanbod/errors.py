@@ -13,22 +13,15 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
-from groepsaanbod.accounts.errors import InvitationNotFound, NotPermitted, NotSignedIn, SecondFactorDue, StaffNotFound
-from groepsaanbod.attendance.errors import RegisterNotFound, SignalNotFound
-from groepsaanbod.calendars.errors import FeedNotFound
+from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.db import database_unavailable
-from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext, render_message
-from groepsaanbod.organisations.errors import VenueNotFound
-from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.protection.body_size import TOO_LARGE, kilobytes
-from groepsaanbod.protection.cookies import LANGUAGE_COOKIE, read_cookie
 from groepsaanbod.protection.csrf import CsrfRefused
 from groepsaanbod.protection.rate_limits import TooManyAttempts
-from groepsaanbod.refusals import Refused
-from groepsaanbod.registration.errors import CohortNotFound, RegistrationNotFound
-from groepsaanbod.scheduling.errors import SessionNotFound
+from groepsaanbod.refusals import NotFound, Refused
+from groepsaanbod.web import render, request_language
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +42,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def request_language(request: Request) -> str:
-    """Pages: their prefix. API: ?lang=, then cookie, then Accept-Language."""
-    first = request.url.path.strip("/").split("/", 1)[0]
-    prefix = first if first in BY_CODE else request.query_params.get("lang")
-    return choose_language(prefix, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))
-
-
 def _page(request: Request, status: int, msgid: str) -> Response:
-    from groepsaanbod.web import render
-
     language = request_language(request)
     return render(request, language, "error.html", status_code=status, error_text=gettext(language, msgid))
 
@@ -99,8 +83,6 @@ def second_factor_due(request: Request, exc: SecondFactorDue) -> Response:
 
 
 def too_many(request: Request, exc: TooManyAttempts) -> Response:
-    from groepsaanbod.web import render
-
     language = request_language(request)
     text = gettext(language, exc.msgid) % {"minutes": exc.minutes}
     if is_api(request):
@@ -128,8 +110,6 @@ def refused(request: Request, exc: Refused) -> Response:
     status = getattr(exc, "status_code", 422)
     if not is_api(request) and not request.url.path.startswith("/feeds/"):
         # A page that did not catch it (the bounds of every form and query): say what is wrong.
-        from groepsaanbod.web import render
-
         return render(
             request,
             language,
@@ -227,8 +207,6 @@ def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
     text = render_message(language, Message(TOO_LARGE, {"kilobytes": kilobytes(limit)}))
     if is_api(request):
         return _problem(413, text)
-    from groepsaanbod.web import render
-
     return render(request, language, "error.html", status_code=413, error_text=text)
 
 
@@ -262,16 +240,7 @@ HANDLERS = {
     CsrfRefused: csrf_refused,
     SecondFactorDue: second_factor_due,
     TooManyAttempts: too_many,
-    ProgrammeNotFound: not_found,
-    VenueNotFound: not_found,
-    FeedNotFound: not_found,
-    RegistrationNotFound: not_found,
-    CohortNotFound: not_found,
-    SessionNotFound: not_found,
-    RegisterNotFound: not_found,
-    SignalNotFound: not_found,
-    InvitationNotFound: not_found,
-    StaffNotFound: not_found,
+    NotFound: not_found,
     NotFoundException: not_found,
     RequestEntityTooLarge: too_large,
     Refused: refused,

@@ -1,6 +1,6 @@
 """A refused request: per field, what is wrong and what is allowed. Pure.
 
-Services raise a `Refused` subclass; the web edge renders each problem in the
+Services raise a `Refused` subclass (or a `NotFound` one); the web edge renders each problem in the
 person's language (JSON for the API, an error summary on pages).
 """
 
@@ -27,3 +27,8 @@ class Refused(Exception):
     @classmethod
     def single(cls, field: str, msgid: str, **params: object):
         return cls([Problem(field, Message(msgid, dict(params)))])
+
+
+class NotFound(Exception):
+    """Nothing here for this caller: unknown, or another organisation's (we do not say which).
+    Every area's "…NotFound" is one of these; the web edge answers 404 for all of them."""

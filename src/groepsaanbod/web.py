@@ -9,8 +9,8 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 from litestar.response import Response
 
-from groepsaanbod.i18n.languages import BY_CODE
-from groepsaanbod.protection.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, request_cookie_name
+from groepsaanbod.i18n.languages import BY_CODE, choose_language
+from groepsaanbod.protection.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, read_cookie, request_cookie_name
 from groepsaanbod.protection.csrf import csrf_token, new_csrf_cookie_value
 from groepsaanbod.refusals import Problem
 from groepsaanbod.rendering import jinja_environment, language_context
@@ -70,3 +70,10 @@ def field_id(api_field: str) -> str:
 
 def problems_for_page(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
     return [{"field": field_id(p.field), "message": p.message} for p in problems]
+
+
+def request_language(request: Request) -> str:
+    """Pages: their prefix. API: ?lang=, then cookie, then Accept-Language."""
+    first = request.url.path.strip("/").split("/", 1)[0]
+    prefix = first if first in BY_CODE else request.query_params.get("lang")
+    return choose_language(prefix, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))

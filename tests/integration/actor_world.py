@@ -23,24 +23,15 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal, SessionRegister
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.calendars.models import Feed
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.db import Base
+from groepsaanbod.history.services import record
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.organisations.models import Organisation, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services.registrations import record
-from groepsaanbod.scheduling.models import (
-    Cohort,
-    CohortFacilitator,
-    SchoolClass,
-    Session,
-    SessionStaff,
-    StaffAbsence,
-    StaffAvailability,
-    VenueClosure,
-    VenueOpening,
-)
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
 from tests.conftest import NOW
 from tests.factories import make_venue
 

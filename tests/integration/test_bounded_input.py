@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.organisations.models import VenueClosure
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session, VenueClosure
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme
 from tests.integration.scheduling.test_changes import drop_in_with_volunteers

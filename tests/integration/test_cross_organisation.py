@@ -18,10 +18,11 @@ from groepsaanbod.accounts.models import StaffInvitation
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import Base
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.conftest import NOW
 from tests.factories import PASSWORD, TOTP_SECRET, make_organisation, make_staff, make_venue, sign_in
 from tests.integration.registration.helpers import person, published_programme

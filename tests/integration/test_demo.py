@@ -15,6 +15,7 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.services import exports, reports
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.demo import load_demo
 from groepsaanbod.migrate import upgrade
@@ -22,7 +23,7 @@ from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.catalogue import list_catalogue
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.accounts.models import Staff
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.transports import build_email
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.scheduling.models import Cohort, SchoolClass
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.attendance.world import build_world
 from tests.integration.registration.helpers import person, published_programme

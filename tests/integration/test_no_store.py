@@ -12,8 +12,8 @@ import re
 
 from sqlalchemy import select
 
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.scheduling.models import Cohort
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up
 from tests.integration.test_route_protection import handlers

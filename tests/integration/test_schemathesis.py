@@ -28,10 +28,11 @@ from sqlalchemy import select
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.services.staff import SignInLimits, sign_in
 from groepsaanbod.app import create_app
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import Settings
 from tests.conftest import backends
 from tests.databases import run_async, separate_database

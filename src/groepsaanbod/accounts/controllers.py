@@ -21,10 +21,10 @@ from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.services import staff as services
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import request_language
 
 
 def viewer_out(viewer: Viewer) -> ViewerOut:

@@ -1,6 +1,7 @@
 """Errors of the accounts area; each carries a message id translated at the edge."""
 
 from groepsaanbod.i18n.text import N_
+from groepsaanbod.refusals import NotFound
 
 
 class NotSignedIn(Exception):
@@ -29,9 +30,9 @@ SET_UP_SECOND_FACTOR_FIRST = N_(
 WRONG_CODE = N_("This code is not right or was used already. Enter the code your app shows now.")
 
 
-class InvitationNotFound(Exception):
+class InvitationNotFound(NotFound):
     """No open invitation with this id or link for this person or organisation (or it expired)."""
 
 
-class StaffNotFound(Exception):
+class StaffNotFound(NotFound):
     """No member of the signed-in admin's organisations with this id."""

@@ -28,9 +28,9 @@ from groepsaanbod.attendance.schemas import (
 )
 from groepsaanbod.attendance.services import exports, reports, signals
 from groepsaanbod.attendance.services import registers as services
-from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.translations import gettext, render_message
+from groepsaanbod.web import request_language
 
 REGISTER_TAKERS = needs_roles(*REGISTERS.roles)
 SIGNAL_READERS = needs_roles(*SIGNALS.roles)

@@ -1,6 +1,6 @@
 """Errors of the attendance area; messages are ids, translated at the edge."""
 
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
 class RegisterRefused(Refused):
@@ -11,9 +11,9 @@ class ReportRefused(Refused):
     """A report's period or filters are out of bounds (each problem names its field)."""
 
 
-class RegisterNotFound(Exception):
+class RegisterNotFound(NotFound):
     """No such meeting, or not one of the person's organisations."""
 
 
-class SignalNotFound(Exception):
+class SignalNotFound(NotFound):
     pass

@@ -17,8 +17,8 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.calendars import services
 from groepsaanbod.calendars.errors import refuse_when_stopped
 from groepsaanbod.calendars.links import feed_links
-from groepsaanbod.errors import request_language
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import request_language
 
 #: Litestar adds "; charset=utf-8" to text/ types itself: naming it here too doubled it.
 ICS = "text/calendar"

@@ -1,8 +1,8 @@
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
-class FeedNotFound(Exception):
+class FeedNotFound(NotFound):
     """Unknown, revoked, or not yours: the answer reveals nothing."""
 
 

@@ -21,12 +21,13 @@ from sqlalchemy.orm import aliased
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.calendars.ics import FeedEvent, build_calendar
 from groepsaanbod.calendars.models import Feed
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff
 
 log = logging.getLogger(__name__)
 SUBJECTS = ("staff", "participant", "cohort", "venue")

@@ -13,13 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.cohorts.services import forming as cohorts
-from groepsaanbod.cohorts.services.school_classes import class_mentors, import_school_classes
-from groepsaanbod.errors import request_language
-from groepsaanbod.i18n.translations import render_message
-from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
-from groepsaanbod.registration.models import Registration
-from groepsaanbod.registration.schemas import (
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.schemas import (
     CohortOut,
     ImportOut,
     MergeIn,
@@ -28,8 +23,13 @@ from groepsaanbod.registration.schemas import (
     RegistrationRowOut,
     UnplacedOut,
 )
-from groepsaanbod.scheduling.models import Cohort
+from groepsaanbod.cohorts.services import forming as cohorts
+from groepsaanbod.cohorts.services.school_classes import class_mentors, import_school_classes
+from groepsaanbod.i18n.translations import render_message
+from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import request_language
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 

@@ -11,10 +11,12 @@ from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations import services
 from groepsaanbod.organisations.schemas import (
+    OpeningHoursIn,
     OrganisationOut,
     VenueChange,
     VenueIn,
     VenueOut,
+    hours_of,
     organisation_out,
     venue_out,
 )
@@ -48,4 +50,12 @@ async def api_change_venue(
     return venue_out(await services.change_venue(db_session, viewer, venue_id, dict(data.__dict__)))
 
 
-ROUTES = [api_list_organisations, api_list_venues, api_add_venue, api_change_venue]
+@post("/api/v1/venues/{venue_id:int}/opening-hours", opt=EDITORS, tags=["venues"], status_code=200)
+async def api_opening_hours(
+    venue_id: int, data: JSONBody[OpeningHoursIn], db_session: AsyncSession, viewer: Viewer
+) -> dict[str, str]:
+    await services.set_opening_hours(db_session, viewer, venue_id, hours_of(data.hours))
+    return {"status": "ok"}
+
+
+ROUTES = [api_list_organisations, api_list_venues, api_add_venue, api_change_venue, api_opening_hours]

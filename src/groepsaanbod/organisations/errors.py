@@ -1,12 +1,12 @@
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
 class VenueError(Refused):
     """A refused change to a venue."""
 
 
-class VenueNotFound(Exception):
+class VenueNotFound(NotFound):
     """No such venue, or not one of the viewer's organisations (we do not say which)."""
 
 

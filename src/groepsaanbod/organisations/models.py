@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,3 +42,27 @@ class Venue(Timestamped, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
 
     organisation: Mapped[Organisation] = relationship(back_populates="venues")
+
+
+class VenueOpening(Base):
+    """Opening hours of a venue, per weekday (wall-clock time)."""
+
+    __tablename__ = "venue_openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+
+class VenueClosure(Base):
+    """A venue or room cannot be used for a while (renovation, double let, …)."""
+
+    __tablename__ = "venue_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
@@ -76,15 +77,6 @@ async def add_venue_submit(request: Request, language: str, db_session: AsyncSes
     return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
 
 
-async def _opening(db_session: AsyncSession, venue_id: int) -> dict[int, tuple]:
-    from sqlalchemy import select
-
-    from groepsaanbod.scheduling.models import VenueOpening
-
-    rows = await db_session.scalars(select(VenueOpening).where(VenueOpening.venue_id == venue_id))
-    return {o.weekday: (o.opens, o.closes) for o in rows}
-
-
 @get("/staff/venues/{venue_id:int}", opt=EDITORS)
 async def venue_page(
     request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer, done: str = ""
@@ -99,7 +91,7 @@ async def venue_page(
         venue=venue,
         values=values,
         problems=[],
-        opening=await _opening(db_session, venue_id),
+        opening=await services.opening_hours(db_session, viewer, venue_id),
         done=done,
     )
 
@@ -123,15 +115,44 @@ async def change_venue_submit(
             venue=venue,
             values=values,
             problems=problems_for_page(refused.problems),
-            opening=await _opening(db_session, venue_id),
+            opening=await services.opening_hours(db_session, viewer, venue_id),
         )
     return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
+
+
+def hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | None:
+    """Seven rows of from/to; an empty row is a day off. None when a time cannot be read."""
+    hours = []
+    for weekday in range(7):
+        raw_from, raw_to = str(form.get(f"{prefix}-{weekday}-from", "")), str(form.get(f"{prefix}-{weekday}-to", ""))
+        if not raw_from.strip() and not raw_to.strip():
+            continue
+        starts, ends = bounds.time_of_day(raw_from), bounds.time_of_day(raw_to)
+        if starts is None or ends is None:
+            return None
+        hours.append((weekday, starts, ends))
+    return hours
+
+
+@post("/staff/venues/{venue_id:int}/opening-hours", opt=EDITORS)
+async def opening_hours_submit(
+    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
+) -> Response:
+    hours = hours_from_form(await request.form(), "opening")
+    try:
+        if hours is None:
+            raise VenueError.single("opening", bounds.TIME_FORM)
+        await services.set_opening_hours(db_session, viewer, venue_id, hours)
+    except VenueError:
+        await db_session.rollback()
+        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
+    return Redirect(f"/{language}/staff/venues/{venue_id}?done=saved", status_code=303)
 
 
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[venues_page, add_venue_submit, venue_page, change_venue_submit],
+        route_handlers=[venues_page, add_venue_submit, venue_page, change_venue_submit, opening_hours_submit],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.bounds import PERIOD_FORM
 from groepsaanbod.organisations import errors
 from groepsaanbod.organisations.errors import VenueError, VenueNotFound
-from groepsaanbod.organisations.models import Organisation, Venue
+from groepsaanbod.organisations.models import Organisation, Venue, VenueOpening
 from groepsaanbod.organisations.venues import VenueData, check_venue
 
 log = logging.getLogger(__name__)
@@ -92,3 +94,27 @@ async def change_venue(session: AsyncSession, viewer: Viewer, venue_id: int, raw
     await session.commit()
     log.info("venue changed", extra={"venue_id": venue.id, "by": viewer.staff_id})
     return venue
+
+
+async def opening_hours(session: AsyncSession, viewer: Viewer, venue_id: int) -> dict[int, tuple[time, time]]:
+    """A venue's opening hours per weekday (0 = Monday), for the venue page."""
+    venue = await get_venue(session, viewer, venue_id)
+    rows = await session.scalars(select(VenueOpening).where(VenueOpening.venue_id == venue.id))
+    return {o.weekday: (o.opens, o.closes) for o in rows}
+
+
+async def set_opening_hours(
+    session: AsyncSession, viewer: Viewer, venue_id: int, hours: list[tuple[int, time, time]]
+) -> None:
+    """Replace a venue's weekly opening hours; a day without hours is closed."""
+    venue = await session.get(Venue, venue_id)
+    if venue is None or venue.organisation_id not in viewer.organisations_with({"coordinator", "admin"}):
+        raise VenueNotFound()
+    for weekday, opens, closes in hours:
+        if not 0 <= weekday <= 6 or closes <= opens:
+            raise VenueError.single("hours", PERIOD_FORM)
+    await session.execute(delete(VenueOpening).where(VenueOpening.venue_id == venue_id))
+    for weekday, opens, closes in hours:
+        session.add(VenueOpening(venue_id=venue_id, weekday=weekday, opens=opens, closes=closes))
+    await session.commit()
+    log.info("opening hours set", extra={"venue_id": venue_id, "days": len(hours), "by": viewer.staff_id})

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
 class ProgrammeError(Refused):
     """A refused change to a programme; `problems` say per field what is wrong and what is allowed."""
 
 
-class ProgrammeNotFound(Exception):
+class ProgrammeNotFound(NotFound):
     """No such programme, or not one of the viewer's organisations (we do not say which)."""
 
 

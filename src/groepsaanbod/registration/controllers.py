@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
-from groepsaanbod.errors import request_language
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.rate_limits import take
@@ -29,8 +29,8 @@ from groepsaanbod.registration.schemas import (
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
-from groepsaanbod.scheduling.models import Cohort
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import request_language
 
 
 @get("/api/v1/catalogue/{slug:str}/form", opt=PUBLIC, tags=["registration"])

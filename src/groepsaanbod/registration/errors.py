@@ -1,21 +1,13 @@
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
 class RegistrationRefused(Refused):
     """The form or the person does not fit the programme; each problem says what to do instead."""
 
 
-class RegistrationNotFound(Exception):
+class RegistrationNotFound(NotFound):
     """No registration behind this link (unknown, withdrawn or revoked): we do not say which."""
-
-
-class CohortRefused(Refused):
-    """A coordinator's change to a cohort that breaks a rule."""
-
-
-class CohortNotFound(Exception):
-    pass
 
 
 #: The answer to every sign-up that was taken, whether or not the person was signed up before:

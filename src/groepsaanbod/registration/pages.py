@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.guards import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
@@ -23,7 +24,7 @@ from groepsaanbod.registration.errors import RegistrationRefused
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
 

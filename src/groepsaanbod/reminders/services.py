@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.models import Staff
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
@@ -25,7 +26,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff
 
 log = logging.getLogger(__name__)
 LONGEST = timedelta(hours=24 * 14)

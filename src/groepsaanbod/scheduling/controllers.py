@@ -14,8 +14,8 @@ from groepsaanbod import bounds
 from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.errors import request_language
 from groepsaanbod.i18n.translations import render_message
+from groepsaanbod.organisations.schemas import hours_of
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.schemas import (
@@ -28,8 +28,6 @@ from groepsaanbod.scheduling.schemas import (
     FacilitatorIn,
     GuestTeacherPlanIn,
     GuestTeacherPlanOut,
-    HoursIn,
-    OpeningHoursIn,
     PlanIn,
     PlanOut,
     RescheduleIn,
@@ -40,6 +38,7 @@ from groepsaanbod.scheduling.schemas import (
 )
 from groepsaanbod.scheduling.services import changes, planning
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
+from groepsaanbod.web import request_language
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 ANY_STAFF = needs_roles(*ROLES)
@@ -48,7 +47,7 @@ ANY_STAFF = needs_roles(*ROLES)
 def parse_time(text: str, field: str = "start_time") -> time:
     moment = bounds.time_of_day(text)
     if moment is None:
-        raise ScheduleRefused.single(field, planning.TIME_FORM)
+        raise ScheduleRefused.single(field, bounds.TIME_FORM)
     return moment
 
 
@@ -238,13 +237,6 @@ async def api_guest_teachers(
     )
 
 
-def parse_hours(hours: list[HoursIn]) -> list[tuple[int, time, time]]:
-    return [
-        (h.weekday, parse_time(h.starts, f"hours[{i}].starts"), parse_time(h.ends, f"hours[{i}].ends"))
-        for i, h in enumerate(hours)
-    ]
-
-
 @post("/api/v1/me/availability", opt=ANY_STAFF, tags=["schedules"], status_code=200)
 async def api_availability(data: JSONBody[AvailabilityIn], db_session: AsyncSession, viewer: Viewer) -> AvailabilityOut:
     """The weekly hours you can work for an organisation (replaces earlier ones of that organisation).
@@ -252,17 +244,9 @@ async def api_availability(data: JSONBody[AvailabilityIn], db_session: AsyncSess
     coordinator sets them only for people of their own organisation (`staff_id`), never another's;
     404 otherwise."""
     changed = await planning.set_availability(
-        db_session, viewer, parse_hours(data.hours), staff_id=data.staff_id, organisation_id=data.organisation_id
+        db_session, viewer, hours_of(data.hours), staff_id=data.staff_id, organisation_id=data.organisation_id
     )
     return AvailabilityOut(sorted(changed))
-
-
-@post("/api/v1/venues/{venue_id:int}/opening-hours", opt=EDITORS, tags=["schedules"], status_code=200)
-async def api_opening_hours(
-    venue_id: int, data: JSONBody[OpeningHoursIn], db_session: AsyncSession, viewer: Viewer
-) -> dict[str, str]:
-    await planning.set_opening_hours(db_session, viewer, venue_id, parse_hours(data.hours))
-    return {"status": "ok"}
 
 
 @post("/api/v1/venues/{venue_id:int}/closures", opt=EDITORS, tags=["schedules"], status_code=200)
@@ -298,7 +282,6 @@ async def api_session_staff(
 
 ROUTES = [
     api_availability,
-    api_opening_hours,
     api_close_venue,
     api_session_staff,
     api_plan,

@@ -1,5 +1,5 @@
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import NotFound, Refused
 
 
 class ImportRefused(Refused):
@@ -13,5 +13,5 @@ class ScheduleRefused(Refused):
     """A plan or a change to meetings that breaks a rule: nothing of it is saved."""
 
 
-class SessionNotFound(Exception):
+class SessionNotFound(NotFound):
     pass

@@ -17,11 +17,13 @@ from groepsaanbod.accounts.guards import needs_roles
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.organisations.models import Venue
+from groepsaanbod.organisations.pages import hours_from_form
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.refusals import Refused
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Cohort, StaffAvailability
+from groepsaanbod.scheduling.models import StaffAvailability
 from groepsaanbod.scheduling.services import changes, planning
 from groepsaanbod.web import problems_for_page, provide_language, render
 
@@ -144,7 +146,7 @@ async def plan_submit(
         if bounds.form_number(weekday) not in range(7):
             raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
         if start_time is None:
-            raise ScheduleRefused.single("start_time", planning.TIME_FORM)
+            raise ScheduleRefused.single("start_time", bounds.TIME_FORM)
         await planning.plan_cohort_sessions(
             db_session,
             viewer,
@@ -241,7 +243,7 @@ async def session_action_submit(
 
         async def move() -> None:
             if moment is None:
-                raise ScheduleRefused.single("local_start", planning.TIME_FORM)
+                raise ScheduleRefused.single("local_start", bounds.TIME_FORM)
             await changes.reschedule_session(db_session, viewer, session_id, moment.replace(tzinfo=None), now())
 
         return await _act(request, language, cohort_id, db_session, viewer, move, "moved")
@@ -344,50 +346,21 @@ async def venue_week_page(
     )
 
 
-def _hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | None:
-    """Seven rows of from/to; an empty row is a day off. None when a time cannot be read."""
-    hours = []
-    for weekday in range(7):
-        raw_from, raw_to = str(form.get(f"{prefix}-{weekday}-from", "")), str(form.get(f"{prefix}-{weekday}-to", ""))
-        if not raw_from.strip() and not raw_to.strip():
-            continue
-        starts, ends = _time(raw_from), _time(raw_to)
-        if starts is None or ends is None:
-            return None
-        hours.append((weekday, starts, ends))
-    return hours
-
-
 @post("/staff/agenda/hours", opt=ANY_STAFF)
 async def hours_submit(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
     """One organisation's hours (its form names it), or, without one, the same hours for each."""
     form = await request.form()
     raw = str(form.get("organisation_id", "")).strip()
     organisation_id = bounds.form_id(raw) or None
-    hours = _hours_from_form(form, f"hours-{organisation_id}" if organisation_id else "hours")
+    hours = hours_from_form(form, f"hours-{organisation_id}" if organisation_id else "hours")
     try:
         if hours is None:
-            raise ScheduleRefused.single("hours", planning.TIME_FORM)
+            raise ScheduleRefused.single("hours", bounds.TIME_FORM)
         await planning.set_availability(db_session, viewer, hours, organisation_id=organisation_id)
     except Refused:
         await db_session.rollback()
         return Redirect(f"/{language}/staff/agenda?done=refused", status_code=303)
     return Redirect(f"/{language}/staff/agenda?done=hours", status_code=303)
-
-
-@post("/staff/venues/{venue_id:int}/opening-hours", opt=EDITORS)
-async def opening_hours_submit(
-    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    hours = _hours_from_form(await request.form(), "opening")
-    try:
-        if hours is None:
-            raise ScheduleRefused.single("opening", planning.TIME_FORM)
-        await planning.set_opening_hours(db_session, viewer, venue_id, hours)
-    except Refused:
-        await db_session.rollback()
-        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
-    return Redirect(f"/{language}/staff/venues/{venue_id}?done=saved", status_code=303)
 
 
 @post("/staff/venues/{venue_id:int}/closures", opt=EDITORS)
@@ -445,7 +418,6 @@ ROUTES = [
         path="/{lang:str}",
         route_handlers=[
             hours_submit,
-            opening_hours_submit,
             closure_submit,
             conflicts_page,
             schedule_page,

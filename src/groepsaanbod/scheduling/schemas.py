@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from groepsaanbod.organisations.schemas import HoursIn
+
 
 @dataclass
 class PlanIn:
@@ -112,15 +114,6 @@ class GuestTeacherPlanOut:
 
 
 @dataclass
-class HoursIn:
-    #: 0 = Monday
-    weekday: int
-    #: "HH:MM", wall-clock
-    starts: str
-    ends: str
-
-
-@dataclass
 class AvailabilityIn:
     hours: list[HoursIn]
     #: A coordinator may set the hours of someone of their own organisation; leave out for your own.
@@ -134,11 +127,6 @@ class AvailabilityIn:
 class AvailabilityOut:
     #: The organisations whose hours for the person were replaced.
     organisation_ids: list[int]
-
-
-@dataclass
-class OpeningHoursIn:
-    hours: list[HoursIn]
 
 
 @dataclass

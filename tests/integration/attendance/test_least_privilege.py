@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
-from groepsaanbod.scheduling.models import Cohort, CohortFacilitator, Session, SessionStaff
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import published_programme

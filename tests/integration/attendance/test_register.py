@@ -10,10 +10,12 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.models import AuditEvent
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import published_programme

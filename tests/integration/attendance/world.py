@@ -27,9 +27,10 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.attendance.rules import Mark
 from groepsaanbod.attendance.services import registers as services
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_staff
 from tests.integration.registration.helpers import published_programme
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import vobject
 from sqlalchemy import select
 
-from groepsaanbod.scheduling.models import Cohort, SchoolClass
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up
 from tests.integration.scheduling.test_planning import think_class

@@ -14,10 +14,11 @@ import vobject
 from sqlalchemy import delete, select
 
 from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_organisation, make_staff, make_venue, sign_in
 from tests.integration.privacy.traces import signed_up_token
 from tests.integration.registration.helpers import published_programme

@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.calendars.models import Feed
+from groepsaanbod.cohorts.models import SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.scheduling.models import SchoolClass, SessionStaff, StaffAvailability
+from groepsaanbod.scheduling.models import SessionStaff, StaffAvailability
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_organisation, make_staff
 from tests.integration.membership.world import (

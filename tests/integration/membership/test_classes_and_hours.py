@@ -9,8 +9,9 @@ from datetime import time, timedelta
 from sqlalchemy import func, select
 
 from groepsaanbod.accounts.models import Role, StaffInvitation
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, SessionStaff, StaffAvailability
+from groepsaanbod.scheduling.models import SessionStaff, StaffAvailability
 from groepsaanbod.scheduling.services.context import session_context
 from groepsaanbod.scheduling.services.facts import session_facts
 from tests.conftest import NOW

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.scheduling.models import SchoolClass, StaffAvailability
+from groepsaanbod.cohorts.models import SchoolClass
+from groepsaanbod.scheduling.models import StaffAvailability
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
 

@@ -18,16 +18,10 @@ from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
 from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.calendars.models import Feed
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.scheduling.models import (
-    Cohort,
-    CohortFacilitator,
-    SchoolClass,
-    Session,
-    SessionStaff,
-    StaffAvailability,
-)
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import published_programme

@@ -27,13 +27,14 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.calendars.services import create_feed
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.reminders.models import Reminder
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import backends
 from tests.databases import run_async, separate_database

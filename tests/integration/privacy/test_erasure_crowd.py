@@ -16,10 +16,11 @@ from sqlalchemy import func, select, update
 from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.privacy.services.housekeeping import run_housekeeping
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database

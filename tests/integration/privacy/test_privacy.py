@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.audit.models import AuditEvent
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import Base
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.services.rights import erase_expired_participants
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.retention import add_months
 from groepsaanbod.privacy.services.housekeeping import run_housekeeping
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW
 from tests.integration.privacy.traces import DAY, signed_up_token

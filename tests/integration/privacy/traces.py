@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import MetaData, select
 
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.integration.registration.helpers import person
 
 

@@ -171,8 +171,8 @@ async def test_builtin_templates_are_listed(client):
 async def test_running_cohort_keeps_the_version_it_started_with(client, db):
     from sqlalchemy import select
 
+    from groepsaanbod.cohorts.models import Cohort
     from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
-    from groepsaanbod.scheduling.models import Cohort
 
     org = await make_organisation(db)
     await sign_in(client, await make_staff(db, org, "coordinator"))

@@ -11,6 +11,7 @@ import time
 import httpx
 from sqlalchemy import func, select
 
+from groepsaanbod.cohorts.models import SchoolClass
 from groepsaanbod.protection.body_size import (
     FORM_BODY_LIMIT,
     JSON_BODY_LIMIT,
@@ -18,7 +19,6 @@ from groepsaanbod.protection.body_size import (
     UPLOAD_BODY_LIMIT,
 )
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import SchoolClass
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
 from tests.integration.test_protection import plain_client

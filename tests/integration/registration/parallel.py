@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.app import create_app
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.registration.models import Registration, RegistrationEvent
-from groepsaanbod.scheduling.models import Cohort
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.settings import Settings, normalise_database_url
 from tests.conftest import NOW
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.app import create_app
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import Cohort
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database
@@ -157,7 +157,8 @@ def test_simultaneous_registrations_never_overfill(backend, tmp_path):
 
 async def test_a_sign_up_writes_its_person_registration_event_and_message_together(client, db):
     """The sign-up's rows (one statement on PostgreSQL, four inserts on SQLite), linked by their ids."""
-    from groepsaanbod.registration.models import Participant, RegistrationEvent
+    from groepsaanbod.history.models import RegistrationEvent
+    from groepsaanbod.registration.models import Participant
 
     _, pid = await published_programme(
         db, "triple-p-group", "triple-test", revision={"max_group_size": 1, "min_group_size": 1}

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.registration.models import Registration, RegistrationEvent
-from groepsaanbod.scheduling.models import Cohort, SchoolClass
+from groepsaanbod.registration.models import Registration
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.services import plan_due_reminders
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
 

@@ -7,8 +7,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme
 

@@ -25,12 +25,13 @@ from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.services.signals import raise_signals
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.bounds import shifted
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.refusals import Problem
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services.registrations import record
-from groepsaanbod.scheduling.models import Cohort, CohortFacilitator, Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff
 
 log = logging.getLogger(__name__)
 

@@ -30,12 +30,13 @@ from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.attendance.models import Attendance
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.sessions import to_utc
 
 TIMEZONE = "Europe/Amsterdam"

@@ -18,10 +18,11 @@ from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.services import record_audit
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.history.services import record
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant
-from groepsaanbod.registration.services.registrations import record
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)
 

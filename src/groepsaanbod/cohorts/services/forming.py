@@ -13,15 +13,16 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.registration.services.registrations import record
-from groepsaanbod.scheduling.models import Cohort
 
 log = logging.getLogger(__name__)
 DEFAULT_SPREAD_DAYS = 35
@@ -173,18 +174,6 @@ async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: i
     return proposal
 
 
-async def _cohort(session: AsyncSession, viewer: Viewer, cohort_id: int) -> tuple[Cohort, Programme, ProgrammeTemplate]:
-    cohort = await session.get(Cohort, cohort_id, populate_existing=True)
-    if cohort is None:
-        raise errors.CohortNotFound()
-    try:
-        programme = await get_programme(session, viewer, cohort.programme_id)
-    except Exception as hidden:  # another organisation's cohort: say nothing about it
-        raise errors.CohortNotFound() from hidden
-    template = await session.get(ProgrammeTemplate, cohort.template_id)
-    return cohort, programme, template
-
-
 async def _locked(session: AsyncSession, programme: Programme, *cohort_ids: int) -> list[Cohort]:
     """The cohorts as they are once this programme's lock is held (db.lock_row: programme first).
 
@@ -221,7 +210,7 @@ def _must_be_proposed(cohort: Cohort, field: str = "cohort") -> None:
 async def move_member(
     session: AsyncSession, viewer: Viewer, registration_id: int, to_cohort_id: int, now: datetime
 ) -> None:
-    target, programme, template = await _cohort(session, viewer, to_cohort_id)
+    target, programme, template = await load_cohort(session, viewer, to_cohort_id)
     [target] = await _locked(session, programme, target.id)
     _must_be_proposed(target)
     registration = await session.get(Registration, registration_id, populate_existing=True)
@@ -252,7 +241,7 @@ async def move_member(
 
 async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
     """The later half (by due date) becomes a new proposed group."""
-    cohort, programme, _ = await _cohort(session, viewer, cohort_id)
+    cohort, programme, _ = await load_cohort(session, viewer, cohort_id)
     [cohort] = await _locked(session, programme, cohort.id)
     _must_be_proposed(cohort)
     members = await _members_by_due_date(session, cohort.id)
@@ -291,8 +280,8 @@ async def _members_by_due_date(session: AsyncSession, cohort_id: int) -> list[in
 async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, other_id: int, now: datetime) -> Cohort:
     if other_id == cohort_id:  # merging would delete the group and leave its members without one
         raise errors.CohortRefused.single("other_cohort_id", SAME_GROUP)
-    cohort, programme, template = await _cohort(session, viewer, cohort_id)
-    other, _, _ = await _cohort(session, viewer, other_id)
+    cohort, programme, template = await load_cohort(session, viewer, cohort_id)
+    other, _, _ = await load_cohort(session, viewer, other_id)
     cohort, other = await _locked(session, programme, cohort.id, other.id)
     _must_be_proposed(cohort)
     _must_be_proposed(other, "other_cohort_id")
@@ -310,7 +299,7 @@ async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, o
 
 async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
     """The group is final: its members are confirmed and told, each in their language."""
-    cohort, programme, template = await _cohort(session, viewer, cohort_id)
+    cohort, programme, template = await load_cohort(session, viewer, cohort_id)
     [cohort] = await _locked(session, programme, cohort.id)
     _must_be_proposed(cohort)
     size = await _size(session, cohort.id)

@@ -15,10 +15,10 @@ from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.cohorts.class_list import SchoolClassRow, decode_upload, read_school_classes_csv
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
+from groepsaanbod.history.services import record
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
-from groepsaanbod.registration.services.registrations import record
 from groepsaanbod.scheduling import errors
-from groepsaanbod.scheduling.models import Cohort, SchoolClass
 
 log = logging.getLogger(__name__)
 

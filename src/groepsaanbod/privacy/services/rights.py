@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.audit.services import PERSONAL_FIELDS, record_audit
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.retention import (
     WAITING_MONTHS,
@@ -26,9 +28,9 @@ from groepsaanbod.privacy.retention import (
 )
 from groepsaanbod.privacy.services.erasure import erase_person
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services.registrations import find_registration
-from groepsaanbod.scheduling.models import Cohort, Session
+from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)
 

@@ -283,7 +283,7 @@ async def revise_template(
 
 
 async def _has_cohorts(session: AsyncSession, template: ProgrammeTemplate) -> bool:
-    from groepsaanbod.scheduling.models import Cohort
+    from groepsaanbod.cohorts.models import Cohort
 
     return bool(await session.scalar(select(func.count()).select_from(Cohort).where(Cohort.template_id == template.id)))
 

@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.formatting import language_name
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import Cohort
 
 
 def cohort_name(place: str, language: str, number: int) -> str:
@@ -37,7 +37,7 @@ async def start_cohort_when_enough(
 ) -> Cohort | None:
     """Start a group of `language` and `place` when enough wait for one; the caller holds the
     programme's lock (see sign_up.register_participant)."""
-    from groepsaanbod.registration.services.registrations import record
+    from groepsaanbod.history.services import record
 
     waiting = list(
         await session.scalars(

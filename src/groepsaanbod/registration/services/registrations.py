@@ -18,14 +18,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing, lock_row
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
-from groepsaanbod.registration.models import Registration, RegistrationEvent, RegistrationLink
-from groepsaanbod.scheduling.models import Cohort
+from groepsaanbod.registration.models import Registration, RegistrationLink
 
 log = logging.getLogger(__name__)
 
@@ -84,30 +85,6 @@ def facts_of(
         places=cities,
         asks_due_date=formation == "due_date" or schedule == "pregnancy_week",
         child_age_months=tuple(ages) if ages else None,
-    )
-
-
-def record(
-    session: AsyncSession,
-    now: datetime,
-    programme_id: int,
-    action: str,
-    *,
-    cohort_id: int | None = None,
-    registration_id: int | None = None,
-    actor: int | None = None,
-    **details: Any,
-) -> None:
-    session.add(
-        RegistrationEvent(
-            programme_id=programme_id,
-            cohort_id=cohort_id,
-            registration_id=registration_id,
-            actor_staff_id=actor,
-            action=action,
-            details=details,
-            at=now,
-        )
     )
 
 

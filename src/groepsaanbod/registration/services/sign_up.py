@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing, is_sqlite, lock_row
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import Recipient, message_row
@@ -41,11 +43,9 @@ from groepsaanbod.registration.services.registrations import (
     LATEST_PUBLISHED_VERSION,
     facts_of,
     private_link,
-    record,
     token_hash,
 )
 from groepsaanbod.registration.services.storage import SignUpRows, dedupe_key, insert_sign_up
-from groepsaanbod.scheduling.models import Cohort
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from groepsaanbod.db import is_sqlite
+from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.registration.models import Participant, Registration, RegistrationEvent
+from groepsaanbod.registration.models import Participant, Registration
 
 PARTICIPANT_COLUMNS = (
     "full_name",

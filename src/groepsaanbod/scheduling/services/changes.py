@@ -16,6 +16,9 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.bounds import PERIOD_FORM
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.models import OutboxMessage
@@ -24,13 +27,11 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.programmes.templates import ConstraintData
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.registration.services.registrations import record
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import Violation, check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff, StaffAbsence
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence
 from groepsaanbod.scheduling.services.context import (
-    PERIOD_FORM,
     TIMEZONE,
     SessionCheck,
     may_manage,
@@ -363,7 +364,7 @@ async def close_venue(
     """A room cannot be used for a while: its meetings in that time are checked at once and
     the coordinators are told which ones need another room or time. A moment without an
     offset is wall-clock time in Amsterdam."""
-    from groepsaanbod.scheduling.models import VenueClosure
+    from groepsaanbod.organisations.models import VenueClosure
 
     problems = [
         p

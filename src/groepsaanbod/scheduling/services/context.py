@@ -11,15 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.viewer import Viewer
-from groepsaanbod.i18n.text import N_
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import ConstraintData
 from groepsaanbod.scheduling.constraints import Violation
 from groepsaanbod.scheduling.errors import SessionNotFound
-from groepsaanbod.scheduling.models import Cohort, SchoolClass, Session
+from groepsaanbod.scheduling.models import Session
 
 TIMEZONE = "Europe/Amsterdam"
-PERIOD_FORM = N_("The end must come after the start.")
 
 
 async def session_context(

@@ -13,21 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.bounds import shifted
-from groepsaanbod.organisations.models import Venue
+from groepsaanbod.cohorts.models import Cohort, SchoolClass
+from groepsaanbod.organisations.models import Venue, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.closed_days import school_holidays
 from groepsaanbod.scheduling.constraints import AssignedStaff, Booking, RoomFacts, SessionFacts
-from groepsaanbod.scheduling.models import (
-    Cohort,
-    SchoolClass,
-    Session,
-    SessionStaff,
-    StaffAbsence,
-    StaffAvailability,
-    VenueClosure,
-    VenueOpening,
-)
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
 
 
 def session_end(s: Session) -> datetime:

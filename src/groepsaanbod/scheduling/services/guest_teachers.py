@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.refusals import Problem
-from groepsaanbod.registration.services.registrations import record
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
 log = logging.getLogger(__name__)

@@ -12,24 +12,24 @@ from statistics import median_low
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from groepsaanbod import bounds
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.bounds import PERIOD_FORM
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.services.loading import load_cohort
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.organisations.models import Venue
-from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, template_data
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.registration.services.registrations import record
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Cohort, Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.services.context import (
-    PERIOD_FORM,
     TIMEZONE,
     SessionCheck,
     may_manage,
@@ -56,7 +56,6 @@ NEEDS_END_DATE = N_("Give the last date of the drop-in series.")
 UNKNOWN_VENUE = N_("This location does not belong to your organisation.")
 HELD_ALREADY = N_("Meetings of this group have already been held. Change single meetings instead.")
 NOT_STAFF_OF_ORGANISATION = N_("This person does not work for the organisation of this group.")
-TIME_FORM = N_("Give the time as hours and minutes, for example 09:30.")
 WEEKDAY_FORM = N_("Choose a day of the week.")
 
 
@@ -68,24 +67,6 @@ class PlanRequest:
     start_date: date | None = None
     end_date: date | None = None
     due_date: date | None = None
-
-
-async def _cohort_context(
-    session: AsyncSession, viewer: Viewer, cohort_id: int
-) -> tuple[Cohort, Programme, ProgrammeTemplate]:
-    cohort = await session.get(Cohort, cohort_id, populate_existing=True)
-    if cohort is None:
-        raise SessionNotFound()
-    try:
-        programme = await get_programme(session, viewer, cohort.programme_id)
-    except Exception as hidden:
-        raise SessionNotFound() from hidden
-    template = await session.scalar(
-        select(ProgrammeTemplate)
-        .options(selectinload(ProgrammeTemplate.session_specs), selectinload(ProgrammeTemplate.constraints))
-        .where(ProgrammeTemplate.id == cohort.template_id)
-    )
-    return cohort, programme, template
 
 
 async def _group_due_date(session: AsyncSession, cohort: Cohort) -> date | None:
@@ -119,7 +100,7 @@ async def plan_cohort_sessions(
     ]
     if problems:
         raise ScheduleRefused(problems)
-    cohort, programme, template = await _cohort_context(session, viewer, cohort_id)
+    cohort, programme, template = await load_cohort(session, viewer, cohort_id)
     if request.venue_id is not None:
         venue = await session.get(Venue, request.venue_id)
         if venue is None or venue.organisation_id != programme.organisation_id:
@@ -173,7 +154,7 @@ async def plan_cohort_sessions(
     if request.venue_id is not None:
         cohort.venue_id = request.venue_id
     await session.execute(delete(Session).where(Session.cohort_id == cohort.id))
-    from groepsaanbod.scheduling.models import CohortFacilitator
+    from groepsaanbod.cohorts.models import CohortFacilitator
 
     facilitators = list(
         await session.scalars(select(CohortFacilitator).where(CohortFacilitator.cohort_id == cohort.id))
@@ -215,7 +196,7 @@ async def set_facilitator(
     session: AsyncSession, viewer: Viewer, cohort_id: int, staff_id: int, role: str, now: datetime
 ) -> None:
     """A facilitator for the whole cohort: added to every meeting not yet held."""
-    cohort, programme, _ = await _cohort_context(session, viewer, cohort_id)
+    cohort, programme, _ = await load_cohort(session, viewer, cohort_id)
     holds = await session.scalar(
         select(Role.id).where(
             Role.staff_id == staff_id, Role.role == role, Role.organisation_id == programme.organisation_id
@@ -223,7 +204,7 @@ async def set_facilitator(
     )
     if not holds:
         raise ScheduleRefused.single("staff_id", NOT_STAFF_OF_ORGANISATION)
-    from groepsaanbod.scheduling.models import CohortFacilitator
+    from groepsaanbod.cohorts.models import CohortFacilitator
 
     if await session.get(CohortFacilitator, (cohort.id, staff_id, role)) is None:
         session.add(CohortFacilitator(cohort_id=cohort.id, staff_id=staff_id, role=role))
@@ -245,7 +226,7 @@ async def set_facilitator(
 
 
 async def check_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int) -> list[SessionCheck]:
-    cohort, _, template = await _cohort_context(session, viewer, cohort_id)
+    cohort, _, template = await load_cohort(session, viewer, cohort_id)
     checks = []
     for s in await session.scalars(
         select(Session)
@@ -344,23 +325,6 @@ async def set_availability(
         extra={"staff_id": who, "organisations": sorted(targets), "by": viewer.staff_id},
     )
     return targets
-
-
-async def set_opening_hours(
-    session: AsyncSession, viewer: Viewer, venue_id: int, hours: list[tuple[int, time, time]]
-) -> None:
-    from groepsaanbod.scheduling.models import VenueOpening
-
-    venue = await session.get(Venue, venue_id)
-    if venue is None or venue.organisation_id not in viewer.organisations_with({"coordinator", "admin"}):
-        raise SessionNotFound()
-    for weekday, opens, closes in hours:
-        if not 0 <= weekday <= 6 or closes <= opens:
-            raise ScheduleRefused.single("hours", PERIOD_FORM)
-    await session.execute(delete(VenueOpening).where(VenueOpening.venue_id == venue_id))
-    for weekday, opens, closes in hours:
-        session.add(VenueOpening(venue_id=venue_id, weekday=weekday, opens=opens, closes=closes))
-    await session.commit()
 
 
 async def assign_session_staff(

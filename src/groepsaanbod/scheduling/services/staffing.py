@@ -11,15 +11,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.scheduling.models import (
-    Cohort,
-    CohortFacilitator,
-    SchoolClass,
-    Session,
-    SessionStaff,
-    StaffAvailability,
-)
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
 
 log = logging.getLogger(__name__)
 

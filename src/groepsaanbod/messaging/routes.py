@@ -1,0 +1,6 @@
+"""The routes of messaging: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
+
+from groepsaanbod.messaging import pages
+
+API = []
+PAGES = [*pages.ROUTES]
