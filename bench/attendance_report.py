@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import Checks, bench_databases, postgres_server, small  # noqa: E402
 
-from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
+from groepsaanbod.access.viewer import Viewer  # noqa: E402
 from groepsaanbod.attendance.models import Attendance  # noqa: E402
 from groepsaanbod.attendance.services import reports
 from groepsaanbod.cohorts.models import Cohort

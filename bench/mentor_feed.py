@@ -50,9 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
+from groepsaanbod.access.viewer import Viewer  # noqa: E402
 from groepsaanbod.accounts.models import Staff  # noqa: E402
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff  # noqa: E402
-from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
 from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import Checks, bench_databases, postgres_server, serve, small  # noqa: E402
 
-from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
+from groepsaanbod.access.viewer import Viewer  # noqa: E402
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402

@@ -54,7 +54,7 @@ from benchlib import Checks, bench_databases, postgres_server, serve, small  # n
 from http_load import LoadResult, get, post_json, run_load  # noqa: E402
 from tests.databases import PGBENCH_TABLES, DatabaseRun  # noqa: E402
 
-from groepsaanbod.accounts.viewer import Viewer  # noqa: E402
+from groepsaanbod.access.viewer import Viewer  # noqa: E402
 from groepsaanbod.calendars.services import create_feed  # noqa: E402
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory  # noqa: E402

@@ -8,8 +8,8 @@ from datetime import datetime
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.roles import SECOND_FACTOR_ROLES
 from groepsaanbod.accounts.models import Staff
-from groepsaanbod.accounts.roles import SECOND_FACTOR_ROLES
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.organisations.models import Organisation, Venue

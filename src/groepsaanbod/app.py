@@ -19,7 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod import PACKAGE_DIR, errors
-from groepsaanbod.accounts.guards import PUBLIC, provide_optional_viewer, provide_viewer
+from groepsaanbod.access.requirements import PUBLIC
+from groepsaanbod.accounts.guards import provide_optional_viewer, provide_viewer
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import click
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.logs import configure_logging
 from groepsaanbod.settings import Settings

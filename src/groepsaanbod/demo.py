@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.cohorts.models import SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance

@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance.rules import Mark
 from groepsaanbod.attendance.services import registers as services
 from groepsaanbod.cohorts.models import Cohort

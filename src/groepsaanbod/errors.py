@@ -13,7 +13,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
+from groepsaanbod.access.errors import NotPermitted, NotSignedIn, SecondFactorDue
 from groepsaanbod.db import database_unavailable
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext, render_message

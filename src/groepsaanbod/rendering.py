@@ -8,9 +8,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
+from groepsaanbod.access.privileges import BY_KEY
 from groepsaanbod.bounds import without_direction_controls
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
+from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.text import Message, pick
 from groepsaanbod.i18n.translations import render_message, translations_for
 from groepsaanbod.settings import Settings
@@ -48,8 +50,6 @@ def _finalize(value: Any) -> Any:
 
 def view_roles(key: str) -> frozenset[str]:
     """The roles that may open a part of the service (the staff menu shows only those)."""
-    from groepsaanbod.accounts.privileges import BY_KEY
-
     return BY_KEY[key].roles
 
 
@@ -77,8 +77,6 @@ def language_context(language: str) -> dict[str, Any]:
         return render_message(language, m)
 
     def role_name(code: str) -> str:
-        from groepsaanbod.accounts.roles import ROLE_NAMES
-
         return _(ROLE_NAMES[code]) if code in ROLE_NAMES else code
 
     return {

@@ -17,9 +17,9 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffInvitation
-from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal, SessionRegister
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.calendars.models import Feed

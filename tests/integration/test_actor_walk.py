@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.passwords import hash_new_password
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.organisations.models import Organisation
 from tests.factories import PASSWORD, make_staff, sign_in
 from tests.integration.actor_world import A_SECRETS, OrgWorld, build_organisation, rows_of, seeds_of

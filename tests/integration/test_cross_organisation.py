@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import StaffInvitation
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.cohorts.models import Cohort

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.roles import ROLES
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.services import exports, reports

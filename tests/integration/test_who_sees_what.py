@@ -1,4 +1,4 @@
-"""The README's "Who sees what" table is the code's table (accounts/privileges.py), every
+"""The README's "Who sees what" table is the code's table (access/privileges.py), every
 staff route is in exactly one of its rows with that row's roles, and every cell holds:
 each role is walked through every route of every row, and gets what its cell says.
 """
@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from groepsaanbod.access.privileges import VIEWS, Sight
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
-from groepsaanbod.accounts.privileges import VIEWS, Sight
-from groepsaanbod.accounts.roles import ROLE_NAMES, ROLES
 from groepsaanbod.attendance.models import AttendanceSignal
 from groepsaanbod.audit.services import record_audit
+from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Venue
@@ -44,7 +45,7 @@ def rendered_table() -> str:
 
 def test_the_readme_table_is_the_table_the_code_uses():
     assert rendered_table() in README.read_text(encoding="utf-8"), (
-        "README's 'Who sees what' table differs from accounts/privileges.py; it should read:\n\n" + rendered_table()
+        "README's 'Who sees what' table differs from access/privileges.py; it should read:\n\n" + rendered_table()
     )
 
 
@@ -56,7 +57,7 @@ def test_every_staff_route_is_in_one_row_with_the_roles_of_that_row(app):
             continue
         key = f"{method} {path}"
         seen.add(key)
-        assert key in named, f"{key} is in no row of accounts/privileges.py VIEWS: add it to the row it shows"
+        assert key in named, f"{key} is in no row of access/privileges.py VIEWS: add it to the row it shows"
         assert handler.opt["roles"] == named[key].roles, (key, sorted(handler.opt["roles"]), named[key].key)
     assert not set(named) - seen, f"rows name routes the app does not have: {sorted(set(named) - seen)}"
 

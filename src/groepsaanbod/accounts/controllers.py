@@ -10,6 +10,8 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import (
     SECOND_FACTOR_NEEDED,
@@ -17,10 +19,9 @@ from groepsaanbod.accounts.errors import (
     WRONG_CODE,
     WRONG_CREDENTIALS,
 )
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
+from groepsaanbod.accounts.guards import session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.services import staff as services
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.settings import Settings

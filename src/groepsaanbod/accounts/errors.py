@@ -3,24 +3,7 @@
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.refusals import NotFound
 
-
-class NotSignedIn(Exception):
-    """No valid staff sign-in on this request."""
-
-
-class NotPermitted(Exception):
-    """Signed in, but without a role this route needs."""
-
-    msgid = N_("You do not have the role needed for this page.")
-
-
 WRONG_CREDENTIALS = N_("The email address or password is not right. Check them and try again.")
-
-
-class SecondFactorDue(Exception):
-    """Signed in with a password, but the second factor is still due."""
-
-    msgid = N_("Enter the code from your authenticator app first.")
 
 
 SECOND_FACTOR_NEEDED = N_("Enter the 6-digit code from your authenticator app.")

@@ -14,37 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.errors import NotPermitted, NotSignedIn, SecondFactorDue
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.errors import NotPermitted, NotSignedIn, SecondFactorDue
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.services.staff import find_sign_in, viewer_of
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.protection.cookies import SESSION_COOKIE, read_cookie
 from groepsaanbod.settings import Settings
-
-
-def needs_roles(*roles: str) -> dict[str, Any]:
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles {unknown}")
-    return {"roles": frozenset(roles or ROLES)}
-
-
-PUBLIC: dict[str, Any] = {"public": True}
 
 
 def session_token(request: Request) -> str | None:
     """The sign-in token the browser sent (the cookie's name depends on the settings)."""
     return read_cookie(request, SESSION_COOKIE)
-
-
-def needs_account() -> dict[str, Any]:
-    """Any signed-in person, also one who holds no role (yet): their own account and invitations."""
-    return {**needs_roles(), "account": True}
 
 
 def idle_limit(settings: Settings) -> timedelta:

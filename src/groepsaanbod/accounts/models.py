@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.db import Base, Timestamped, UTCDateTime
 from groepsaanbod.organisations.models import Organisation
 

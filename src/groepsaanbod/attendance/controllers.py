@@ -9,9 +9,9 @@ from litestar import Request, get, post
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.privileges import REGISTERS, SIGNALS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.privileges import REGISTERS, SIGNALS
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.schemas import (

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import charts, rules
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.controllers import (

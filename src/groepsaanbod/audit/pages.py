@@ -6,8 +6,8 @@ from litestar import Request, Response, Router, get
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import list_audit_events
 from groepsaanbod.web import provide_language, render
 

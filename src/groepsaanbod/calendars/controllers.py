@@ -11,9 +11,9 @@ from litestar import Request, Response, delete, get, head, post
 from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.calendars import services
 from groepsaanbod.calendars.errors import refuse_when_stopped
 from groepsaanbod.calendars.links import feed_links

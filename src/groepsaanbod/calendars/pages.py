@@ -10,9 +10,9 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.calendars import services
 from groepsaanbod.calendars.links import feed_links
 from groepsaanbod.settings import Settings

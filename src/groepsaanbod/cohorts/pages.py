@@ -13,9 +13,9 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services.school_classes import class_mentors, import_school_classes
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
@@ -53,7 +53,7 @@ async def _page(
     return render(
         request,
         language,
-        "registration/coordinator.html",
+        "cohorts/coordinator.html",
         status_code=status,
         viewer=viewer,
         programme=programme,

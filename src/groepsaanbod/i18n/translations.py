@@ -13,7 +13,9 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from groepsaanbod import resource_dir
+from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
+from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.text import Message
 
 DOMAIN = "messages"
@@ -52,9 +54,6 @@ def ngettext(language: str, singular: str, plural: str, n: int, /, **params: Any
 
 def render_message(language: str, message: Message) -> str:
     """A message in `language`; dates, language codes and lists of them are shown for that reader."""
-    from groepsaanbod.accounts.roles import ROLE_NAMES
-    from groepsaanbod.i18n import formatting
-
     params: dict[str, Any] = {}
     for key, value in message.params.items():
         if isinstance(value, date):

@@ -11,11 +11,11 @@ from litestar.params import JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.errors import NotPermitted
-from groepsaanbod.accounts.guards import needs_account, needs_roles
+from groepsaanbod.access.errors import NotPermitted
+from groepsaanbod.access.requirements import needs_account, needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.accounts.services import invitations
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.membership import services
 from groepsaanbod.membership.schemas import (
     AnswerOut,

@@ -13,9 +13,10 @@ from litestar.response import Redirect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.requirements import PUBLIC, needs_account, needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.cookies import cleared_session_cookie
 from groepsaanbod.accounts.errors import InvitationNotFound
-from groepsaanbod.accounts.guards import PUBLIC, needs_account, needs_roles
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.accounts.pages.team import form_int, team_page_response
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH, normalise_password
@@ -23,7 +24,6 @@ from groepsaanbod.accounts.passwords import password_matches
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.links import LINK_NOT_VALID
 from groepsaanbod.accounts.services.staff import NO_PASSWORD
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.membership import services

@@ -18,11 +18,11 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.errors import InvitationNotFound, StaffNotFound
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.staff import normalise_email
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.calendars.services import stop_feeds_of_leaver, stop_own_feed
 from groepsaanbod.db import begin_writing, lock_row
 from groepsaanbod.i18n.text import N_

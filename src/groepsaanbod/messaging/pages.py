@@ -11,9 +11,9 @@ from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.messaging.models import OutboxMessage

@@ -31,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.operations import metrics
 from groepsaanbod.settings import Settings
 

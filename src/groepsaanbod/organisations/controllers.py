@@ -6,9 +6,9 @@ from litestar import get, patch, post
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.organisations import services
 from groepsaanbod.organisations.schemas import (
     OpeningHoursIn,

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data

@@ -10,9 +10,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.schemas import (

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.errors import ProgrammeError

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem

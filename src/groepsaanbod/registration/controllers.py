@@ -1,4 +1,4 @@
-"""JSON API for participants: sign up, see one's registration, withdraw."""
+"""JSON API of signing up: the form a programme asks, and the sign-up (one's registration: participants/)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,13 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
-from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.i18n.text import pick
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import CHECK_YOUR_MESSAGES
 from groepsaanbod.registration.schemas import (
-    MyRegistrationOut,
     RegistrationAccepted,
     RegistrationFormOut,
     RegistrationIn,
@@ -89,37 +86,4 @@ async def api_register(
     return RegistrationAccepted(HTTP_202_ACCEPTED, gettext(request_language(request), CHECK_YOUR_MESSAGES))
 
 
-async def my_registration_out(db_session: AsyncSession, registration) -> MyRegistrationOut:
-    cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id else None
-    return MyRegistrationOut(
-        programme=pick(registration.programme.name, registration.language),
-        status=registration.status,
-        waitlist_position=registration.waitlist_position,
-        group=cohort.name if cohort else None,
-        language=registration.language,
-        place=registration.place,
-    )
-
-
-@get("/api/v1/my/{token:str}", opt=PUBLIC, tags=["registration"])
-async def api_my_registration(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> MyRegistrationOut:
-    """Your registration, with the secret of your private link."""
-    return await my_registration_out(db_session, await services.find_registration(db_session, token, now()))
-
-
-@post("/api/v1/my/{token:str}/withdraw", opt=PUBLIC, tags=["registration"], status_code=200)
-async def api_withdraw(
-    request: Request, token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> MyRegistrationOut:
-    """Stop. Your place goes to the first on the waiting list. Your link keeps working, to see,
-    download (GET /api/v1/my/{token}/data) or erase (DELETE /api/v1/my/{token}) your data,
-    until the data is erased after the retention time. To stop and erase your data at once,
-    use DELETE /api/v1/my/{token} instead. Stopping twice changes nothing."""
-    moment = now()
-    registration = await services.withdraw_registration(
-        db_session, token, moment, link_until=services.link_after_stopping(moment, settings.retention_months)
-    )
-    return await my_registration_out(db_session, registration)
-
-
-ROUTES = [api_registration_form, api_register, api_my_registration, api_withdraw]
+ROUTES = [api_registration_form, api_register]

@@ -1,4 +1,4 @@
-"""Pages for participants: the sign-up form, their own page, withdrawing."""
+"""Pages of signing up: the form and its answer (the person's own page is in participants/)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.guards import PUBLIC
+from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
-from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
@@ -24,7 +22,6 @@ from groepsaanbod.registration.errors import RegistrationRefused
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
-from groepsaanbod.scheduling.models import Session
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import problems_for_page, provide_language, render
 
@@ -129,79 +126,10 @@ async def register_sent_page(
     )
 
 
-async def _sessions_of(db_session: AsyncSession, cohort_id: int | None) -> list[Session]:
-    if cohort_id is None:
-        return []
-    return list(
-        await db_session.scalars(select(Session).where(Session.cohort_id == cohort_id).order_by(Session.starts_at))
-    )
-
-
-@get("/my/{token:str}", opt=PUBLIC)
-async def my_page(
-    request: Request,
-    language: str,
-    token: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-) -> Response:
-    registration = await services.find_registration(db_session, token, now())
-    stopped = registration.status == "withdrawn"
-    cohort = await db_session.get(Cohort, registration.cohort_id) if registration.cohort_id and not stopped else None
-    return render(
-        request,
-        language,
-        "registration/my.html",
-        registration=registration,
-        cohort=cohort,
-        programme_name=pick(registration.programme.name, language),
-        token=token,
-        sessions=[] if stopped else await _sessions_of(db_session, registration.cohort_id),
-    )
-
-
-@get("/my/{token:str}/withdraw", opt=PUBLIC)
-async def withdraw_page(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response:
-    registration = await services.find_registration(db_session, token, now())
-    if registration.status == "withdrawn":
-        return Redirect(f"/{language}/my/{token}", status_code=303)
-    return render(
-        request,
-        language,
-        "registration/withdraw.html",
-        token=token,
-        programme_name=pick(registration.programme.name, language),
-    )
-
-
-@post("/my/{token:str}/withdraw", opt=PUBLIC)
-async def withdraw_submit(
-    request: Request,
-    language: str,
-    token: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> Response:
-    moment = now()
-    registration = await services.withdraw_registration(
-        db_session, token, moment, link_until=services.link_after_stopping(moment, settings.retention_months)
-    )
-    return render(
-        request,
-        language,
-        "registration/withdrawn.html",
-        programme_name=pick(registration.programme.name, language),
-        token=token,
-    )
-
-
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[register_page, register_submit, register_sent_page, my_page, withdraw_page, withdraw_submit],
+        route_handlers=[register_page, register_submit, register_sent_page],
         dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )

@@ -46,13 +46,3 @@ class RegistrationFormOut:
     asks_child_birth_date: bool
     child_age_months: list[int] | None
     open_for_registration: bool
-
-
-@dataclass
-class MyRegistrationOut:
-    programme: str
-    status: str
-    waitlist_position: int | None
-    group: str | None
-    language: str
-    place: str

@@ -11,9 +11,9 @@ from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.guards import needs_roles
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.organisations.schemas import hours_of
 from groepsaanbod.scheduling.errors import ScheduleRefused

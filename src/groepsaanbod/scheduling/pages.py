@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.guards import needs_roles
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.organisations.pages import hours_from_form

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.errors import RegisterRefused
 from groepsaanbod.attendance.rules import Mark

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.models import AuditEvent

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance.models import Attendance
 from groepsaanbod.attendance.rules import Mark
 from groepsaanbod.attendance.services import registers as services

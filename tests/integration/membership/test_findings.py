@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.cohorts.models import SchoolClass
 from groepsaanbod.scheduling.models import StaffAvailability
 from tests.factories import make_organisation, make_staff, sign_in

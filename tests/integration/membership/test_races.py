@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.errors import InvitationNotFound
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.db import _sqlite_pragmas, make_session_factory
 from groepsaanbod.membership import services
 from groepsaanbod.migrate import upgrade

@@ -14,9 +14,9 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.messaging.models import OutboxMessage

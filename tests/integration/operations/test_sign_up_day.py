@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.programmes.services import set_up as programmes

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.eligibility import normalise_phone

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from groepsaanbod.accounts.privileges import REGISTERS, SIGNALS, VIEWS, Sight, first_name, first_names
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.privileges import REGISTERS, SIGNALS, VIEWS, Sight, first_name, first_names
+from groepsaanbod.access.roles import ROLES
 
 
 def test_the_widest_sight_of_the_roles_held_counts():

@@ -18,9 +18,11 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.errors import NotSignedIn
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts import recovery_codes, totp
-from groepsaanbod.accounts.errors import NotSignedIn
-from groepsaanbod.accounts.guards import PUBLIC, idle_limit, needs_roles, session_token
+from groepsaanbod.accounts.guards import idle_limit, session_token
 from groepsaanbod.accounts.pages.sign_in import safe_next
 from groepsaanbod.accounts.services import staff as services
 from groepsaanbod.accounts.services.code_check import recovery_codes_left
@@ -33,7 +35,6 @@ from groepsaanbod.accounts.services.second_factor import (
     start_set_up,
 )
 from groepsaanbod.accounts.services.staff import SignInState
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.rate_limits import Limit, give_back, take
 from groepsaanbod.refusals import Problem, Refused

@@ -11,13 +11,14 @@ from litestar.di import Provide
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.requirements import PUBLIC, needs_roles
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
-from groepsaanbod.accounts.guards import PUBLIC, needs_roles, session_token
+from groepsaanbod.accounts.guards import session_token
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
 from groepsaanbod.accounts.services import links
 from groepsaanbod.accounts.services import staff as services
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.rate_limits import Limit, take

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.guards import needs_roles
+from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.second_factor import require_second_factor
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Problem, Refused
 from groepsaanbod.settings import Settings

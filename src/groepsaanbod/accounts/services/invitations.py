@@ -27,15 +27,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
+from groepsaanbod.access.errors import NotPermitted
+from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.common_passwords import common_passwords
-from groepsaanbod.accounts.errors import InvitationNotFound, NotPermitted
+from groepsaanbod.accounts.errors import InvitationNotFound
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password, password_problems
 from groepsaanbod.accounts.passwords import hash_new_password
-from groepsaanbod.accounts.roles import ROLES
 from groepsaanbod.accounts.services.links import organisation_words
 from groepsaanbod.accounts.services.staff import NO_PASSWORD, NewStaff, create_staff, normalise_email, token_hash
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.db import begin_writing, take_write_lock
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import N_, Message

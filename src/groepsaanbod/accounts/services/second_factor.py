@@ -16,12 +16,13 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.errors import NotPermitted
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts import recovery_codes, totp
-from groepsaanbod.accounts.errors import SECOND_FACTOR_NEEDED, WRONG_CODE, NotPermitted
+from groepsaanbod.accounts.errors import SECOND_FACTOR_NEEDED, WRONG_CODE
 from groepsaanbod.accounts.models import RecoveryCode, Staff, StaffSession
 from groepsaanbod.accounts.services.code_check import CodeAccepted, accept_code, accept_totp_code
 from groepsaanbod.accounts.services.staff import normalise_email
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.encryption import KeyRing, SecretUnreadable
 from groepsaanbod.refusals import Refused

@@ -14,12 +14,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod.access.roles import SECOND_FACTOR_ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password
 from groepsaanbod.accounts.passwords import hash_new_password, needs_rehash, password_matches
-from groepsaanbod.accounts.roles import SECOND_FACTOR_ROLES
 from groepsaanbod.accounts.services.code_check import accept_code
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.encryption import KeyRing
 from groepsaanbod.protection.rate_limits import Limit, give_back, take

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.privileges import REGISTERS, Sight, first_names
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.privileges import REGISTERS, Sight, first_names
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
 from groepsaanbod.attendance.models import Attendance, SessionRegister
@@ -68,7 +68,7 @@ class Register:
     adults: int = 0
     children: int = 0
     volunteers: list[tuple[int, str, bool]] = field(default_factory=list)
-    #: ALL, or ASSIGNED for a helper: first names only, no reasons or notes (accounts/privileges.py).
+    #: ALL, or ASSIGNED for a helper: first names only, no reasons or notes (access/privileges.py).
     sight: Sight = Sight.ALL
 
 

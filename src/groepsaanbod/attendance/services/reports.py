@@ -25,8 +25,8 @@ from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
-from groepsaanbod.accounts.errors import NotPermitted
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.errors import NotPermitted
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.attendance.models import Attendance

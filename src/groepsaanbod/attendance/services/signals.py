@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.accounts.privileges import SIGNALS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.privileges import SIGNALS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
 from groepsaanbod.cohorts.models import Cohort

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.errors import CohortNotFound
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.programmes.errors import ProgrammeNotFound

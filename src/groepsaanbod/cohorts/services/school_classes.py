@@ -9,16 +9,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.accounts.services.invitations import find_open_invitation, invite_to_organisation
 from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.class_list import SchoolClassRow, decode_upload, read_school_classes_csv
 from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.history.services import record
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
-from groepsaanbod.scheduling import errors
 
 log = logging.getLogger(__name__)
 

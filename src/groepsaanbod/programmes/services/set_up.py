@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.accounts.roles import PROGRAMME_EDITORS
-from groepsaanbod.accounts.viewer import Viewer
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.organisations.models import Venue
@@ -282,10 +282,14 @@ async def revise_template(
     return target
 
 
-async def _has_cohorts(session: AsyncSession, template: ProgrammeTemplate) -> bool:
-    from groepsaanbod.cohorts.models import Cohort
+#: Cohorts name the template version they started with. Read as a table: cohorts sit above
+#: programmes on the ladder (a cohort knows its programme, not the other way round).
+_COHORTS = table("cohorts", column("template_id"))
 
-    return bool(await session.scalar(select(func.count()).select_from(Cohort).where(Cohort.template_id == template.id)))
+
+async def _has_cohorts(session: AsyncSession, template: ProgrammeTemplate) -> bool:
+    in_use = select(func.count()).select_from(_COHORTS).where(_COHORTS.c.template_id == template.id)
+    return bool(await session.scalar(in_use))
 
 
 async def publish_programme(session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime) -> Programme:

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod import bounds
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.bounds import PERIOD_FORM
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record

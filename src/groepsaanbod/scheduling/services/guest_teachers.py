@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import N_, pick

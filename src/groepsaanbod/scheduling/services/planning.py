@@ -14,8 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role
-from groepsaanbod.accounts.viewer import Viewer
 from groepsaanbod.bounds import PERIOD_FORM
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.cohorts.services.loading import load_cohort

@@ -1,7 +1,5 @@
 """The roles of DESIGN.md's glossary. Pure data, shared by rules and models."""
 
-from groepsaanbod.i18n.text import N_
-
 ROLES: tuple[str, ...] = (
     "midwife",
     "mentor",
@@ -21,15 +19,3 @@ PROGRAMME_EDITORS: frozenset[str] = frozenset({"coordinator", "admin"})
 #: teachers see only first names of the people in their own meetings; an organisation can
 #: still require the second factor of all its staff.
 SECOND_FACTOR_ROLES: frozenset[str] = frozenset({"midwife", "mentor", "trainer", "coordinator", "cjg_staff", "admin"})
-
-#: How a role is named to people (message ids; translated at the edge).
-ROLE_NAMES: dict[str, str] = {
-    "midwife": N_("midwife"),
-    "mentor": N_("mentor"),
-    "guest_teacher": N_("guest teacher"),
-    "trainer": N_("trainer"),
-    "volunteer": N_("volunteer"),
-    "coordinator": N_("coordinator"),
-    "cjg_staff": N_("CJG staff member"),
-    "admin": N_("administrator"),
-}

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from groepsaanbod.accounts.roles import ROLES
+from groepsaanbod.access.roles import ROLES
 
 
 class Sight(StrEnum):

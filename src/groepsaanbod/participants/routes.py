@@ -1,0 +1,6 @@
+"""The routes of participants: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
+
+from groepsaanbod.participants import controllers, pages
+
+API = [*controllers.ROUTES]
+PAGES = [*pages.ROUTES]
