@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.accounts.guards import provide_optional_viewer, provide_viewer
+from groepsaanbod.accounts.guards import provide_context, provide_optional_viewer, provide_viewer
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
@@ -121,6 +121,7 @@ def create_app(
             "settings": Provide(provide_settings, sync_to_thread=False),
             "viewer": Provide(provide_viewer),
             "maybe_viewer": Provide(provide_optional_viewer),
+            "ctx": Provide(provide_context),
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,

@@ -1,18 +1,25 @@
-"""Shared plumbing for HTML pages: the Jinja environment and per-language rendering."""
+"""Shared plumbing of the web edge: the handler's Context, per-language rendering, and `act` (try a use
+case; on a refusal roll back and show the form again with the problems)."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.exceptions import NotFoundException
-from litestar.response import Response
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from groepsaanbod.access.errors import NotSignedIn
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import BY_CODE, choose_language
 from groepsaanbod.protection.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, read_cookie, request_cookie_name
 from groepsaanbod.protection.csrf import csrf_token, new_csrf_cookie_value
-from groepsaanbod.refusals import Problem
+from groepsaanbod.refusals import Problem, Refused
 from groepsaanbod.rendering import jinja_environment, language_context
 
 
@@ -77,3 +84,58 @@ def request_language(request: Request) -> str:
     first = request.url.path.strip("/").split("/", 1)[0]
     prefix = first if first in BY_CODE else request.query_params.get("lang")
     return choose_language(prefix, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every handler needs besides its own input, as one parameter (`ctx: Context`): the
+    request, the reader's language, the database session, the clock, and who is asking.
+
+    Provided for every route (accounts/guards.py `provide_context`): a route that names roles
+    gets its viewer checked exactly as the `viewer` dependency does; a public route has none."""
+
+    request: Request
+    language: str
+    db: AsyncSession
+    clock: Callable[[], datetime]
+    viewer: Viewer | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def staff(self) -> Viewer:
+        """The signed-in viewer of a staff route (never None there: the provider refused)."""
+        if self.viewer is None:
+            raise NotSignedIn()
+        return self.viewer
+
+    def render(self, template_name: str, *, status_code: int = 200, **context: Any) -> Response:
+        return render(
+            self.request, self.language, template_name, status_code=status_code, **{"viewer": self.viewer, **context}
+        )
+
+    def redirect(self, path: str) -> Redirect:
+        """303 to a page of this language: `path` without the language prefix."""
+        return Redirect(f"/{self.language}{path}", status_code=303)
+
+
+async def act(
+    ctx: Context,
+    action: Callable[[], Awaitable[T]],
+    *,
+    done: Callable[[T], Response],
+    form: Callable[[list[dict[str, Any]]], Awaitable[Response]],
+) -> Response:
+    """Try the use case; on a refusal roll back (nothing half-saved) and show the form again with
+    the problems (`form` renders it with status 400); otherwise what `done` makes of the result (mostly
+    a redirect)."""
+    try:
+        result = await action()
+    except Refused as refused:
+        await ctx.db.rollback()
+        return await form(problems_for_page(refused.problems))
+    return done(result)

@@ -23,6 +23,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.services.staff import find_sign_in, viewer_of
 from groepsaanbod.protection.cookies import SESSION_COOKIE, read_cookie
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import Context, provide_language, request_language
 
 
 def session_token(request: Request) -> str | None:
@@ -58,3 +59,16 @@ async def provide_optional_viewer(
     if state is None or state.second_factor_pending:
         return None
     return viewer_of(state.staff)
+
+
+async def provide_context(
+    request: Request, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
+) -> Context:
+    """The handler's Context. A route that names roles (or needs an account) gets its viewer by
+    `provide_viewer`, with the same refusals; a public route gets none. The language is the page's
+    prefix (an unknown one is a 404), or for the API what request_language finds."""
+    opt = request.route_handler.opt
+    viewer = await provide_viewer(request, db_session, now, settings) if "roles" in opt else None
+    prefix = request.path_params.get("lang")
+    language = await provide_language(prefix) if isinstance(prefix, str) else request_language(request)
+    return Context(request=request, language=language, db=db_session, clock=now, viewer=viewer)

@@ -6,18 +6,14 @@ from datetime import time
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.organisations import services
 from groepsaanbod.organisations.errors import VenueError
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 FIELDS = ("name", "street", "postcode", "city", "capacity")
@@ -32,92 +28,84 @@ async def _form_values(request: Request) -> dict[str, Any]:
 
 
 async def _list_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
+    ctx: Context,
+    *,
     values: dict[str, Any] | None = None,
     problems: list[dict[str, Any]] | None = None,
-    status: int = 200,
     saved: bool = False,
 ) -> Response:
-    organisations = await services.list_organisations(db_session, viewer)
-    return render(
-        request,
-        language,
+    return ctx.render(
         "organisations/venues.html",
-        status_code=status,
-        viewer=viewer,
-        venues=await services.list_venues(db_session, viewer),
-        organisations=organisations,
+        status_code=400 if problems else 200,
+        venues=await services.list_venues(ctx.db, ctx.staff),
+        organisations=await services.list_organisations(ctx.db, ctx.staff),
         values=values or {"accessibility": {}},
         problems=problems or [],
         saved=saved,
     )
 
 
-@get("/staff/venues", opt=EDITORS)
-async def venues_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, saved: int = 0
+async def _venue_page(
+    ctx: Context,
+    venue_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    done: str = "",
 ) -> Response:
-    return await _list_page(request, language, db_session, viewer, saved=bool(saved))
-
-
-@post("/staff/venues", opt=EDITORS)
-async def add_venue_submit(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    values = await _form_values(request)
-    organisation_id = bounds.form_id(values["organisation_id"])
-    try:
-        await services.add_venue(db_session, viewer, organisation_id, values)
-    except VenueError as refused:
-        await db_session.rollback()
-        return await _list_page(
-            request, language, db_session, viewer, values, problems_for_page(refused.problems), status=400
-        )
-    return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
-
-
-@get("/staff/venues/{venue_id:int}", opt=EDITORS)
-async def venue_page(
-    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer, done: str = ""
-) -> Response:
-    venue = await services.get_venue(db_session, viewer, venue_id)
-    values = {key: getattr(venue, key) for key in FIELDS} | {"accessibility": dict(venue.accessibility)}
-    return render(
-        request,
-        language,
+    venue = await services.get_venue(ctx.db, ctx.staff, venue_id)
+    if values is None:
+        values = {key: getattr(venue, key) for key in FIELDS} | {"accessibility": dict(venue.accessibility)}
+    return ctx.render(
         "organisations/venue.html",
-        viewer=viewer,
+        status_code=400 if problems else 200,
         venue=venue,
         values=values,
-        problems=[],
-        opening=await services.opening_hours(db_session, viewer, venue_id),
+        problems=problems or [],
+        opening=await services.opening_hours(ctx.db, ctx.staff, venue_id),
         done=done,
     )
 
 
+@get("/staff/venues", opt=EDITORS)
+async def venues_page(ctx: Context, saved: int = 0) -> Response:
+    return await _list_page(ctx, saved=bool(saved))
+
+
+@post("/staff/venues", opt=EDITORS)
+async def add_venue_submit(ctx: Context) -> Response:
+    values = await _form_values(ctx.request)
+    organisation_id = bounds.form_id(values["organisation_id"])
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await _list_page(ctx, values=values, problems=problems)
+
+    return await act(
+        ctx,
+        lambda: services.add_venue(ctx.db, ctx.staff, organisation_id, values),
+        done=lambda _: ctx.redirect("/staff/venues?saved=1"),
+        form=show_form,
+    )
+
+
+@get("/staff/venues/{venue_id:int}", opt=EDITORS)
+async def venue_page(ctx: Context, venue_id: int, done: str = "") -> Response:
+    return await _venue_page(ctx, venue_id, done=done)
+
+
 @post("/staff/venues/{venue_id:int}", opt=EDITORS)
-async def change_venue_submit(
-    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    values = await _form_values(request)
-    try:
-        await services.change_venue(db_session, viewer, venue_id, values)
-    except VenueError as refused:
-        await db_session.rollback()
-        venue = await services.get_venue(db_session, viewer, venue_id)
-        return render(
-            request,
-            language,
-            "organisations/venue.html",
-            status_code=400,
-            viewer=viewer,
-            venue=venue,
-            values=values,
-            problems=problems_for_page(refused.problems),
-            opening=await services.opening_hours(db_session, viewer, venue_id),
-        )
-    return Redirect(f"/{language}/staff/venues?saved=1", status_code=303)
+async def change_venue_submit(ctx: Context, venue_id: int) -> Response:
+    values = await _form_values(ctx.request)
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await _venue_page(ctx, venue_id, values=values, problems=problems)
+
+    return await act(
+        ctx,
+        lambda: services.change_venue(ctx.db, ctx.staff, venue_id, values),
+        done=lambda _: ctx.redirect("/staff/venues?saved=1"),
+        form=show_form,
+    )
 
 
 def hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | None:
@@ -135,25 +123,26 @@ def hours_from_form(form: Any, prefix: str) -> list[tuple[int, time, time]] | No
 
 
 @post("/staff/venues/{venue_id:int}/opening-hours", opt=EDITORS)
-async def opening_hours_submit(
-    request: Request, language: str, venue_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    hours = hours_from_form(await request.form(), "opening")
-    try:
+async def opening_hours_submit(ctx: Context, venue_id: int) -> Response:
+    hours = hours_from_form(await ctx.request.form(), "opening")
+
+    async def set_hours() -> None:
         if hours is None:
             raise VenueError.single("opening", bounds.TIME_FORM)
-        await services.set_opening_hours(db_session, viewer, venue_id, hours)
-    except VenueError:
-        await db_session.rollback()
-        return Redirect(f"/{language}/staff/venues/{venue_id}?done=refused", status_code=303)
-    return Redirect(f"/{language}/staff/venues/{venue_id}?done=saved", status_code=303)
+        await services.set_opening_hours(ctx.db, ctx.staff, venue_id, hours)
+
+    async def say_refused(_problems: list[dict[str, Any]]) -> Response:
+        return ctx.redirect(f"/staff/venues/{venue_id}?done=refused")
+
+    return await act(
+        ctx, set_hours, done=lambda _: ctx.redirect(f"/staff/venues/{venue_id}?done=saved"), form=say_refused
+    )
 
 
 ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[venues_page, add_venue_submit, venue_page, change_venue_submit, opening_hours_submit],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]
