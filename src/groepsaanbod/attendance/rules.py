@@ -6,10 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from groepsaanbod import bounds
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem
+
+
+class Presence(StrEnum):
+    """What the register holds for a person at a meeting (or a drop-in's head count)."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    HEAD_COUNT = "head_count"
+
 
 #: Why someone was not there (the register's choices, in this order).
 ABSENCE_REASONS: dict[str, str] = {

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, time
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+
+
+class CohortStatus(StrEnum):
+    """A cohort's life: proposed (by formation, editable) or forming (open enrolment, filling up),
+    then confirmed, running, completed; or cancelled. Stored as its text (String(16))."""
+
+    PROPOSED = "proposed"
+    FORMING = "forming"
+    CONFIRMED = "confirmed"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class SchoolClass(Timestamped, Base):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
@@ -15,6 +16,13 @@ programme_venues = Table(
     Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
     Column("venue_id", ForeignKey("venues.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+class ProgrammeStatus(StrEnum):
+    """draft (only staff see it) or published (in the public catalogue)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 class Programme(Timestamped, Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from groepsaanbod import bounds
@@ -17,8 +18,26 @@ from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem
 
-FORMATIONS = ("due_date", "school_class", "enrolment", "drop_in")
-SCHEDULES = ("pregnancy_week", "weekly", "drop_in")
+
+class Formation(StrEnum):
+    """How a programme's cohorts come about."""
+
+    DUE_DATE = "due_date"
+    SCHOOL_CLASS = "school_class"
+    ENROLMENT = "enrolment"
+    DROP_IN = "drop_in"
+
+
+class Schedule(StrEnum):
+    """How a programme's meetings are dated."""
+
+    PREGNANCY_WEEK = "pregnancy_week"
+    WEEKLY = "weekly"
+    DROP_IN = "drop_in"
+
+
+FORMATIONS = tuple(Formation)
+SCHEDULES = tuple(Schedule)
 SESSION_KINDS = ("group", "individual", "phone")
 CONSTRAINT_KINDS = (
     "role_present",
