@@ -7,6 +7,7 @@ person's language (JSON for the API, an error summary on pages).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 from groepsaanbod.i18n.text import Message
 
@@ -25,7 +26,7 @@ class Refused(Exception):
         self.problems = tuple(problems)
 
     @classmethod
-    def single(cls, field: str, msgid: str, **params: object):
+    def single(cls, field: str, msgid: str, **params: object) -> Self:
         return cls([Problem(field, Message(msgid, dict(params)))])
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import record_audit
+from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.cohorts.services.loading import load_cohort
@@ -21,7 +22,6 @@ from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
-from groepsaanbod.registration import errors
 from groepsaanbod.registration.models import Registration
 
 log = logging.getLogger(__name__)
