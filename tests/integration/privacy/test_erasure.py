@@ -172,7 +172,8 @@ async def test_messages_of_another_registration_to_the_same_address_stay(client,
     assert len(keys_before) == 2
     assert (await client.delete(f"/api/v1/my/{first}")).status_code == 204
     kept = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "samen@example.org")))
-    assert len(kept) == 1 and "triple" in kept[0].body_text.lower()
+    assert len(kept) == 1
+    assert "triple" in kept[0].body_text.lower()
     assert (await client.get(f"/api/v1/my/{second}")).status_code == 200
 
 
