@@ -80,7 +80,7 @@ def test_mail_headers_cannot_be_split(field):
     )
     setattr(row, field, getattr(row, field) + "\r\nBcc: attacker@example.org")
     if field == "to_address":
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not one plain address"):
             build_email(row, "noreply@cjg.example")
         return
     data = build_email(row, "noreply@cjg.example").data

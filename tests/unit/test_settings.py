@@ -19,7 +19,7 @@ def test_operators_write_plain_urls(given, expected):
 
 
 def test_not_a_url_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a database URL: 'just-a-name'"):
         normalise_database_url("just-a-name")
 
 

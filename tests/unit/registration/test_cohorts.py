@@ -311,10 +311,10 @@ def test_same_input_in_any_order_gives_the_same_proposal():
 
 @pytest.mark.parametrize("rules", [(0, 3, 7), (5, 4, 7), (2, 3, -1)])
 def test_rules_must_make_sense(rules):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="need 1 <= min_size <= max_size and max_spread_days >= 0"):
         FormationRules(*rules)
 
 
 def test_a_registration_id_twice_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a registration id occurs more than once"):
         form_cohorts(people([0]) + people([3], language="tr"), CENTERING)
