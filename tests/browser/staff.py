@@ -60,4 +60,5 @@ def sign_in(page, server: str, lang: str, email: str) -> None:
         else:
             give_second_factor(page, email)
         page.goto(f"{server}/{lang}/staff/")
-    assert "/staff/sign-in" not in page.url and "/staff/second-factor" not in page.url, page.url
+    assert "/staff/sign-in" not in page.url, page.url
+    assert "/staff/second-factor" not in page.url, page.url

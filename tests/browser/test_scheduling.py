@@ -58,4 +58,5 @@ def test_calendar_link_page(server, phone, lang):
     assert phone.locator("#feed-url").input_value().endswith(".ics")
     no_violations(phone, f"/{lang}/staff/agenda/feed")
     feed = phone.request.get(phone.locator("#feed-url").input_value())
-    assert feed.status == 200 and "BEGIN:VCALENDAR" in feed.text()
+    assert feed.status == 200
+    assert "BEGIN:VCALENDAR" in feed.text()

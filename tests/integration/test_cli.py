@@ -26,7 +26,8 @@ def test_add_organisation_staff_and_grant(database):
     again = runner.invoke(
         main, ["organisation", "add", "--slug", "cjg-dorp", "--name", "x", "--kind", "cjg", "--city", "Dorp"]
     )
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 1
+    assert "already exists" in again.output
 
     added = runner.invoke(
         main,
@@ -62,7 +63,8 @@ def test_add_organisation_staff_and_grant(database):
             "short",
         ],
     )
-    assert short.exit_code == 1 and "at least 8 characters" in short.output
+    assert short.exit_code == 1
+    assert "at least 8 characters" in short.output
     bad_email = runner.invoke(
         main,
         [
@@ -80,7 +82,8 @@ def test_add_organisation_staff_and_grant(database):
             "long enough password",
         ],
     )
-    assert bad_email.exit_code == 1 and "valid email" in bad_email.output
+    assert bad_email.exit_code == 1
+    assert "valid email" in bad_email.output
     bad_role = runner.invoke(
         main,
         [
@@ -103,13 +106,15 @@ def test_add_organisation_staff_and_grant(database):
     granted = runner.invoke(
         main, ["staff", "grant", "--email", "co@example.org", "--organisation", "cjg-dorp", "--role", "admin"]
     )
-    assert granted.exit_code == 0 and "now has the role admin" in granted.output
+    assert granted.exit_code == 0
+    assert "now has the role admin" in granted.output
     twice = runner.invoke(
         main, ["staff", "grant", "--email", "co@example.org", "--organisation", "cjg-dorp", "--role", "admin"]
     )
     assert "already had" in twice.output
     reset = runner.invoke(main, ["staff", "reset-second-factor", "--email", "co@example.org"])
-    assert reset.exit_code == 0 and "next sign-in" in reset.output
+    assert reset.exit_code == 0
+    assert "next sign-in" in reset.output
     unknown = runner.invoke(main, ["staff", "reset-second-factor", "--email", "nobody@example.org"])
     assert unknown.exit_code == 1
 
@@ -126,13 +131,16 @@ def test_a_platform_operator_disables_and_enables_a_whole_account(database):
     )
     assert added.exit_code == 0, added.output
     disabled = runner.invoke(main, ["staff", "disable", "--email", "Beheer@Example.org"])
-    assert disabled.exit_code == 0 and "disabled everywhere" in disabled.output
+    assert disabled.exit_code == 0
+    assert "disabled everywhere" in disabled.output
     assert "only administrator of cjg-a" in disabled.output
     assert _active(database, "beheer@example.org") == 0
     enabled = runner.invoke(main, ["staff", "enable", "--email", "beheer@example.org"])
-    assert enabled.exit_code == 0 and _active(database, "beheer@example.org") == 1
+    assert enabled.exit_code == 0
+    assert _active(database, "beheer@example.org") == 1
     unknown = runner.invoke(main, ["staff", "disable", "--email", "nobody@example.org"])
-    assert unknown.exit_code == 1 and "no staff member" in unknown.output
+    assert unknown.exit_code == 1
+    assert "no staff member" in unknown.output
 
 
 def _active(url: str, email: str) -> int:
@@ -154,7 +162,8 @@ def _active(url: str, email: str) -> int:
 def test_organisation_names_are_single_bounded_lines(database, changes):
     options = {"--slug": "cjg-dorp", "--name": "CJG Dorp", "--kind": "cjg", "--city": "Dorp"} | changes
     result = CliRunner().invoke(main, ["organisation", "add", *[x for pair in options.items() for x in pair]])
-    assert result.exit_code == 2 and "Invalid value" in result.output, result.output
+    assert result.exit_code == 2, result.output
+    assert "Invalid value" in result.output, result.output
 
 
 def test_a_staff_name_with_a_line_break_is_refused(database):
@@ -165,4 +174,5 @@ def test_a_staff_name_with_a_line_break_is_refused(database):
         ["staff", "add", "--email", "co@example.org", "--name", "Co\nBcc: x", "--organisation", "cjg-dorp"]
         + ["--role", "coordinator", "--password", "a long enough password here"],
     )
-    assert result.exit_code == 2 and "one line" in result.output, result.output
+    assert result.exit_code == 2, result.output
+    assert "one line" in result.output, result.output

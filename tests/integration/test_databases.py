@@ -76,7 +76,8 @@ def test_the_suite_works_in_databases_of_its_own_never_in_the_named_one(migrated
     named = make_url(_server()).database
     run = session_run()
     assert own != named
-    assert own.startswith(run.prefix) and run.prefix.startswith("ga_test_")
+    assert own.startswith(run.prefix)
+    assert run.prefix.startswith("ga_test_")
     mark = f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{own}'"
     comment = run_async(_on_server(mark))
     assert comment == [(run.marker,)]
@@ -97,7 +98,8 @@ def test_a_run_drops_what_it_made_and_nothing_else(backend):
         run.create("two")
         _make_by_hand(stranger)  # under the run's prefix, but not made by it
         run.finish()
-        assert not _exists(run.database_name("one")) and not _exists(run.database_name("two"))
+        assert not _exists(run.database_name("one"))
+        assert not _exists(run.database_name("two"))
         assert _exists(stranger), "a database the run did not make was dropped"
         assert _exists(make_url(_server()).database)
     finally:
@@ -147,7 +149,8 @@ def test_a_database_made_by_hand_or_by_another_run_is_never_dropped(backend):
                 run.wipe(name)
             assert _exists(name)
         run.finish()
-        assert _exists(by_hand) and _exists(theirs_name)
+        assert _exists(by_hand)
+        assert _exists(theirs_name)
     finally:
         _drop_by_hand(by_hand)
         run.finish()
@@ -199,9 +202,11 @@ def test_two_runs_with_the_same_id_at_once_are_refused(backend):
 
 def test_run_ids_and_names_stay_within_postgresql_limits():
     run = DatabaseRun("postgresql://postgres@127.0.0.1:5432/test", run_id="Helper/second-factor ÉÉN " * 4)
-    assert run.prefix.startswith("ga_test_") and len(run.prefix) <= 40
+    assert run.prefix.startswith("ga_test_")
+    assert len(run.prefix) <= 40
     assert set(run.prefix) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
     long = run.database_name("x" * 80)
-    assert len(long.encode()) <= 63 and long.startswith(run.prefix)
+    assert len(long.encode()) <= 63
+    assert long.startswith(run.prefix)
     assert long != run.database_name("x" * 79)
     assert DatabaseRun("postgresql://h/test").run_id != DatabaseRun("postgresql://h/test").run_id

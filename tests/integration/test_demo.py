@@ -65,12 +65,15 @@ def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
     first = run_async(load_demo(settings, NOW))
     assert first.created
     counts, roles, turkish = run_async(counts_and_catalogue(settings))
-    assert counts["Organisation"] == 4 and counts["Programme"] == 5 and counts["SchoolClass"] == 3
+    assert counts["Organisation"] == 4
+    assert counts["Programme"] == 5
+    assert counts["SchoolClass"] == 3
     assert roles == set(ROLES), "one staff account per role at least"
     cities = {place for entry in turkish for place in entry.places}
     assert cities == {"Huizen", "Sliedrecht", "Zwolle", "Eindhoven"}
     triple_p = next(e for e in turkish if e.slug == "triple-p-eindhoven")
-    assert set(triple_p.languages) == {"nl", "tr", "ar"} and triple_p.offered_in("tr")
+    assert set(triple_p.languages) == {"nl", "tr", "ar"}
+    assert triple_p.offered_in("tr")
     assert turkish[0].offered_in("tr")  # offered in the reader's language first
 
     second = run_async(load_demo(settings, NOW))
@@ -100,11 +103,14 @@ def test_demo_municipality_report_shows_reach_per_language_and_completion(backen
     reach = {row.key: row.values[0] for row in report.table("reach_language").rows}
     assert all(isinstance(reach[code], int) and reach[code] >= 5 for code in ("nl", "tr", "ar")), reach
     completion = report.figure("completion_rate")
-    assert isinstance(completion, f.Rate) and 0 < completion.percent < 100
+    assert isinstance(completion, f.Rate)
+    assert 0 < completion.percent < 100
     assert report.table("reach_language").chart is not None
     book = openpyxl.load_workbook(io.BytesIO(exports.report_xlsx(report, "en")))
     summary = {r[0]: r[1] for r in book.worksheets[0].iter_rows(min_row=3, values_only=True) if r[0]}
     assert summary["Completion rate"] == completion.percent
     sheet = next(s for s in book.worksheets if "Reach by language" in s.title)
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=4, values_only=True)}
-    assert rows["Dutch"] == reach["nl"] and rows["Turkish"] == reach["tr"] and rows["Arabic"] == reach["ar"]
+    assert rows["Dutch"] == reach["nl"]
+    assert rows["Turkish"] == reach["tr"]
+    assert rows["Arabic"] == reach["ar"]

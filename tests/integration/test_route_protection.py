@@ -48,7 +48,8 @@ async def test_staff_routes_refuse_nobody(app, client):
         if path.startswith("/api/"):
             assert response.status_code == 401, (method, path, response.status_code)
         else:
-            assert response.status_code == 303 and "/staff/sign-in" in response.headers["location"], (method, path)
+            assert response.status_code == 303, (method, path)
+            assert "/staff/sign-in" in response.headers["location"], (method, path)
         checked += 1
     assert checked >= 20
 

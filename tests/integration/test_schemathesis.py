@@ -87,7 +87,8 @@ async def seed(url: str) -> str:
                 code=second_factor_code(staff, moment),
                 keys=app_keys(),
             )
-            assert signed is not None and not signed.second_factor_pending
+            assert signed is not None
+            assert not signed.second_factor_pending
             return signed.token
     finally:
         await engine.dispose()

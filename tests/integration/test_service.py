@@ -1,6 +1,7 @@
 async def test_health(client):
     response = await client.get("/health")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 async def test_openapi_documents_the_api(client):
@@ -12,9 +13,11 @@ async def test_openapi_documents_the_api(client):
 
 async def test_static_css_is_served(client):
     response = await client.get("/static/site.css")
-    assert response.status_code == 200 and "text/css" in response.headers["content-type"]
+    assert response.status_code == 200
+    assert "text/css" in response.headers["content-type"]
 
 
 async def test_unknown_api_route_is_json_404(client):
     response = await client.get("/api/v1/nothing-here", headers={"Accept-Language": "ar"})
-    assert response.status_code == 404 and "detail" in response.json()
+    assert response.status_code == 404
+    assert "detail" in response.json()

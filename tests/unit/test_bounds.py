@@ -67,7 +67,8 @@ def test_single_line_text_rules():
     assert render_message("en", too_long) == "Use at most 200 characters."
     for hostile in ("Eva\x00C", "Triple P\r\nBcc: attacker@example.org", "a\tb", "a\u2028b", "a\x85b"):
         message = bounds.line_problem(hostile, 200)
-        assert message is not None and message.msgid in (bounds.ONE_LINE, bounds.INVISIBLE), hostile
+        assert message is not None, hostile
+        assert message.msgid in (bounds.ONE_LINE, bounds.INVISIBLE), hostile
     assert bounds.line_problem("Triple P\r\nBcc: x", 200).msgid == bounds.ONE_LINE
     for override in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"):
         assert bounds.line_problem(f"Eva {override}evil", 200).msgid == bounds.INVISIBLE
@@ -101,7 +102,8 @@ def test_json_shape():
     for _ in range(bounds.MAX_JSON_DEPTH + 1):
         deep = [deep]
     problems = bounds.json_problems(deep)
-    assert len(problems) == 1 and problems[0].message.msgid == bounds.TOO_DEEP
+    assert len(problems) == 1
+    assert problems[0].message.msgid == bounds.TOO_DEEP
     shallow: object = 1
     for _ in range(bounds.MAX_JSON_DEPTH):
         shallow = [shallow]
@@ -135,10 +137,13 @@ def test_query_values():
 
 
 def test_form_numbers_are_plain_digits_in_range():
-    assert bounds.form_id("12") == 12 and bounds.form_id(" 7 ") == 7
+    assert bounds.form_id("12") == 12
+    assert bounds.form_id(" 7 ") == 7
     for text in ("", "0", "-3", "²", "٣", str(2**31), "1e3", None):
         assert bounds.form_id(text) == 0, text
-    assert bounds.form_number("-5") == -5 and bounds.form_number("²") is None and bounds.form_number("9" * 5000) is None
+    assert bounds.form_number("-5") == -5
+    assert bounds.form_number("²") is None
+    assert bounds.form_number("9" * 5000) is None
 
 
 def test_shifted_holds_at_the_ends_of_the_calendar():

@@ -53,7 +53,8 @@ def test_several_app_replicas_and_a_worker_on_postgresql():
     assert app["deploy"]["replicas"] >= 2
     assert "ports" not in app, "replicas cannot share a host port: the proxy publishes it"
     assert app["command"][:2] == ["groepsaanbod", "serve"]
-    assert worker["command"] == ["groepsaanbod", "worker"] and worker["deploy"]["replicas"] >= 1
+    assert worker["command"] == ["groepsaanbod", "worker"]
+    assert worker["deploy"]["replicas"] >= 1
     for name in ("migrate", "app", "worker"):
         env = SERVICES[name]["environment"]
         assert env["GROEPSAANBOD_DATABASE_URL"].startswith("postgresql://"), name
@@ -67,7 +68,8 @@ def test_several_app_replicas_and_a_worker_on_postgresql():
 
 def test_the_proxy_spreads_over_the_replicas_and_writes_no_paths():
     proxy = COMPOSE["configs"]["proxy"]["content"]
-    assert "server app:8000" in proxy and "proxy_pass http://groepsaanbod" in proxy
+    assert "server app:8000" in proxy
+    assert "proxy_pass http://groepsaanbod" in proxy
     assert "access_log off" in proxy  # feed tokens and private links travel in paths
     assert SERVICES["proxy"]["ports"] == ["8000:8000"]
 
@@ -116,7 +118,8 @@ def test_the_proxy_writes_the_address_it_saw_and_only_the_proxy_is_believed():
 
     proxy = COMPOSE["configs"]["proxy"]["content"]
     assert "proxy_set_header X-Forwarded-For $$remote_addr;" in proxy  # overwritten, not appended to
-    assert "proxy_add_x_forwarded_for" not in proxy and "X-Real-IP $$remote_addr" in proxy
+    assert "proxy_add_x_forwarded_for" not in proxy
+    assert "X-Real-IP $$remote_addr" in proxy
     address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
     subnet = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
     assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)

@@ -22,8 +22,11 @@ def test_json_line_has_the_request_id_and_the_fields():
     finally:
         request_id.reset(token)
     entry = json.loads(line)
-    assert entry["message"] == "participant registered" and entry["level"] == "info"
-    assert entry["request_id"] == "abc123" and entry["registration_id"] == 7 and entry["status"] == "confirmed"
+    assert entry["message"] == "participant registered"
+    assert entry["level"] == "info"
+    assert entry["request_id"] == "abc123"
+    assert entry["registration_id"] == 7
+    assert entry["status"] == "confirmed"
     assert entry["time"].endswith("+00:00")
 
 

@@ -18,7 +18,8 @@ def test_plain_lines_when_not_a_terminal():
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Forming groups: 0/50 (0%)")
     assert lines[-1].startswith("Forming groups: 50/50 (100%)")
-    assert len(lines) == 11 and "\r" not in out.getvalue()  # start, then every tenth
+    assert len(lines) == 11  # start, then every tenth
+    assert "\r" not in out.getvalue()
 
 
 def test_a_bar_in_a_terminal():
@@ -26,4 +27,5 @@ def test_a_bar_in_a_terminal():
     with progress("Loading demo data", total=4, stream=out) as advance:
         for _ in range(4):
             advance()
-    assert "Loading demo data" in out.getvalue() and "4/4" in out.getvalue()
+    assert "Loading demo data" in out.getvalue()
+    assert "4/4" in out.getvalue()

@@ -19,7 +19,7 @@ def test_operators_write_plain_urls(given, expected):
 
 
 def test_not_a_url_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a database URL: 'just-a-name'"):
         normalise_database_url("just-a-name")
 
 
@@ -35,12 +35,15 @@ def test_settings_from_environment():
     )
     assert settings.async_database_url == "postgresql+asyncpg://u@h/db"
     assert settings.base_url == "https://groepsaanbod.example"
-    assert settings.effective_secret_key == "s3cret" and settings.debug and not settings.is_sqlite
+    assert settings.effective_secret_key == "s3cret"
+    assert settings.debug
+    assert not settings.is_sqlite
 
 
 def test_default_is_a_sqlite_file_under_var():
     settings = Settings.from_env({})
-    assert settings.database_url == "sqlite:///var/groepsaanbod.db" and settings.is_sqlite
+    assert settings.database_url == "sqlite:///var/groepsaanbod.db"
+    assert settings.is_sqlite
 
 
 def test_trusted_proxies_are_addresses_or_networks_and_never_everyone():

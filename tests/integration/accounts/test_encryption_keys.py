@@ -37,10 +37,12 @@ def test_production_refuses_to_start_without_keys(monkeypatch, tmp_path):
     monkeypatch.setenv("GROEPSAANBOD_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.delenv("GROEPSAANBOD_ENCRYPTION_KEYS", raising=False)
     refused = CliRunner().invoke(main, ["serve", "--port", "1"])
-    assert refused.exit_code == 1 and "GROEPSAANBOD_ENCRYPTION_KEYS" in refused.output
+    assert refused.exit_code == 1
+    assert "GROEPSAANBOD_ENCRYPTION_KEYS" in refused.output
     monkeypatch.setenv("GROEPSAANBOD_ENCRYPTION_KEYS", "not-a-key")
     bad = CliRunner().invoke(main, ["serve", "--port", "1"])
-    assert bad.exit_code == 1 and "not a Fernet key" in bad.output
+    assert bad.exit_code == 1
+    assert "not a Fernet key" in bad.output
 
 
 def _add_staff(url: str, secret: str | None) -> None:
@@ -68,7 +70,8 @@ def test_the_migration_encrypts_the_secrets_kept_in_the_clear(backend, tmp_path,
     monkeypatch.setenv("GROEPSAANBOD_ENCRYPTION_KEYS", key)
     upgrade(url)
     stored = _stored(url)
-    assert PLAIN not in stored and KeyRing([key]).decrypt(stored) == PLAIN
+    assert PLAIN not in stored
+    assert KeyRing([key]).decrypt(stored) == PLAIN
     downgrade(url, "0009")
     assert _stored(url) == PLAIN
 
@@ -81,7 +84,8 @@ def test_without_keys_outside_development_the_upgrade_says_what_to_set(tmp_path,
     monkeypatch.setenv("GROEPSAANBOD_BASE_URL", "https://groepsaanbod.example")
     monkeypatch.delenv("GROEPSAANBOD_ENCRYPTION_KEYS", raising=False)
     refused = CliRunner().invoke(main, ["db", "upgrade"])
-    assert refused.exit_code == 1 and "GROEPSAANBOD_ENCRYPTION_KEYS" in refused.output
+    assert refused.exit_code == 1
+    assert "GROEPSAANBOD_ENCRYPTION_KEYS" in refused.output
     assert _stored(url) == PLAIN  # nothing half done
 
 
@@ -94,12 +98,15 @@ def test_keys_rotate_moves_every_secret_to_the_first_key(tmp_path, monkeypatch):
     monkeypatch.setenv("GROEPSAANBOD_ENCRYPTION_KEYS", f"{new},{old}")
     runner = CliRunner()
     made = runner.invoke(main, ["keys", "new"])
-    assert made.exit_code == 0 and KeyRing([made.output.strip()])
+    assert made.exit_code == 0
+    assert KeyRing([made.output.strip()])
     rotated = runner.invoke(main, ["keys", "rotate"])
-    assert rotated.exit_code == 0 and "1 secret" in rotated.output, rotated.output
+    assert rotated.exit_code == 0, rotated.output
+    assert "1 secret" in rotated.output, rotated.output
     assert KeyRing([new]).decrypt(_stored(url)) == PLAIN  # the old key may go now
     again = runner.invoke(main, ["keys", "rotate"])
     assert "0 secret" in again.output
     monkeypatch.setenv("GROEPSAANBOD_ENCRYPTION_KEYS", old)  # dropped the new key by mistake
     unreadable = runner.invoke(main, ["keys", "rotate"])
-    assert unreadable.exit_code == 1 and "no key" in unreadable.output
+    assert unreadable.exit_code == 1
+    assert "no key" in unreadable.output

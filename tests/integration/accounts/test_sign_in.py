@@ -14,19 +14,23 @@ async def test_sign_in_sets_http_only_cookie_and_me_shows_roles(client, db):
     staff = await make_staff(db, org, "coordinator", "trainer")
     response = await sign_in(client, staff)
     cookie = response.headers["set-cookie"]
-    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert f"{SESSION_COOKIE}=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie.replace("Lax", "lax")
     me = (await client.get("/api/v1/auth/me")).json()
     assert me["email"] == staff.email
     assert {r["role"] for r in me["roles"]} == {"coordinator", "trainer"}
     # Only the hash of the token is stored.
     token = client.cookies[SESSION_COOKIE]
     stored = list(await db.scalars(select(StaffSession.token_hash)))
-    assert token not in stored and len(stored) == 1
+    assert token not in stored
+    assert len(stored) == 1
 
 
 async def test_password_is_stored_as_argon2_hash(db):
     staff = await make_staff(db, None)
-    assert staff.password_hash.startswith("$argon2id$") and PASSWORD not in staff.password_hash
+    assert staff.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in staff.password_hash
 
 
 async def test_wrong_password_is_refused_in_the_persons_language(client, db):
@@ -73,15 +77,19 @@ async def test_sign_in_page_flow_redirects_to_next(client, db):
     org = await make_organisation(db)
     staff = await make_staff(db, org, "coordinator")
     page = await client.get("/nl/staff/programmes")
-    assert page.status_code == 303 and page.headers["location"].startswith("/nl/staff/sign-in?next=")
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/nl/staff/sign-in?next=")
     form = await client.get(page.headers["location"])
-    assert form.status_code == 200 and 'name="password"' in form.text
+    assert form.status_code == 200
+    assert 'name="password"' in form.text
     bad = await client.post(
         "/nl/staff/sign-in", data={"email": staff.email, "password": "nope", "next": "/nl/staff/programmes"}
     )
-    assert bad.status_code == 400 and "wachtwoord" in bad.text.lower()
+    assert bad.status_code == 400
+    assert "wachtwoord" in bad.text.lower()
     good = await page_sign_in(client, staff, next="/nl/staff/programmes")  # password, then the code
-    assert good.status_code == 303 and good.headers["location"] == "/nl/staff/programmes"
+    assert good.status_code == 303
+    assert good.headers["location"] == "/nl/staff/programmes"
     assert (await client.get("/nl/staff/programmes")).status_code == 200
 
 
@@ -99,4 +107,5 @@ async def test_role_is_checked(client, db):
     await sign_in(client, volunteer)
     assert (await client.get("/api/v1/programmes")).status_code == 403
     page = await client.get("/pl/staff/programmes")
-    assert page.status_code == 403 and 'lang="pl"' in page.text
+    assert page.status_code == 403
+    assert 'lang="pl"' in page.text

@@ -32,11 +32,13 @@ async def test_mentor_feed_304_then_cancellation_shows(client, db):
     )
     # The coordinator makes the cohort feed; the mentor's own feed comes from the mentor.
     cohort_feed = (await client.post(f"/api/v1/cohorts/{cohort.id}/feed")).json()
-    assert cohort_feed["webcal"].startswith("webcal://") and cohort_feed["url"].endswith(".ics")
+    assert cohort_feed["webcal"].startswith("webcal://")
+    assert cohort_feed["url"].endswith(".ics")
     path = "/" + cohort_feed["url"].split("/", 3)[3]
 
     first = await client.get(path)
-    assert first.status_code == 200 and first.headers["content-type"].startswith("text/calendar")
+    assert first.status_code == 200
+    assert first.headers["content-type"].startswith("text/calendar")
     parsed = events(first.content)
     assert len(parsed) == 10
     # Wall-clock 10:00 in Amsterdam on both sides of the end of summer time (25 October 2026).
@@ -44,7 +46,8 @@ async def test_mentor_feed_304_then_cancellation_shows(client, db):
     assert {s.hour for s in starts} == {10}
     assert any(s < datetime(2026, 10, 25, tzinfo=AMSTERDAM) for s in starts)
     assert any(s > datetime(2026, 10, 26, tzinfo=AMSTERDAM) for s in starts)
-    assert b"BEGIN:VTIMEZONE" in first.content and b"TZID:Europe/Amsterdam" in first.content
+    assert b"BEGIN:VTIMEZONE" in first.content
+    assert b"TZID:Europe/Amsterdam" in first.content
     uids = {e.uid.value for e in parsed}
 
     again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
@@ -99,7 +102,8 @@ async def test_participant_downloads_and_subscribes_in_their_language(client, db
     await client.post("/api/v1/auth/sign-out")
     token = registered["token"]
     download = await client.get(f"/api/v1/my/{token}/calendar.ics")
-    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
     parsed = events(download.content)
     assert len(parsed) == 8  # Triple P: 5 group meetings and 3 phone calls
     assert all(e.dtstart.value.astimezone(AMSTERDAM).hour == 19 for e in parsed), [e.dtstart.value for e in parsed]
@@ -118,8 +122,11 @@ async def test_participant_downloads_and_subscribes_in_their_language(client, db
 async def test_calendar_pages(client, db):
     org, pid, cohort, coordinator, guest = await think_class(client, db)
     page = await client.post(f"/nl/staff/cohorts/{cohort.id}/feed")
-    assert page.status_code == 200 and "webcal://" in page.text and "<svg" in page.text
+    assert page.status_code == 200
+    assert "webcal://" in page.text
+    assert "<svg" in page.text
     url = page.text.split('id="feed-url" value="')[1].split('"')[0]
     assert (await client.get("/" + url.split("/", 3)[3])).status_code == 200
     agenda_feed = await client.post("/nl/staff/agenda/feed")
-    assert agenda_feed.status_code == 200 and "/feeds/" in agenda_feed.text
+    assert agenda_feed.status_code == 200
+    assert "/feeds/" in agenda_feed.text

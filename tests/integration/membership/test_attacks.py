@@ -38,7 +38,8 @@ async def test_inviting_another_organisations_staff_member_only_sends_an_invitat
         "/nl/staff/team/invitations",
         data={"organisation_id": str(w.b), "email": w.x.email.upper(), "full_name": "Getypte Naam", "roles": "admin"},
     )
-    assert page.status_code == 303 and page.headers["location"].endswith("done=invited")
+    assert page.status_code == 303
+    assert page.headers["location"].endswith("done=invited")
     api = await client.post(
         f"/api/v1/organisations/{w.b}/invitations",
         json={"email": w.x.email, "full_name": "Getypte Naam", "roles": ["coordinator", "admin"]},
@@ -55,7 +56,8 @@ async def test_inviting_another_organisations_staff_member_only_sends_an_invitat
     assert await dump_of(db, w.a) == before
     # B sees only what it typed, and nothing to disable.
     team = await client.get("/en/staff/team")
-    assert "Getypte Naam" in team.text and "invitation sent" in team.text
+    assert "Getypte Naam" in team.text
+    assert "invitation sent" in team.text
     assert w.x.full_name not in team.text
     assert f"/staff/team/{w.x.id}/remove" not in team.text
     listed = (await client.get(f"/api/v1/organisations/{w.b}/invitations")).json()
@@ -68,7 +70,8 @@ async def test_inviting_another_organisations_staff_member_only_sends_an_invitat
         .where(OutboxMessage.to_address == w.x.email, OutboxMessage.kind == "staff_join_invitation")
         .order_by(OutboxMessage.id.desc())
     )
-    assert message is not None and message.language == "nl"
+    assert message is not None
+    assert message.language == "nl"
     # The page invitation was replaced by the API one: one open invitation per address.
     open_ones = await db.scalar(
         select(StaffInvitation.id).where(
@@ -127,7 +130,8 @@ async def test_nobody_else_can_accept_an_invitation_and_it_works_once(client, db
     # Someone else signed in (with every role in B): refused on page and API.
     await become(client, w.attacker)
     wrong = await client.get(link.replace("/nl/", "/en/", 1))
-    assert wrong.status_code == 403 and "another email address" in wrong.text
+    assert wrong.status_code == 403
+    assert "another email address" in wrong.text
     assert (await client.post(link, data={"action": "accept"})).status_code == 404
     assert (await client.post(link, data={"action": "password", "password": "mijn eigen lange zin"})).status_code == 403
     assert (await client.post(f"/api/v1/me/invitations/{invitation}/accept")).status_code == 404
@@ -140,7 +144,8 @@ async def test_nobody_else_can_accept_an_invitation_and_it_works_once(client, db
     assert [(i["id"], i["organisation_id"], i["roles"]) for i in mine] == [(invitation, w.a, ["trainer"])]
     assert (await client.get(link)).status_code == 200
     accepted = await client.post(f"/api/v1/me/invitations/{invitation}/accept")
-    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
     assert await roles_of(db, yara_id) == sorted([(other_id, "trainer"), (w.a, "trainer")])
     # Replays change nothing.
     assert (await client.post(f"/api/v1/me/invitations/{invitation}/accept")).status_code == 409
@@ -148,7 +153,8 @@ async def test_nobody_else_can_accept_an_invitation_and_it_works_once(client, db
     assert (await client.post(link, data={"action": "accept"})).status_code == 404
     assert (await client.get(link)).status_code == 404
     row = await db.get(StaffInvitation, invitation, populate_existing=True)
-    assert row.status == "accepted" and row.staff_id == yara_id
+    assert row.status == "accepted"
+    assert row.staff_id == yara_id
     # The admin can no longer withdraw it.
     await become(client, w.admin_a)
     assert (await client.post(f"/api/v1/invitations/{invitation}/withdraw")).status_code == 409
@@ -158,14 +164,16 @@ async def test_a_new_address_joins_by_choosing_a_password_once_and_expired_links
     w = await build_world(client, db)
     link = await link_in_message(db, "nieuw.a@example.org", "staff_invitation")
     page = await client.get(link)
-    assert page.status_code == 200 and 'name="password"' in page.text
+    assert page.status_code == 200
+    assert 'name="password"' in page.text
     short = await client.post(link, data={"action": "password", "password": "kort"})
     assert short.status_code == 400
     assert await db.scalar(select(Staff.id).where(Staff.email == "nieuw.a@example.org")) is None
     done = await client.post(link, data={"action": "password", "password": "een zin die ik zelf koos"})
     assert done.status_code == 303
     person = await db.scalar(select(Staff).where(Staff.email == "nieuw.a@example.org"))
-    assert person.full_name == "Nieuw bij A" and await roles_of(db, person.id) == [(w.a, "volunteer")]
+    assert person.full_name == "Nieuw bij A"
+    assert await roles_of(db, person.id) == [(w.a, "volunteer")]
     again = await client.post(link, data={"action": "password", "password": "nog een andere zin"})
     assert again.status_code == 404
     # An expired invitation does nothing: not by its link, not by the API.
@@ -187,7 +195,8 @@ async def test_a_new_address_joins_by_choosing_a_password_once_and_expired_links
     assert await db.scalar(select(Staff.id).where(Staff.email == "te.laat@example.org")) is None
     await become(client, w.admin_a)
     listed = {i["id"]: i["status"] for i in (await client.get(f"/api/v1/organisations/{w.a}/invitations")).json()}
-    assert listed[late.json()["id"]] == "expired" and listed[w.invitation_a] == "accepted"
+    assert listed[late.json()["id"]] == "expired"
+    assert listed[w.invitation_a] == "accepted"
 
 
 async def test_removing_someone_who_also_works_elsewhere_leaves_the_account_and_the_other_organisation(client, db):
@@ -236,7 +245,8 @@ async def test_removing_someone_who_also_works_elsewhere_leaves_the_account_and_
     client.cookies.delete(SESSION_COOKIE)
     client.cookies.set(SESSION_COOKIE, x_session)
     me = await client.get("/api/v1/auth/me")
-    assert me.status_code == 200 and {r["organisation_id"] for r in me.json()["roles"]} == {w.a}
+    assert me.status_code == 200
+    assert {r["organisation_id"] for r in me.json()["roles"]} == {w.a}
 
 
 async def test_removing_someone_from_their_only_organisation_ends_what_it_allowed(client, db):
@@ -262,7 +272,8 @@ async def test_an_organisation_keeps_an_administrator(client, db):
     w = await build_world(client, db)
     await become(client, w.admin_a)
     alone = await client.post(f"/en/staff/team/{w.admin_a.id}/remove", data={"organisation_id": str(w.a)})
-    assert alone.status_code == 409 and "no administrator left" in alone.text
+    assert alone.status_code == 409
+    assert "no administrator left" in alone.text
     api = await client.delete(f"/api/v1/organisations/{w.a}/staff/{w.admin_a.id}")
     assert api.status_code == 422
     assert (w.a, "admin") in await roles_of(db, w.admin_a.id)
@@ -272,12 +283,14 @@ async def test_an_organisation_keeps_an_administrator(client, db):
     await db.commit()
     # With a second admin, leaving is allowed; then the second cannot leave.
     left = await client.post(f"/nl/staff/team/{w.admin_a.id}/remove", data={"organisation_id": str(org)})
-    assert left.status_code == 303 and left.headers["location"].endswith("/staff/account?done=removed")
+    assert left.status_code == 303
+    assert left.headers["location"].endswith("/staff/account?done=removed")
     assert await roles_of(db, w.admin_a.id) == []
     # The sole admin cannot disable their whole account either (the CLI can).
     await become(client, other_admin)
     refused = await client.post("/en/staff/account/disable", data={"password": PASSWORD, "confirm": "yes"})
-    assert refused.status_code == 400 and "only administrator" in refused.text
+    assert refused.status_code == 400
+    assert "only administrator" in refused.text
     assert (await db.get(Staff, other_admin.id, populate_existing=True)).active
 
 
@@ -289,15 +302,19 @@ async def test_only_the_person_disables_their_whole_account(client, db):
     await become(client, w.attacker)
     # B's admin has no way to it: the account page is always the signed-in person's own.
     own = await client.get("/nl/staff/account")
-    assert own.status_code == 200 and w.x.email not in own.text
+    assert own.status_code == 200
+    assert w.x.email not in own.text
     assert await dump_of(db, w.a) == before
     await become(client, w.x)
     page = await client.get("/nl/staff/account")
-    assert page.status_code == 200 and w.x.email in page.text
+    assert page.status_code == 200
+    assert w.x.email in page.text
     wrong = await client.post("/en/staff/account/disable", data={"password": "not my password", "confirm": "yes"})
-    assert wrong.status_code == 400 and "password is not right" in wrong.text
+    assert wrong.status_code == 400
+    assert "password is not right" in wrong.text
     unconfirmed = await client.post("/en/staff/account/disable", data={"password": PASSWORD})
-    assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.text
+    assert unconfirmed.status_code == 400
+    assert "Tick the box" in unconfirmed.text
     assert (await db.get(Staff, w.x.id, populate_existing=True)).active
     done = await client.post("/nl/staff/account/disable", data={"password": PASSWORD, "confirm": "yes"})
     assert done.status_code == 200

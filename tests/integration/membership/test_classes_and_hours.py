@@ -56,9 +56,12 @@ async def test_a_class_file_invites_another_organisations_mentor_and_never_gives
     assert await roles_of(db, x_id) == [(w.a, "mentor"), (w.a, "volunteer")]
     classes = {c.class_name: c for c in await db.scalars(select(SchoolClass).where(SchoolClass.organisation_id == w.b))}
     invitation = await db.scalar(select(StaffInvitation).where(StaffInvitation.email == x_email))
-    assert invitation.organisation_id == w.b and invitation.roles == ["mentor"] and invitation.status == "open"
+    assert invitation.organisation_id == w.b
+    assert invitation.roles == ["mentor"]
+    assert invitation.status == "open"
     assert invitation.full_name == "Getypte Mentor"
-    assert classes["1A"].mentor_id is None and classes["1A"].mentor_invitation_id == invitation.id
+    assert classes["1A"].mentor_id is None
+    assert classes["1A"].mentor_invitation_id == invitation.id
     assert classes["1D"].mentor_invitation_id == invitation.id
     assert classes["1C"].mentor_id == colleague_id
     assert (w.b, "mentor") in await roles_of(db, colleague_id)
@@ -70,7 +73,8 @@ async def test_a_class_file_invites_another_organisations_mentor_and_never_gives
     assert shown["1A 2026-2027"] == ("Getypte Mentor", "invited")
     assert shown["1C 2026-2027"][1] == "mentor"
     page = await client.get(f"/en/staff/programmes/{w.programme_b}/registrations")
-    assert "Getypte Mentor, invited" in page.text and w.x.full_name not in page.text
+    assert "Getypte Mentor, invited" in page.text
+    assert w.x.full_name not in page.text
     # Uploading again sends no second invitation.
     again = await upload(client, w.programme_b, lines)
     assert again.json()["invited_mentors"] == 1
@@ -130,7 +134,8 @@ async def test_hours_are_per_person_and_organisation(client, db):
     assert await dump_of(db, w.a) == before
     # B's coordinator changes X's hours for B only.
     mine = await client.post("/api/v1/me/availability", json={"staff_id": x_id, "hours": hours})
-    assert mine.status_code == 200 and mine.json() == {"organisation_ids": [w.b]}
+    assert mine.status_code == 200
+    assert mine.json() == {"organisation_ids": [w.b]}
     assert await dump_of(db, w.a) == before
     b_hours = await db.scalars(
         select(StaffAvailability)

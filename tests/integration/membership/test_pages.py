@@ -23,7 +23,8 @@ async def test_invitation_account_and_team_pages_in_every_language(client, db, l
         )
         assert sent.status_code == 303
     team = await client.get(f"/{lang}/staff/team")
-    assert team.status_code == 200 and "/staff/team/invitations/" in team.text
+    assert team.status_code == 200
+    assert "/staff/team/invitations/" in team.text
     pages = [team]
     await nobody(client)
     new_link = await link_in_message(db, f"nieuw.{lang}@example.org", "staff_invitation")

@@ -139,9 +139,11 @@ def test_answers_and_removals_at_the_same_moment(backend, tmp_path):
     url = separate_database(backend, tmp_path, "groepsaanbod_membership_races")
     upgrade(url)
     outcome = run_async(_race(url))
-    assert outcome["accepts"].count("done") == 1 and outcome["accepts"].count("refused") == CROWD - 1
+    assert outcome["accepts"].count("done") == 1
+    assert outcome["accepts"].count("refused") == CROWD - 1
     assert outcome["roles"] == ["trainer", "volunteer"]
-    assert outcome["claims"].count("done") == 1 and outcome["claims"].count("refused") == CROWD - 1
+    assert outcome["claims"].count("done") == 1
+    assert outcome["claims"].count("refused") == CROWD - 1
     assert outcome["accounts"] == 1
     assert sorted(outcome["removals"]) == ["done", "refused"]
     assert outcome["admins"] == 1

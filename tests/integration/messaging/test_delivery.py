@@ -112,8 +112,10 @@ def test_smtp_delivery_once(backend, tmp_path):
     assert all(sent)
     assert len(sink.received) == 1
     mail = email.message_from_bytes(sink.received[0])
-    assert mail["To"] == "ouder@example.org" and mail["Content-Language"] == "ar"
-    assert mail.is_multipart() and {p.get_content_type() for p in mail.walk()} >= {"text/plain", "text/html"}
+    assert mail["To"] == "ouder@example.org"
+    assert mail["Content-Language"] == "ar"
+    assert mail.is_multipart()
+    assert {p.get_content_type() for p in mail.walk()} >= {"text/plain", "text/html"}
 
 
 def test_smtp_url_forms():
@@ -156,7 +158,8 @@ async def test_dev_mailbox_only_in_development(db, clock):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             response = await client.get("/nl/dev/mailbox")
         assert response.status_code == status
-    assert "Salaan" in response.text and 'lang="so"' in response.text
+    assert "Salaan" in response.text
+    assert 'lang="so"' in response.text
 
 
 async def test_failed_messages_are_shown_to_their_organisation(client, db):
@@ -181,9 +184,12 @@ async def test_failed_messages_are_shown_to_their_organisation(client, db):
     await db.commit()
     await sign_in(client, await make_staff(db, org, "coordinator"))
     page = await client.get("/nl/staff/messages")
-    assert page.status_code == 200 and "Niet bezorgd" in page.text and "SMTPRecipientsRefused" in page.text
+    assert page.status_code == 200
+    assert "Niet bezorgd" in page.text
+    assert "SMTPRecipientsRefused" in page.text
     seen = await db.scalar(select(AuditEvent).where(AuditEvent.subject == "failed_messages"))
-    assert seen.organisation_id == org.id and seen.fields == ["email", "phone"]  # addresses shown: audited
+    assert seen.organisation_id == org.id
+    assert seen.fields == ["email", "phone"]  # addresses shown: audited
     await client.post("/api/v1/auth/sign-out")
     await sign_in(client, await make_staff(db, other, "coordinator"))
     assert "Niet bezorgd" not in (await client.get("/nl/staff/messages")).text

@@ -187,7 +187,8 @@ def test_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(b
     counts = Counter(received)
     assert set(counts) == expected
     twice = [mid for mid, times in counts.items() if times > 1]
-    assert len(twice) <= 1 and all(counts[mid] == 2 for mid in twice), twice
+    assert len(twice) <= 1, twice
+    assert all(counts[mid] == 2 for mid in twice), twice
     assert run_async(_count_sent(url)) == n
 
 
@@ -241,7 +242,8 @@ def test_two_workers_side_by_side_send_each_message_once(backend, tmp_path):
     assert [mid for mid, times in counts.items() if times != 1] == []
     assert len(received) == n
     by_worker = [_reported_sent(log) for log in logs]
-    assert sum(by_worker) == n and all(by_worker), by_worker  # both took part, and between them sent each once
+    assert sum(by_worker) == n, by_worker
+    assert all(by_worker), by_worker  # both took part, and between them sent each once
 
 
 class Clock:
@@ -282,24 +284,34 @@ def test_refused_delivery_backs_off_then_fails_for_good(backend, tmp_path):
     moment, report, again, message = rounds[0]
     assert (report.sent, report.retried, report.failed) == (0, 1, 0)
     assert (again.sent, again.retried, again.failed) == (0, 0, 0)
-    assert message.attempts == 1 and message.sent_at is None and message.failed_at is None
-    assert message.next_attempt_at == moment + backoff(1) and message.next_attempt_at > moment
+    assert message.attempts == 1
+    assert message.sent_at is None
+    assert message.failed_at is None
+    assert message.next_attempt_at == moment + backoff(1)
+    assert message.next_attempt_at > moment
     assert "ConnectionRefused" in message.last_error
 
     waits = []
     for attempt, (moment, report, again, message) in enumerate(rounds[:MAX_ATTEMPTS], start=1):
-        assert message.attempts == attempt and message.sent_at is None
+        assert message.attempts == attempt
+        assert message.sent_at is None
         assert again.retried == again.failed == 0
         if attempt < MAX_ATTEMPTS:
-            assert report.retried == 1 and message.failed_at is None
+            assert report.retried == 1
+            assert message.failed_at is None
             waits.append(message.next_attempt_at - moment)
         else:
-            assert report.failed == 1 and message.failed_at == moment
-    assert waits == [backoff(a) for a in range(1, MAX_ATTEMPTS)] and waits == sorted(waits)
+            assert report.failed == 1
+            assert message.failed_at == moment
+    assert waits == [backoff(a) for a in range(1, MAX_ATTEMPTS)]
+    assert waits == sorted(waits)
     assert waits[0] > timedelta(0)
 
     final = rounds[-1][3]
-    assert final.failed_at is not None and final.sent_at is None and final.attempts == MAX_ATTEMPTS
-    assert final.last_error.startswith("ConnectionRefusedError") and "refused" in final.last_error.lower()
+    assert final.failed_at is not None
+    assert final.sent_at is None
+    assert final.attempts == MAX_ATTEMPTS
+    assert final.last_error.startswith("ConnectionRefusedError")
+    assert "refused" in final.last_error.lower()
     last_report = rounds[-1][1]
     assert (last_report.sent, last_report.retried, last_report.failed) == (0, 0, 0)  # failed for good: left alone

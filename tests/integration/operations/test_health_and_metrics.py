@@ -24,19 +24,22 @@ async def test_live_needs_no_database():
     app = create_app(Settings(database_url="postgresql://nobody@127.0.0.1:1/nothing"))
     async with _client(app) as client:
         response = await client.get("/health/live")
-    assert response.status_code == 200 and response.json() == {"status": "alive"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}
 
 
 async def test_ready_when_the_schema_is_at_head(client):
     response = await client.get("/health/ready")
-    assert response.status_code == 200 and response.json() == {"status": "ready"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
 
 
 async def test_not_ready_while_the_database_is_unreachable():
     app = create_app(Settings(database_url="postgresql://nobody@127.0.0.1:1/nothing"))
     async with _client(app) as client:
         response = await client.get("/health/ready")
-    assert response.status_code == 503 and response.json()["reason"] == "database unreachable"
+    assert response.status_code == 503
+    assert response.json()["reason"] == "database unreachable"
 
 
 async def test_not_ready_while_migrations_are_behind(tmp_path):
@@ -48,7 +51,8 @@ async def test_not_ready_while_migrations_are_behind(tmp_path):
         upgrade(url)
         caught_up = await client.get("/health/ready")
     assert behind.status_code == 503
-    assert "schema at 0004" in behind.json()["reason"] and all(h in behind.json()["reason"] for h in migration_heads())
+    assert "schema at 0004" in behind.json()["reason"]
+    assert all(h in behind.json()["reason"] for h in migration_heads())
     assert caught_up.status_code == 200
 
 
@@ -130,7 +134,8 @@ async def test_each_answer_carries_a_request_id_and_the_log_names_the_route_not_
     assert [r.route for r in lines] == ["/feeds/{name}", "/api/v1/catalogue", "/api/v1/catalogue"]
     assert [r.status for r in lines] == [404, 200, 200]
     ours = [r for r in caplog.records if r.name.startswith("groepsaanbod")]
-    assert ours and all("secret-feed-token" not in repr(vars(r)) for r in ours)
+    assert ours
+    assert all("secret-feed-token" not in repr(vars(r)) for r in ours)
 
 
 @pytest.mark.parametrize("path", ["/health/live", "/health/ready", "/metrics"])

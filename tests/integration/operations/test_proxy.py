@@ -97,7 +97,8 @@ def _compose_proxy_config(app_port: int, proxy_port: int, folder: Path) -> Path:
     server = COMPOSE["configs"]["proxy"]["content"].replace("$$", "$")
     server, upstreams = re.subn(r"server app:8000;", f"server 127.0.0.1:{app_port};", server)
     server, listens = re.subn(r"listen 8000;", f"listen 127.0.0.1:{proxy_port};", server)
-    assert upstreams == 1 and listens == 1, server
+    assert upstreams == 1, server
+    assert listens == 1, server
     (folder / "server.conf").write_text(server)
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():

@@ -134,14 +134,16 @@ def test_each_process_listens_on_its_own_socket_and_one_that_dies_is_replaced(tm
         # Each process has a listening socket of its own on the port (SO_REUSEPORT), so the kernel
         # spreads connections over them instead of one event loop taking them all.
         sockets = _listening_sockets(port)
-        assert len(sockets) == 2 and all(_socket_inodes(pid) & sockets for pid in first), sockets
+        assert len(sockets) == 2, sockets
+        assert all(_socket_inodes(pid) & sockets for pid in first), sockets
 
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
         replaced = lambda: len(_app_pids(server)) == 2 and victim not in _app_pids(server)  # noqa: E731
         wait_for(replaced, STARTUP_SECONDS, alive)
         now_running = _app_pids(server)
-        assert len(now_running) == 2 and victim not in now_running, output_of([log])
+        assert len(now_running) == 2, output_of([log])
+        assert victim not in now_running, output_of([log])
         # The new process may still be starting: a request it gets waits until it serves.
         assert all(_answers(base) for _ in range(10)), output_of([log])
         assert server.poll() is None

@@ -100,7 +100,8 @@ def test_two_hundred_sign_ups_at_once_into_groups_that_must_start(backend, tmp_p
     assert len(started) == len(cohorts) == told["cohort_can_start"] == 4
     # Every person has exactly one registration, with one "registered" event and a message of its own.
     assert len(registrations) == PEOPLE == people == len({r.participant_id for r in registrations})
-    assert set(registered) == {r.id for r in registrations} and set(registered.values()) == {1}
+    assert set(registered) == {r.id for r in registrations}
+    assert set(registered.values()) == {1}
     assert all(any(k.startswith(f"registration:{r.id}:") for k in keys) for r in registrations)
     # Capacity holds: 50 per group, 12 in it, 38 waiting in a numbered line.
     for cohort in cohorts:

@@ -213,7 +213,8 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
             # 2. The feed is the same from both.
             feeds = [httpx.get(f"http://127.0.0.1:{p}{feed_path}", timeout=REQUEST_SECONDS) for p in ports]
             assert [f.status_code for f in feeds] == [200, 200]
-            assert feeds[0].content == feeds[1].content and feeds[0].headers["etag"] == feeds[1].headers["etag"]
+            assert feeds[0].content == feeds[1].content
+            assert feeds[0].headers["etag"] == feeds[1].headers["etag"]
             assert b"Bijeenkomst 1" in feeds[0].content
             again = httpx.get(
                 f"http://127.0.0.1:{ports[1]}{feed_path}",
@@ -233,7 +234,8 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
             expected = {f"<outbox-{i}@groepsaanbod>" for i, _, _ in figures["outbox"]}
             assert len(expected) == attempts + PLACES
             received = Counter(handler.received())
-            assert set(received) == expected and set(received.values()) == {1}, received.most_common(3)
+            assert set(received) == expected, received.most_common(3)
+            assert set(received.values()) == {1}, received.most_common(3)
 
             # 4. Kill one app process and one worker in the middle of a load: nothing confirmed is lost.
             def kill() -> None:
@@ -260,11 +262,13 @@ def test_two_app_processes_and_two_workers_share_one_database(backend, tmp_path)
         assert received[sent_for[f"registration:{registration_id}:registration_waitlisted"]] >= 1
     assert set(received) == set(sent_for.values())
     twice = [mid for mid, times in received.items() if times > 1]
-    assert len(twice) <= 2 and all(received[mid] == 2 for mid in twice), twice  # in flight at the kill (concurrency 2)
+    assert len(twice) <= 2, twice
+    assert all(received[mid] == 2 for mid in twice), twice  # in flight at the kill (concurrency 2)
 
     # The app processes logged JSON lines, each request line with its request id and no token.
     for log in app_logs:
         lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
         requests = [line for line in lines if line["logger"] == "groepsaanbod.requests"]
-        assert requests and all(len(line["request_id"]) == 32 for line in requests)
+        assert requests
+        assert all(len(line["request_id"]) == 32 for line in requests)
         assert feed_path.removeprefix("/feeds/") not in log.read_text()

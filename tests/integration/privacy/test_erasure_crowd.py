@@ -144,7 +144,9 @@ def test_people_and_workers_erasing_at_once_leave_whole_rows(backend, tmp_path):
     erased = set()
     for n, (name, erased_at, status, position) in enumerate(rows):
         if erased_at is not None:  # gone, and no longer waiting for a group
-            assert name == "" and status == "withdrawn" and position is None, n
+            assert name == "", n
+            assert status == "withdrawn", n
+            assert position is None, n
             erased.add(n)
         else:
             assert name == f"Ouder {n}", n
@@ -153,8 +155,10 @@ def test_people_and_workers_erasing_at_once_leave_whole_rows(backend, tmp_path):
         elif n % 4 == 2:  # long ago: the workers erased them, unless a freed place made them move up
             assert n in erased or status == "confirmed", n
         else:
-            assert n not in erased and (status == "withdrawn") == (n % 4 == 1), n
-    assert set(erasures.values()) == {1} and len(erasures) == len(erased)  # each erased exactly once
+            assert n not in erased, n
+            assert (status == "withdrawn") == (n % 4 == 1), n
+    assert set(erasures.values()) == {1}  # each erased exactly once
+    assert len(erasures) == len(erased)
     live = [(status, position) for _, _, status, position in rows if status != "withdrawn"]
     assert [s for s, _ in live].count("confirmed") == min(PLACES, len(live))
     waiting = sorted(p for s, p in live if s == "waitlisted")

@@ -41,7 +41,8 @@ async def test_after_stopping_the_link_shows_downloads_and_erases(client, db):
     assert stopped.status_code == 200
 
     registration = await _registration(db, "stop@example.org")
-    assert registration.status == "withdrawn" and registration.access_revoked_at is None
+    assert registration.status == "withdrawn"
+    assert registration.access_revoked_at is None
     # The link works until the data is gone (the retention time after stopping), not shorter.
     assert registration.access_expires_at >= add_months(NOW, Settings().retention_months)
 
@@ -49,17 +50,21 @@ async def test_after_stopping_the_link_shows_downloads_and_erases(client, db):
     assert page.status_code == 200
     assert gettext("nl", STOPPED) in page.text
     assert "/nl/programmes/centering-stop/register" in page.text  # sign up again
-    assert f"/nl/my/{token}/withdraw" not in page.text and f"/nl/my/{token}/feed" not in page.text
+    assert f"/nl/my/{token}/withdraw" not in page.text
+    assert f"/nl/my/{token}/feed" not in page.text
     mine = await client.get(f"/api/v1/my/{token}")
-    assert mine.status_code == 200 and mine.json()["status"] == "withdrawn"
+    assert mine.status_code == 200
+    assert mine.json()["status"] == "withdrawn"
     data = await client.get(f"/nl/my/{token}/data.json")
-    assert data.status_code == 200 and data.json()["registrations"][0]["status"] == "withdrawn"
+    assert data.status_code == 200
+    assert data.json()["registrations"][0]["status"] == "withdrawn"
     assert data.json()["person"]["email"] == "stop@example.org"
     assert (await client.get(f"/api/v1/my/{token}/data")).status_code == 200
 
     # Stopping again changes nothing and says so; calendars are refused with the reason.
     again = await client.post(f"/api/v1/my/{token}/withdraw")
-    assert again.status_code == 200 and again.json()["status"] == "withdrawn"
+    assert again.status_code == 200
+    assert again.json()["status"] == "withdrawn"
     events = await db.scalar(
         select(func.count()).select_from(RegistrationEvent).where(RegistrationEvent.action == "withdrawn")
     )
@@ -74,7 +79,8 @@ async def test_after_stopping_the_link_shows_downloads_and_erases(client, db):
     # A lost link can be asked for again while the data is kept.
     assert (await client.post("/nl/new-link", data={"contact": "stop@example.org"})).status_code == 200
     message = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "private_link"))
-    assert message is not None and message.to_address == "stop@example.org"
+    assert message is not None
+    assert message.to_address == "stop@example.org"
     new_token = message.body_text.split("/my/")[1].split()[0]
     assert (await client.get(f"/nl/my/{new_token}")).status_code == 200
 
@@ -82,19 +88,24 @@ async def test_after_stopping_the_link_shows_downloads_and_erases(client, db):
     assert (await client.post(f"/nl/my/{new_token}/erase")).status_code == 200
     assert (await client.get(f"/nl/my/{new_token}")).status_code == 404
     person = await db.scalar(select(Participant).where(Participant.id == registration.participant_id))
-    assert person.erased_at == NOW and person.email is None
+    assert person.erased_at == NOW
+    assert person.email is None
 
 
 async def test_stopping_offers_to_erase_at_once(client, db):
     await published_programme(db, "centering-pregnancy", "centering-now", city="Eindhoven")
     token = await signed_up_token(client, db, "centering-now", 2, email="nu@example.org", due_date="2027-06-02")
     page = await client.get(f"/en/my/{token}/withdraw")
-    assert f'action="/en/my/{token}/erase"' in page.text and "Stop and erase my information now" in page.text
+    assert f'action="/en/my/{token}/erase"' in page.text
+    assert "Stop and erase my information now" in page.text
     assert (await client.post(f"/en/my/{token}/erase")).status_code == 200
     person = await db.scalar(select(Participant).where(Participant.erased_at.is_not(None)))
-    assert person is not None and person.full_name == "" and person.email is None
+    assert person is not None
+    assert person.full_name == ""
+    assert person.email is None
     registration = await db.scalar(select(Registration).where(Registration.participant_id == person.id))
-    assert registration.status == "withdrawn" and registration.contact_email is None
+    assert registration.status == "withdrawn"
+    assert registration.contact_email is None
     assert (await client.get(f"/api/v1/my/{token}")).status_code == 404
 
 
@@ -140,7 +151,9 @@ async def test_registrations_that_never_reached_a_group_are_erased_after_their_w
     # 400 days ago + 12 months of waiting + 12 months kept = about 330 days from now.
     assert await erased(NOW + 340 * DAY) == {ids[long_ago]}
     gone = await db.get(Registration, ids[long_ago])
-    assert gone.status == "withdrawn" and gone.waitlist_position is None and gone.contact_email is None
+    assert gone.status == "withdrawn"
+    assert gone.waitlist_position is None
+    assert gone.contact_email is None
     assert (await db.get(Registration, ids[recent])).waitlist_position == 1  # moved up
     # The due date 19 May 2027 ended the pregnant person's wait; her data goes a year later.
     assert await erased(NOW + 535 * DAY) == {ids[long_ago]}
@@ -152,7 +165,8 @@ async def test_registrations_that_never_reached_a_group_are_erased_after_their_w
     assert await erased(add_months(NOW, 24)) == {ids[long_ago], ids[pregnant], ids[first]}
     assert (await db.get(Registration, ids[first])).status == "withdrawn"
     moved_up = await db.get(Registration, ids[recent])
-    assert moved_up.status == "confirmed" and moved_up.contact_email == recent
+    assert moved_up.status == "confirmed"
+    assert moved_up.contact_email == recent
 
 
 async def test_waiting_person_with_a_due_date_still_ahead_is_kept(client, db, session_factory):

@@ -48,7 +48,8 @@ async def test_unknown_language_prefix_is_404(client):
 
 async def test_root_chooses_language_from_cookie_then_header(client):
     response = await client.get("/", headers={"Accept-Language": "so, en;q=0.5"})
-    assert response.status_code == 303 and response.headers["location"] == "/so/"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/so/"
     client.cookies.set("lang", "pl")
     assert (await client.get("/", headers={"Accept-Language": "so"})).headers["location"] == "/pl/"
     client.cookies.clear()
@@ -60,9 +61,11 @@ async def test_programme_page_says_what_for_whom_meetings_where_languages(client
     page = await client.get("/nl/programmes/kids-en-koffie-sliedrecht")
     assert page.status_code == 200
     text = page.text
-    assert "Kinderboerderij" in text and "Sliedrecht" in text
+    assert "Kinderboerderij" in text
+    assert "Sliedrecht" in text
     assert "90" in text  # minutes
-    assert "Arabisch" in text and "Somalisch" in text  # languages named in Dutch
+    assert "Arabisch" in text
+    assert "Somalisch" in text  # languages named in Dutch
     assert (await client.get("/nl/programmes/does-not-exist")).status_code == 404
 
 
@@ -83,12 +86,15 @@ async def test_coordinator_creates_and_edits_a_programme_through_the_pages(clien
     await sign_in(client, await make_staff(db, org, "coordinator"))
 
     form = await client.get("/pl/staff/programmes/new")
-    assert form.status_code == 200 and 'name="template_key"' in form.text
+    assert form.status_code == 200
+    assert 'name="template_key"' in form.text
     refused = await client.post(
         "/pl/staff/programmes/new",
         data={"organisation_id": str(org.id), "template_key": "triple-p-group", "slug": "X!", "languages": "pl"},
     )
-    assert refused.status_code == 400 and 'href="#slug"' in refused.text and 'value="X!"' in refused.text
+    assert refused.status_code == 400
+    assert 'href="#slug"' in refused.text
+    assert 'value="X!"' in refused.text
 
     created = await client.post(
         "/pl/staff/programmes/new",
@@ -122,7 +128,8 @@ async def test_coordinator_creates_and_edits_a_programme_through_the_pages(clien
     assert (await client.post(f"{edit_url}/texts", data=texts)).status_code == 303
     no_dutch = dict(texts, **{"name-nl": ""})
     refused_texts = await client.post(f"{edit_url}/texts", data=no_dutch)
-    assert refused_texts.status_code == 400 and 'href="#name-nl"' in refused_texts.text
+    assert refused_texts.status_code == 400
+    assert 'href="#name-nl"' in refused_texts.text
 
     page = await client.get(edit_url)
     assert 'value="Triple P po polsku"' in page.text
@@ -136,7 +143,8 @@ async def test_coordinator_creates_and_edits_a_programme_through_the_pages(clien
     broken = dict(plan, **{"sessions-1-week": "1", "sessions-0-duration_minutes": "0"})
     refused_plan = await client.post(f"{edit_url}/template", data=broken)
     assert refused_plan.status_code == 400
-    assert 'href="#sessions-1-week"' in refused_plan.text and 'href="#sessions-0-duration_minutes"' in refused_plan.text
+    assert 'href="#sessions-1-week"' in refused_plan.text
+    assert 'href="#sessions-0-duration_minutes"' in refused_plan.text
     assert (await client.post(f"{edit_url}/template", data=plan)).status_code == 303
     assert (await client.post(f"{edit_url}/publish")).status_code == 303
 

@@ -25,7 +25,8 @@ async def test_coordinator_creates_triple_p_in_polish_and_it_shows_in_the_polish
     coordinator = await make_staff(db, org, "coordinator")
     await sign_in(client, coordinator)
     programme = await create_triple_p_in_polish(client, org.id)
-    assert programme["status"] == "draft" and programme["languages"] == ["pl"]
+    assert programme["status"] == "draft"
+    assert programme["languages"] == ["pl"]
 
     # A draft is not public.
     assert (await client.get("/api/v1/catalogue/triple-p-polski")).status_code == 404
@@ -35,17 +36,22 @@ async def test_coordinator_creates_triple_p_in_polish_and_it_shows_in_the_polish
     )
     assert changed.status_code == 200, changed.text
     published = await client.post(f"/api/v1/programmes/{programme['id']}/publish")
-    assert published.json()["status"] == "published" and published.json()["published_version"] == 1
+    assert published.json()["status"] == "published"
+    assert published.json()["published_version"] == 1
 
     catalogue = (await client.get("/api/v1/catalogue", params={"lang": "pl"})).json()
     entry = next(e for e in catalogue if e["slug"] == "triple-p-polski")
-    assert entry["name"] == "Triple P po polsku" and entry["places"] == ["Eindhoven"]
+    assert entry["name"] == "Triple P po polsku"
+    assert entry["places"] == ["Eindhoven"]
     assert catalogue[0]["slug"] == "triple-p-polski"  # offered in Polish: first
 
     page = await client.get("/pl/")
-    assert page.status_code == 200 and "Triple P po polsku" in page.text and 'lang="pl"' in page.text
+    assert page.status_code == 200
+    assert "Triple P po polsku" in page.text
+    assert 'lang="pl"' in page.text
     detail = await client.get("/pl/programmes/triple-p-polski")
-    assert detail.status_code == 200 and "Buurthuis Woensel" in detail.text
+    assert detail.status_code == 200
+    assert "Buurthuis Woensel" in detail.text
 
 
 async def test_another_organisations_coordinator_cannot_see_or_change_it(client, db):
@@ -70,7 +76,8 @@ async def test_another_organisations_coordinator_cannot_see_or_change_it(client,
     refused = await client.post(
         "/api/v1/programmes", json={"organisation_id": org.id, "template_key": "triple-p-group", "slug": "sneaky"}
     )
-    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "organisation_id"
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "organisation_id"
     # And unpublished means not in the public catalogue either.
     assert all(e["slug"] != "triple-p-polski" for e in (await client.get("/api/v1/catalogue")).json())
 
@@ -85,7 +92,8 @@ async def test_editing_a_published_template_makes_a_new_version(client, db):
     await sign_in(client, await make_staff(db, org, "admin"))
     pid = (await create_triple_p_in_polish(client, org.id))["id"]
     draft_edit = await client.patch(f"/api/v1/programmes/{pid}/template", json={"max_group_size": 10})
-    assert draft_edit.json()["version"] == 1 and draft_edit.json()["template"]["max_group_size"] == 10
+    assert draft_edit.json()["version"] == 1
+    assert draft_edit.json()["template"]["max_group_size"] == 10
     await client.post(f"/api/v1/programmes/{pid}/publish")
 
     template = (await client.get(f"/api/v1/programmes/{pid}/template")).json()["template"]
@@ -93,9 +101,11 @@ async def test_editing_a_published_template_makes_a_new_version(client, db):
     sessions[0]["duration_minutes"] = 150
     revised = await client.patch(f"/api/v1/programmes/{pid}/template", json={"sessions": sessions})
     assert revised.status_code == 200
-    assert revised.json()["version"] == 2 and revised.json()["published"] is False
+    assert revised.json()["version"] == 2
+    assert revised.json()["published"] is False
     v1 = (await client.get(f"/api/v1/programmes/{pid}/template", params={"version": 1})).json()
-    assert v1["template"]["sessions"][0]["duration_minutes"] == 120 and v1["published"] is True
+    assert v1["template"]["sessions"][0]["duration_minutes"] == 120
+    assert v1["published"] is True
     # The catalogue keeps showing the published version until version 2 is published.
     meetings = (await client.get("/api/v1/catalogue/triple-p-polski")).json()["meetings"]
     assert {"kind": "group", "count": 5, "duration_minutes": 120} in meetings
@@ -122,7 +132,8 @@ async def test_a_broken_revision_is_refused_with_fields_and_nothing_changes(clie
     assert {"sessions[0].duration_minutes", "sessions[1].week", "min_group_size"} <= set(fields)
     assert "480" in fields["sessions[0].duration_minutes"]
     after = (await client.get(f"/api/v1/programmes/{pid}/template")).json()["template"]
-    assert after["sessions"][0]["duration_minutes"] == 120 and after["min_group_size"] == 5
+    assert after["sessions"][0]["duration_minutes"] == 120
+    assert after["min_group_size"] == 5
 
 
 async def test_create_refusals_name_the_field(client, db):
@@ -146,7 +157,8 @@ async def test_create_refusals_name_the_field(client, db):
         "/api/v1/programmes",
         json={"organisation_id": org.id, "template_key": "baby-in-huis", "slug": "triple-p-polski"},
     )
-    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "slug"
+    assert taken.status_code == 422
+    assert taken.json()["errors"][0]["field"] == "slug"
     wrong_type = await client.post("/api/v1/programmes", json={"organisation_id": "one"})
     assert wrong_type.status_code == 400
 
@@ -158,14 +170,17 @@ async def test_texts_need_dutch_and_venues_must_be_ours(client, db):
     await sign_in(client, await make_staff(db, org, "coordinator"))
     pid = (await create_triple_p_in_polish(client, org.id))["id"]
     no_dutch = await client.patch(f"/api/v1/programmes/{pid}", json={"name": {"pl": "Tylko po polsku"}})
-    assert no_dutch.status_code == 422 and no_dutch.json()["errors"][0]["field"] == "name.nl"
+    assert no_dutch.status_code == 422
+    assert no_dutch.json()["errors"][0]["field"] == "name.nl"
     theirs = await client.patch(f"/api/v1/programmes/{pid}", json={"venue_ids": [foreign_venue.id]})
-    assert theirs.status_code == 422 and theirs.json()["errors"][0]["field"] == "venue_ids"
+    assert theirs.status_code == 422
+    assert theirs.json()["errors"][0]["field"] == "venue_ids"
 
 
 async def test_builtin_templates_are_listed(client):
     keys = {t["key"] for t in (await client.get("/api/v1/templates")).json()}
-    assert "centering-pregnancy" in keys and "rots-en-water" in keys
+    assert "centering-pregnancy" in keys
+    assert "rots-en-water" in keys
 
 
 async def test_running_cohort_keeps_the_version_it_started_with(client, db):

@@ -42,10 +42,13 @@ async def test_outside_development_every_cookie_carries_the_host_prefix(db, cloc
         assert set(set_cookies) == {"__Host-lang", "__Host-ga_csrf"}
         signed = await c.post("/api/v1/auth/sign-in", json={"email": staff.email, "password": PASSWORD})
         set_cookies |= cookie_headers(signed)
-        assert "__Host-ga_session" in set_cookies and "ga_session" not in set_cookies
+        assert "__Host-ga_session" in set_cookies
+        assert "ga_session" not in set_cookies
         for name, header in set_cookies.items():
             attributes = header.lower()
-            assert "; secure" in attributes and "; path=/" in attributes and "domain=" not in attributes, name
+            assert "; secure" in attributes, name
+            assert "; path=/" in attributes, name
+            assert "domain=" not in attributes, name
         me = await c.get("/api/v1/auth/me")
         assert me.status_code == 200
         # A cookie without the prefix (one a neighbouring subdomain could plant) is not read.
@@ -116,7 +119,8 @@ async def test_anonymous_forms_work_with_their_own_pre_session_token(app, db, pa
     """As a browser: no token of its own, only what the page gives."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as browser:
         token = await form_token(browser, path)
-        assert browser.cookies["ga_csrf"] and token != browser.cookies["ga_csrf"]
+        assert browser.cookies["ga_csrf"]
+        assert token != browser.cookies["ga_csrf"]
         honest = await browser.post(path, data={"csrf_token": token, "email": "nobody@example.org", "password": "x"})
         assert honest.status_code in (200, 303, 400), honest.text[:300]
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
@@ -130,12 +134,14 @@ async def test_metrics_outside_development_need_a_token(db, clock):
         transport=httpx.ASGITransport(app=app_with(db, clock, base_url=PRODUCTION)), base_url=PRODUCTION
     ) as c:
         hidden = await c.get("/metrics")
-        assert hidden.status_code == 404 and "groepsaanbod_" not in hidden.text
+        assert hidden.status_code == 404
+        assert "groepsaanbod_" not in hidden.text
     with_token = app_with(db, clock, base_url=PRODUCTION, metrics_token="scrape-me")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=with_token), base_url=PRODUCTION) as c:
         assert (await c.get("/metrics")).status_code == 401
         assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
         allowed = await c.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
-        assert allowed.status_code == 200 and "groepsaanbod_outbox_depth" in allowed.text
+        assert allowed.status_code == 200
+        assert "groepsaanbod_outbox_depth" in allowed.text
     async with make_client(app_with(db, clock)) as c:
         assert (await c.get("/metrics")).status_code == 200  # development: open, as before

@@ -51,7 +51,9 @@ async def test_enrolment_starts_a_group_at_the_minimum_and_tells_the_coordinator
         statuses.append(told["kind"])
     assert statuses == ["registration_received"] * 4 + ["registration_confirmed"]
     cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid))
-    assert cohort.accepts_registrations and cohort.language == "nl" and cohort.place == "Eindhoven"
+    assert cohort.accepts_registrations
+    assert cohort.language == "nl"
+    assert cohort.place == "Eindhoven"
     members = await db.scalar(
         select(func.count())
         .select_from(Registration)
@@ -59,7 +61,8 @@ async def test_enrolment_starts_a_group_at_the_minimum_and_tells_the_coordinator
     )
     assert members == 5
     told = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "cohort_can_start"))
-    assert told.to_address == coordinator.email and "5 people" in told.body_text
+    assert told.to_address == coordinator.email
+    assert "5 people" in told.body_text
     # The earlier four hear that their group is ready.
     assert (
         await db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "cohort_confirmed"))
@@ -109,7 +112,8 @@ async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db
     )
     # The withdrawn person's link still shows that they stopped (their data rights go on).
     stopped = await client.get(f"/api/v1/my/{tokens[0]}")
-    assert stopped.status_code == 200 and stopped.json()["status"] == "withdrawn"
+    assert stopped.status_code == 200
+    assert stopped.json()["status"] == "withdrawn"
 
 
 async def _prepare_race(url: str) -> int:
@@ -178,18 +182,27 @@ async def test_a_sign_up_writes_its_person_registration_event_and_message_togeth
     assert [(a["status"], a["waitlist_position"]) for a in answers] == [("confirmed", None), ("waitlisted", 1)]
     for answer, kind in zip(answers, ["registration_confirmed", "registration_waitlisted"], strict=True):
         registration = await db.get(Registration, answer["registration_id"])
-        assert registration.cohort_id == cohort.id and registration.status == answer["status"]
+        assert registration.cohort_id == cohort.id
+        assert registration.status == answer["status"]
         assert (registration.confirmed_at is not None) == (answer["status"] == "confirmed")
-        assert registration.consent_version and registration.consent_language == "en"
-        assert registration.preferences == {"part_of_day": "evening"} and registration.access_expires_at
-        assert registration.created_at is not None and registration.updated_at is not None
+        assert registration.consent_version
+        assert registration.consent_language == "en"
+        assert registration.preferences == {"part_of_day": "evening"}
+        assert registration.access_expires_at
+        assert registration.created_at is not None
+        assert registration.updated_at is not None
         participant = await db.get(Participant, registration.participant_id)
-        assert participant.email == registration.contact_email and participant.child_birth_date.year == 2020
+        assert participant.email == registration.contact_email
+        assert participant.child_birth_date.year == 2020
         event = await db.scalar(select(RegistrationEvent).where(RegistrationEvent.registration_id == registration.id))
         assert (event.action, event.cohort_id, event.details) == ("registered", cohort.id, {"status": answer["status"]})
         message = await db.scalar(
             select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"registration:{registration.id}:%"))
         )
-        assert message.dedupe_key == f"registration:{registration.id}:{kind}" and message.kind == kind
-        assert message.to_address == participant.email and message.attempts == 0 and message.sent_at is None
-        assert answer["link"] in message.body_text and message.subject
+        assert message.dedupe_key == f"registration:{registration.id}:{kind}"
+        assert message.kind == kind
+        assert message.to_address == participant.email
+        assert message.attempts == 0
+        assert message.sent_at is None
+        assert answer["link"] in message.body_text
+        assert message.subject

@@ -34,12 +34,14 @@ async def test_propose_change_and_confirm_groups(client, db):
     await sign_in(client, coordinator)
 
     pending = (await client.get(f"/api/v1/programmes/{pid}/registrations")).json()
-    assert len(pending) == 25 and {r["status"] for r in pending} == {"pending"}
+    assert len(pending) == 25
+    assert {r["status"] for r in pending} == {"pending"}
     proposal = (
         await client.post(f"/api/v1/programmes/{pid}/cohort-proposals", headers={"Accept-Language": "en"})
     ).json()
     assert [len(c["members"]) for c in proposal["cohorts"]] == [10, 10]
-    assert len(proposal["unplaced"]) == 1 and "Somali" in proposal["unplaced"][0]["reason"]
+    assert len(proposal["unplaced"]) == 1
+    assert "Somali" in proposal["unplaced"][0]["reason"]
     assert "8" in proposal["unplaced"][0]["reason"]
     first, second = proposal["cohorts"]
 
@@ -55,7 +57,8 @@ async def test_propose_change_and_confirm_groups(client, db):
         json={"other_cohort_id": second["id"]},
         headers={"Accept-Language": "nl"},
     )
-    assert too_big.status_code == 422 and "20" in too_big.json()["errors"][0]["message"]
+    assert too_big.status_code == 422
+    assert "20" in too_big.json()["errors"][0]["message"]
 
     confirmed = await client.post(f"/api/v1/cohorts/{first['id']}/confirm")
     assert confirmed.json()["status"] == "confirmed"
@@ -68,7 +71,8 @@ async def test_propose_change_and_confirm_groups(client, db):
         == 11
     )
     told = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "cohort_confirmed")))
-    assert len(told) == 11 and {m.language for m in told} == {"nl"}
+    assert len(told) == 11
+    assert {m.language for m in told} == {"nl"}
     # A confirmed group cannot be changed here any more.
     refused = await client.post(f"/api/v1/cohorts/{first['id']}/split")
     assert refused.status_code == 422
@@ -87,7 +91,8 @@ async def test_confirming_a_too_small_group_is_refused(client, db):
     group = proposal["cohorts"][0]["id"]
     halves = (await client.post(f"/api/v1/cohorts/{group}/split")).json()
     refused = await client.post(f"/api/v1/cohorts/{halves[0]['id']}/confirm", headers={"Accept-Language": "en"})
-    assert refused.status_code == 422 and "at least 8" in refused.json()["errors"][0]["message"]
+    assert refused.status_code == 422
+    assert "at least 8" in refused.json()["errors"][0]["message"]
 
 
 async def test_other_organisations_cannot_touch_cohorts(client, db):
@@ -153,7 +158,8 @@ async def test_coordinator_pages(client, db):
     await sign_up_pregnant(client, 50, START, language="so")
     await sign_in(client, await make_staff(db, org, "coordinator"))
     page = await client.get(f"/nl/staff/programmes/{pid}/registrations")
-    assert page.status_code == 200 and "Ouder 3" in page.text
+    assert page.status_code == 200
+    assert "Ouder 3" in page.text
     proposed = await client.post(f"/nl/staff/programmes/{pid}/cohort-proposals")
     assert proposed.status_code == 303
     page = await client.get(proposed.headers["location"])
@@ -170,7 +176,8 @@ async def test_school_class_upload_page(client, db):
         f"/nl/staff/programmes/{pid}/school-classes",
         files={"file": ("klassen.csv", b"klas,schooljaar\n1A,2026-2027\n", "text/csv")},
     )
-    assert bad.status_code == 400 and "error-summary" in bad.text
+    assert bad.status_code == 400
+    assert "error-summary" in bad.text
     good = await client.post(
         f"/nl/staff/programmes/{pid}/school-classes", files={"file": ("klassen.csv", CSV_GOOD.encode(), "text/csv")}
     )

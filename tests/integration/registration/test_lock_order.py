@@ -81,13 +81,15 @@ def test_parallel_sign_ups_while_a_group_starts(backend, tmp_path):
     registrations, cohorts, started, told, people = run_async(rows())
     # One group per language and place, started once each.
     assert sorted((c.language, c.place) for c in cohorts) == [("nl", "Eindhoven"), ("tr", "Eindhoven")]
-    assert len(started) == 2 and told["cohort_can_start"] == 2
+    assert len(started) == 2
+    assert told["cohort_can_start"] == 2
     # Every person has exactly one registration.
     assert len(registrations) == 30 == people == len({r.participant_id for r in registrations})
     by_language = {c.language: c.id for c in cohorts}
     dutch = [r for r in registrations if r.language == "nl"]
     turkish = [r for r in registrations if r.language == "tr"]
-    assert {r.cohort_id for r in dutch} == {by_language["nl"]} and {r.cohort_id for r in turkish} == {by_language["tr"]}
+    assert {r.cohort_id for r in dutch} == {by_language["nl"]}
+    assert {r.cohort_id for r in turkish} == {by_language["tr"]}
     assert Counter(r.status for r in dutch) == {"confirmed": 12, "waitlisted": 8}
     assert Counter(r.status for r in turkish) == {"confirmed": 10}
     parallel.check_waiting_lines(registrations, 12)
@@ -132,10 +134,12 @@ def test_withdrawals_promote_from_the_waiting_list_beside_new_sign_ups(backend, 
 
     after = {r.id: r for r in run_async(_rows(url, pid))}
     for i in leaving:
-        assert after[i].status == "withdrawn" and after[i].waitlist_position is None
+        assert after[i].status == "withdrawn"
+        assert after[i].waitlist_position is None
         assert not after[i].access_revoked  # the link keeps working to see, download and erase (issue 14.6)
     live = [r for r in after.values() if r.status != "withdrawn"]
-    assert len(live) == 18 - 7 + 10 and {r.cohort_id for r in live} == {before[confirmed[0]].cohort_id}
+    assert len(live) == 18 - 7 + 10
+    assert {r.cohort_id for r in live} == {before[confirmed[0]].cohort_id}
     assert Counter(r.status for r in live) == {"confirmed": 12, "waitlisted": 9}
     # The four who still waited from before moved up first, in their order.
     assert all(after[i].status == "confirmed" for i in waiting if i not in leaving)
@@ -174,8 +178,10 @@ def test_a_group_starts_beside_people_who_cancel_their_sign_up(backend, tmp_path
     assert {r.status for r in withdrawn} == {"withdrawn"}, "someone who withdrew was placed after all"
     live = [r for r in after if r.id not in tokens]
     # Eight are enough for a group: exactly one started, and it holds all eight.
-    assert len(cohorts) == 1 and len(started) == 1
-    assert Counter(r.status for r in live) == {"confirmed": 8} and {r.cohort_id for r in live} == {cohorts[0].id}
+    assert len(cohorts) == 1
+    assert len(started) == 1
+    assert Counter(r.status for r in live) == {"confirmed": 8}
+    assert {r.cohort_id for r in live} == {cohorts[0].id}
     parallel.check_waiting_lines(after, 12)
 
 
@@ -244,7 +250,8 @@ def test_coordinators_merge_split_move_and_confirm_beside_sign_ups(backend, tmp_
     assert len(after) == 25
     # Nobody who was in a group lost it (a group deleted under them), nobody else got one.
     in_groups = {r.id for r in after if r.cohort_id is not None}
-    assert in_groups == grouped and all(r.cohort_id in cohorts for r in after if r.cohort_id is not None)
+    assert in_groups == grouped
+    assert all(r.cohort_id in cohorts for r in after if r.cohort_id is not None)
     for cohort in cohorts.values():
         members = [r for r in after if r.cohort_id == cohort.id]
         assert 1 <= len(members) <= 14, (cohort.id, len(members))
@@ -268,6 +275,7 @@ async def test_a_group_cannot_be_merged_with_itself(client, db):
     refused = await client.post(
         f"/api/v1/cohorts/{group['id']}/merge", json={"other_cohort_id": group["id"]}, headers={"Accept-Language": "en"}
     )
-    assert refused.status_code == 422 and "itself" in refused.json()["errors"][0]["message"]
+    assert refused.status_code == 422
+    assert "itself" in refused.json()["errors"][0]["message"]
     rows = await parallel.registrations(db, pid)
     assert {r.cohort_id for r in rows} == {group["id"]}

@@ -52,7 +52,8 @@ async def test_drop_in_skips_holidays_and_alerts_when_volunteers_fall_below_thre
     org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
     sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()
     days = [s["local_start"][:10] for s in sessions]
-    assert "2027-03-29" not in days and "2027-05-17" not in days  # Easter Monday, Whit Monday
+    assert "2027-03-29" not in days
+    assert "2027-05-17" not in days  # Easter Monday, Whit Monday
     assert all(not s["violations"] for s in sessions)
     first = sessions[0]["id"]
     volunteer = people[0]
@@ -62,7 +63,8 @@ async def test_drop_in_skips_holidays_and_alerts_when_volunteers_fall_below_thre
     assert outcome["cancelled"] is False
     assert any(v["constraint"] == "min_role_count" for v in outcome["violations"])
     alert = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "session_at_risk"))
-    assert alert is not None and alert.to_address == coordinator.email
+    assert alert is not None
+    assert alert.to_address == coordinator.email
     # The agenda shows the volunteer their meetings.
     agenda = (await client.get("/api/v1/me/agenda")).json()
     assert first in [s["id"] for s in agenda]
@@ -145,7 +147,9 @@ async def test_guest_teacher_year_plan(client, db):
     planned = await client.post(f"/api/v1/programmes/{pid}/guest-teacher-plan", json={"teachers": pool})
     assert planned.status_code == 200, planned.text
     body = planned.json()
-    assert body["lessons"] == 30 and body["assigned"] == 30 and body["hard_violations"] == 0
+    assert body["lessons"] == 30
+    assert body["assigned"] == 30
+    assert body["hard_violations"] == 0
     assert body["max_load"] - body["min_load"] <= 1
     # Too few teachers for a topic: the answer says which topic in which week.
     lonely = [{"staff_id": guests[0].id, "topics": topics[:1], "weekdays": [0], "max_lessons_per_week": 1}]
@@ -154,7 +158,9 @@ async def test_guest_teacher_year_plan(client, db):
             f"/api/v1/programmes/{pid}/guest-teacher-plan", json={"teachers": lonely}, headers={"Accept-Language": "en"}
         )
     ).json()
-    assert refused["assigned"] == 0 and refused["status"] == "infeasible" and refused["problems"]
+    assert refused["assigned"] == 0
+    assert refused["status"] == "infeasible"
+    assert refused["problems"]
     # A mentor is not a guest teacher.
     mentor = (await db.scalars(select(SchoolClass.mentor_id))).first()
     wrong = await client.post(
@@ -167,13 +173,15 @@ async def test_guest_teacher_year_plan(client, db):
 async def test_conflicts_page(client, db):
     org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db, volunteers=2)
     page = await client.get(f"/nl/staff/programmes/{pid}/conflicts")
-    assert page.status_code == 200 and "Maandagochtend" in page.text
+    assert page.status_code == 200
+    assert "Maandagochtend" in page.text
 
 
 async def test_hours_opening_and_closure_pages(client, db):
     org, pid, cohort, coordinator, people, venue = await drop_in_with_volunteers(client, db)
     page = await client.get(f"/nl/staff/venues/{venue}")
-    assert page.status_code == 200 and 'name="opening-0-from"' in page.text
+    assert page.status_code == 200
+    assert 'name="opening-0-from"' in page.text
     saved = await client.post(
         f"/nl/staff/venues/{venue}/opening-hours", data={"opening-0-from": "09:00", "opening-0-to": "12:00"}
     )
@@ -185,7 +193,8 @@ async def test_hours_opening_and_closure_pages(client, db):
         f"/nl/staff/venues/{venue}/closures",
         data={"closed_from": "2027-04-05T00:00", "closed_until": "2027-04-06T00:00", "reason": "lekkage"},
     )
-    assert closed.status_code == 303 and "affected=1" in closed.headers["location"]
+    assert closed.status_code == 303
+    assert "affected=1" in closed.headers["location"]
     week = await client.get(closed.headers["location"])
     assert week.status_code == 200
     # A volunteer sets their hours on their agenda page.

@@ -43,10 +43,12 @@ async def test_think_class_has_no_lesson_in_its_regions_holidays(client, db):
     days = [date.fromisoformat(s["local_start"][:10]) for s in sessions]
     autumn_noord = {date(2026, 10, 10) + (date(2026, 10, 11) - date(2026, 10, 10)) * i for i in range(9)}
     assert not set(days) & autumn_noord
-    assert all(d.weekday() == 3 for d in days) and days == sorted(days)
+    assert all(d.weekday() == 3 for d in days)
+    assert days == sorted(days)
     assert all(s["local_start"][11:16] == "10:00" for s in sessions)
     # Summer time ends on 25 October: the local hour stays, the UTC hour moves.
-    assert sessions[0]["starts_at"].startswith("2026-09-24T08:00") and sessions[-1]["starts_at"][11:13] == "09"
+    assert sessions[0]["starts_at"].startswith("2026-09-24T08:00")
+    assert sessions[-1]["starts_at"][11:13] == "09"
 
 
 async def test_mentor_absent_cancels_the_lesson_and_tells_guest_teacher_and_mentor(client, db):
@@ -70,16 +72,19 @@ async def test_mentor_absent_cancels_the_lesson_and_tells_guest_teacher_and_ment
     )
     assert reported.status_code == 200, reported.text
     body = reported.json()
-    assert body["cancelled"] is True and body["told"] == 2
+    assert body["cancelled"] is True
+    assert body["told"] == 2
     assert any(v["constraint"] == "role_present" and v["hard"] for v in body["violations"])
     lesson = await db.get(Session, first["id"])
     await db.refresh(lesson)
-    assert lesson.status == "cancelled" and lesson.sequence >= 1
+    assert lesson.status == "cancelled"
+    assert lesson.sequence >= 1
     told = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "session_cancelled")))
     assert {m.to_address for m in told} == {"lotte@school.example", guest.email}
     # A new time that breaks no hard rule is proposed.
     proposals = (await client.get(f"/api/v1/sessions/{first['id']}/proposals")).json()
-    assert proposals and all(p["local_start"][11:16] == "10:00" for p in proposals)
+    assert proposals
+    assert all(p["local_start"][11:16] == "10:00" for p in proposals)
 
 
 async def test_pregnancy_group_is_planned_around_its_due_dates(client, db):
@@ -111,7 +116,8 @@ async def test_pregnancy_group_is_planned_around_its_due_dates(client, db):
     ]
     assert all(s["local_start"][11:16] == "19:00" for s in group)
     assert group[3]["moved_from"] == "2026-12-25"  # Christmas Day
-    assert group[0]["starts_at"][11:13] == "17" and group[1]["starts_at"][11:13] == "18"
+    assert group[0]["starts_at"][11:13] == "17"
+    assert group[1]["starts_at"][11:13] == "18"
 
 
 async def test_nobody_else_sees_or_changes_a_schedule(client, db):
@@ -135,7 +141,8 @@ async def test_schedule_pages(client, db):
     page = await client.get(f"/nl/staff/cohorts/{cohort.id}/schedule")
     assert page.status_code == 200
     refused = await client.post(f"/nl/staff/cohorts/{cohort.id}/schedule", data={"weekday": "3", "start_time": "x"})
-    assert refused.status_code == 400 and 'href="#start_time"' in refused.text
+    assert refused.status_code == 400
+    assert 'href="#start_time"' in refused.text
     planned = await client.post(
         f"/nl/staff/cohorts/{cohort.id}/schedule",
         data={"weekday": "3", "start_time": "10:00", "start_date": "2026-09-24"},

@@ -85,7 +85,8 @@ def test_no_small_count_survives_and_a_lone_hidden_cell_cannot_be_worked_out(cou
 
 def test_chart_is_an_image_with_its_figures_in_words():
     svg = charts.bar_chart("c1", "Reach by language", [("Nederlands", 12, "12"), ("Soomaali", None, "<5")])
-    assert 'role="img"' in svg and '<title id="c1-title">Reach by language</title>' in svg
+    assert 'role="img"' in svg
+    assert '<title id="c1-title">Reach by language</title>' in svg
     assert "Nederlands: 12; Soomaali: &lt;5" in svg
     assert 'aria-labelledby="c1-title c1-desc"' in svg
 

@@ -23,8 +23,10 @@ def test_multipart_text_and_html_with_stable_message_id_and_unicode_subject():
     mail = message_from_bytes(email.data, policy=policy.default)
 
     assert (email.sender, email.recipient) == ("noreply@cjg.example", "ouder@example.org")
-    assert not mail.defects and not any(part.defects for part in mail.walk())
-    assert mail.get_content_type() == "multipart/alternative" and mail["Date"] is not None
+    assert not mail.defects
+    assert not any(part.defects for part in mail.walk())
+    assert mail.get_content_type() == "multipart/alternative"
+    assert mail["Date"] is not None
     assert mail["Subject"] == _outbox_row().subject
     assert mail["Message-ID"] == "<outbox-42@groepsaanbod>"
     assert mail["From"].addresses[0].display_name == "CJG Zwolle"
@@ -38,5 +40,7 @@ def test_multipart_text_and_html_with_stable_message_id_and_unicode_subject():
 def test_text_only_when_there_is_no_html():
     email = build_email(_outbox_row(body_html=None, subject="Reminder"), "noreply@cjg.example")
     mail = message_from_bytes(email.data, policy=policy.default)
-    assert not mail.is_multipart() and mail.get_content_type() == "text/plain"
-    assert mail["Subject"] == "Reminder" and mail.get_content() == _outbox_row().body_text
+    assert not mail.is_multipart()
+    assert mail.get_content_type() == "text/plain"
+    assert mail["Subject"] == "Reminder"
+    assert mail.get_content() == _outbox_row().body_text

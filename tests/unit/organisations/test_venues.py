@@ -23,7 +23,9 @@ def test_postcodes(raw, expected):
 
 def test_good_venue():
     data, problems = check_venue(GOOD)
-    assert problems == () and data.postcode == "1234 AB" and data.capacity == 20
+    assert problems == ()
+    assert data.postcode == "1234 AB"
+    assert data.capacity == 20
 
 
 @pytest.mark.parametrize(
@@ -42,4 +44,5 @@ def test_good_venue():
 )
 def test_each_refusal_names_its_field(field, value):
     data, problems = check_venue({**GOOD, field: value})
-    assert data is None and [p.field for p in problems] == [field]
+    assert data is None
+    assert [p.field for p in problems] == [field]

@@ -28,7 +28,8 @@ def test_the_first_key_encrypts_and_every_key_decrypts():
     assert ring.decrypt(stored) == "JBSWY3DPEHPK3PXP"
     assert not ring.is_current(stored)
     rotated = ring.rotate(stored)
-    assert ring.is_current(rotated) and KeyRing([new]).decrypt(rotated) == "JBSWY3DPEHPK3PXP"
+    assert ring.is_current(rotated)
+    assert KeyRing([new]).decrypt(rotated) == "JBSWY3DPEHPK3PXP"
     with pytest.raises(SecretUnreadable):
         KeyRing([new]).decrypt(stored)  # the old key was dropped before rotating
     assert ring.encrypt("x") != ring.encrypt("x")  # a fresh IV each time

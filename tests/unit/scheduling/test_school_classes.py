@@ -18,7 +18,8 @@ def fields(result):
 def test_good_comma_file():
     text = f"{HEADER}\r\n{GOOD_LINE}\r\n1B, 2026-2027 , Bram  Jansen ,bram@school.nl, 27 \r\n"
     result = read_school_classes_csv(text)
-    assert result.ok and result.problems == ()
+    assert result.ok
+    assert result.problems == ()
     assert result.rows == (
         SchoolClassRow(2, "1A", "2026-2027", "Anna de Vries", "a.devries@school.nl", 28),
         SchoolClassRow(3, "1B", "2026-2027", "Bram Jansen", "bram@school.nl", 27),
@@ -114,12 +115,14 @@ def test_several_problems_on_one_line_are_all_reported():
 @pytest.mark.parametrize("written", ["2026/2027", "2026 \u2013 2027"])
 def test_school_year_written_with_slash_or_dash_is_normalised(written):
     result = read_school_classes_csv(f"{HEADER}\n1A,{written},Anna,anna@school.nl,28\n")
-    assert result.ok and result.rows[0].school_year == "2026-2027"
+    assert result.ok
+    assert result.rows[0].school_year == "2026-2027"
 
 
 def test_missing_columns():
     result = read_school_classes_csv("klas;schooljaar;leerlingen\n1A;2026-2027;28\n")
-    assert not result.ok and result.rows == ()
+    assert not result.ok
+    assert result.rows == ()
     assert fields(result) == ["header", "header"]
     messages = [p.message for p in result.problems]
     assert all(m.msgid == sc.COLUMN_MISSING for m in messages)
@@ -190,7 +193,8 @@ def test_quoted_cell_over_two_lines_keeps_line_numbers():
 )
 def test_empty_file_or_header_only(text):
     result = read_school_classes_csv(text)
-    assert not result.ok and result.rows == ()
+    assert not result.ok
+    assert result.rows == ()
     assert fields(result) == ["file"]
     assert result.problems[0].message.msgid == sc.NO_CLASSES
 
@@ -200,7 +204,8 @@ def test_too_many_rows():
     text = "\n".join([HEADER, *lines]) + "\n"
     assert read_school_classes_csv(text, max_rows=4).ok
     result = read_school_classes_csv(text, max_rows=3)
-    assert not result.ok and result.rows == ()
+    assert not result.ok
+    assert result.rows == ()
     assert fields(result) == ["file"]
     assert result.problems[0].message.msgid == sc.TOO_MANY_CLASSES
     assert result.problems[0].message.params == {"max": 3}

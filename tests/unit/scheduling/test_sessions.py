@@ -58,9 +58,9 @@ def test_to_utc_autumn_fold_takes_the_first_occurrence():
 
 
 def test_to_utc_refuses_aware_times_and_unknown_zones():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="to_utc takes a naive wall-clock time"):
         to_utc(utc(2026, 1, 1, 10), AMS)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown time zone 'Europe/Nowhere'"):
         to_utc(datetime(2026, 1, 1, 10), "Europe/Nowhere")
 
 
@@ -207,7 +207,7 @@ def test_pregnancy_meeting_moves_only_to_a_working_day_of_the_same_week():
 
 
 def test_pregnancy_plan_refuses_other_timings():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"sessions\[0\]: timing 'week_after_start' is not one of pregnancy_week"):
         plan_pregnancy_sessions(weekly_specs([1]), date(2027, 3, 31), FRI, time(10), frozenset())
 
 
@@ -337,20 +337,44 @@ def test_drop_in_start_date_not_on_the_weekday_and_empty_range():
 
 
 @pytest.mark.parametrize(
-    "call",
+    ("call", "says"),
     [
-        lambda: plan_drop_in(date(2027, 3, 22), date(2027, 3, 21), MON, time(9), 90, frozenset()),
-        lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), 7, time(9), 90, frozenset()),
-        lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 0, frozenset()),
-        lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 90, frozenset(), timezone="Mars"),
-        lambda: plan_weekly_sessions(weekly_specs([1]), date(2026, 9, 7), -1, time(9), frozenset()),
-        lambda: plan_weekly_sessions(weekly_specs([1], duration=0), date(2026, 9, 7), MON, time(9), frozenset()),
-        lambda: plan_weekly_sessions((pregnancy_spec(15),), date(2026, 9, 7), MON, time(9), frozenset()),
-        lambda: plan_pregnancy_sessions((pregnancy_spec(15),), date(2027, 3, 31), 9, time(9), frozenset()),
+        (
+            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 3, 21), MON, time(9), 90, frozenset()),
+            "end_date must not be before start_date",
+        ),
+        (
+            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), 7, time(9), 90, frozenset()),
+            r"weekday must be 0 \(Monday\) to 6 \(Sunday\), not 7",
+        ),
+        (
+            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 0, frozenset()),
+            "duration_minutes must be a positive whole number, not 0",
+        ),
+        (
+            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 90, frozenset(), timezone="Mars"),
+            "unknown time zone 'Mars'",
+        ),
+        (
+            lambda: plan_weekly_sessions(weekly_specs([1]), date(2026, 9, 7), -1, time(9), frozenset()),
+            "weekday must be .*, not -1",
+        ),
+        (
+            lambda: plan_weekly_sessions(weekly_specs([1], duration=0), date(2026, 9, 7), MON, time(9), frozenset()),
+            "duration_minutes must be a positive whole number, not 0",
+        ),
+        (
+            lambda: plan_weekly_sessions((pregnancy_spec(15),), date(2026, 9, 7), MON, time(9), frozenset()),
+            "timing 'pregnancy_week' is not one of week_after_start",
+        ),
+        (
+            lambda: plan_pregnancy_sessions((pregnancy_spec(15),), date(2027, 3, 31), 9, time(9), frozenset()),
+            "weekday must be .*, not 9",
+        ),
     ],
 )
-def test_bad_input_raises_value_error(call):
-    with pytest.raises(ValueError):
+def test_bad_input_raises_value_error(call, says):
+    with pytest.raises(ValueError, match=says):
         call()
 
 
@@ -419,8 +443,12 @@ def test_pregnancy_plan_properties(case):
         week_start = pregnancy_week_start(due, weeks[session.spec_index])
         assert week_start <= day < week_start + timedelta(days=7)
         if session.spec_index in unplaced:
-            assert day in closed and day.weekday() == weekday
+            assert day in closed
+            assert day.weekday() == weekday
         elif session.moved_from is None:
-            assert day.weekday() == weekday and day not in closed
+            assert day.weekday() == weekday
+            assert day not in closed
         else:
-            assert day not in closed and day.weekday() < 5 and session.moved_from in closed
+            assert day not in closed
+            assert day.weekday() < 5
+            assert session.moved_from in closed

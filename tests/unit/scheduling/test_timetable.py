@@ -76,7 +76,8 @@ def test_feasible_year_keeps_every_rule():
     assert (result.max_load, result.min_load) == (max(loads.values()), min(loads.values()))
     for x in lessons:
         if given[x.lesson_id] == "cas":
-            assert x.school == "school2" and x.topic == "stress"
+            assert x.school == "school2"
+            assert x.topic == "stress"
 
 
 def test_no_lessons_is_an_empty_schedule():
@@ -298,7 +299,8 @@ def test_random_small_cities_are_sound_or_explained():
         result = plan_guest_teachers(lessons, teachers, TIME)
         statuses[result.status] += 1
         if result.status == "infeasible":
-            assert result.problems and result.assignments == ()
+            assert result.problems
+            assert result.assignments == ()
             continue
         assert_sound(lessons, teachers, result)
         loads = Counter(by_lesson(result).values())
