@@ -15,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
 from groepsaanbod.bounds import shifted
 
@@ -66,7 +66,8 @@ def build_calendar(events: list[FeedEvent], name: str, refresh: timedelta = time
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # Typed as text, so it is escaped like SUMMARY: a name stored before names were one line stays one property.
+    calendar.add("x-wr-calname", vText(name))
     # How often to check again: RFC 7986 (Apple, Thunderbird) and the Outlook/Google variant.
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     # An X- property has no known type: without vDuration icalendar writes "1:00:00", not PT1H.
