@@ -19,7 +19,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.services.private_links import link_limit, resend_private_link
-from groepsaanbod.registration.services.registrations import CONSENT_VERSION, find_registration
+from groepsaanbod.registration.services.registrations import CONSENT_VERSION, PrivateLinks, find_registration
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import provide_language, render
 
@@ -49,9 +49,7 @@ async def new_link_submit(
     form = await request.form()
     moment = now()
     await take(db_session, link_limit(settings), client_address(request), moment)
-    await resend_private_link(
-        db_session, str(form.get("contact", "")), moment, settings.base_url, settings.participant_link_days
-    )
+    await resend_private_link(db_session, str(form.get("contact", "")), moment, PrivateLinks.of(settings))
     return render(request, language, "privacy/new_link.html", sent=True)
 
 

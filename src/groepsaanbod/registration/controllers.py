@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar import get, post
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.errors import CHECK_YOUR_MESSAGES
@@ -26,17 +22,15 @@ from groepsaanbod.registration.schemas import (
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import request_language
+from groepsaanbod.web import Context
 
 
 @get("/api/v1/catalogue/{slug:str}/form", opt=PUBLIC, tags=["registration"])
-async def api_registration_form(slug: str, db_session: AsyncSession) -> RegistrationFormOut:
+async def api_registration_form(ctx: Context, slug: str) -> RegistrationFormOut:
     """The questions a programme asks when you sign up."""
-    loaded = await services.load_published_programme(db_session, slug)
-    if loaded is None:
-        raise NotFoundException()
-    facts = services.programme_facts(*loaded)
+    facts = services.programme_facts(*await services.published_programme(ctx.db, slug))
     return RegistrationFormOut(
         languages=list(facts.languages),
         places=list(facts.places),
@@ -44,7 +38,7 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
         asks_due_date=facts.asks_due_date,
         asks_child_birth_date=facts.asks_child_birth_date,
         child_age_months=list(facts.child_age_months) if facts.child_age_months else None,
-        open_for_registration=facts.formation != "school_class",
+        open_for_registration=facts.formation != Formation.SCHOOL_CLASS,
     )
 
 
@@ -60,30 +54,19 @@ async def api_registration_form(slug: str, db_session: AsyncSession) -> Registra
     },
 )
 async def api_register(
-    request: Request,
-    slug: str,
-    data: JSONBody[RegistrationIn],
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
+    ctx: Context, slug: str, data: JSONBody[RegistrationIn], settings: Settings
 ) -> RegistrationAccepted:
     """Sign up without an account. The answer is the same whether or not you were signed up
     before (202, "check your messages"): the message we send says how it went and holds your
     private link; someone signed up already gets a message with a further link. Refusals (422)
     are in the language asked for with ?lang= or Accept-Language."""
     form = RegistrationForm(**data.__dict__)
-    moment = now()
-    await take(db_session, register_limit(settings), client_address(request), moment)
+    moment = ctx.now()
+    await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
     await sign_up.register_participant(
-        db_session,
-        slug,
-        form,
-        moment,
-        settings.base_url,
-        link_days=settings.participant_link_days,
-        shown_language=request_language(request),
+        ctx.db, slug, form, now=moment, links=PrivateLinks.of(settings), shown_language=ctx.language
     )
-    return RegistrationAccepted(HTTP_202_ACCEPTED, gettext(request_language(request), CHECK_YOUR_MESSAGES))
+    return RegistrationAccepted(HTTP_202_ACCEPTED, gettext(ctx.language, CHECK_YOUR_MESSAGES))
 
 
 ROUTES = [api_registration_form, api_register]

@@ -17,6 +17,7 @@ from groepsaanbod import bounds
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations.venues import normalise_postcode
+from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 
 PARTS_OF_DAY = ("any", "morning", "afternoon", "evening")
@@ -133,7 +134,7 @@ def check_registration(
     def refuse(field: str, msgid: str, **params: object) -> None:
         problems.append(Problem(field, Message(msgid, dict(params))))
 
-    if facts.formation == "school_class":
+    if facts.formation == Formation.SCHOOL_CLASS:
         refuse("programme", SCHOOL_CLASSES_ONLY)
         return None, tuple(problems)
 
@@ -185,7 +186,7 @@ def check_registration(
     if facts.asks_due_date:
         if due_date is None:
             refuse("due_date", DUE_DATE_NEEDED)
-        elif due_date == "bad":
+        elif isinstance(due_date, str):  # the marker "bad"
             refuse("due_date", DATE_WRONG)
         elif due_date < today:
             refuse("due_date", DUE_DATE_PASSED)
@@ -196,7 +197,7 @@ def check_registration(
     if facts.child_age_months is not None:
         if born is None:
             refuse("child_birth_date", BIRTH_DATE_NEEDED)
-        elif born == "bad":
+        elif isinstance(born, str):  # the marker "bad"
             refuse("child_birth_date", DATE_WRONG)
         elif born > today:
             refuse("child_birth_date", BIRTH_DATE_FUTURE)

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.exceptions import NotFoundException
-from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
-from groepsaanbod.registration.errors import RegistrationRefused
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 FORM_FIELDS = (
     "full_name",
@@ -39,32 +32,24 @@ FORM_FIELDS = (
 
 
 async def _form_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
+    ctx: Context,
     slug: str,
+    *,
     values: dict[str, Any] | None = None,
     problems: list[dict[str, Any]] | None = None,
-    status: int = 200,
 ) -> Response:
-    loaded = await services.load_published_programme(db_session, slug)
-    if loaded is None:
-        raise NotFoundException()
-    programme, template = loaded
-    facts = services.programme_facts(programme, template)
-    organisation = await db_session.get(Organisation, programme.organisation_id)
+    shown = await services.sign_up_form(ctx.db, slug)
+    facts = shown.facts
     defaults = {
-        "language": language if language in facts.languages else facts.languages[0],
+        "language": ctx.language if ctx.language in facts.languages else facts.languages[0],
         "part_of_day": "any",
         "place": facts.places[0] if len(facts.places) == 1 else "",
     }
-    return render(
-        request,
-        language,
+    return ctx.render(
         "registration/register.html",
-        status_code=status,
-        programme=programme,
-        organisation=organisation,
+        status_code=400 if problems else 200,
+        programme=shown.programme,
+        organisation=shown.organisation,
         facts=facts,
         parts_of_day=PARTS_OF_DAY,
         values={**defaults, **(values or {})},
@@ -73,56 +58,42 @@ async def _form_page(
 
 
 @get("/programmes/{slug:str}/register", opt=PUBLIC)
-async def register_page(request: Request, language: str, slug: str, db_session: AsyncSession) -> Response:
-    return await _form_page(request, language, db_session, slug)
+async def register_page(ctx: Context, slug: str) -> Response:
+    return await _form_page(ctx, slug)
 
 
 @post("/programmes/{slug:str}/register", opt=PUBLIC)
-async def register_submit(
-    request: Request,
-    language: str,
-    slug: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> Response:
-    form = await request.form()
-    values = {key: str(form.get(key, "")) for key in FORM_FIELDS}
+async def register_submit(ctx: Context, slug: str, settings: Settings) -> Response:
+    form = await ctx.request.form()
+    values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
-    moment = now()
-    await take(db_session, register_limit(settings), client_address(request), moment)
-    try:
-        await sign_up.register_participant(
-            db_session,
+    moment = ctx.now()
+    await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await _form_page(ctx, slug, values=values, problems=problems)
+
+    return await act(
+        ctx,
+        lambda: sign_up.register_participant(
+            ctx.db,
             slug,
             RegistrationForm(**values),
-            moment,
-            settings.base_url,
-            link_days=settings.participant_link_days,
-            shown_language=language,
-        )
-    except RegistrationRefused as refused:
-        await db_session.rollback()
-        return await _form_page(
-            request, language, db_session, slug, values, problems_for_page(refused.problems), status=400
-        )
-    # The same page for everyone, signed up before or not: the message tells the person how it went.
-    return Redirect(f"/{language}/programmes/{slug}/register/sent", status_code=303)
+            now=moment,
+            links=PrivateLinks.of(settings),
+            shown_language=ctx.language,
+        ),
+        # The same page for everyone, signed up before or not: the message tells the person how it went.
+        done=lambda _: ctx.redirect(f"/programmes/{slug}/register/sent"),
+        form=show_form,
+    )
 
 
 @get("/programmes/{slug:str}/register/sent", opt=PUBLIC)
-async def register_sent_page(
-    request: Request, language: str, slug: str, db_session: AsyncSession, settings: Settings
-) -> Response:
-    loaded = await services.load_published_programme(db_session, slug)
-    if loaded is None:
-        raise NotFoundException()
-    return render(
-        request,
-        language,
-        "registration/sent.html",
-        programme_name=pick(loaded[0].name, language),
-        dev_mailbox=settings.debug,
+async def register_sent_page(ctx: Context, slug: str, settings: Settings) -> Response:
+    programme, _ = await services.published_programme(ctx.db, slug)
+    return ctx.render(
+        "registration/sent.html", programme_name=pick(programme.name, ctx.language), dev_mailbox=settings.debug
     )
 
 
@@ -130,7 +101,6 @@ ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[register_page, register_submit, register_sent_page],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

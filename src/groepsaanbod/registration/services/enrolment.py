@@ -3,6 +3,7 @@ enough people signed up, and the coordinators are told."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -10,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.models import Cohort, CohortStatus
+from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import language_name
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.models import Registration, RegistrationStatus
 
 
 def cohort_name(place: str, language: str, number: int) -> str:
@@ -24,21 +26,28 @@ def cohort_name(place: str, language: str, number: int) -> str:
     return " – ".join([*parts, str(number)])
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """The sign-up just written as pending that may make a group start: the group is of its
+    language and place, and register_participant tells it itself."""
+
+    registration_id: int
+    language: str
+    place: str
+
+
 async def start_cohort_when_enough(
     session: AsyncSession,
     *,
     programme: Programme,
     template: ProgrammeTemplate,
-    language: str,
-    place: str,
+    newcomer: Newcomer,
     now: datetime,
     base_url: str,
-    current_id: int,
 ) -> Cohort | None:
-    """Start a group of `language` and `place` when enough wait for one; the caller holds the
-    programme's lock (see sign_up.register_participant)."""
-    from groepsaanbod.history.services import record
-
+    """Start a group of the newcomer's language and place when enough wait for one; the caller
+    holds the programme's lock (see sign_up.register_participant)."""
+    language, place = newcomer.language, newcomer.place
     waiting = list(
         await session.scalars(
             select(Registration)
@@ -46,7 +55,7 @@ async def start_cohort_when_enough(
             .where(
                 Registration.programme_id == programme.id,
                 Registration.cohort_id.is_(None),
-                Registration.status == "pending",
+                Registration.status == RegistrationStatus.PENDING,
                 Registration.language == language,
                 Registration.place == place,
             )
@@ -69,7 +78,7 @@ async def start_cohort_when_enough(
         language=language,
         place=place,
         venue_id=venue.id if venue else None,
-        status="forming",
+        status=CohortStatus.FORMING,
         accepts_registrations=True,
     )
     session.add(cohort)
@@ -77,14 +86,14 @@ async def start_cohort_when_enough(
     for index, registration in enumerate(waiting):
         registration.cohort_id = cohort.id
         if index < template.max_group_size:
-            registration.status, registration.confirmed_at = "confirmed", now
+            registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now
         else:
-            registration.status = "waitlisted"
+            registration.status = RegistrationStatus.WAITLISTED
             registration.waitlist_position = index - template.max_group_size + 1
-        if registration.id == current_id:
+        if registration.id == newcomer.registration_id:
             continue  # told by register_participant itself
         person = registration.participant
-        kind = "cohort_confirmed" if registration.status == "confirmed" else "cohort_waitlisted"
+        kind = "cohort_confirmed" if registration.status == RegistrationStatus.CONFIRMED else "cohort_waitlisted"
         await queue_message(
             session,
             Recipient(registration.language, person.email, person.phone),
@@ -113,21 +122,21 @@ async def start_cohort_when_enough(
         )
         .order_by(Staff.id)
     )
-    for person in coordinators:
+    for coordinator in coordinators:
         await queue_message(
             session,
-            Recipient(person.language, person.email, None),
+            Recipient(coordinator.language, coordinator.email, None),
             "cohort_can_start",
             {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "language_name": language_name(language, person.language),
+                "name": coordinator.full_name,
+                "programme": pick(programme.name, coordinator.language),
+                "language_name": language_name(language, coordinator.language),
                 "place": place or "-",
                 "group": cohort.name,
                 "count": len(waiting),
-                "link": f"{base_url}/{person.language}/staff/programmes/{programme.id}/registrations",
+                "link": f"{base_url}/{coordinator.language}/staff/programmes/{programme.id}/registrations",
             },
-            dedupe_key=f"cohort:{cohort.id}:can_start:{person.id}",
+            dedupe_key=f"cohort:{cohort.id}:can_start:{coordinator.id}",
             organisation_id=programme.organisation_id,
             now=now,
         )

@@ -18,9 +18,9 @@ import logging
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, literal_column, or_, select
+from sqlalchemy import CursorResult, Table, bindparam, delete, func, insert, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.i18n.text import pick
@@ -28,8 +28,8 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import Recipient, message_row
 from groepsaanbod.protection.rate_limits import Limit, counted_within
 from groepsaanbod.registration.eligibility import CleanRegistration
-from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
-from groepsaanbod.registration.services.registrations import private_link, token_hash
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink, RegistrationStatus
+from groepsaanbod.registration.services.registrations import PrivateLinks, token_hash
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,10 @@ ALREADY_REGISTERED_MESSAGES = 3
 ALREADY_REGISTERED_LIMIT = Limit("already-registered", ALREADY_REGISTERED_MESSAGES, timedelta(hours=1))
 #: Further links a registration keeps (the newest; its own link stays). The worker prunes the rest.
 FURTHER_LINKS = 5
+
+#: The tables written without the ORM's unit of work (typed as tables, which the models' __table__ is).
+_LINKS = cast(Table, RegistrationLink.__table__)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
 
 #: Built once (every sign-up runs it): the live registrations with this email or phone, with what
 #: the message to them needs. The partial unique indexes on (programme_id, contact_email) and
@@ -53,7 +57,7 @@ _KNOWN = (
     .join(Participant, Participant.id == Registration.participant_id)
     .where(
         Registration.programme_id == bindparam("programme_id"),
-        Registration.status != literal_column("'withdrawn'"),
+        Registration.status != literal_column(f"'{RegistrationStatus.WITHDRAWN}'"),
         Registration.access_revoked_at.is_(None),
         or_(Registration.contact_email == bindparam("email"), Registration.contact_phone == bindparam("phone")),
     )
@@ -75,8 +79,7 @@ async def tell_known_person(
     organisation_id: int,
     programme_name: dict[str, str],
     now: datetime,
-    base_url: str,
-    link_days: int,
+    links: PrivateLinks,
 ) -> int:
     """Tell each registration in `known` that they are signed up already, with a further link, in
     one transaction; the number told (the caller does not show it)."""
@@ -95,22 +98,19 @@ async def tell_known_person(
             {
                 "name": registration.full_name,
                 "programme": pick(programme_name, registration.language),
-                "link": private_link(base_url, registration.language, token),
+                "link": links.to(registration.language, token),
             },
             dedupe_key=f"registration:{registration.id}:already:{hashed[:16]}",
             now=now,
             organisation_id=organisation_id,
         )
         await session.execute(
-            insert(RegistrationLink.__table__).values(
-                registration_id=registration.id,
-                token_hash=hashed,
-                created_at=now,
-                expires_at=now + timedelta(days=link_days),
+            insert(_LINKS).values(
+                registration_id=registration.id, token_hash=hashed, created_at=now, expires_at=links.expires(now)
             )
         )
         if message is not None:
-            await session.execute(insert(OutboxMessage.__table__).values(**message))
+            await session.execute(insert(_OUTBOX).values(**message))
         told += 1
         log.info("signed up again: told with a further link", extra={"registration_id": registration.id})
     await session.commit()
@@ -130,4 +130,4 @@ async def forget_old_links(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(
         delete(RegistrationLink).where(or_(RegistrationLink.expires_at <= now, RegistrationLink.id.in_(surplus)))
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -16,13 +16,14 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.expression import ColumnElement
 
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.protection.rate_limits import Limit
 from groepsaanbod.registration.eligibility import normalise_phone
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
-from groepsaanbod.registration.services.registrations import private_link, token_hash
+from groepsaanbod.registration.services.registrations import PrivateLinks, token_hash
 from groepsaanbod.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def _contact(raw: str) -> tuple[str | None, str | None]:
     return None, normalise_phone(raw)
 
 
-async def resend_private_link(session: AsyncSession, contact: str, now: datetime, base_url: str, link_days: int) -> int:
+async def resend_private_link(session: AsyncSession, contact: str, now: datetime, links: PrivateLinks) -> int:
     """Send a new private link for every registration with this email or phone whose data
     is still kept, also after the person stopped (the link is how they see, download and
     erase it); erased registrations have no contact left to match.
@@ -56,7 +57,7 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
     email, phone = _contact(contact)
     if email is None and phone is None:
         return 0
-    wanted = []
+    wanted: list[ColumnElement[bool]] = []
     if email:
         wanted.append(Registration.contact_email == email)
     if phone:
@@ -77,7 +78,7 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
         token = secrets.token_urlsafe(32)
         registration.access_token_hash = token_hash(token)
         registration.access_revoked_at = None  # links of people who stopped before links outlived stopping
-        registration.access_expires_at = now + timedelta(days=link_days)
+        registration.access_expires_at = links.expires(now)
         person = registration.participant
         await queue_message(
             session,
@@ -86,7 +87,7 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
             {
                 "name": person.full_name,
                 "programme": pick(registration.programme.name, registration.language),
-                "link": private_link(base_url, registration.language, token),
+                "link": links.to(registration.language, token),
             },
             dedupe_key=f"private-link:{registration.id}:{token_hash(token)[:16]}",
             now=now,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,10 +24,14 @@ from groepsaanbod.db import begin_writing, lock_row
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
-from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.programmes.errors import ProgrammeNotFound
+from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
+from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
-from groepsaanbod.registration.models import Registration, RegistrationLink
+from groepsaanbod.registration.models import Registration, RegistrationLink, RegistrationStatus
+from groepsaanbod.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,24 @@ def private_link(base_url: str, language: str, token: str) -> str:
     return f"{base_url}/{language}/my/{token}"
 
 
+@dataclass(frozen=True)
+class PrivateLinks:
+    """How new private links are made: the service's address, and the days a new link works."""
+
+    base_url: str
+    days: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> PrivateLinks:
+        return cls(settings.base_url, settings.participant_link_days)
+
+    def to(self, language: str, token: str) -> str:
+        return private_link(self.base_url, language, token)
+
+    def expires(self, now: datetime) -> datetime:
+        return now + timedelta(days=self.days)
+
+
 #: The programme's latest published template version (a subquery correlated with programmes).
 LATEST_PUBLISHED_VERSION = (
     select(func.max(ProgrammeTemplate.version))
@@ -48,9 +71,16 @@ LATEST_PUBLISHED_VERSION = (
 )
 
 
-async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Programme, ProgrammeTemplate] | None:
-    """The programme with its venues, and its published template version, in one query
-    (the sign-up form reads it; the sign-up itself reads less, see sign_up.sign_up_programme)."""
+class PublishedProgramme(NamedTuple):
+    programme: Programme
+    #: Its latest published template version.
+    template: ProgrammeTemplate
+
+
+async def published_programme(session: AsyncSession, slug: str) -> PublishedProgramme:
+    """The programme with its venues, and its published template version, in one query (the
+    sign-up form reads it; the sign-up itself reads less, see sign_up_reads.sign_up_programme).
+    ProgrammeNotFound when no published programme has this address."""
     row = (
         (
             await session.execute(
@@ -59,7 +89,7 @@ async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Pr
                 .options(joinedload(Programme.venues))
                 .where(
                     Programme.slug == slug,
-                    Programme.status == "published",
+                    Programme.status == ProgrammeStatus.PUBLISHED,
                     ProgrammeTemplate.version == LATEST_PUBLISHED_VERSION,
                 )
             )
@@ -67,23 +97,42 @@ async def load_published_programme(session: AsyncSession, slug: str) -> tuple[Pr
         .unique()
         .first()
     )
-    return (row[0], row[1]) if row else None
+    if row is None:
+        raise ProgrammeNotFound()
+    return PublishedProgramme(row[0], row[1])
+
+
+@dataclass(frozen=True)
+class SignUpForm:
+    """What the sign-up page shows: the published programme, its organisation, what it asks."""
+
+    programme: Programme
+    organisation: Organisation
+    facts: ProgrammeFacts
+
+
+async def sign_up_form(session: AsyncSession, slug: str) -> SignUpForm:
+    programme, template = await published_programme(session, slug)
+    organisation = await session.get_one(Organisation, programme.organisation_id)
+    return SignUpForm(programme, organisation, programme_facts(programme, template))
 
 
 def programme_facts(programme: Programme, template: ProgrammeTemplate) -> ProgrammeFacts:
     cities = tuple(sorted({v.city for v in programme.venues}))
-    return facts_of(template.formation, template.schedule, tuple(programme.languages), cities, template.rules)
+    return facts_of(
+        template.formation, template.schedule, languages=tuple(programme.languages), cities=cities, rules=template.rules
+    )
 
 
 def facts_of(
-    formation: str, schedule: str, languages: tuple[str, ...], cities: tuple[str, ...], rules: dict[str, Any]
+    formation: str, schedule: str, *, languages: tuple[str, ...], cities: tuple[str, ...], rules: dict[str, Any]
 ) -> ProgrammeFacts:
     ages = rules.get("child_age_months")
     return ProgrammeFacts(
         formation=formation,
         languages=languages,
         places=cities,
-        asks_due_date=formation == "due_date" or schedule == "pregnancy_week",
+        asks_due_date=formation == Formation.DUE_DATE or schedule == Schedule.PREGNANCY_WEEK,
         child_age_months=tuple(ages) if ages else None,
     )
 
@@ -93,7 +142,7 @@ async def confirmed_count(session: AsyncSession, cohort_id: int) -> int:
         await session.scalar(
             select(func.count())
             .select_from(Registration)
-            .where(Registration.cohort_id == cohort_id, Registration.status == "confirmed")
+            .where(Registration.cohort_id == cohort_id, Registration.status == RegistrationStatus.CONFIRMED)
         )
         or 0
     )
@@ -127,7 +176,7 @@ async def find_registration(session: AsyncSession, token: str, now: datetime | N
 
 
 async def promote_from_waitlist(
-    session: AsyncSession, cohort: Cohort, max_size: int, now: datetime, programme_name: dict[str, str]
+    session: AsyncSession, cohort: Cohort, *, max_size: int, now: datetime, programme_name: dict[str, str]
 ) -> list[Registration]:
     """Fill free places from the front of the waiting list; the rest move up."""
     promoted: list[Registration] = []
@@ -135,17 +184,17 @@ async def promote_from_waitlist(
         first = await session.scalar(
             select(Registration)
             .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.WAITLISTED)
             .order_by(Registration.waitlist_position)
             .limit(1)
         )
         if first is None:
             break
-        first.status, first.waitlist_position, first.confirmed_at = "confirmed", None, now
+        first.status, first.waitlist_position, first.confirmed_at = RegistrationStatus.CONFIRMED, None, now
         await session.flush()
         await session.execute(
             update(Registration)
-            .where(Registration.cohort_id == cohort.id, Registration.status == "waitlisted")
+            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.WAITLISTED)
             .values(waitlist_position=Registration.waitlist_position - 1)
         )
         person = first.participant
@@ -179,28 +228,30 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
         .where(Registration.id == registration_id)
         .execution_options(populate_existing=True)
     )
-    if registration is None or registration.status == "withdrawn":
+    if registration is None or registration.status == RegistrationStatus.WITHDRAWN:
         return None
     if registration.cohort_id is not None:
         await lock_row(session, Cohort.__table__, registration.cohort_id)
     was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
-    registration.status, registration.withdrawn_at = "withdrawn", now
+    registration.status, registration.withdrawn_at = RegistrationStatus.WITHDRAWN, now
     registration.waitlist_position = None
     await session.flush()
-    if cohort_id is not None and was == "waitlisted" and position is not None:
+    if cohort_id is not None and was == RegistrationStatus.WAITLISTED and position is not None:
         await session.execute(
             update(Registration)
             .where(
                 Registration.cohort_id == cohort_id,
-                Registration.status == "waitlisted",
+                Registration.status == RegistrationStatus.WAITLISTED,
                 Registration.waitlist_position > position,
             )
             .values(waitlist_position=Registration.waitlist_position - 1)
         )
-    if cohort_id is not None and was == "confirmed":
-        cohort = await session.get(Cohort, cohort_id)
-        template = await session.get(ProgrammeTemplate, cohort.template_id)
-        await promote_from_waitlist(session, cohort, template.max_group_size, now, registration.programme.name)
+    if cohort_id is not None and was == RegistrationStatus.CONFIRMED:
+        cohort = await session.get_one(Cohort, cohort_id)
+        template = await session.get_one(ProgrammeTemplate, cohort.template_id)
+        await promote_from_waitlist(
+            session, cohort, max_size=template.max_group_size, now=now, programme_name=registration.programme.name
+        )
     record(
         session,
         now,

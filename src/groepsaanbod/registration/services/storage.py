@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, bindparam, insert, text
+from sqlalchemy import JSON, Table, bindparam, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
@@ -19,6 +19,12 @@ from groepsaanbod.db import is_sqlite
 from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.registration.models import Participant, Registration
+
+#: The tables as tables (the models' __table__ is typed as any FromClause).
+_PARTICIPANTS = cast(Table, Participant.__table__)
+_REGISTRATIONS = cast(Table, Registration.__table__)
+_EVENTS = cast(Table, RegistrationEvent.__table__)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
 
 PARTICIPANT_COLUMNS = (
     "full_name",
@@ -131,17 +137,19 @@ async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> int:
         statement = _one_statement(rows.event is not None, rows.message is not None)
         connection = await session.connection()
         return (await connection.execute(statement, _parameters(rows))).scalar_one()
-    participant_id = await session.scalar(
-        insert(Participant.__table__).values(**rows.participant).returning(Participant.__table__.c.id)
-    )
-    registration_id = await session.scalar(
-        insert(Registration.__table__)
-        .values(participant_id=participant_id, **rows.registration)
-        .returning(Registration.__table__.c.id)
-    )
+    participant_id = (
+        await session.execute(insert(_PARTICIPANTS).values(**rows.participant).returning(_PARTICIPANTS.c.id))
+    ).scalar_one()
+    registration_id: int = (
+        await session.execute(
+            insert(_REGISTRATIONS)
+            .values(participant_id=participant_id, **rows.registration)
+            .returning(_REGISTRATIONS.c.id)
+        )
+    ).scalar_one()
     if rows.event is not None:
-        await session.execute(insert(RegistrationEvent.__table__).values(registration_id=registration_id, **rows.event))
+        await session.execute(insert(_EVENTS).values(registration_id=registration_id, **rows.event))
     if rows.message is not None:
         key = dedupe_key(registration_id, rows.message["kind"])
-        await session.execute(insert(OutboxMessage.__table__).values(dedupe_key=key, **rows.message))
+        await session.execute(insert(_OUTBOX).values(dedupe_key=key, **rows.message))
     return registration_id
