@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from litestar import get, post
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.participants import services
 from groepsaanbod.participants.schemas import MyRegistrationOut
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import Context
 
 
 def my_registration_out(place: services.OwnPlace) -> MyRegistrationOut:
@@ -28,21 +25,19 @@ def my_registration_out(place: services.OwnPlace) -> MyRegistrationOut:
 
 
 @get("/api/v1/my/{token:str}", opt=PUBLIC, tags=["registration"])
-async def api_my_registration(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> MyRegistrationOut:
+async def api_my_registration(ctx: Context, token: str) -> MyRegistrationOut:
     """Your registration, with the secret of your private link."""
-    return my_registration_out(await services.own_place(db_session, token, now()))
+    return my_registration_out(await services.own_place(ctx.db, token, ctx.now()))
 
 
 @post("/api/v1/my/{token:str}/withdraw", opt=PUBLIC, tags=["registration"], status_code=200)
-async def api_withdraw(
-    token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> MyRegistrationOut:
+async def api_withdraw(ctx: Context, token: str, settings: Settings) -> MyRegistrationOut:
     """Stop. Your place goes to the first on the waiting list. Your link keeps working, to see,
     download (GET /api/v1/my/{token}/data) or erase (DELETE /api/v1/my/{token}) your data,
     until the data is erased after the retention time. To stop and erase your data at once,
     use DELETE /api/v1/my/{token} instead. Stopping twice changes nothing."""
-    registration = await services.stop_taking_part(db_session, token, now(), settings.retention_months)
-    return my_registration_out(await services.place_of(db_session, registration))
+    registration = await services.stop_taking_part(ctx.db, token, ctx.now(), settings.retention_months)
+    return my_registration_out(await services.place_of(ctx.db, registration))
 
 
 ROUTES = [api_my_registration, api_withdraw]

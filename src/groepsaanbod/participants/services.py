@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.models import Registration, RegistrationStatus
 from groepsaanbod.registration.services.registrations import (
     find_registration,
     link_after_stopping,
@@ -30,7 +30,7 @@ class OwnPlace:
 
     @property
     def stopped(self) -> bool:
-        return self.registration.status == "withdrawn"
+        return self.registration.status == RegistrationStatus.WITHDRAWN
 
 
 async def own_place(session: AsyncSession, token: str, now: datetime) -> OwnPlace:
@@ -42,7 +42,7 @@ async def place_of(session: AsyncSession, registration: Registration) -> OwnPlac
     if registration.cohort_id is None:
         return OwnPlace(registration, None, [])
     cohort = await session.get(Cohort, registration.cohort_id)
-    if registration.status == "withdrawn":
+    if registration.status == RegistrationStatus.WITHDRAWN:
         return OwnPlace(registration, cohort, [])
     meetings = await session.scalars(
         select(Session).where(Session.cohort_id == registration.cohort_id).order_by(Session.starts_at)
