@@ -4,31 +4,26 @@ data as JSON, erasing it; and the JSON API for the last two."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from litestar import Request, Response, Router, delete, get, post
-from litestar.di import Provide
+from litestar import Response, Router, delete, get, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take
+from groepsaanbod.registration.models import RegistrationStatus
 from groepsaanbod.registration.services.private_links import link_limit, resend_private_link
 from groepsaanbod.registration.services.registrations import CONSENT_VERSION, PrivateLinks, find_registration
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import provide_language, render
+from groepsaanbod.web import Context
 
 
 @get("/privacy", opt=PUBLIC)
-async def privacy_page(request: Request, language: str, settings: Settings) -> Response:
-    return render(
-        request,
-        language,
+async def privacy_page(ctx: Context, settings: Settings) -> Response:
+    return ctx.render(
         "privacy/statement.html",
         version=CONSENT_VERSION,
         months=settings.retention_months,
@@ -38,19 +33,17 @@ async def privacy_page(request: Request, language: str, settings: Settings) -> R
 
 
 @get("/new-link", opt=PUBLIC)
-async def new_link_page(request: Request, language: str) -> Response:
-    return render(request, language, "privacy/new_link.html", sent=False)
+async def new_link_page(ctx: Context) -> Response:
+    return ctx.render("privacy/new_link.html", sent=False)
 
 
 @post("/new-link", opt=PUBLIC)
-async def new_link_submit(
-    request: Request, language: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> Response:
-    form = await request.form()
-    moment = now()
-    await take(db_session, link_limit(settings), client_address(request), moment)
-    await resend_private_link(db_session, str(form.get("contact", "")), moment, PrivateLinks.of(settings))
-    return render(request, language, "privacy/new_link.html", sent=True)
+async def new_link_submit(ctx: Context, settings: Settings) -> Response:
+    form = await ctx.request.form()
+    moment = ctx.now()
+    await take(ctx.db, link_limit(settings), client_address(ctx.request), moment)
+    await resend_private_link(ctx.db, str(form.get("contact", "")), moment, PrivateLinks.of(settings))
+    return ctx.render("privacy/new_link.html", sent=True)
 
 
 def _json_download(data: dict[str, Any]) -> Response:
@@ -62,50 +55,43 @@ def _json_download(data: dict[str, Any]) -> Response:
 
 
 @get("/my/{token:str}/data.json", opt=PUBLIC)
-async def my_data_download(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> Response:
-    return _json_download(await export_participant_data(db_session, token, now()))
+async def my_data_download(ctx: Context, token: str) -> Response:
+    return _json_download(await export_participant_data(ctx.db, token, ctx.now()))
 
 
 @get("/my/{token:str}/erase", opt=PUBLIC)
-async def erase_page(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response:
-    registration = await find_registration(db_session, token, now())
-    return render(
-        request,
-        language,
+async def erase_page(ctx: Context, token: str) -> Response:
+    registration = await find_registration(ctx.db, token, ctx.now())
+    return ctx.render(
         "privacy/erase.html",
         token=token,
-        programme_name=pick(registration.programme.name, language),
-        stopped=registration.status == "withdrawn",
+        programme_name=pick(registration.programme.name, ctx.language),
+        stopped=registration.status == RegistrationStatus.WITHDRAWN,
     )
 
 
 @post("/my/{token:str}/erase", opt=PUBLIC)
-async def erase_submit(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response:
-    await erase_participant(db_session, token, now())
-    return render(request, language, "privacy/erased.html")
+async def erase_submit(ctx: Context, token: str) -> Response:
+    await erase_participant(ctx.db, token, ctx.now())
+    return ctx.render("privacy/erased.html")
 
 
 @get("/api/v1/my/{token:str}/data", opt=PUBLIC, tags=["privacy"])
-async def api_my_data(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> dict[str, Any]:
+async def api_my_data(ctx: Context, token: str) -> dict[str, Any]:
     """Everything kept about you, as JSON (the same as the download on your private page)."""
-    return await export_participant_data(db_session, token, now())
+    return await export_participant_data(ctx.db, token, ctx.now())
 
 
 @delete("/api/v1/my/{token:str}", opt=PUBLIC, tags=["privacy"], status_code=HTTP_204_NO_CONTENT)
-async def api_erase(token: str, db_session: AsyncSession, now: Callable[[], datetime]) -> None:
+async def api_erase(ctx: Context, token: str) -> None:
     """Stop and erase your personal data; anonymous counts stay. The link stops working."""
-    await erase_participant(db_session, token, now())
+    await erase_participant(ctx.db, token, ctx.now())
 
 
 ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[privacy_page, new_link_page, new_link_submit, my_data_download, erase_page, erase_submit],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     ),
     api_my_data,

@@ -26,7 +26,7 @@ from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import lock_row
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink, RegistrationStatus
 from groepsaanbod.registration.services.registrations import end_registration
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
 
 
 async def erase_person(
-    session: AsyncSession, participant_id: int, now: datetime, reason: str, ending: Collection[int] | None = None
+    session: AsyncSession, participant_id: int, now: datetime, reason: str, *, ending: Collection[int] | None = None
 ) -> bool:
     """Erase one participant in the caller's transaction (begun with db.begin_writing; the
     caller commits). First the registrations in `ending` (None: every live one) are
@@ -106,7 +106,7 @@ async def erase_person(
         return False
     live = await session.scalars(
         select(Registration.id)
-        .where(Registration.participant_id == participant_id, Registration.status != "withdrawn")
+        .where(Registration.participant_id == participant_id, Registration.status != RegistrationStatus.WITHDRAWN)
         .order_by(Registration.id)
     )
     for registration_id in list(live):

@@ -28,11 +28,13 @@ from groepsaanbod.privacy.retention import (
 )
 from groepsaanbod.privacy.services.erasure import erase_person
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
 from groepsaanbod.registration.services.registrations import find_registration
 from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)
+#: A registration that still waits for a group or for a place in one.
+_WAITING = (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED)
 
 
 def _day(value: Any) -> str | None:
@@ -207,7 +209,7 @@ async def erase_expired_participants(
         rows = (await retention_facts(session, participant_id)).get(participant_id, [])
         if is_due([f for _, f in rows], months, now, waiting_months):
             # Still waiting for a group: withdrawn too. Members of a group that met stay counted.
-            ending = {rid for rid, f in rows if f.status in ("pending", "waitlisted") or is_waiting(f)}
+            ending = {rid for rid, f in rows if f.status in _WAITING or is_waiting(f)}
             if await erase_person(session, participant_id, now, "retention", ending=ending):
                 erased += 1
         await session.commit()
