@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import JSONBody
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
-from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.cohorts.schemas import (
     CohortOut,
     ImportOut,
@@ -24,44 +18,37 @@ from groepsaanbod.cohorts.schemas import (
     UnplacedOut,
 )
 from groepsaanbod.cohorts.services import forming as cohorts
-from groepsaanbod.cohorts.services.school_classes import class_mentors, import_school_classes
+from groepsaanbod.cohorts.services.overview import cohort_view
+from groepsaanbod.cohorts.services.school_classes import import_school_classes
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
-from groepsaanbod.registration.models import Registration
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import request_language
+from groepsaanbod.web import Context
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
 
-async def cohort_out(db_session: AsyncSession, cohort: Cohort) -> CohortOut:
-    rows = (
-        await db_session.execute(
-            select(Registration.id, Registration.status)
-            .where(Registration.cohort_id == cohort.id)
-            .order_by(Registration.waitlist_position, Registration.id)
-        )
-    ).all()
-    mentor = (await class_mentors(db_session, [cohort])).get(cohort.id)
+async def cohort_out(ctx: Context, cohort: Cohort) -> CohortOut:
+    view = await cohort_view(ctx.db, cohort)
     return CohortOut(
         cohort.id,
         cohort.name,
         cohort.status,
         cohort.language,
         cohort.place,
-        [i for i, s in rows if s in ("pending", "confirmed")],
-        [i for i, s in rows if s == "waitlisted"],
-        mentor.name if mentor else None,
-        mentor.status if mentor else None,
+        view.members,
+        view.waitlist,
+        view.mentor.name if view.mentor else None,
+        view.mentor.status if view.mentor else None,
     )
 
 
 @get("/api/v1/programmes/{programme_id:int}/registrations", opt=EDITORS, tags=["cohorts"])
-async def api_registrations(
-    programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> list[RegistrationRowOut]:
+async def api_registrations(ctx: Context, programme_id: int) -> list[RegistrationRowOut]:
     """The programme's registrations with contact details (each reading is audited)."""
-    rows = await cohorts.list_registrations(db_session, viewer, programme_id, now(), "api_registrations")
+    rows = await cohorts.list_registrations(
+        ctx.db, ctx.staff, programme_id, now=ctx.now(), shown_as="api_registrations"
+    )
     return [
         RegistrationRowOut(
             r.id,
@@ -81,62 +68,54 @@ async def api_registrations(
 
 
 @get("/api/v1/programmes/{programme_id:int}/cohorts", opt=EDITORS, tags=["cohorts"])
-async def api_cohorts(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> list[CohortOut]:
-    return [await cohort_out(db_session, c) for c in await cohorts.list_cohorts(db_session, viewer, programme_id)]
+async def api_cohorts(ctx: Context, programme_id: int) -> list[CohortOut]:
+    return [await cohort_out(ctx, c) for c in await cohorts.list_cohorts(ctx.db, ctx.staff, programme_id)]
 
 
 @post("/api/v1/programmes/{programme_id:int}/cohort-proposals", opt=EDITORS, tags=["cohorts"], status_code=200)
-async def api_propose(
-    request: Request, programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> ProposalOut:
+async def api_propose(ctx: Context, programme_id: int) -> ProposalOut:
     """Group the pending registrations by due date (replaces earlier proposals); the answer lists who could
     not be placed and why, in your language."""
-    proposal = await cohorts.propose_cohorts(db_session, viewer, programme_id, now())
-    language = request_language(request)
-    stored = [c for c in await cohorts.list_cohorts(db_session, viewer, programme_id) if c.status == "proposed"]
+    proposal = await cohorts.propose_cohorts(ctx.db, ctx.staff, programme_id, ctx.now())
+    stored = [
+        c for c in await cohorts.list_cohorts(ctx.db, ctx.staff, programme_id) if c.status == CohortStatus.PROPOSED
+    ]
     return ProposalOut(
-        [await cohort_out(db_session, c) for c in stored],
+        [await cohort_out(ctx, c) for c in stored],
         [
-            UnplacedOut(u.language, u.place, list(u.registration_ids), render_message(language, u.reason))
+            UnplacedOut(u.language, u.place, list(u.registration_ids), render_message(ctx.language, u.reason))
             for u in proposal.unplaced
         ],
     )
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/members", opt=EDITORS, tags=["cohorts"], status_code=200)
-async def api_move(
-    cohort_id: int, data: JSONBody[MoveIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> CohortOut:
+async def api_move(ctx: Context, cohort_id: int, data: JSONBody[MoveIn]) -> CohortOut:
     """Move a member of a proposed group into this proposed group."""
-    await cohorts.move_member(db_session, viewer, data.registration_id, cohort_id, now())
-    return await cohort_out(db_session, await db_session.get(Cohort, cohort_id))
+    return await cohort_out(
+        ctx, await cohorts.move_member(ctx.db, ctx.staff, data.registration_id, cohort_id, now=ctx.now())
+    )
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/split", opt=EDITORS, tags=["cohorts"], status_code=200)
-async def api_split(
-    cohort_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> list[CohortOut]:
+async def api_split(ctx: Context, cohort_id: int) -> list[CohortOut]:
     """Split a proposed group in two by due date."""
-    other = await cohorts.split_cohort(db_session, viewer, cohort_id, now())
-    return [await cohort_out(db_session, await db_session.get(Cohort, cohort_id)), await cohort_out(db_session, other)]
+    cohort, other = await cohorts.split_cohort(ctx.db, ctx.staff, cohort_id, ctx.now())
+    return [await cohort_out(ctx, cohort), await cohort_out(ctx, other)]
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/merge", opt=EDITORS, tags=["cohorts"], status_code=200)
-async def api_merge(
-    cohort_id: int, data: JSONBody[MergeIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> CohortOut:
+async def api_merge(ctx: Context, cohort_id: int, data: JSONBody[MergeIn]) -> CohortOut:
     """Join another proposed group (same language and place) into this one."""
     return await cohort_out(
-        db_session, await cohorts.merge_cohorts(db_session, viewer, cohort_id, data.other_cohort_id, now())
+        ctx, await cohorts.merge_cohorts(ctx.db, ctx.staff, cohort_id, data.other_cohort_id, now=ctx.now())
     )
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/confirm", opt=EDITORS, tags=["cohorts"], status_code=200)
-async def api_confirm(
-    cohort_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> CohortOut:
+async def api_confirm(ctx: Context, cohort_id: int) -> CohortOut:
     """Confirm a proposed group: members are confirmed and told in their languages."""
-    return await cohort_out(db_session, await cohorts.confirm_cohort(db_session, viewer, cohort_id, now()))
+    return await cohort_out(ctx, await cohorts.confirm_cohort(ctx.db, ctx.staff, cohort_id, ctx.now()))
 
 
 @post(
@@ -146,20 +125,13 @@ async def api_confirm(
     status_code=200,
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
-async def api_import_classes(
-    request: Request,
-    programme_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> ImportOut:
+async def api_import_classes(ctx: Context, programme_id: int, settings: Settings) -> ImportOut:
     """Upload the first-year classes as CSV (the request body, text/csv): class, school year, mentor name,
     mentor email, number of pupils. A file with a bad row imports nothing; each problem names line and field.
     A mentor whose address has an account that does not work for this organisation is invited (never given
     a role): `invited_mentors` counts them, and the class has no mentor until they accept."""
     summary = await import_school_classes(
-        db_session, viewer, programme_id, await request.body(), now(), base_url=settings.base_url
+        ctx.db, ctx.staff, programme_id, await ctx.request.body(), now=ctx.now(), base_url=settings.base_url
     )
     return ImportOut(
         summary.classes, summary.new_classes, summary.new_mentors, summary.new_cohorts, summary.invited_mentors

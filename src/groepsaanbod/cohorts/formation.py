@@ -311,8 +311,15 @@ def _unplaced_runs(
         "weeks": limit // 7,
         "days": limit,
     }
+
+    def unplaced(start: int, stop: int, msgid: str) -> Unplaced:
+        """People start..stop-1 of this bucket, left out for the reason `msgid` gives."""
+        first, last = date.fromordinal(days[start]), date.fromordinal(days[stop - 1])
+        message = Message(msgid, {**params, "count": stop - start, "first": first, "last": last})
+        return Unplaced(language, place, tuple(regs[start:stop]), first, last, message)
+
     if n < lo:
-        return [_unplaced(language, place, days, regs, 0, n, ONLY_FEW, params)]
+        return [unplaced(0, n, ONLY_FEW)]
 
     # close[x]: someone's window of `limit` days from their due date holds at least `lo` people, x among them.
     close = [False] * n
@@ -336,21 +343,6 @@ def _unplaced_runs(
         j = i + 1
         while j < n and not placed[j] and close[j] == close[i]:
             j += 1
-        found.append(_unplaced(language, place, days, regs, i, j, NO_ROOM if close[i] else TOO_FEW_CLOSE, params))
+        found.append(unplaced(i, j, NO_ROOM if close[i] else TOO_FEW_CLOSE))
         i = j
     return found
-
-
-def _unplaced(
-    language: str,
-    place: str,
-    days: list[int],
-    regs: list[int],
-    start: int,
-    stop: int,
-    msgid: str,
-    params: dict[str, object],
-) -> Unplaced:
-    first, last = date.fromordinal(days[start]), date.fromordinal(days[stop - 1])
-    message = Message(msgid, {**params, "count": stop - start, "first": first, "last": last})
-    return Unplaced(language, place, tuple(regs[start:stop]), first, last, message)

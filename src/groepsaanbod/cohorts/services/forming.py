@@ -14,7 +14,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
-from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
 from groepsaanbod.history.services import record
@@ -22,10 +22,13 @@ from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.programmes.templates import Formation
+from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
 
 log = logging.getLogger(__name__)
 DEFAULT_SPREAD_DAYS = 35
+#: The registrations that count towards a group's size (those waiting for a place do not).
+_MEMBERS = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
 
 TOO_SMALL = N_("This group has %(count)s people. A group needs at least %(min)s.")
 TOO_LARGE = N_("This group would have %(count)s people. A group has at most %(max)s.")
@@ -54,7 +57,7 @@ async def _programme_and_template(
 
 
 async def list_registrations(
-    session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime | None = None, shown_as: str = ""
+    session: AsyncSession, viewer: Viewer, programme_id: int, *, now: datetime | None = None, shown_as: str = ""
 ) -> list[Registration]:
     """The programme's registrations with their people. Given `now`, the reading of their
     personal data is written to the audit record (as `shown_as`)."""
@@ -97,12 +100,10 @@ async def _unassigned_pending(session: AsyncSession, programme_id: int) -> list[
     rows = await session.execute(
         select(Registration.id, Registration.language, Registration.place, Registration.participant_id).where(
             Registration.programme_id == programme_id,
-            Registration.status == "pending",
+            Registration.status == RegistrationStatus.PENDING,
             Registration.cohort_id.is_(None),
         )
     )
-    from groepsaanbod.registration.models import Participant
-
     due = dict(
         (
             await session.execute(
@@ -110,7 +111,7 @@ async def _unassigned_pending(session: AsyncSession, programme_id: int) -> list[
                     Participant.id.in_(
                         select(Registration.participant_id).where(
                             Registration.programme_id == programme_id,
-                            Registration.status == "pending",
+                            Registration.status == RegistrationStatus.PENDING,
                             Registration.cohort_id.is_(None),
                         )
                     )
@@ -119,9 +120,9 @@ async def _unassigned_pending(session: AsyncSession, programme_id: int) -> list[
         ).all()
     )
     return [
-        PendingRegistration(r.id, r.language, r.place, due[r.participant_id])
+        PendingRegistration(r.id, r.language, r.place, due_date)
         for r in rows
-        if due.get(r.participant_id) is not None
+        if (due_date := due.get(r.participant_id)) is not None
     ]
 
 
@@ -134,19 +135,21 @@ async def current_unplaced(session: AsyncSession, viewer: Viewer, programme_id: 
 async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime) -> CohortProposal:
     """Replace the open proposals by fresh ones from all pending registrations."""
     programme, template = await _programme_and_template(session, viewer, programme_id)
-    if template.formation != "due_date":
+    if template.formation != Formation.DUE_DATE:
         raise errors.CohortRefused.single("programme", NOT_BY_DUE_DATE)
     template_id = template.id
     await take_write_lock(session, Programme.__table__, programme_id)
-    proposed_ids = select(Cohort.id).where(Cohort.programme_id == programme_id, Cohort.status == "proposed")
+    proposed_ids = select(Cohort.id).where(Cohort.programme_id == programme_id, Cohort.status == CohortStatus.PROPOSED)
     await session.execute(update(Registration).where(Registration.cohort_id.in_(proposed_ids)).values(cohort_id=None))
-    await session.execute(delete(Cohort).where(Cohort.programme_id == programme_id, Cohort.status == "proposed"))
+    await session.execute(
+        delete(Cohort).where(Cohort.programme_id == programme_id, Cohort.status == CohortStatus.PROPOSED)
+    )
     proposal = form_cohorts(await _unassigned_pending(session, programme_id), formation_rules(template))
     for number, proposed in enumerate(proposal.cohorts, start=1):
         cohort = Cohort(
             programme_id=programme_id,
             template_id=template_id,
-            status="proposed",
+            status=CohortStatus.PROPOSED,
             name=f"{proposed.place or '-'} {proposed.language} {proposed.first_due:%Y-%m} #{number}",
             language=proposed.language,
             place=proposed.place,
@@ -196,20 +199,21 @@ async def _size(session: AsyncSession, cohort_id: int) -> int:
         await session.scalar(
             select(func.count())
             .select_from(Registration)
-            .where(Registration.cohort_id == cohort_id, Registration.status.in_(("pending", "confirmed")))
+            .where(Registration.cohort_id == cohort_id, Registration.status.in_(_MEMBERS))
         )
         or 0
     )
 
 
 def _must_be_proposed(cohort: Cohort, field: str = "cohort") -> None:
-    if cohort.status != "proposed":
+    if cohort.status != CohortStatus.PROPOSED:
         raise errors.CohortRefused.single(field, NOT_PROPOSED)
 
 
 async def move_member(
-    session: AsyncSession, viewer: Viewer, registration_id: int, to_cohort_id: int, now: datetime
-) -> None:
+    session: AsyncSession, viewer: Viewer, registration_id: int, to_cohort_id: int, *, now: datetime
+) -> Cohort:
+    """Move a registration (in no group, or in a proposed one) into a proposed group; that group."""
     target, programme, template = await load_cohort(session, viewer, to_cohort_id)
     [target] = await _locked(session, programme, target.id)
     _must_be_proposed(target)
@@ -217,7 +221,7 @@ async def move_member(
     if registration is None or registration.programme_id != programme.id:
         raise errors.CohortNotFound()
     if registration.cohort_id is not None:
-        source = await session.get(Cohort, registration.cohort_id)
+        source = await session.get_one(Cohort, registration.cohort_id)
         _must_be_proposed(source, "registration_id")
     if registration.language != target.language or registration.place != target.place:
         raise errors.CohortRefused.single("registration_id", NOT_SAME_GROUP_KIND)
@@ -237,10 +241,11 @@ async def move_member(
         was=was,
     )
     await session.commit()
+    return target
 
 
-async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> Cohort:
-    """The later half (by due date) becomes a new proposed group."""
+async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, now: datetime) -> tuple[Cohort, Cohort]:
+    """The later half (by due date) becomes a new proposed group; the group and that new one."""
     cohort, programme, _ = await load_cohort(session, viewer, cohort_id)
     [cohort] = await _locked(session, programme, cohort.id)
     _must_be_proposed(cohort)
@@ -251,7 +256,7 @@ async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, no
     other = Cohort(
         programme_id=cohort.programme_id,
         template_id=cohort.template_id,
-        status="proposed",
+        status=CohortStatus.PROPOSED,
         name=f"{cohort.name} (2)",
         language=cohort.language,
         place=cohort.place,
@@ -262,22 +267,22 @@ async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, no
     await session.execute(update(Registration).where(Registration.id.in_(half)).values(cohort_id=other.id))
     record(session, now, programme.id, "cohort_split", actor=viewer.staff_id, cohort_id=cohort.id, new=other.id)
     await session.commit()
-    return other
+    return cohort, other
 
 
 async def _members_by_due_date(session: AsyncSession, cohort_id: int) -> list[int]:
-    from groepsaanbod.registration.models import Participant
-
     rows = await session.execute(
         select(Registration.id)
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.cohort_id == cohort_id, Registration.status.in_(("pending", "confirmed")))
+        .where(Registration.cohort_id == cohort_id, Registration.status.in_(_MEMBERS))
         .order_by(Participant.due_date, Registration.id)
     )
     return [r for (r,) in rows]
 
 
-async def merge_cohorts(session: AsyncSession, viewer: Viewer, cohort_id: int, other_id: int, now: datetime) -> Cohort:
+async def merge_cohorts(
+    session: AsyncSession, viewer: Viewer, cohort_id: int, other_id: int, *, now: datetime
+) -> Cohort:
     if other_id == cohort_id:  # merging would delete the group and leave its members without one
         raise errors.CohortRefused.single("other_cohort_id", SAME_GROUP)
     cohort, programme, template = await load_cohort(session, viewer, cohort_id)
@@ -307,16 +312,16 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
         raise errors.CohortRefused.single("cohort", TOO_SMALL, count=size, min=template.min_group_size)
     if size > template.max_group_size:
         raise errors.CohortRefused.single("cohort", TOO_LARGE, count=size, max=template.max_group_size)
-    cohort.status = "confirmed"
+    cohort.status = CohortStatus.CONFIRMED
     members = list(
         await session.scalars(
             select(Registration)
             .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == "pending")
+            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.PENDING)
         )
     )
     for registration in members:
-        registration.status, registration.confirmed_at = "confirmed", now
+        registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now
         person = registration.participant
         await queue_message(
             session,

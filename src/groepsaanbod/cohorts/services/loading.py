@@ -34,9 +34,11 @@ async def load_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int) -> 
         programme = await get_programme(session, viewer, cohort.programme_id)
     except ProgrammeNotFound as hidden:
         raise CohortNotFound() from hidden
-    template = await session.scalar(
-        select(ProgrammeTemplate)
-        .options(selectinload(ProgrammeTemplate.session_specs), selectinload(ProgrammeTemplate.constraints))
-        .where(ProgrammeTemplate.id == cohort.template_id)
-    )
+    template = (
+        await session.scalars(
+            select(ProgrammeTemplate)
+            .options(selectinload(ProgrammeTemplate.session_specs), selectinload(ProgrammeTemplate.constraints))
+            .where(ProgrammeTemplate.id == cohort.template_id)
+        )
+    ).one()
     return LoadedCohort(cohort, programme, template)

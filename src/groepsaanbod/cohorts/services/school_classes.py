@@ -11,16 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
-from groepsaanbod.accounts.services.invitations import find_open_invitation, invite_to_organisation
+from groepsaanbod.accounts.services.invitations import find_open_invitation, invite_to_organisation, shown_status
 from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.class_list import SchoolClassRow, decode_upload, read_school_classes_csv
-from groepsaanbod.cohorts.models import Cohort, SchoolClass
+from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
 from groepsaanbod.history.services import record
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
+from groepsaanbod.programmes.templates import Formation
 
 log = logging.getLogger(__name__)
+#: The school-holiday region of an imported class: the file names none.
+IMPORTED_REGION = "noord"
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,8 @@ async def import_school_classes(
     viewer: Viewer,
     programme_id: int,
     data: bytes,
-    now: datetime,
-    region: str = "noord",
     *,
+    now: datetime,
     base_url: str,
 ) -> ImportSummary:
     """Each class of the file becomes a cohort of the programme, with its mentor.
@@ -98,7 +100,7 @@ async def import_school_classes(
     """
     programme = await get_programme(session, viewer, programme_id)
     template = published_template(programme)
-    if template is None or template.formation != "school_class":
+    if template is None or template.formation != Formation.SCHOOL_CLASS:
         raise errors.ImportRefused.single("programme", errors.NOT_FOR_SCHOOL_CLASSES)
     parsed = read_school_classes_csv(decode_upload(data))
     if not parsed.ok:
@@ -124,7 +126,7 @@ async def import_school_classes(
                 school_name=school,
                 class_name=row.class_name,
                 school_year=row.school_year,
-                region=region,
+                region=IMPORTED_REGION,
             )
             session.add(school_class)
             new_classes += 1
@@ -140,7 +142,7 @@ async def import_school_classes(
                 Cohort(
                     programme_id=programme_id,
                     template_id=template.id,
-                    status="confirmed",
+                    status=CohortStatus.CONFIRMED,
                     name=f"{row.class_name} {row.school_year}",
                     language="nl",
                     place=programme.organisation.city,
@@ -180,8 +182,6 @@ async def class_mentors(
 ) -> dict[int, ClassMentor]:
     """The mentor of each school-class cohort: a person of the organisation, or the invitation
     that waits for an answer (never the stored name of another organisation's account)."""
-    from groepsaanbod.accounts.services.invitations import shown_status
-
     classes = {c.id: c.school_class_id for c in cohorts if c.school_class_id}
     if not classes:
         return {}

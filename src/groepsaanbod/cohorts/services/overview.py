@@ -1,0 +1,88 @@
+"""What the coordinators' page and API show of a programme's groups: programme_groups (the page)
+and cohort_view (one group, as the API gives it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.cohorts.formation import Unplaced
+from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.services import forming
+from groepsaanbod.cohorts.services.school_classes import ClassMentor, class_mentors
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.services.set_up import get_programme, published_template
+from groepsaanbod.programmes.templates import Formation
+from groepsaanbod.registration.models import Registration, RegistrationStatus
+
+
+@dataclass(frozen=True)
+class ProgrammeGroups:
+    """A programme's registrations and groups, as the coordinators' page shows them."""
+
+    programme: Programme
+    #: The published template version; None before publishing.
+    template: ProgrammeTemplate | None
+    registrations: list[Registration]
+    groups: list[Cohort]
+    #: A school class's mentor, per cohort id.
+    mentors: dict[int, ClassMentor]
+    #: The registrations per cohort id (None: in no group).
+    members: dict[int | None, list[Registration]]
+    #: Programmes formed by due date: who cohort formation would leave out now, and the
+    #: largest spread of due dates in a group, in weeks. None otherwise.
+    unplaced: tuple[Unplaced, ...] | None
+    spread_weeks: int | None
+
+
+async def programme_groups(
+    session: AsyncSession, viewer: Viewer, programme_id: int, *, now: datetime | None = None
+) -> ProgrammeGroups:
+    """Given `now`, the reading of the people's data is audited (as the registrations page)."""
+    programme = await get_programme(session, viewer, programme_id)
+    template = published_template(programme)
+    registrations = await forming.list_registrations(
+        session, viewer, programme_id, now=now, shown_as="registrations_page"
+    )
+    groups = await forming.list_cohorts(session, viewer, programme_id)
+    mentors = await class_mentors(session, groups, now)
+    unplaced, spread_weeks = None, None
+    if template is not None and template.formation == Formation.DUE_DATE:
+        unplaced = (await forming.current_unplaced(session, viewer, programme_id)).unplaced
+        spread_weeks = forming.formation_rules(template).max_spread_days // 7
+    members: dict[int | None, list[Registration]] = {}
+    for registration in registrations:
+        members.setdefault(registration.cohort_id, []).append(registration)
+    return ProgrammeGroups(programme, template, registrations, groups, mentors, members, unplaced, spread_weeks)
+
+
+@dataclass(frozen=True)
+class CohortView:
+    """One group with its members and waiting list (registration ids, in waiting-list order)."""
+
+    cohort: Cohort
+    members: list[int]
+    waitlist: list[int]
+    #: A school class's mentor; None for other groups.
+    mentor: ClassMentor | None
+
+
+async def cohort_view(session: AsyncSession, cohort: Cohort) -> CohortView:
+    rows = (
+        await session.execute(
+            select(Registration.id, Registration.status)
+            .where(Registration.cohort_id == cohort.id)
+            .order_by(Registration.waitlist_position, Registration.id)
+        )
+    ).all()
+    mentor = (await class_mentors(session, [cohort])).get(cohort.id)
+    return CohortView(
+        cohort,
+        [i for i, s in rows if s in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)],
+        [i for i, s in rows if s == RegistrationStatus.WAITLISTED],
+        mentor,
+    )
