@@ -23,23 +23,23 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.models import Registration, RegistrationStatus
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
 
 log = logging.getLogger(__name__)
 LONGEST = timedelta(hours=24 * 14)
 
 
 async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime) -> int:
-    cohort = await session.get(Cohort, s.cohort_id)
-    template = await session.get(ProgrammeTemplate, cohort.template_id)
+    cohort = await session.get_one(Cohort, s.cohort_id)
+    template = await session.get_one(ProgrammeTemplate, cohort.template_id)
     hours = due_hours(s.starts_at, template.rules.get("reminder_hours", []), moment)
     if not hours:
         return 0
     h = hours[0]
-    programme = await session.get(Programme, s.programme_id)
+    programme = await session.get_one(Programme, s.programme_id)
     venue = await session.get(Venue, s.venue_id) if s.venue_id else None
     place = f"{venue.name}, {venue.street}, {venue.postcode} {venue.city}" if venue else ""
     existing = set(await session.scalars(select(Reminder.dedupe_key).where(Reminder.session_id == s.id)))
@@ -50,15 +50,15 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
         for registration in await session.scalars(
             select(Registration)
             .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == "confirmed")
+            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
         ):
-            person = registration.participant
+            member = registration.participant
             recipients.append(
                 (
                     "registration",
                     registration.id,
-                    Recipient(registration.language, person.email, person.phone),
-                    person.full_name,
+                    Recipient(registration.language, member.email, member.phone),
+                    member.full_name,
                 )
             )
     if "staff" in whom:
@@ -116,7 +116,7 @@ async def plan_due_reminders(
         ids = list(
             await session.scalars(
                 select(Session.id).where(
-                    Session.status == "planned",
+                    Session.status == SessionStatus.PLANNED,
                     Session.cohort_id.is_not(None),
                     Session.starts_at > moment,
                     Session.starts_at <= moment + LONGEST,
@@ -125,7 +125,7 @@ async def plan_due_reminders(
         )
     for session_id in ids:
         async with factory() as session:
-            s = await session.get(Session, session_id)
+            s = await session.get_one(Session, session_id)
             try:
                 count = await _plan_for_session(session, s, moment)
                 await session.commit()
