@@ -22,7 +22,7 @@ _last_run: dict[str, datetime] = {}
 
 
 async def run_housekeeping(
-    factory: async_sessionmaker[AsyncSession], settings: Settings, now: datetime, force: bool = False
+    factory: async_sessionmaker[AsyncSession], settings: Settings, now: datetime, *, force: bool = False
 ) -> int:
     """Erase what is due; the number of participants erased."""
     last = _last_run.get("housekeeping")

@@ -134,7 +134,7 @@ async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> int:
     """Write the rows in the session's transaction; the new registration's id. A second live
     registration of the same person raises IntegrityError (the unique indexes)."""
     if not is_sqlite(session):
-        statement = _one_statement(rows.event is not None, rows.message is not None)
+        statement = _one_statement(with_event=rows.event is not None, with_message=rows.message is not None)
         connection = await session.connection()
         return (await connection.execute(statement, _parameters(rows))).scalar_one()
     participant_id = (
