@@ -7,8 +7,8 @@ from litestar import Response, Router, get, post
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.participants import services
-from groepsaanbod.registration.models import RegistrationStatus
 from groepsaanbod.registration.services.registrations import find_registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 

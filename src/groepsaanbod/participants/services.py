@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.registrations import (
     find_registration,
     link_after_stopping,
     withdraw_registration,
 )
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session
 
 

@@ -14,9 +14,9 @@ from groepsaanbod.accounts.pages.sign_in import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take
-from groepsaanbod.registration.models import RegistrationStatus
 from groepsaanbod.registration.services.private_links import link_limit, resend_private_link
 from groepsaanbod.registration.services.registrations import CONSENT_VERSION, PrivateLinks, find_registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 

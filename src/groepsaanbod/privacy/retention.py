@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from groepsaanbod.registration.status import RegistrationStatus
+
 #: GROEPSAANBOD_WAITING_MONTHS' default.
 WAITING_MONTHS = 12
 
@@ -55,7 +57,7 @@ def _start_of(day: date | None) -> datetime | None:
 
 def is_waiting(registration: RegistrationFacts) -> bool:
     """Not stopped, and no meeting of a group yet."""
-    return registration.status != "withdrawn" and registration.last_meeting is None
+    return registration.status != RegistrationStatus.WITHDRAWN and registration.last_meeting is None
 
 
 def wait_ends(registration: RegistrationFacts, waiting_months: int = WAITING_MONTHS) -> datetime | None:
@@ -72,7 +74,7 @@ def wait_ends(registration: RegistrationFacts, waiting_months: int = WAITING_MON
 
 def ended_at(registration: RegistrationFacts, waiting_months: int = WAITING_MONTHS) -> datetime | None:
     """When this registration's use of personal data ended; None while it goes on."""
-    if registration.status == "withdrawn":
+    if registration.status == RegistrationStatus.WITHDRAWN:
         return registration.withdrawn_at or registration.last_activity
     if registration.last_meeting is not None:
         return registration.last_meeting

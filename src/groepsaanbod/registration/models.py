@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
@@ -9,15 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
 from groepsaanbod.programmes.models import Programme
-
-
-class RegistrationStatus(StrEnum):
-    """Where a registration stands. Stored as its text (String(16))."""
-
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    WITHDRAWN = "withdrawn"
 
 
 class Participant(Timestamped, Base):

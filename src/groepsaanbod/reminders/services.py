@@ -23,7 +23,8 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
 from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus

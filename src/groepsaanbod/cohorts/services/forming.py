@@ -23,7 +23,8 @@ from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
-from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.status import RegistrationStatus
 
 log = logging.getLogger(__name__)
 DEFAULT_SPREAD_DAYS = 35

@@ -17,7 +17,8 @@ from groepsaanbod.cohorts.services.school_classes import ClassMentor, class_ment
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.status import RegistrationStatus
 
 
 @dataclass(frozen=True)

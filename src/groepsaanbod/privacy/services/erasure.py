@@ -26,8 +26,9 @@ from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import lock_row
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Participant, Registration, RegistrationLink, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services.registrations import end_registration
+from groepsaanbod.registration.status import RegistrationStatus
 
 log = logging.getLogger(__name__)
 

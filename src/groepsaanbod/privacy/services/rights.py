@@ -28,8 +28,9 @@ from groepsaanbod.privacy.retention import (
 )
 from groepsaanbod.privacy.services.erasure import erase_person
 from groepsaanbod.programmes.models import ProgrammeTemplate
-from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services.registrations import find_registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,8 @@ from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.status import RegistrationStatus
 
 
 def cohort_name(place: str, language: str, number: int) -> str:

@@ -28,8 +28,9 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import Recipient, message_row
 from groepsaanbod.protection.rate_limits import Limit, counted_within
 from groepsaanbod.registration.eligibility import CleanRegistration
-from groepsaanbod.registration.models import Participant, Registration, RegistrationLink, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services.registrations import PrivateLinks, token_hash
+from groepsaanbod.registration.status import RegistrationStatus
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,8 @@ from groepsaanbod.programmes.models import Programme, ProgrammeStatus, Programme
 from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
-from groepsaanbod.registration.models import Registration, RegistrationLink, RegistrationStatus
+from groepsaanbod.registration.models import Registration, RegistrationLink
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import CleanRegistration, RegistrationForm, check_registration
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.enrolment import Newcomer, start_cohort_when_enough
 from groepsaanbod.registration.services.known_person import known_registrations, tell_known_person
 from groepsaanbod.registration.services.registrations import CONSENT_VERSION, PrivateLinks, token_hash
@@ -44,6 +44,7 @@ from groepsaanbod.registration.services.sign_up_reads import (
     sign_up_programme,
 )
 from groepsaanbod.registration.services.storage import SignUpRows, dedupe_key, insert_sign_up
+from groepsaanbod.registration.status import RegistrationStatus
 
 log = logging.getLogger(__name__)
 

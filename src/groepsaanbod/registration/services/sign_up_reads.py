@@ -16,8 +16,9 @@ from groepsaanbod.db import is_sqlite
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate, programme_venues
 from groepsaanbod.registration.eligibility import ProgrammeFacts
-from groepsaanbod.registration.models import Registration, RegistrationStatus
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.registrations import LATEST_PUBLISHED_VERSION, facts_of
+from groepsaanbod.registration.status import RegistrationStatus
 
 
 @dataclass(frozen=True)
