@@ -73,7 +73,7 @@ class _Checker:
         return str(value)
 
     def texts(
-        self, raw: Mapping[str, Any], key: str, where: str, required: bool = True, lines: bool = False
+        self, raw: Mapping[str, Any], key: str, where: str, *, required: bool = True, lines: bool = False
     ) -> dict[str, str]:
         """One text per language; `lines`: texts of several lines (a description), else one line each."""
         value = raw.get(key, {} if not required else None)
