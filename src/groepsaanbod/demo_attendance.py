@@ -149,7 +149,7 @@ async def _group(session: AsyncSession, group: tuple, now: datetime) -> bool:
         marks = [
             Mark(pid, not _absent(i, number), "ill" if _absent(i, number) else None) for i, pid in enumerate(members)
         ]
-        await services.take_register(session, coordinator, row.id, marks, now)
+        await services.take_register(session, coordinator, row.id, marks, now=now)
     return True
 
 
@@ -192,7 +192,7 @@ async def _drop_ins(session: AsyncSession, now: datetime) -> bool:
         count = services.HeadCount(
             8 + (week * 5) % 9, 10 + (week * 7) % 11, theme, "Jeugdverpleegkundige" if week % 2 else ""
         )
-        await services.record_head_count(session, coordinator, row.id, count, now)
+        await services.record_head_count(session, coordinator, row.id, count, now=now)
     return True
 
 
