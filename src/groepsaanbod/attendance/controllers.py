@@ -70,7 +70,12 @@ async def api_take_register(ctx: Context, session_id: int, data: JSONBody[Regist
     """Save who was there. Open from half an hour before the meeting until 7 days after; later only
     coordinators. Every change is kept with who and when. Volunteers and guest teachers tick presence
     only (no reason or note); what others recorded is kept."""
-    marks = [rules.Mark(m.participant_id, m.present, m.reason, m.note, m.partners, m.babies) for m in data.marks]
+    marks = [
+        rules.Mark(
+            m.participant_id, present=m.present, reason=m.reason, note=m.note, partners=m.partners, babies=m.babies
+        )
+        for m in data.marks
+    ]
     register = await registers.take_register(ctx.db, ctx.staff, session_id, marks, now=ctx.now())
     return register_out(register, ctx.language)
 
