@@ -237,7 +237,7 @@ async def measure(url: str) -> tuple[int, int, list[float], object]:
         for _ in range(3):
             async with factory() as db:
                 begun = time.perf_counter()
-                report = await reports.build_municipality_report(db, reader, request, NOW, "nl")
+                report = await reports.build_municipality_report(db, reader, request, NOW, language="nl")
                 timings.append(time.perf_counter() - begun)
     finally:
         await engine.dispose()

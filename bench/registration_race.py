@@ -68,7 +68,7 @@ async def set_up(url: str) -> None:
             db, editor, programmes.NewProgramme(org.id, "triple-p-group", "race", ["nl"]), now
         )
         await programmes.change_programme(db, editor, programme.id, programmes.ProgrammeChanges(venue_ids=[venue.id]))
-        await programmes.revise_template(db, editor, programme.id, {"max_group_size": PLACES}, now)
+        await programmes.revise_template(db, editor, programme.id, {"max_group_size": PLACES}, now=now)
         await programmes.publish_programme(db, editor, programme.id, now)
         template = await db.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme.id))
         db.add(

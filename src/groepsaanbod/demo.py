@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
-from groepsaanbod.cohorts.models import SchoolClass
+from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.organisations.models import Organisation, Venue
-from groepsaanbod.programmes.models import Programme
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services import set_up as programmes
+from groepsaanbod.scheduling.services import planning
 from groepsaanbod.settings import Settings
 
 DEMO_PASSWORD = "groepsaanbod-demo-2026"
@@ -151,6 +152,17 @@ class DemoResult:
     logins: list[DemoLogin]
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One demo organisation once its rows exist: its id, its staff's ids by email, and its
+    coordinator to act as."""
+
+    org: DemoOrganisation
+    organisation_id: int
+    staff_ids: dict[str, int]
+    coordinator: Viewer
+
+
 def current_school_year(today: datetime) -> str:
     start = today.year if today.month >= 8 else today.year - 1
     return f"{start}-{start + 1}"
@@ -234,32 +246,24 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         await programmes.publish_programme(session, coordinator, programme.id, now)
         created = True
         if org.classes:
-            await _plan_class_lessons(session, coordinator, row.id, programme.id, staff_ids, org, now)
+            loaded = _Loaded(org, row.id, staff_ids, coordinator)
+            await _plan_class_lessons(session, loaded, programme.id, now)
     return created
 
 
-async def _plan_class_lessons(
-    session: AsyncSession,
-    coordinator: Viewer,
-    org_id: int,
-    programme_id: int,
-    staff_ids: dict[str, int],
-    org: DemoOrganisation,
-    now: datetime,
-) -> None:
+async def _plan_class_lessons(session: AsyncSession, loaded: _Loaded, programme_id: int, now: datetime) -> None:
     """Each first-year class gets its THINK lessons, from next week on, with mentor and guest teacher."""
-    from datetime import time, timedelta
-
-    from groepsaanbod.cohorts.models import Cohort
-    from groepsaanbod.programmes.models import ProgrammeTemplate
-    from groepsaanbod.scheduling.services import planning
-
+    org, coordinator = loaded.org, loaded.coordinator
     template = await session.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.programme_id == programme_id))
-    guest = next(staff_ids[p.email] for p in org.staff if "guest_teacher" in p.roles)
+    assert template is not None  # the programme was just made from its template
+    guest = next(loaded.staff_ids[p.email] for p in org.staff if "guest_teacher" in p.roles)
     classes = list(
         await session.scalars(
             select(SchoolClass)
-            .where(SchoolClass.organisation_id == org_id, SchoolClass.school_year == current_school_year(now))
+            .where(
+                SchoolClass.organisation_id == loaded.organisation_id,
+                SchoolClass.school_year == current_school_year(now),
+            )
             .order_by(SchoolClass.class_name)
         )
     )
@@ -268,7 +272,7 @@ async def _plan_class_lessons(
         cohort = Cohort(
             programme_id=programme_id,
             template_id=template.id,
-            status="confirmed",
+            status=CohortStatus.CONFIRMED,
             name=f"{school_class.class_name} {school_class.school_year}",
             language="nl",
             place=org.city,
@@ -276,6 +280,7 @@ async def _plan_class_lessons(
         )
         session.add(cohort)
         await session.commit()
+        assert school_class.mentor_id is not None  # every demo class has its mentor
         await planning.set_facilitator(session, coordinator, cohort.id, school_class.mentor_id, "mentor", now)
         await planning.set_facilitator(session, coordinator, cohort.id, guest, "guest_teacher", now)
         await planning.plan_cohort_sessions(

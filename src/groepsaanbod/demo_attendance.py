@@ -14,11 +14,11 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.attendance.rules import Mark
 from groepsaanbod.attendance.services import registers as services
-from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
-from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
 from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.sessions import to_utc
 
@@ -33,9 +33,17 @@ FIRST_NAMES = {
 }
 #: (programme slug, group name, language mix, postcodes, weeks ago of the first meeting, meetings held, status)
 GROUPS = (
-    ("triple-p-eindhoven", "Triple P voorjaar (nl)", ["nl"] * 10, ("5621", "5622", "5623"), 12, 8, "completed"),
-    ("triple-p-eindhoven", "Triple P voorjaar (tr)", ["tr"] * 8, ("5621", "5624"), 12, 8, "completed"),
-    ("triple-p-eindhoven", "Triple P voorjaar (ar)", ["ar"] * 7, ("5622", "5625"), 11, 8, "completed"),
+    (
+        "triple-p-eindhoven",
+        "Triple P voorjaar (nl)",
+        ["nl"] * 10,
+        ("5621", "5622", "5623"),
+        12,
+        8,
+        CohortStatus.COMPLETED,
+    ),
+    ("triple-p-eindhoven", "Triple P voorjaar (tr)", ["tr"] * 8, ("5621", "5624"), 12, 8, CohortStatus.COMPLETED),
+    ("triple-p-eindhoven", "Triple P voorjaar (ar)", ["ar"] * 7, ("5622", "5625"), 11, 8, CohortStatus.COMPLETED),
     (
         "triple-p-sliedrecht",
         "Triple P Merwehoeve",
@@ -43,7 +51,7 @@ GROUPS = (
         ("3361", "3362", "3363"),
         2,
         2,
-        "running",
+        CohortStatus.RUNNING,
     ),
 )
 
@@ -60,15 +68,18 @@ async def _coordinator(session: AsyncSession, programme: Programme) -> Viewer:
         .where(Role.organisation_id == programme.organisation_id, Role.role == "coordinator")
         .order_by(Staff.id)
     )
+    assert staff_id is not None  # demo.py gives every organisation a coordinator
     return Viewer(staff_id, "demo", "", {programme.organisation_id: frozenset({"coordinator"})})
 
 
 async def _template(session: AsyncSession, programme: Programme) -> ProgrammeTemplate:
-    return await session.scalar(
+    template = await session.scalar(
         select(ProgrammeTemplate)
         .where(ProgrammeTemplate.programme_id == programme.id)
         .order_by(ProgrammeTemplate.version.desc())
     )
+    assert template is not None  # a programme is made with its first version
+    return template
 
 
 def _meeting(day: date, hour: int = 10) -> tuple[datetime, datetime]:
@@ -118,7 +129,7 @@ async def _group(session: AsyncSession, group: tuple, now: datetime) -> bool:
                 participant_id=person.id,
                 programme_id=programme.id,
                 cohort_id=cohort.id,
-                status="confirmed",
+                status=RegistrationStatus.CONFIRMED,
                 language=language,
                 place=cohort.place,
                 contact_email=person.email,
@@ -147,9 +158,10 @@ async def _group(session: AsyncSession, group: tuple, now: datetime) -> bool:
     coordinator = await _coordinator(session, programme)
     for number, row in enumerate(sessions[:held], start=1):
         marks = [
-            Mark(pid, not _absent(i, number), "ill" if _absent(i, number) else None) for i, pid in enumerate(members)
+            Mark(pid, present=not _absent(i, number), reason="ill" if _absent(i, number) else None)
+            for i, pid in enumerate(members)
         ]
-        await services.take_register(session, coordinator, row.id, marks, now)
+        await services.take_register(session, coordinator, row.id, marks, now=now)
     return True
 
 
@@ -166,7 +178,7 @@ async def _drop_ins(session: AsyncSession, now: datetime) -> bool:
         template_id=template.id,
         name=name,
         language="nl",
-        status="running",
+        status=CohortStatus.RUNNING,
         place="Sliedrecht",
     )
     session.add(cohort)
@@ -192,7 +204,7 @@ async def _drop_ins(session: AsyncSession, now: datetime) -> bool:
         count = services.HeadCount(
             8 + (week * 5) % 9, 10 + (week * 7) % 11, theme, "Jeugdverpleegkundige" if week % 2 else ""
         )
-        await services.record_head_count(session, coordinator, row.id, count, now)
+        await services.record_head_count(session, coordinator, row.id, count, now=now)
     return True
 
 

@@ -88,7 +88,7 @@ async def municipality_report(settings: Settings):
         async with make_session_factory(engine)() as session:
             cjg = Viewer(0, "cjg", "", {1: frozenset({"cjg_staff"})})
             request = reports.ReportRequest(NOW.date() - timedelta(days=364), NOW.date())
-            return await reports.build_municipality_report(session, cjg, request, NOW, "en")
+            return await reports.build_municipality_report(session, cjg, request, NOW, language="en")
     finally:
         await engine.dispose()
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.privileges import REGISTERS, SIGNALS
 from groepsaanbod.access.requirements import needs_roles
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.schemas import (
@@ -26,11 +23,10 @@ from groepsaanbod.attendance.schemas import (
     TableOut,
     TableRowOut,
 )
-from groepsaanbod.attendance.services import exports, reports, signals
-from groepsaanbod.attendance.services import registers as services
+from groepsaanbod.attendance.services import exports, registers, reports, signals
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.translations import gettext, render_message
-from groepsaanbod.web import request_language
+from groepsaanbod.web import Context
 
 REGISTER_TAKERS = needs_roles(*REGISTERS.roles)
 SIGNAL_READERS = needs_roles(*SIGNALS.roles)
@@ -38,7 +34,7 @@ REPORT_READERS = needs_roles(*reports.REPORT_READERS)
 MUNICIPALITY_READERS = needs_roles(*reports.MUNICIPALITY_READERS)
 
 
-def register_out(register: services.Register, language: str) -> RegisterOut:
+def register_out(register: registers.Register, language: str) -> RegisterOut:
     taken = register.taken
     return RegisterOut(
         register.session.id,
@@ -61,59 +57,48 @@ def register_out(register: services.Register, language: str) -> RegisterOut:
 
 
 @get("/api/v1/sessions/{session_id:int}/register", opt=REGISTER_TAKERS, tags=["attendance"])
-async def api_register(
-    request: Request, session_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> RegisterOut:
+async def api_register(ctx: Context, session_id: int) -> RegisterOut:
     """The register of a meeting: its members (or, for a drop-in, the registered visitors) and their marks.
     Volunteers and guest teachers get only the meetings they are assigned to, with first names and
     no reasons or notes (`view`: assigned)."""
-    register = await services.open_register(db_session, viewer, session_id, now())
-    return register_out(register, request_language(request))
+    register = await registers.open_register(ctx.db, ctx.staff, session_id, ctx.now())
+    return register_out(register, ctx.language)
 
 
 @post("/api/v1/sessions/{session_id:int}/register", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200)
-async def api_take_register(
-    request: Request,
-    session_id: int,
-    data: JSONBody[RegisterIn],
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> RegisterOut:
+async def api_take_register(ctx: Context, session_id: int, data: JSONBody[RegisterIn]) -> RegisterOut:
     """Save who was there. Open from half an hour before the meeting until 7 days after; later only
     coordinators. Every change is kept with who and when. Volunteers and guest teachers tick presence
     only (no reason or note); what others recorded is kept."""
-    marks = [rules.Mark(m.participant_id, m.present, m.reason, m.note, m.partners, m.babies) for m in data.marks]
-    register = await services.take_register(db_session, viewer, session_id, marks, now())
-    return register_out(register, request_language(request))
+    marks = [
+        rules.Mark(
+            m.participant_id, present=m.present, reason=m.reason, note=m.note, partners=m.partners, babies=m.babies
+        )
+        for m in data.marks
+    ]
+    register = await registers.take_register(ctx.db, ctx.staff, session_id, marks, now=ctx.now())
+    return register_out(register, ctx.language)
 
 
 @post("/api/v1/sessions/{session_id:int}/head-count", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200)
-async def api_head_count(
-    request: Request,
-    session_id: int,
-    data: JSONBody[HeadCountIn],
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> RegisterOut:
+async def api_head_count(ctx: Context, session_id: int, data: JSONBody[HeadCountIn]) -> RegisterOut:
     """A drop-in: adults and children counted, theme and speaker held, volunteers present,
     and (optional) registered visitors checked in by name."""
-    count = services.HeadCount(
+    count = registers.HeadCount(
         data.adults, data.children, data.theme, data.speaker, tuple(data.volunteer_ids), tuple(data.checked_in)
     )
-    register = await services.record_head_count(db_session, viewer, session_id, count, now())
-    return register_out(register, request_language(request))
+    register = await registers.record_head_count(ctx.db, ctx.staff, session_id, count, now=ctx.now())
+    return register_out(register, ctx.language)
 
 
 @get("/api/v1/signals", opt=SIGNAL_READERS, tags=["attendance"])
-async def api_signals(
-    request: Request, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> list[SignalOut]:
+async def api_signals(ctx: Context) -> list[SignalOut]:
     """Members who may be dropping out, with a suggested action, until handled. Reading them is
     written to the audit record."""
-    language = request_language(request)
-    found = await signals.open_signals(db_session, viewer, now(), "api_signals", signals.SIGNALS_API_FIELDS)
+    language = ctx.language
+    found = await signals.open_signals(
+        ctx.db, ctx.staff, now=ctx.now(), shown_as="api_signals", fields=signals.SIGNALS_API_FIELDS
+    )
     return [
         SignalOut(
             v.signal.id,
@@ -132,11 +117,9 @@ async def api_signals(
 
 
 @post("/api/v1/signals/{signal_id:int}/handled", opt=SIGNAL_READERS, tags=["attendance"], status_code=200)
-async def api_handle_signal(
-    signal_id: int, data: JSONBody[HandledIn], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> dict[str, str]:
+async def api_handle_signal(ctx: Context, signal_id: int, data: JSONBody[HandledIn]) -> dict[str, str]:
     """Mark a signal handled (say what you did); it leaves the dashboard."""
-    await signals.handle_signal(db_session, viewer, signal_id, data.note, now())
+    await signals.handle_signal(ctx.db, ctx.staff, signal_id, data.note, now=ctx.now())
     return {"status": "ok"}
 
 
@@ -174,30 +157,25 @@ def report_out(report: f.Report, language: str) -> ReportOut:
 
 @get("/api/v1/organisations/{organisation_id:int}/report", opt=REPORT_READERS, tags=["reports"])
 async def api_provider_report(
-    request: Request,
+    ctx: Context,
     organisation_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
+    *,
     start: date | None = None,
     end: date | None = None,
     programme_id: int | None = None,
     cohort_id: int | None = None,
 ) -> ReportOut:
     """An organisation's report for a period (default: the past year), optionally one programme or group."""
-    start, end = default_period(start, end, local_date(now()))
+    start, end = default_period(start, end, local_date(ctx.now()))
     request_ = reports.ReportRequest(start, end, organisation_id, programme_id, cohort_id)
-    language = request_language(request)
-    report = await reports.build_provider_report(db_session, viewer, request_, now(), language)
-    return report_out(report, language)
+    report = await reports.build_provider_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)
+    return report_out(report, ctx.language)
 
 
 @get("/api/v1/reports/municipality", opt=MUNICIPALITY_READERS, tags=["reports"])
 async def api_municipality_report(
-    request: Request,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
+    ctx: Context,
+    *,
     place: str | None = None,
     start: date | None = None,
     end: date | None = None,
@@ -205,11 +183,10 @@ async def api_municipality_report(
 ) -> ReportOut:
     """Across providers in a town (`place`; leave out for all), per programme (`programme`: a
     built-in template key such as triple-p-group). Aggregates only; counts of 1 to 4 people are "<5"."""
-    start, end = default_period(start, end, local_date(now()))
+    start, end = default_period(start, end, local_date(ctx.now()))
     request_ = reports.ReportRequest(start, end, place=place or None, template_key=programme or None)
-    language = request_language(request)
-    report = await reports.build_municipality_report(db_session, viewer, request_, now(), language)
-    return report_out(report, language)
+    report = await reports.build_municipality_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)
+    return report_out(report, ctx.language)
 
 
 ROUTES = [

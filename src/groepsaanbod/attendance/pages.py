@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.response import Redirect
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import charts, rules
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.controllers import (
@@ -24,15 +18,11 @@ from groepsaanbod.attendance.controllers import (
     default_period,
 )
 from groepsaanbod.attendance.errors import ReportRefused
-from groepsaanbod.attendance.services import exports, reports, signals
-from groepsaanbod.attendance.services import registers as services
+from groepsaanbod.attendance.services import exports, meetings, registers, reports, signals
 from groepsaanbod.i18n.formatting import local_date
-from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
-from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.programmes.models import Programme
-from groepsaanbod.refusals import Refused
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act, problems_for_page
 
 REPORTS = N_("Reports")
 
@@ -49,30 +39,19 @@ def _date(value: Any) -> date | None:
 
 
 @get("/staff/registers", opt=REGISTER_TAKERS)
-async def registers_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
+async def registers_page(ctx: Context) -> Response:
     """Meetings of the last week and today, to take their register."""
-    recent = await services.recent_sessions(db_session, viewer, now())
-    programmes = {p.id: p for p in await db_session.scalars(select(Programme))}
-    return render(request, language, "attendance/registers.html", viewer=viewer, recent=recent, programmes=programmes)
+    recent = await meetings.recent_sessions(ctx.db, ctx.staff, ctx.now())
+    programmes = await meetings.programmes_by_id(ctx.db)
+    return ctx.render("attendance/registers.html", recent=recent, programmes=programmes)
 
 
-async def _register_page(
-    request: Request,
-    language: str,
-    register: services.Register,
-    viewer: Viewer,
-    problems: list[dict[str, Any]] | None = None,
-    done: str = "",
-    status: int = 200,
+def _register_page(
+    ctx: Context, register: registers.Register, *, problems: list[dict[str, Any]] | None = None, done: str = ""
 ) -> Response:
-    return render(
-        request,
-        language,
+    return ctx.render(
         "attendance/register.html",
-        status_code=status,
-        viewer=viewer,
+        status_code=400 if problems else 200,
         r=register,
         reasons=rules.ABSENCE_REASONS,
         problems=problems or [],
@@ -81,35 +60,21 @@ async def _register_page(
 
 
 @get("/staff/sessions/{session_id:int}/register", opt=REGISTER_TAKERS)
-async def register_page(
-    request: Request,
-    language: str,
-    session_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    done: str = "",
-) -> Response:
-    register = await services.open_register(db_session, viewer, session_id, now())
-    return await _register_page(request, language, register, viewer, done=done)
+async def register_page(ctx: Context, session_id: int, done: str = "") -> Response:
+    register = await registers.open_register(ctx.db, ctx.staff, session_id, ctx.now())
+    return _register_page(ctx, register, done=done)
 
 
 @post("/staff/sessions/{session_id:int}/register", opt=REGISTER_TAKERS)
-async def register_submit(
-    request: Request,
-    language: str,
-    session_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    form = await request.form()
-    register = await services.open_register(db_session, viewer, session_id, now())
-    try:
+async def register_submit(ctx: Context, session_id: int) -> Response:
+    form = await ctx.request.form()
+    register = await registers.open_register(ctx.db, ctx.staff, session_id, ctx.now())
+
+    async def save() -> None:
         if register.drop_in:
             checked = {_int(v) for v in form.getall("checked_in")} if "checked_in" in form else set()
             volunteers = {_int(v) for v in form.getall("volunteer")} if "volunteer" in form else set()
-            count = services.HeadCount(
+            count = registers.HeadCount(
                 _int(form.get("adults"), -1),
                 _int(form.get("children"), -1),
                 str(form.get("theme", "")),
@@ -117,60 +82,51 @@ async def register_submit(
                 tuple(sorted(volunteers)),
                 tuple(sorted(checked)),
             )
-            await services.record_head_count(db_session, viewer, session_id, count, now())
+            await registers.record_head_count(ctx.db, ctx.staff, session_id, count, now=ctx.now())
         else:
-            present = {_int(v) for v in form.getall("present")} if "present" in form else set()
+            ticked = {_int(v) for v in form.getall("present")} if "present" in form else set()
             marks = [
                 rules.Mark(
                     line.participant_id,
-                    line.participant_id in present,
-                    str(form.get(f"reason-{line.participant_id}", "no_reason")) or "no_reason",
-                    str(form.get(f"note-{line.participant_id}", "")),
-                    _int(form.get(f"partners-{line.participant_id}")),
-                    _int(form.get(f"babies-{line.participant_id}")),
+                    present=line.participant_id in ticked,
+                    reason=str(form.get(f"reason-{line.participant_id}", "no_reason")) or "no_reason",
+                    note=str(form.get(f"note-{line.participant_id}", "")),
+                    partners=_int(form.get(f"partners-{line.participant_id}")),
+                    babies=_int(form.get(f"babies-{line.participant_id}")),
                 )
                 for line in register.lines
             ]
-            await services.take_register(db_session, viewer, session_id, marks, now())
-    except Refused as refused:
-        await db_session.rollback()
-        register = await services.open_register(db_session, viewer, session_id, now())
-        return await _register_page(
-            request, language, register, viewer, problems_for_page(refused.problems), status=400
-        )
-    return Redirect(f"/{language}/staff/sessions/{session_id}/register?done=saved", status_code=303)
+            await registers.take_register(ctx.db, ctx.staff, session_id, marks, now=ctx.now())
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        again = await registers.open_register(ctx.db, ctx.staff, session_id, ctx.now())
+        return _register_page(ctx, again, problems=problems)
+
+    return await act(
+        ctx, save, done=lambda _: ctx.redirect(f"/staff/sessions/{session_id}/register?done=saved"), form=show_form
+    )
 
 
 @get("/staff/signals", opt=SIGNAL_READERS)
-async def signals_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
+async def signals_page(ctx: Context) -> Response:
     """Members who may be dropping out, with what to do (and how to reach them: the reading is audited)."""
-    found = await signals.open_signals(db_session, viewer, now(), "signals_page", signals.SIGNALS_PAGE_FIELDS)
-    return render(
-        request,
-        language,
+    found = await signals.open_signals(
+        ctx.db, ctx.staff, now=ctx.now(), shown_as="signals_page", fields=signals.SIGNALS_PAGE_FIELDS
+    )
+    return ctx.render(
         "attendance/signals.html",
-        viewer=viewer,
         found=found,
         names=rules.SIGNAL_NAMES,
         actions=rules.SUGGESTED_ACTIONS,
-        done=request.query_params.get("done", ""),
+        done=ctx.request.query_params.get("done", ""),
     )
 
 
 @post("/staff/signals/{signal_id:int}", opt=SIGNAL_READERS)
-async def signal_submit(
-    request: Request,
-    language: str,
-    signal_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    form = await request.form()
-    await signals.handle_signal(db_session, viewer, signal_id, str(form.get("note", "")), now())
-    return Redirect(f"/{language}/staff/signals?done=handled", status_code=303)
+async def signal_submit(ctx: Context, signal_id: int) -> Response:
+    form = await ctx.request.form()
+    await signals.handle_signal(ctx.db, ctx.staff, signal_id, str(form.get("note", "")), now=ctx.now())
+    return ctx.redirect("/staff/signals?done=handled")
 
 
 def _charts(report: f.Report, language: str) -> dict[str, str]:
@@ -189,10 +145,9 @@ def _charts(report: f.Report, language: str) -> dict[str, str]:
     return drawn
 
 
-def _report_response(
-    request: Request, language: str, report: f.Report, viewer: Viewer, form: dict[str, Any], kind: str
-) -> Response:
-    wanted = request.query_params.get("format", "")
+def _report_response(ctx: Context, report: f.Report, form: dict[str, Any], kind: str) -> Response:
+    language = ctx.language
+    wanted = ctx.request.query_params.get("format", "")
     stem = f"report-{report.start.isoformat()}-{report.end.isoformat()}"
     if wanted == "csv":
         return Response(
@@ -206,11 +161,8 @@ def _report_response(
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
         )
-    return render(
-        request,
-        language,
+    return ctx.render(
         "attendance/report.html",
-        viewer=viewer,
         report=report,
         heading=exports.heading(report, language),
         summary=exports.summary_rows(report, language),
@@ -220,22 +172,18 @@ def _report_response(
         note=gettext(language, exports.NOTE_SUPPRESSED),
         form=form,
         kind=kind,
-        query=request.url.query or "",
+        query=ctx.request.url.query or "",
     )
 
 
-def _refused_page(
-    request: Request, language: str, viewer: Viewer, form: dict[str, Any], kind: str, refused: ReportRefused
-) -> Response:
-    """The form again with what is wrong, and no figures (also when a file was asked for)."""
-    return render(
-        request,
-        language,
+def _refused_page(ctx: Context, form: dict[str, Any], kind: str, refused: ReportRefused) -> Response:
+    """The form again with what is wrong, and no figures (also when a file was asked for). Nothing
+    was written, so nothing is rolled back."""
+    return ctx.render(
         "attendance/report.html",
         status_code=400,
-        viewer=viewer,
         report=None,
-        heading=gettext(language, REPORTS),
+        heading=gettext(ctx.language, REPORTS),
         problems=problems_for_page(refused.problems),
         tables=[],
         form=form,
@@ -245,57 +193,50 @@ def _refused_page(
 
 
 @get("/staff/reports", opt=REPORT_READERS)
-async def provider_report_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
+async def provider_report_page(ctx: Context) -> Response:
     """Reports of the person's organisation, per group; choose the period and programme."""
-    q = request.query_params
-    orgs = sorted(viewer.organisations_with(reports.REPORT_READERS))
+    q = ctx.request.query_params
+    orgs = sorted(ctx.staff.organisations_with(reports.REPORT_READERS))
     organisation_id = _int(q.get("organisation_id")) or orgs[0]
-    start, end = default_period(_date(q.get("start")), _date(q.get("end")), local_date(now()))
+    start, end = default_period(_date(q.get("start")), _date(q.get("end")), local_date(ctx.now()))
     request_ = reports.ReportRequest(
         start, end, organisation_id, _int(q.get("programme_id")) or None, _int(q.get("cohort_id")) or None
     )
     form = {
-        "organisations": list(await db_session.scalars(select(Organisation).where(Organisation.id.in_(orgs)))),
-        "programmes": list(
-            await db_session.scalars(select(Programme).where(Programme.organisation_id == organisation_id))
-        ),
+        "organisations": await reports.report_organisations(ctx.db, ctx.staff),
+        "programmes": await reports.organisation_programmes(ctx.db, organisation_id),
         "organisation_id": organisation_id,
         "programme_id": request_.programme_id,
         "start": start,
         "end": end,
-        "can_see_municipality": viewer.holds_any(reports.MUNICIPALITY_READERS),
+        "can_see_municipality": ctx.staff.holds_any(reports.MUNICIPALITY_READERS),
     }
     try:
-        report = await reports.build_provider_report(db_session, viewer, request_, now(), language)
+        report = await reports.build_provider_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)
     except ReportRefused as refused:
-        return _refused_page(request, language, viewer, form, "provider", refused)
-    return _report_response(request, language, report, viewer, form, "provider")
+        return _refused_page(ctx, form, "provider", refused)
+    return _report_response(ctx, report, form, "provider")
 
 
 @get("/staff/reports/municipality", opt=MUNICIPALITY_READERS)
-async def municipality_report_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
+async def municipality_report_page(ctx: Context) -> Response:
     """Across providers in a town: aggregates only, counts of fewer than 5 people hidden."""
-    q = request.query_params
-    start, end = default_period(_date(q.get("start")), _date(q.get("end")), local_date(now()))
+    q = ctx.request.query_params
+    start, end = default_period(_date(q.get("start")), _date(q.get("end")), local_date(ctx.now()))
     request_ = reports.ReportRequest(start, end, place=q.get("place") or None, template_key=q.get("programme") or None)
-    keys = {p.template_key: pick(p.name, language) for p in await db_session.scalars(select(Programme))}
     form = {
-        "places": await reports.municipality_places(db_session),
+        "template_keys": await reports.programme_kinds(ctx.db, ctx.language),
+        "places": await reports.municipality_places(ctx.db),
         "place": request_.place or "",
-        "template_keys": sorted(keys.items(), key=lambda kv: kv[1]),
         "programme": request_.template_key or "",
         "start": start,
         "end": end,
     }
     try:
-        report = await reports.build_municipality_report(db_session, viewer, request_, now(), language)
+        report = await reports.build_municipality_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)
     except ReportRefused as refused:
-        return _refused_page(request, language, viewer, form, "municipality", refused)
-    return _report_response(request, language, report, viewer, form, "municipality")
+        return _refused_page(ctx, form, "municipality", refused)
+    return _report_response(ctx, report, form, "municipality")
 
 
 ROUTES = [
@@ -310,7 +251,6 @@ ROUTES = [
             provider_report_page,
             municipality_report_page,
         ],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

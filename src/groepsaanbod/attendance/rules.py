@@ -118,7 +118,7 @@ def helper_marks(marks: Sequence[Mark], recorded: Mapping[int, tuple[str, str | 
         status, reason, note = recorded.get(mark.participant_id, ("", None, ""))
         if mark.present:
             reason = None
-        elif status != "absent" or not reason:
+        elif status != Presence.ABSENT or not reason:
             reason = "no_reason"
         kept.append(replace(mark, reason=reason, note=note))
     return kept
@@ -168,12 +168,12 @@ def detect_signals(marks: Sequence[str], total_meetings: int, completion_thresho
     so far is below the share the programme needs to complete (e.g. 7 of 9).
     """
     found: set[str] = set()
-    missed = [m != "present" and m != "gave_birth" for m in marks]
+    missed = [m != Presence.PRESENT and m != "gave_birth" for m in marks]
     if len(missed) >= 2 and missed[-1] and missed[-2]:
         found.add(MISSED_IN_A_ROW)
     counted = [m for m in marks if m != "gave_birth"]
     if completion_threshold > 0 and total_meetings > 0 and len(counted) >= 2:
-        attended = sum(1 for m in counted if m == "present")
+        attended = sum(1 for m in counted if m == Presence.PRESENT)
         if attended * total_meetings < completion_threshold * len(counted):
             found.add(BELOW_THRESHOLD)
     return frozenset(found)
@@ -183,7 +183,8 @@ def marks_in_order(rows: Iterable[tuple[int, str, str | None]]) -> dict[int, lis
     """(participant, status, reason) rows in meeting order -> each member's marks."""
     result: dict[int, list[str]] = {}
     for participant_id, status, reason in rows:
-        result.setdefault(participant_id, []).append("present" if status == "present" else (reason or "no_reason"))
+        mark = Presence.PRESENT if status == Presence.PRESENT else (reason or "no_reason")
+        result.setdefault(participant_id, []).append(mark)
     return result
 
 
@@ -191,7 +192,7 @@ def changed_marks(before: Mapping[int, tuple[str, str | None]], after: Sequence[
     """Members whose mark differs from what was recorded before (for the audit trail)."""
     changed = []
     for mark in after:
-        now_is = ("present", None) if mark.present else ("absent", mark.reason or "no_reason")
+        now_is = (Presence.PRESENT, None) if mark.present else (Presence.ABSENT, mark.reason or "no_reason")
         if mark.participant_id in before and before[mark.participant_id] != now_is:
             changed.append(mark.participant_id)
     return changed

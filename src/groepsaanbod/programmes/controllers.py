@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from litestar import get, patch, post
 from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.schemas import (
@@ -30,6 +25,7 @@ from groepsaanbod.programmes.schemas import (
 from groepsaanbod.programmes.services import catalogue
 from groepsaanbod.programmes.services import set_up as services
 from groepsaanbod.programmes.templates import template_to_data
+from groepsaanbod.web import Context
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
@@ -41,40 +37,34 @@ async def api_builtin_templates() -> list[BuiltinTemplateOut]:
 
 
 @get("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
-async def api_list_programmes(db_session: AsyncSession, viewer: Viewer) -> list[ProgrammeOut]:
+async def api_list_programmes(ctx: Context) -> list[ProgrammeOut]:
     """Programmes of the organisations where you are coordinator or admin."""
-    return [programme_out(p) for p in await services.list_programmes(db_session, viewer)]
+    return [programme_out(p) for p in await services.list_programmes(ctx.db, ctx.staff)]
 
 
 @post("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
-async def api_create_programme(
-    data: JSONBody[ProgrammeCreate], db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> ProgrammeOut:
+async def api_create_programme(ctx: Context, data: JSONBody[ProgrammeCreate]) -> ProgrammeOut:
     """Create a draft programme from a built-in template."""
     new = services.NewProgramme(data.organisation_id, data.template_key, data.slug, data.languages)
-    return programme_out(await services.create_programme(db_session, viewer, new, now()))
+    return programme_out(await services.create_programme(ctx.db, ctx.staff, new, ctx.now()))
 
 
 @get("/api/v1/programmes/{programme_id:int}", opt=EDITORS, tags=["programmes"])
-async def api_get_programme(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> ProgrammeOut:
-    return programme_out(await services.get_programme(db_session, viewer, programme_id))
+async def api_get_programme(ctx: Context, programme_id: int) -> ProgrammeOut:
+    return programme_out(await services.get_programme(ctx.db, ctx.staff, programme_id))
 
 
 @patch("/api/v1/programmes/{programme_id:int}", opt=EDITORS, tags=["programmes"])
-async def api_change_programme(
-    programme_id: int, data: JSONBody[ProgrammeUpdate], db_session: AsyncSession, viewer: Viewer
-) -> ProgrammeOut:
+async def api_change_programme(ctx: Context, programme_id: int, data: JSONBody[ProgrammeUpdate]) -> ProgrammeOut:
     """Change texts per language, languages offered, venues or web address."""
     changes = services.ProgrammeChanges(**data.__dict__)
-    return programme_out(await services.change_programme(db_session, viewer, programme_id, changes))
+    return programme_out(await services.change_programme(ctx.db, ctx.staff, programme_id, changes))
 
 
 @get("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
-async def api_get_template(
-    programme_id: int, db_session: AsyncSession, viewer: Viewer, version: int | None = None
-) -> TemplateOut:
+async def api_get_template(ctx: Context, programme_id: int, version: int | None = None) -> TemplateOut:
     """The newest template version, or the one asked for."""
-    programme = await services.get_programme(db_session, viewer, programme_id)
+    programme = await services.get_programme(ctx.db, ctx.staff, programme_id)
     chosen = (
         services.latest_template(programme)
         if version is None
@@ -86,46 +76,40 @@ async def api_get_template(
 
 
 @patch("/api/v1/programmes/{programme_id:int}/template", opt=EDITORS, tags=["programmes"])
-async def api_revise_template(
-    programme_id: int,
-    data: JSONBody[TemplateRevision],
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> TemplateOut:
+async def api_revise_template(ctx: Context, programme_id: int, data: JSONBody[TemplateRevision]) -> TemplateOut:
     """Change meetings, durations, group sizes or rules. A published version is kept; the change
     becomes the next version."""
-    await services.revise_template(db_session, viewer, programme_id, data.changes(), now())
-    programme = await services.get_programme(db_session, viewer, programme_id)
+    await services.revise_template(ctx.db, ctx.staff, programme_id, data.changes(), now=ctx.now())
+    programme = await services.get_programme(ctx.db, ctx.staff, programme_id)
     return template_out(programme, services.latest_template(programme))
 
 
 @post("/api/v1/programmes/{programme_id:int}/publish", opt=EDITORS, tags=["programmes"], status_code=200)
-async def api_publish_programme(
-    programme_id: int, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> ProgrammeOut:
+async def api_publish_programme(ctx: Context, programme_id: int) -> ProgrammeOut:
     """Show the programme in the public catalogue, with its newest template version."""
-    return programme_out(await services.publish_programme(db_session, viewer, programme_id, now()))
+    return programme_out(await services.publish_programme(ctx.db, ctx.staff, programme_id, ctx.now()))
 
 
 @post("/api/v1/programmes/{programme_id:int}/withdraw", opt=EDITORS, tags=["programmes"], status_code=200)
-async def api_withdraw_programme(programme_id: int, db_session: AsyncSession, viewer: Viewer) -> ProgrammeOut:
+async def api_withdraw_programme(ctx: Context, programme_id: int) -> ProgrammeOut:
     """Take the programme out of the public catalogue."""
-    return programme_out(await services.withdraw_programme(db_session, viewer, programme_id))
+    return programme_out(await services.withdraw_programme(ctx.db, ctx.staff, programme_id))
+
+
+# The catalogue answers in `lang` alone (else Dutch), not in ctx.language, which would also read the
+# language cookie and Accept-Language.
 
 
 @get("/api/v1/catalogue", opt=PUBLIC, tags=["catalogue"])
-async def api_catalogue(
-    db_session: AsyncSession, lang: str | None = None, place: str | None = None
-) -> list[CatalogueItemOut]:
+async def api_catalogue(ctx: Context, lang: str | None = None, place: str | None = None) -> list[CatalogueItemOut]:
     """Published programmes; those offered in `lang` first. Texts in `lang` where translated."""
     language = choose_language(lang)
-    return [catalogue_out(e) for e in await catalogue.list_catalogue(db_session, language, place)]
+    return [catalogue_out(e) for e in await catalogue.list_catalogue(ctx.db, language, place)]
 
 
 @get("/api/v1/catalogue/{slug:str}", opt=PUBLIC, tags=["catalogue"])
-async def api_catalogue_item(db_session: AsyncSession, slug: str, lang: str | None = None) -> CatalogueItemOut:
-    entry = await catalogue.find_in_catalogue(db_session, slug, choose_language(lang))
+async def api_catalogue_item(ctx: Context, slug: str, lang: str | None = None) -> CatalogueItemOut:
+    entry = await catalogue.find_in_catalogue(ctx.db, slug, choose_language(lang))
     if entry is None:
         raise NotFoundException()
     return catalogue_out(entry)

@@ -40,7 +40,7 @@ class Programme(Timestamped, Base):
     audience: Mapped[dict[str, str]]
     languages: Mapped[list[str]]
     #: draft (only staff see it) or published (in the public catalogue)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=ProgrammeStatus.DRAFT)
     published_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
-from groepsaanbod.organisations.models import Organisation, Venue
-from groepsaanbod.programmes.errors import ProgrammeError
+from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.organisations.services import list_organisations
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.services import catalogue
 from groepsaanbod.programmes.services import set_up as services
 from groepsaanbod.programmes.templates import template_to_data
 from groepsaanbod.protection.body_size import LONG_FORM_BODY_LIMIT
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
@@ -35,69 +29,56 @@ EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
 
 @get("/", opt=PUBLIC)
-async def start_page(request: Request, language: str, db_session: AsyncSession, place: str | None = None) -> Response:
-    places = await catalogue.list_places(db_session)
+async def start_page(ctx: Context, place: str | None = None) -> Response:
+    places = await catalogue.list_places(ctx.db)
     chosen = place.strip() if place and place.strip() else None
-    entries = await catalogue.list_catalogue(db_session, language, chosen)
-    return render(request, language, "programmes/start.html", entries=entries, places=places, place=chosen)
+    entries = await catalogue.list_catalogue(ctx.db, ctx.language, chosen)
+    return ctx.render("programmes/start.html", entries=entries, places=places, place=chosen)
 
 
 @get("/programmes/{slug:str}", opt=PUBLIC)
-async def programme_page(request: Request, language: str, slug: str, db_session: AsyncSession) -> Response:
-    entry = await catalogue.find_in_catalogue(db_session, slug, language)
+async def programme_page(ctx: Context, slug: str) -> Response:
+    entry = await catalogue.find_in_catalogue(ctx.db, slug, ctx.language)
     if entry is None:
         raise NotFoundException()
-    return render(request, language, "programmes/programme.html", entry=entry)
+    return ctx.render("programmes/programme.html", entry=entry)
 
 
 # -- staff -------------------------------------------------------------------
 
 
 @get("/staff/programmes", opt=EDITORS)
-async def staff_programmes(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    programmes = await services.list_programmes(db_session, viewer)
-    return render(request, language, "programmes/staff_list.html", viewer=viewer, programmes=programmes)
-
-
-async def _editable_organisations(db_session: AsyncSession, viewer: Viewer) -> list[Organisation]:
-    ids = viewer.organisations_with(PROGRAMME_EDITORS)
-    return list(
-        await db_session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name))
-    )
+async def staff_programmes(ctx: Context) -> Response:
+    programmes = await services.list_programmes(ctx.db, ctx.staff)
+    return ctx.render("programmes/staff_list.html", programmes=programmes)
 
 
 def _new_form_page(
-    request: Request,
-    language: str,
-    viewer: Viewer,
+    ctx: Context,
     organisations: list[Organisation],
     values: dict[str, Any],
-    problems: list[dict[str, Any]],
-    status: int = 200,
+    problems: list[dict[str, Any]] | None = None,
 ) -> Response:
-    return render(
-        request,
-        language,
+    return ctx.render(
         "programmes/staff_new.html",
-        status_code=status,
-        viewer=viewer,
+        status_code=400 if problems else 200,
         organisations=organisations,
         templates=builtin_templates(),
         values=values,
-        problems=problems,
+        problems=problems or [],
     )
 
 
 @get("/staff/programmes/new", opt=EDITORS)
-async def new_programme_page(request: Request, language: str, db_session: AsyncSession, viewer: Viewer) -> Response:
-    organisations = await _editable_organisations(db_session, viewer)
+async def new_programme_page(ctx: Context) -> Response:
+    organisations = await list_organisations(ctx.db, ctx.staff)
     values = {
         "organisation_id": organisations[0].id if organisations else None,
         "template_key": "",
         "slug": "",
-        "languages": [language],
+        "languages": [ctx.language],
     }
-    return _new_form_page(request, language, viewer, organisations, values, [])
+    return _new_form_page(ctx, organisations, values)
 
 
 def _int_or_zero(value: Any) -> int:
@@ -108,98 +89,85 @@ def _int_or_zero(value: Any) -> int:
 
 
 @post("/staff/programmes/new", opt=EDITORS)
-async def new_programme_submit(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
-    form = await request.form()
+async def new_programme_submit(ctx: Context) -> Response:
+    form = await ctx.request.form()
+    new = services.NewProgramme(
+        _int_or_zero(form.get("organisation_id", "")),
+        str(form.get("template_key", "")),
+        str(form.get("slug", "")),
+        [str(v) for v in form.getall("languages", [])],
+    )
     values = {
-        "organisation_id": _int_or_zero(form.get("organisation_id", "")),
-        "template_key": str(form.get("template_key", "")),
-        "slug": str(form.get("slug", "")),
-        "languages": [str(v) for v in form.getall("languages", [])],
+        "organisation_id": new.organisation_id,
+        "template_key": new.template_key,
+        "slug": new.slug,
+        "languages": new.languages,
     }
-    try:
-        programme = await services.create_programme(
-            db_session,
-            viewer,
-            services.NewProgramme(
-                values["organisation_id"], values["template_key"], values["slug"], values["languages"]
-            ),
-            now(),
-        )
-    except ProgrammeError as refused:
-        await db_session.rollback()
-        organisations = await _editable_organisations(db_session, viewer)
-        return _new_form_page(
-            request, language, viewer, organisations, values, problems_for_page(refused.problems), status=400
-        )
-    return Redirect(f"/{language}/staff/programmes/{programme.id}?saved=1", status_code=303)
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return _new_form_page(ctx, await list_organisations(ctx.db, ctx.staff), values, problems)
+
+    return await act(
+        ctx,
+        lambda: services.create_programme(ctx.db, ctx.staff, new, ctx.now()),
+        done=lambda programme: ctx.redirect(f"/staff/programmes/{programme.id}?saved=1"),
+        form=show_form,
+    )
 
 
 async def _edit_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
+    ctx: Context,
     programme_id: int,
+    *,
     problems: list[dict[str, Any]] | None = None,
     overrides: dict[str, Any] | None = None,
-    status: int = 200,
     saved: bool = False,
 ) -> Response:
-    programme = await services.get_programme(db_session, viewer, programme_id)
-    latest = services.latest_template(programme)
-    venues = list(
-        await db_session.scalars(
-            select(Venue).where(Venue.organisation_id == programme.organisation_id).order_by(Venue.name)
-        )
-    )
-    template = template_to_data(services.template_data(programme, latest))
-    if overrides and "template" in overrides:
-        template = overrides["template"]
-    return render(
-        request,
-        language,
+    """The edit page; `overrides` shows what was typed (texts, template) instead of what is saved."""
+    editing = await services.programme_for_editing(ctx.db, ctx.staff, programme_id)
+    shown = overrides or {}
+    return ctx.render(
         "programmes/staff_edit.html",
-        status_code=status,
-        viewer=viewer,
-        programme=programme,
-        latest=latest,
-        published=services.published_template(programme),
-        template=template,
-        venues=venues,
+        status_code=400 if problems else 200,
+        programme=editing.programme,
+        latest=editing.latest,
+        published=editing.published,
+        template=shown.get("template", editing.template),
+        venues=editing.venues,
         problems=problems or [],
         saved=saved,
-        text_values=(overrides or {}).get("texts"),
+        text_values=shown.get("texts"),
         language_codes=LANGUAGE_CODES,
     )
 
 
-@get("/staff/programmes/{programme_id:int}", opt=EDITORS)
-async def edit_programme_page(
-    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer, saved: int = 0
+async def _apply(
+    ctx: Context, programme_id: int, action: Callable[[], Awaitable[Any]], *, overrides: dict[str, Any] | None = None
 ) -> Response:
-    return await _edit_page(request, language, db_session, viewer, programme_id, saved=bool(saved))
+    """Run a change; on refusal show the form again with what was typed and why."""
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await _edit_page(ctx, programme_id, problems=problems, overrides=overrides)
+
+    return await act(
+        ctx, action, done=lambda _: ctx.redirect(f"/staff/programmes/{programme_id}?saved=1"), form=show_form
+    )
+
+
+@get("/staff/programmes/{programme_id:int}", opt=EDITORS)
+async def edit_programme_page(ctx: Context, programme_id: int, saved: int = 0) -> Response:
+    return await _edit_page(ctx, programme_id, saved=bool(saved))
 
 
 @post("/staff/programmes/{programme_id:int}/basics", opt=EDITORS)
-async def edit_basics_submit(
-    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    form = await request.form()
+async def edit_basics_submit(ctx: Context, programme_id: int) -> Response:
+    form = await ctx.request.form()
     changes = services.ProgrammeChanges(
         slug=str(form.get("slug", "")),
         languages=[str(v) for v in form.getall("languages", [])],
         venue_ids=[_int_or_zero(v) for v in form.getall("venue_ids", [])],
     )
-    return await _apply(
-        request,
-        language,
-        programme_id,
-        db_session,
-        viewer,
-        lambda: services.change_programme(db_session, viewer, programme_id, changes),
-    )
+    return await _apply(ctx, programme_id, lambda: services.change_programme(ctx.db, ctx.staff, programme_id, changes))
 
 
 def _texts_from_form(form: FormMultiDict) -> dict[str, dict[str, str]]:
@@ -210,18 +178,15 @@ def _texts_from_form(form: FormMultiDict) -> dict[str, dict[str, str]]:
 
 
 @post("/staff/programmes/{programme_id:int}/texts", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)
-async def edit_texts_submit(
-    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    texts = _texts_from_form(await request.form())
-    changes = services.ProgrammeChanges(**texts)
+async def edit_texts_submit(ctx: Context, programme_id: int) -> Response:
+    texts = _texts_from_form(await ctx.request.form())
+    changes = services.ProgrammeChanges(
+        name=texts["name"], description=texts["description"], audience=texts["audience"]
+    )
     return await _apply(
-        request,
-        language,
+        ctx,
         programme_id,
-        db_session,
-        viewer,
-        lambda: services.change_programme(db_session, viewer, programme_id, changes),
+        lambda: services.change_programme(ctx.db, ctx.staff, programme_id, changes),
         overrides={"texts": texts},
     )
 
@@ -254,7 +219,7 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
         sessions.append(changed)
     if str(form.get("new-duration_minutes", "")).strip():
         template_like = current["sessions"][-1] if current["sessions"] else {"timing": "week_after_start"}
-        added = {
+        added: dict[str, Any] = {
             "kind": str(form.get("new-kind", "group")),
             "duration_minutes": number("new-duration_minutes"),
             "timing": template_like["timing"],
@@ -277,74 +242,28 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
 
 
 @post("/staff/programmes/{programme_id:int}/template", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)
-async def edit_template_submit(
-    request: Request,
-    language: str,
-    programme_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    programme = await services.get_programme(db_session, viewer, programme_id)
+async def edit_template_submit(ctx: Context, programme_id: int) -> Response:
+    programme = await services.get_programme(ctx.db, ctx.staff, programme_id)
     current = template_to_data(services.template_data(programme, services.latest_template(programme)))
-    proposed = _template_from_form(await request.form(), current, language)
+    proposed = _template_from_form(await ctx.request.form(), current, ctx.language)
     return await _apply(
-        request,
-        language,
+        ctx,
         programme_id,
-        db_session,
-        viewer,
-        lambda: services.revise_template(db_session, viewer, programme_id, proposed, now()),
+        lambda: services.revise_template(ctx.db, ctx.staff, programme_id, proposed, now=ctx.now()),
         overrides={"template": proposed},
     )
 
 
 @post("/staff/programmes/{programme_id:int}/publish", opt=EDITORS)
-async def publish_submit(
-    request: Request,
-    language: str,
-    programme_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    await services.publish_programme(db_session, viewer, programme_id, now())
-    return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
+async def publish_submit(ctx: Context, programme_id: int) -> Response:
+    await services.publish_programme(ctx.db, ctx.staff, programme_id, ctx.now())
+    return ctx.redirect(f"/staff/programmes/{programme_id}?saved=1")
 
 
 @post("/staff/programmes/{programme_id:int}/withdraw", opt=EDITORS)
-async def withdraw_submit(
-    request: Request, language: str, programme_id: int, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    await services.withdraw_programme(db_session, viewer, programme_id)
-    return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
-
-
-async def _apply(
-    request: Request,
-    language: str,
-    programme_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    action: Callable[[], Any],
-    overrides: dict[str, Any] | None = None,
-) -> Response:
-    """Run a change; on refusal show the form again with what was typed and why."""
-    try:
-        await action()
-    except ProgrammeError as refused:
-        await db_session.rollback()
-        return await _edit_page(
-            request,
-            language,
-            db_session,
-            viewer,
-            programme_id,
-            problems=problems_for_page(refused.problems),
-            overrides=overrides,
-            status=400,
-        )
-    return Redirect(f"/{language}/staff/programmes/{programme_id}?saved=1", status_code=303)
+async def withdraw_submit(ctx: Context, programme_id: int) -> Response:
+    await services.withdraw_programme(ctx.db, ctx.staff, programme_id)
+    return ctx.redirect(f"/staff/programmes/{programme_id}?saved=1")
 
 
 ROUTES = [
@@ -363,7 +282,6 @@ ROUTES = [
             publish_submit,
             withdraw_submit,
         ],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

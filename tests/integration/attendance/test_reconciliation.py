@@ -111,7 +111,7 @@ async def test_municipality_report_reconciles_with_suppression(db):
 async def test_late_joiner_cannot_be_marked_before_joining(db):
     world = await build_world(db, "triple-p-late")
     with pytest.raises(RegisterRefused) as refused:
-        await take_register(db, world.coordinator, world.sessions[1], [Mark(world.people["P4"], True)], NOW)
+        await take_register(db, world.coordinator, world.sessions[1], [Mark(world.people["P4"], True)], now=NOW)
     assert refused.value.problems[0].field == "marks[0].participant_id"
 
 

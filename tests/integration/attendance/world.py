@@ -153,7 +153,7 @@ async def build_world(db, slug: str = "triple-p-reports") -> World:
             coordinator,
             sessions[number],
             [Mark(people[n], value is True, None if value is True else value) for n, value in marks.items()],
-            NOW,
+            now=NOW,
         )
     # The 2025 meeting: held, P1 present; outside the period.
     outside.status = "held"
@@ -214,7 +214,7 @@ async def _drop_ins(db, people: dict[str, int]) -> int:
         ids.append(s.id)
     await db.commit()
     await services.record_head_count(
-        db, viewer, ids[0], services.HeadCount(12, 15, "Slapen", "Jeugdverpleegkundige", (), (visitor.id,)), NOW
+        db, viewer, ids[0], services.HeadCount(12, 15, "Slapen", "Jeugdverpleegkundige", (), (visitor.id,)), now=NOW
     )
-    await services.record_head_count(db, viewer, ids[1], services.HeadCount(9, 11, "Voorlezen"), NOW)
+    await services.record_head_count(db, viewer, ids[1], services.HeadCount(9, 11, "Voorlezen"), now=NOW)
     return org.id

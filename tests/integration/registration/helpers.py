@@ -30,7 +30,7 @@ async def published_programme(
     )
     await programmes.change_programme(db, editor, programme.id, programmes.ProgrammeChanges(venue_ids=[venue.id]))
     if revision:
-        await programmes.revise_template(db, editor, programme.id, revision, NOW)
+        await programmes.revise_template(db, editor, programme.id, revision, now=NOW)
     await programmes.publish_programme(db, editor, programme.id, NOW)
     return org, programme.id
 

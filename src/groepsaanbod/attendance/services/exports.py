@@ -102,7 +102,7 @@ def _lines(report: f.Report, language: str) -> list[list[object]]:
     for name, value in summary_rows(report, language):
         lines.append([name, cell_number(value)])
     for table in shown_tables(report, language):
-        lines += [[], [table.title], table.headers]
+        lines += [[], [table.title], [*table.headers]]
         lines += [[label, *(cell_number(v) for v in values)] for label, values in table.rows]
     return lines
 

@@ -1,4 +1,5 @@
-"""Use cases of the register: open_register, take_register, record_head_count, recent_sessions.
+"""Use cases of the register: open_register, take_register, record_head_count (which meetings
+and people a register covers: meetings.py).
 
 Anyone working for the organisation takes a register from half an hour before the meeting
 until 7 days after it; later only a coordinator (or admin) may change it. Every save is kept
@@ -10,28 +11,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from groepsaanbod.access.privileges import REGISTERS, Sight, first_names
+from groepsaanbod.access.privileges import Sight, first_names
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.attendance import rules
-from groepsaanbod.attendance.errors import RegisterNotFound, RegisterRefused
+from groepsaanbod.attendance.errors import RegisterRefused
 from groepsaanbod.attendance.models import Attendance, SessionRegister
+from groepsaanbod.attendance.services.meetings import meeting_in_sight, members
 from groepsaanbod.attendance.services.signals import raise_signals
 from groepsaanbod.audit.services import record_audit
-from groepsaanbod.bounds import shifted
-from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import Message
-from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
-from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
 
 log = logging.getLogger(__name__)
 
@@ -72,76 +73,22 @@ class Register:
     sight: Sight = Sight.ALL
 
 
-def assigned_to(staff_id: int) -> ColumnElement[bool]:
-    """The meetings a person is assigned to: on the meeting's staff (the drop-in rota too),
-    or a facilitator of its group."""
-    return or_(
-        exists().where(SessionStaff.session_id == Session.id, SessionStaff.staff_id == staff_id),
-        exists().where(CohortFacilitator.cohort_id == Session.cohort_id, CohortFacilitator.staff_id == staff_id),
-    )
-
-
-def register_sight(viewer: Viewer, organisation_id: int) -> Sight:
-    return REGISTERS.sight(viewer.roles.get(organisation_id, ()))
-
-
-async def _context(session: AsyncSession, viewer: Viewer, session_id: int):
-    s = await session.get(Session, session_id, populate_existing=True)
-    if s is None or s.cohort_id is None:
-        raise RegisterNotFound()
-    programme = await session.get(Programme, s.programme_id)
-    sight = register_sight(viewer, programme.organisation_id) if programme else Sight.NONE
-    if sight is Sight.ASSIGNED:
-        # Not assigned: the same answer as for a meeting that does not exist.
-        mine = await session.scalar(select(Session.id).where(Session.id == s.id, assigned_to(viewer.staff_id)))
-        sight = sight if mine else Sight.NONE
-    if sight not in (Sight.ALL, Sight.ASSIGNED):
-        raise RegisterNotFound()
-    cohort = await session.get(Cohort, s.cohort_id)
-    template = await session.get(ProgrammeTemplate, cohort.template_id)
-    spec = await session.get(SessionSpec, s.spec_id) if s.spec_id else None
-    return s, cohort, programme, template, spec, sight
-
-
 def _is_coordinator(viewer: Viewer, programme: Programme) -> bool:
     return programme.organisation_id in viewer.organisations_with(PROGRAMME_EDITORS)
 
 
-async def _members(session: AsyncSession, s: Session, cohort: Cohort, drop_in: bool) -> list[Participant]:
-    """Confirmed members who had joined by the meeting's end, and anyone already marked
-    (someone who withdrew later keeps their marks). Drop-ins: visitors registered for the
-    programme, who agreed at sign-up that their information is used for it."""
-    ends = shifted(s.starts_at, timedelta(minutes=s.duration_minutes))
-    joined = select(Registration.participant_id).where(
-        Registration.status == "confirmed",
-        or_(Registration.confirmed_at.is_(None), Registration.confirmed_at <= ends),
-        (Registration.programme_id == s.programme_id) if drop_in else (Registration.cohort_id == cohort.id),
-    )
-    if drop_in:
-        joined = joined.where(Registration.consented_at.is_not(None))
-    marked = select(Attendance.participant_id).where(
-        Attendance.session_id == s.id, Attendance.participant_id.is_not(None)
-    )
-    return list(
-        await session.scalars(
-            select(Participant)
-            .where(or_(Participant.id.in_(joined), Participant.id.in_(marked)))
-            .order_by(Participant.full_name, Participant.id)
-        )
-    )
-
-
 async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, now: datetime) -> Register:
-    s, cohort, programme, template, spec, sight = await _context(session, viewer, session_id)
-    drop_in = template.formation == "drop_in"
+    meeting = await meeting_in_sight(session, viewer, session_id)
+    s, programme, spec = meeting.session, meeting.programme, meeting.spec
+    drop_in = meeting.template.formation == Formation.DROP_IN
     marks = {
         a.participant_id: a for a in await session.scalars(select(Attendance).where(Attendance.session_id == s.id))
     }
-    members = await _members(session, s, cohort, drop_in)
-    full = sight is Sight.ALL
-    names = [p.full_name for p in members] if full else first_names([p.full_name for p in members])
+    people = await members(session, meeting, drop_in=drop_in)
+    full = meeting.sight is Sight.ALL
+    names = [p.full_name for p in people] if full else first_names([p.full_name for p in people])
     lines = []
-    for person, name in zip(members, names, strict=True):
+    for person, name in zip(people, names, strict=True):
         a = marks.get(person.id)
         lines.append(
             RegisterLine(
@@ -170,9 +117,9 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
             volunteers.append((staff_id, name, staff_id in (present if present is not None else planned)))
     return Register(
         s,
-        cohort,
+        meeting.cohort,
         programme,
-        template,
+        meeting.template,
         spec.kind if spec else "group",
         drop_in,
         bool(spec and spec.partners_invited),
@@ -184,30 +131,30 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
             s.duration_minutes,
             now,
             coordinator=_is_coordinator(viewer, programme),
-            cancelled=s.status == "cancelled",
+            cancelled=s.status == SessionStatus.CANCELLED,
         ),
         head.adults if head else 0,
         head.children if head else 0,
         volunteers,
-        sight,
+        meeting.sight,
     )
 
 
 async def _mark_taken(session: AsyncSession, viewer: Viewer, s: Session, now: datetime) -> tuple[bool, SessionRegister]:
     taken = await session.get(SessionRegister, s.id)
     first = taken is None
-    if first:
+    if taken is None:
         taken = SessionRegister(session_id=s.id, taken_by_id=viewer.staff_id, taken_at=now, volunteer_ids=[])
         session.add(taken)
     else:
         taken.changed_by_id, taken.changed_at = viewer.staff_id, now
-    if s.status != "held":
-        s.status = "held"
+    if s.status != SessionStatus.HELD:
+        s.status = SessionStatus.HELD
     return first, taken
 
 
 async def take_register(
-    session: AsyncSession, viewer: Viewer, session_id: int, marks: Sequence[rules.Mark], now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, marks: Sequence[rules.Mark], *, now: datetime
 ) -> Register:
     """Save who was there and who was not (with the reason); raise drop-out signals."""
     register = await open_register(session, viewer, session_id, now)
@@ -225,6 +172,7 @@ async def take_register(
         for a in await session.scalars(
             select(Attendance).where(Attendance.session_id == s.id, Attendance.participant_id.is_not(None))
         )
+        if a.participant_id is not None  # as the query says; for the type checker
     }
     if helper:
         marks = rules.helper_marks(
@@ -236,7 +184,7 @@ async def take_register(
         if row is None:
             row = Attendance(session_id=s.id, participant_id=mark.participant_id)
             session.add(row)
-        row.status = "present" if mark.present else "absent"
+        row.status = rules.Presence.PRESENT if mark.present else rules.Presence.ABSENT
         row.absence_reason = None if mark.present else (mark.reason or "no_reason")
         row.note = mark.note.strip() or None
         row.partners = mark.partners if mark.present and register.counts_partners else 0
@@ -296,7 +244,7 @@ class HeadCount:
 
 
 async def record_head_count(
-    session: AsyncSession, viewer: Viewer, session_id: int, count: HeadCount, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, count: HeadCount, *, now: datetime
 ) -> Register:
     """A drop-in: how many adults and children came, the theme and speaker, the volunteers."""
     problems = list(rules.check_head_count(count.adults, count.children, count.theme, count.speaker))
@@ -306,7 +254,7 @@ async def record_head_count(
     if register.closed is not None:
         raise RegisterRefused([Problem("session", register.closed)])
     problems += rules.check_marks(
-        [rules.Mark(pid, True) for pid in count.checked_in], [line.participant_id for line in register.lines]
+        [rules.Mark(pid, present=True) for pid in count.checked_in], [line.participant_id for line in register.lines]
     )
     known_volunteers = {staff_id for staff_id, _, _ in register.volunteers}
     if set(count.volunteer_ids) - known_volunteers:
@@ -318,7 +266,7 @@ async def record_head_count(
         select(Attendance).where(Attendance.session_id == s.id, Attendance.participant_id.is_(None))
     )
     if head is None:
-        head = Attendance(session_id=s.id, participant_id=None, status="head_count")
+        head = Attendance(session_id=s.id, participant_id=None, status=rules.Presence.HEAD_COUNT)
         session.add(head)
     head.adults, head.children = count.adults, count.children
     head.recorded_by_id, head.recorded_at = viewer.staff_id, now
@@ -339,7 +287,11 @@ async def record_head_count(
     for pid in set(count.checked_in) - known:
         session.add(
             Attendance(
-                session_id=s.id, participant_id=pid, status="present", recorded_by_id=viewer.staff_id, recorded_at=now
+                session_id=s.id,
+                participant_id=pid,
+                status=rules.Presence.PRESENT,
+                recorded_by_id=viewer.staff_id,
+                recorded_at=now,
             )
         )
     first, taken = await _mark_taken(session, viewer, s, now)
@@ -375,29 +327,3 @@ async def record_head_count(
         extra={"session_id": s.id, "by": viewer.staff_id, "adults": count.adults, "children": count.children},
     )
     return await open_register(session, viewer, session_id, now)
-
-
-async def recent_sessions(session: AsyncSession, viewer: Viewer, now: datetime) -> list[tuple[Session, Cohort, bool]]:
-    """Meetings of the person's organisations from the last 7 days and today, newest first,
-    each with whether its register was taken. Helpers see only the meetings they are assigned to."""
-    by_sight = {org: register_sight(viewer, org) for org in viewer.roles}
-    whole = [org for org, sight in by_sight.items() if sight is Sight.ALL]
-    assigned = [org for org, sight in by_sight.items() if sight is Sight.ASSIGNED]
-    visible = or_(
-        Programme.organisation_id.in_(whole) if whole else false(),
-        and_(Programme.organisation_id.in_(assigned), assigned_to(viewer.staff_id)) if assigned else false(),
-    )
-    rows = await session.execute(
-        select(Session, Cohort, SessionRegister.session_id.is_not(None))
-        .join(Cohort, Cohort.id == Session.cohort_id)
-        .join(Programme, Programme.id == Session.programme_id)
-        .outerjoin(SessionRegister, SessionRegister.session_id == Session.id)
-        .where(
-            visible,
-            Session.status != "cancelled",
-            Session.starts_at >= now - rules.OPEN_FOR - timedelta(days=1),
-            Session.starts_at <= now + timedelta(hours=12),
-        )
-        .order_by(Session.starts_at.desc())
-    )
-    return [(s, c, bool(done)) for s, c, done in rows.all()]

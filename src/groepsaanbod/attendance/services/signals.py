@@ -21,8 +21,9 @@ from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import Session, SessionStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
     if not participant_ids:
         return 0
     template = await session.get(ProgrammeTemplate, cohort.template_id)
-    if template.formation == "drop_in":
+    assert template is not None  # the group's foreign key
+    if template.formation == Formation.DROP_IN:
         return 0
     # The programme's meetings (its plan), so a short or shortened group does not lower the bar.
     meetings = await session.scalar(
@@ -43,12 +45,13 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
         .join(Session, Session.id == Attendance.session_id)
         .where(
             Session.cohort_id == cohort.id,
-            Session.status == "held",
+            Session.status == SessionStatus.HELD,
             Attendance.participant_id.in_(participant_ids),
         )
         .order_by(Session.starts_at, Session.id)
     )
-    marks = rules.marks_in_order(rows.all())
+    # Only the members asked about: no row without a participant.
+    marks = rules.marks_in_order((pid, status, reason) for pid, status, reason in rows.all() if pid is not None)
     open_now = {
         (s.participant_id, s.kind)
         for s in await session.scalars(
@@ -59,7 +62,7 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
     }
     raised = 0
     for participant_id, theirs in marks.items():
-        for kind in sorted(rules.detect_signals(theirs, meetings, template.completion_threshold)):
+        for kind in sorted(rules.detect_signals(theirs, meetings or 0, template.completion_threshold)):
             if (participant_id, kind) in open_now:
                 continue
             session.add(
@@ -68,7 +71,7 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
                     cohort_id=cohort.id,
                     participant_id=participant_id,
                     kind=kind,
-                    attended=theirs.count("present"),
+                    attended=theirs.count(rules.Presence.PRESENT),
                     recorded=len(theirs),
                     raised_at=now,
                     handled_note="",
@@ -97,6 +100,7 @@ SIGNALS_API_FIELDS = ("full_name", "attendance")
 async def open_signals(
     session: AsyncSession,
     viewer: Viewer,
+    *,
     now: datetime | None = None,
     shown_as: str = "",
     fields: Sequence[str] = SIGNALS_PAGE_FIELDS,
@@ -117,12 +121,18 @@ async def open_signals(
         for signal, p, cohort_name, programme_name in rows.all()
     ]
     if now is not None and found:
-        await _record_reading(session, viewer, found, now, shown_as or "signals", fields)
+        await _record_reading(session, viewer, found, now, shown_as=shown_as or "signals", fields=fields)
     return found
 
 
 async def _record_reading(
-    session: AsyncSession, viewer: Viewer, found: list[SignalView], now: datetime, shown_as: str, fields
+    session: AsyncSession,
+    viewer: Viewer,
+    found: list[SignalView],
+    now: datetime,
+    *,
+    shown_as: str,
+    fields: Sequence[str],
 ) -> None:
     """One read event per person shown, under the organisation that runs their programme."""
     programme_ids = {v.signal.programme_id for v in found}
@@ -145,13 +155,13 @@ async def _record_reading(
     await session.commit()
 
 
-async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, note: str, now: datetime) -> None:
+async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, note: str, *, now: datetime) -> None:
     problem = rules.check_note("note", note)
     if problem is not None:
         raise RegisterRefused([problem])
     signal = await session.get(AttendanceSignal, signal_id)
     programme = await session.get(Programme, signal.programme_id) if signal else None
-    if programme is None or programme.organisation_id not in viewer.organisations_with(SIGNALS.roles):
+    if signal is None or programme is None or programme.organisation_id not in viewer.organisations_with(SIGNALS.roles):
         raise SignalNotFound()
     if signal.handled_at is None:
         signal.handled_at, signal.handled_by_id, signal.handled_note = now, viewer.staff_id, note.strip()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.i18n.text import pick
-from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.i18n.text import pick, picked_language
+from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import published_template
 
 
@@ -62,8 +62,6 @@ def _summarise(template: ProgrammeTemplate) -> tuple[MeetingSummary, ...]:
 
 
 def _entry(programme: Programme, template: ProgrammeTemplate, language: str) -> CatalogueEntry:
-    from groepsaanbod.i18n.text import picked_language
-
     return CatalogueEntry(
         slug=programme.slug,
         name=pick(programme.name, language),
@@ -94,7 +92,7 @@ async def _published(session: AsyncSession) -> list[Programme]:
             selectinload(Programme.organisation),
             selectinload(Programme.templates).selectinload(ProgrammeTemplate.session_specs),
         )
-        .where(Programme.status == "published")
+        .where(Programme.status == ProgrammeStatus.PUBLISHED)
         .order_by(Programme.slug)
     )
     return list(rows)
@@ -128,7 +126,7 @@ async def find_in_catalogue(session: AsyncSession, slug: str, language: str) -> 
             selectinload(Programme.organisation),
             selectinload(Programme.templates).selectinload(ProgrammeTemplate.session_specs),
         )
-        .where(Programme.slug == slug, Programme.status == "published")
+        .where(Programme.slug == slug, Programme.status == ProgrammeStatus.PUBLISHED)
     )
     if programme is None:
         return None

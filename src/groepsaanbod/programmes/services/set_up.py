@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.access.viewer import Viewer
@@ -21,7 +22,7 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes import errors
 from groepsaanbod.programmes.errors import ProgrammeError, ProgrammeNotFound
 from groepsaanbod.programmes.library import builtin_templates
-from groepsaanbod.programmes.models import Constraint, Programme, ProgrammeTemplate, SessionSpec
+from groepsaanbod.programmes.models import Constraint, Programme, ProgrammeStatus, ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.templates import (
     ConstraintData,
     RoleNeed,
@@ -42,7 +43,7 @@ REVISABLE = ("min_group_size", "max_group_size", "completion_threshold", "sessio
 # -- reading -----------------------------------------------------------------
 
 
-def _with_everything():
+def _with_everything() -> tuple[LoaderOption, ...]:
     return (
         selectinload(Programme.venues),
         selectinload(Programme.organisation),
@@ -83,6 +84,33 @@ def latest_template(programme: Programme) -> ProgrammeTemplate:
 def published_template(programme: Programme) -> ProgrammeTemplate | None:
     published = [t for t in programme.templates if t.published_at is not None]
     return max(published, key=lambda t: t.version) if published else None
+
+
+@dataclass(frozen=True)
+class ProgrammeEditing:
+    """What the edit page shows: the programme, its newest and its published template version, the
+    newest as plain data (the form's values), and the venues of its organisation to offer it at."""
+
+    programme: Programme
+    latest: ProgrammeTemplate
+    published: ProgrammeTemplate | None
+    template: dict[str, Any]
+    venues: list[Venue]
+
+
+async def programme_for_editing(session: AsyncSession, viewer: Viewer, programme_id: int) -> ProgrammeEditing:
+    programme = await get_programme(session, viewer, programme_id)
+    latest = latest_template(programme)
+    venues = await session.scalars(
+        select(Venue).where(Venue.organisation_id == programme.organisation_id).order_by(Venue.name)
+    )
+    return ProgrammeEditing(
+        programme=programme,
+        latest=latest,
+        published=published_template(programme),
+        template=template_to_data(template_data(programme, latest)),
+        venues=list(venues),
+    )
 
 
 def template_data(programme: Programme, template: ProgrammeTemplate) -> TemplateData:
@@ -188,7 +216,7 @@ async def create_programme(session: AsyncSession, viewer: Viewer, new: NewProgra
         description=dict(builtin.description),
         audience=dict(builtin.audience),
         languages=languages,
-        status="draft",
+        status=ProgrammeStatus.DRAFT,
     )
     first = ProgrammeTemplate(version=1, created_at=now)
     _fill_template(first, builtin)
@@ -250,7 +278,7 @@ async def change_programme(
 
 
 async def revise_template(
-    session: AsyncSession, viewer: Viewer, programme_id: int, revision: dict[str, Any], now: datetime
+    session: AsyncSession, viewer: Viewer, programme_id: int, revision: dict[str, Any], *, now: datetime
 ) -> ProgrammeTemplate:
     """Change meetings, durations, group sizes or rules.
 
@@ -298,7 +326,7 @@ async def publish_programme(session: AsyncSession, viewer: Viewer, programme_id:
     newest = latest_template(programme)
     if newest.published_at is None:
         newest.published_at = now
-    programme.status = "published"
+    programme.status = ProgrammeStatus.PUBLISHED
     programme.published_at = programme.published_at or now
     await session.commit()
     log.info(
@@ -310,7 +338,7 @@ async def publish_programme(session: AsyncSession, viewer: Viewer, programme_id:
 async def withdraw_programme(session: AsyncSession, viewer: Viewer, programme_id: int) -> Programme:
     """Take the programme out of the public catalogue (cohorts go on)."""
     programme = await get_programme(session, viewer, programme_id)
-    programme.status = "draft"
+    programme.status = ProgrammeStatus.DRAFT
     await session.commit()
     log.info("programme withdrawn from catalogue", extra={"programme_id": programme.id, "by": viewer.staff_id})
     return await get_programme(session, viewer, programme.id)

@@ -1,138 +1,39 @@
-"""Programme templates (draaiboeken): read them from plain data and check every rule.
+"""`check_template`: read a template from plain data and check every rule. Pure.
 
-Pure: no framework, no database, no clock. `check_template` takes the mapping a
-data file, a form or the API gives, and returns either a `TemplateData` or the
-list of problems, each naming the field and saying what is allowed.
+It takes the mapping a data file, a form or the API gives, and returns either a
+`TemplateData` or the list of problems, each naming the field and saying what is allowed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
 from groepsaanbod import bounds
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
-from groepsaanbod.refusals import Problem
-
-
-class Formation(StrEnum):
-    """How a programme's cohorts come about."""
-
-    DUE_DATE = "due_date"
-    SCHOOL_CLASS = "school_class"
-    ENROLMENT = "enrolment"
-    DROP_IN = "drop_in"
-
-
-class Schedule(StrEnum):
-    """How a programme's meetings are dated."""
-
-    PREGNANCY_WEEK = "pregnancy_week"
-    WEEKLY = "weekly"
-    DROP_IN = "drop_in"
-
-
-FORMATIONS = tuple(Formation)
-SCHEDULES = tuple(Schedule)
-SESSION_KINDS = ("group", "individual", "phone")
-CONSTRAINT_KINDS = (
-    "role_present",
-    "min_role_count",
-    "trainer_speaks_language",
-    "group_size",
-    "pregnancy_window",
-    "no_school_holidays",
-    "no_double_booking",
-    "fixed_facilitators",
-    "no_school_hours",
+from groepsaanbod.programmes.templates.data import (
+    CONSTRAINT_KINDS,
+    CONSTRAINT_PARAMS,
+    DURATION_RANGE,
+    FORMATIONS,
+    GROUP_SIZE_RANGE,
+    ON_VIOLATION,
+    ROLE_COUNT_RANGE,
+    SCHEDULES,
+    SESSION_KINDS,
+    TEXT_LIMITS,
+    TIMING_WEEK_RANGE,
+    TIMINGS_BY_SCHEDULE,
+    ConstraintData,
+    RoleNeed,
+    Schedule,
+    SessionSpecData,
+    TemplateData,
 )
-CONSTRAINT_PARAMS = ("role", "count", "from", "to", "on_violation")
-#: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
-ON_VIOLATION = ("cancel", "alert")
-#: Which kinds of "when" each schedule allows.
-TIMINGS_BY_SCHEDULE = {
-    "pregnancy_week": ("pregnancy_week", "weeks_after_birth"),
-    "weekly": ("week_after_start",),
-    "drop_in": ("weekly",),
-}
-TIMING_WEEK_RANGE = {
-    "pregnancy_week": (1, 42),
-    "week_after_start": (1, 52),
-    "weeks_after_birth": (1, 52),
-}
-DURATION_RANGE = (1, 480)
-#: Characters per language of the translated texts; name and topic are one line each.
-TEXT_LIMITS = {
-    "name": bounds.NAME,
-    "topic": bounds.SHORT_TEXT,
-    "description": bounds.DESCRIPTION,
-    "audience": bounds.NOTE,
-}
-GROUP_SIZE_RANGE = (1, 200)
-ROLE_COUNT_RANGE = (1, 20)
-
-
-@dataclass(frozen=True)
-class RoleNeed:
-    role: str
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class SessionSpecData:
-    kind: str
-    duration_minutes: int
-    timing: str
-    week: int | None
-    topic: dict[str, str]
-    roles: tuple[RoleNeed, ...] = ()
-    partners_invited: bool = False
-    with_babies: bool = False
-
-
-@dataclass(frozen=True)
-class ConstraintData:
-    kind: str
-    params: dict[str, Any] = field(default_factory=dict)
-    hard: bool = True
-
-
-@dataclass(frozen=True)
-class TemplateData:
-    key: str
-    name: dict[str, str]
-    description: dict[str, str]
-    audience: dict[str, str]
-    formation: str
-    schedule: str
-    min_group_size: int
-    max_group_size: int
-    completion_threshold: int
-    languages: tuple[str, ...]
-    sessions: tuple[SessionSpecData, ...]
-    constraints: tuple[ConstraintData, ...] = ()
-    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..]
-    rules: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def meeting_count(self) -> int:
-        return len(self.sessions)
-
-    @property
-    def group_meeting_count(self) -> int:
-        return sum(1 for s in self.sessions if s.kind == "group")
-
-    @property
-    def required_roles(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for spec in self.sessions:
-            for need in spec.roles:
-                seen.setdefault(need.role, None)
-        return tuple(seen)
+from groepsaanbod.refusals import Problem
 
 
 @dataclass(frozen=True)
@@ -169,10 +70,10 @@ class _Checker:
         if value not in allowed:
             self.add(where, N_("Choose one of: %(allowed)s."), allowed=", ".join(allowed))
             return allowed[0]
-        return value
+        return str(value)
 
     def texts(
-        self, raw: Mapping[str, Any], key: str, where: str, required: bool = True, lines: bool = False
+        self, raw: Mapping[str, Any], key: str, where: str, *, required: bool = True, lines: bool = False
     ) -> dict[str, str]:
         """One text per language; `lines`: texts of several lines (a description), else one line each."""
         value = raw.get(key, {} if not required else None)
@@ -272,7 +173,7 @@ def _check_session(
 
 def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str) -> None:
     """Meetings in time order; in a weekly programme at most one meeting a week."""
-    if schedule == "weekly":
+    if schedule == Schedule.WEEKLY:
         seen: dict[int, int] = {}
         for index, spec in enumerate(sessions):
             if spec.week is None:
@@ -398,7 +299,7 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
             spec = _check_session(c, item, index, schedule, languages)
             if spec is not None:
                 sessions.append(spec)
-        if schedule == "drop_in" and len(sessions) > 1:
+        if schedule == Schedule.DROP_IN and len(sessions) > 1:
             c.add("sessions", N_("A drop-in has one weekly meeting."))
         _check_order(c, sessions, schedule)
 
@@ -445,34 +346,3 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
     if c.problems:
         return TemplateCheck(None, tuple(c.problems))
     return TemplateCheck(template, ())
-
-
-def template_to_data(template: TemplateData) -> dict[str, Any]:
-    """The plain-data form `check_template` reads, for editing and the API."""
-    return {
-        "key": template.key,
-        "name": dict(template.name),
-        "description": dict(template.description),
-        "audience": dict(template.audience),
-        "formation": template.formation,
-        "schedule": template.schedule,
-        "min_group_size": template.min_group_size,
-        "max_group_size": template.max_group_size,
-        "completion_threshold": template.completion_threshold,
-        "languages": list(template.languages),
-        "sessions": [
-            {
-                "kind": s.kind,
-                "duration_minutes": s.duration_minutes,
-                "timing": s.timing,
-                **({"week": s.week} if s.week is not None else {}),
-                "topic": dict(s.topic),
-                "roles": [{"role": r.role, "count": r.count} for r in s.roles],
-                "partners_invited": s.partners_invited,
-                "with_babies": s.with_babies,
-            }
-            for s in template.sessions
-        ],
-        "constraints": [{"kind": k.kind, "hard": k.hard, **k.params} for k in template.constraints],
-        "rules": dict(template.rules),
-    }

@@ -1,0 +1,5 @@
+"""`python -m groepsaanbod.cli`, as `groepsaanbod`."""
+
+from groepsaanbod.cli import main
+
+main()
