@@ -18,7 +18,8 @@ from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
-from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.sessions import to_utc
 

@@ -17,7 +17,8 @@ from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.bounds import shifted
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
-from groepsaanbod.registration.models import Participant, Registration, RegistrationStatus
+from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
 
 
