@@ -64,7 +64,7 @@ def public_holidays(years: Iterable[int]) -> frozenset[date]:
     return frozenset().union(*(_public_year(year) for year in _years(years)))
 
 
-def school_holidays(years: Iterable[int], region: str, binding_only: bool = False) -> frozenset[date]:
+def school_holidays(years: Iterable[int], region: str, *, binding_only: bool = False) -> frozenset[date]:
     """Every day of a school break of `region` in `years`, weekends included.
 
     With `binding_only` only the Christmas, May and summer breaks count: those a
@@ -72,15 +72,15 @@ def school_holidays(years: Iterable[int], region: str, binding_only: bool = Fals
     may choose its own dates for them.
     """
     subdivision = _region(region)
-    return frozenset().union(*(_school_year(year, subdivision, binding_only) for year in _years(years)))
+    return frozenset().union(*(_school_year(year, subdivision, binding_only=binding_only) for year in _years(years)))
 
 
-def closed_days(years: Iterable[int], region: str | None, school: bool) -> frozenset[date]:
+def closed_days(years: Iterable[int], region: str | None, *, school: bool) -> frozenset[date]:
     """Public holidays, plus the region's school holidays when the programme is given at school."""
-    years = _years(years)
-    closed = public_holidays(years)
+    chosen = _years(years)
+    closed = public_holidays(chosen)
     if school:
         if region is None:
             raise ValueError("a school programme needs a school holiday region")
-        closed |= school_holidays(years, region)
+        closed |= school_holidays(chosen, region)
     return closed

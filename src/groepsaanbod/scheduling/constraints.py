@@ -179,7 +179,7 @@ class _Collector:
         self.facts = facts
         self.found: list[Violation] = []
 
-    def add(self, kind: str, hard: bool, msgid: str, staff_id: int | None = None, **params: Any) -> None:
+    def add(self, kind: str, msgid: str, *, hard: bool, staff_id: int | None = None, **params: Any) -> None:
         self.found.append(Violation(kind, hard, Message(msgid, {"number": self.facts.number, **params}), staff_id))
 
 
@@ -188,7 +188,7 @@ def _role_present(c: _Collector, rule: ConstraintData) -> None:
     if any(s.role == role for s in _present(c.facts)):
         return
     msgid = MENTOR_MISSING if role == "mentor" else ROLE_MISSING
-    c.add(rule.kind, rule.hard, msgid, role=role)
+    c.add(rule.kind, msgid, hard=rule.hard, role=role)
 
 
 def _min_role_count(c: _Collector, rule: ConstraintData) -> None:
@@ -196,22 +196,22 @@ def _min_role_count(c: _Collector, rule: ConstraintData) -> None:
     count = int(rule.params.get("count", 1))
     have = sum(1 for s in _present(c.facts) if s.role == role)
     if have < count:
-        c.add(rule.kind, rule.hard, ROLE_TOO_FEW, role=role, count=count, have=have, missing=count - have)
+        c.add(rule.kind, ROLE_TOO_FEW, hard=rule.hard, role=role, count=count, have=have, missing=count - have)
 
 
 def _trainer_speaks_language(c: _Collector, rule: ConstraintData) -> None:
     role = rule.params.get("role") or "trainer"
     language = c.facts.cohort_language
     if not any(s.role == role and language in s.languages for s in _present(c.facts)):
-        c.add(rule.kind, rule.hard, LANGUAGE_MISSING, role=role, language=language)
+        c.add(rule.kind, LANGUAGE_MISSING, hard=rule.hard, role=role, language=language)
 
 
 def _group_size(c: _Collector, rule: ConstraintData, min_size: int, max_size: int) -> None:
     members = c.facts.members
     if members < min_size:
-        c.add(rule.kind, rule.hard, GROUP_TOO_SMALL, members=members, min=min_size)
+        c.add(rule.kind, GROUP_TOO_SMALL, hard=rule.hard, members=members, min=min_size)
     elif members > max_size:
-        c.add(rule.kind, rule.hard, GROUP_TOO_LARGE, members=members, max=max_size)
+        c.add(rule.kind, GROUP_TOO_LARGE, hard=rule.hard, members=members, max=max_size)
 
 
 def _pregnancy_window(c: _Collector, rule: ConstraintData) -> None:
@@ -226,8 +226,8 @@ def _pregnancy_window(c: _Collector, rule: ConstraintData) -> None:
     if outside:
         c.add(
             rule.kind,
-            rule.hard,
             OUTSIDE_PREGNANCY_WINDOW,
+            hard=rule.hard,
             date=day,
             low=low,
             high=high,
@@ -240,7 +240,7 @@ def _pregnancy_window(c: _Collector, rule: ConstraintData) -> None:
 def _no_school_holidays(c: _Collector, rule: ConstraintData) -> None:
     day = c.facts.local_start.date()
     if day in c.facts.school_holidays:
-        c.add(rule.kind, rule.hard, IN_SCHOOL_HOLIDAY, date=day)
+        c.add(rule.kind, IN_SCHOOL_HOLIDAY, hard=rule.hard, date=day)
 
 
 def _first_clash(facts: SessionFacts, bookings: Sequence[Booking]) -> Booking | None:
@@ -262,8 +262,8 @@ def _no_double_booking(c: _Collector, rule: ConstraintData) -> None:
         if clash is not None:
             c.add(
                 rule.kind,
-                rule.hard,
                 STAFF_DOUBLE_BOOKED,
+                hard=rule.hard,
                 staff_id=person.staff_id,
                 name=person.name,
                 **_booking_params(clash),
@@ -272,14 +272,14 @@ def _no_double_booking(c: _Collector, rule: ConstraintData) -> None:
     if room is not None:
         clash = _first_clash(c.facts, room.other_bookings)
         if clash is not None:
-            c.add(rule.kind, rule.hard, ROOM_DOUBLE_BOOKED, room=room.name, **_booking_params(clash))
+            c.add(rule.kind, ROOM_DOUBLE_BOOKED, hard=rule.hard, room=room.name, **_booking_params(clash))
 
 
 def _fixed_facilitators(c: _Collector, rule: ConstraintData) -> None:
     count = int(rule.params.get("count", 1))
     have = len(_present(c.facts))
     if have < count:
-        c.add(rule.kind, rule.hard, TOO_FEW_FACILITATORS, count=count, have=have, missing=count - have)
+        c.add(rule.kind, TOO_FEW_FACILITATORS, hard=rule.hard, count=count, have=have, missing=count - have)
 
 
 def _is_open(room: RoomFacts, local_start: datetime, local_end: datetime) -> bool:
@@ -298,17 +298,21 @@ def _room_checks(c: _Collector) -> None:
     facts, room = c.facts, c.facts.room
     if room is None:
         return
-    local = {"date": facts.local_start.date(), "start": _hhmm(facts.local_start), "end": _hhmm(facts.local_end)}
+    local: dict[str, Any] = {
+        "date": facts.local_start.date(),
+        "start": _hhmm(facts.local_start),
+        "end": _hhmm(facts.local_end),
+    }
     if room.unavailable:
-        c.add("room_unavailable", True, ROOM_UNAVAILABLE, room=room.name)
+        c.add("room_unavailable", ROOM_UNAVAILABLE, hard=True, room=room.name)
     elif not _is_open(room, facts.local_start, facts.local_end):
-        c.add("room_open", True, ROOM_CLOSED, room=room.name, **local)
+        c.add("room_open", ROOM_CLOSED, hard=True, room=room.name, **local)
     people = facts.members + facts.extra_people
     if people > room.capacity:
         c.add(
             "room_capacity",
-            True,
             ROOM_TOO_SMALL,
+            hard=True,
             room=room.name,
             capacity=room.capacity,
             people=people,
@@ -328,8 +332,8 @@ def _school_hours(c: _Collector, hard: bool) -> None:
     if overlaps(facts.local_start, facts.local_end, datetime.combine(day, begins), datetime.combine(day, ends)):
         c.add(
             "no_school_hours",
-            hard,
             IN_SCHOOL_HOURS,
+            hard=hard,
             date=day,
             start=_hhmm(facts.local_start),
             end=_hhmm(facts.local_end),

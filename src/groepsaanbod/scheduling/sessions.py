@@ -66,6 +66,26 @@ class PlannedSession:
 
 
 @dataclass(frozen=True)
+class MeetingTime:
+    """When a group meets: on `weekday` (0 = Monday) at `start_time`, wall-clock time in `timezone`."""
+
+    weekday: int
+    start_time: time
+    timezone: str = DEFAULT_TIMEZONE
+
+
+@dataclass(frozen=True)
+class DropInSeries:
+    """A drop-in series: every week from `start_date` to `end_date` inclusive, except on `exceptions`."""
+
+    start_date: date
+    end_date: date
+    duration_minutes: int
+    topic: dict[str, str] | None = None
+    exceptions: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
 class SessionPlan:
     sessions: tuple[PlannedSession, ...]
     problems: tuple[Problem, ...] = field(default=())
@@ -147,12 +167,13 @@ class _Draft:
     moved_from: date | None
 
 
-def _finish(drafts: list[_Draft], start_time: time, timezone: str) -> tuple[PlannedSession, ...]:
+def _finish(drafts: list[_Draft], at: MeetingTime) -> tuple[PlannedSession, ...]:
     """Number the drafts in order of time (ties by template order) and derive the UTC start."""
     ordered = sorted(drafts, key=lambda d: (d.day, -1 if d.spec_index is None else d.spec_index))
     sessions = []
+    timezone = at.timezone
     for number, draft in enumerate(ordered, start=1):
-        starts_at = to_utc(datetime.combine(draft.day, start_time), timezone)
+        starts_at = to_utc(datetime.combine(draft.day, at.start_time), timezone)
         sessions.append(
             PlannedSession(
                 number=number,
@@ -209,15 +230,14 @@ def _open_day_in_window(window_start: date, planned: date, closed: frozenset[dat
 def plan_pregnancy_sessions(
     specs: Sequence[SessionSpecData],
     due_date: date,
-    weekday: int,
-    start_time: time,
+    at: MeetingTime,
+    *,
     closed: frozenset[date],
-    timezone: str = DEFAULT_TIMEZONE,
     birth_date: date | None = None,
 ) -> SessionPlan:
     """Sessions that belong in a week of the pregnancy or a week after the birth.
 
-    Each session falls on the cohort's `weekday` (0 = Monday) inside its week (see
+    Each session falls on the cohort's weekday (`at`) inside its week (see
     `pregnancy_week_start`, `weeks_after_birth_start`; weeks after birth count from
     `birth_date` when known, else from the due date). Individual and phone sessions
     are planned the same way: appointments within that week.
@@ -227,8 +247,8 @@ def plan_pregnancy_sessions(
     `moved_from` set. When every such day is closed, the session stays on its closed
     day and the plan carries a `Problem` for field `sessions[<spec index>]`.
     """
-    _check_weekday(weekday)
-    _zone(timezone)
+    _check_weekday(at.weekday)
+    _zone(at.timezone)
     drafts: list[_Draft] = []
     unplaced: list[tuple[int, SessionSpecData, date]] = []
     for index, spec in enumerate(specs):
@@ -237,7 +257,7 @@ def plan_pregnancy_sessions(
             window_start = pregnancy_week_start(due_date, week)
         else:
             window_start = weeks_after_birth_start(birth_date or due_date, week)
-        day = _day_in_window(window_start, weekday)
+        day = _day_in_window(window_start, at.weekday)
         moved_from = None
         if day in closed:
             other = _open_day_in_window(window_start, day, closed)
@@ -246,7 +266,7 @@ def plan_pregnancy_sessions(
             else:
                 day, moved_from = other, day
         drafts.append(_Draft(index, spec.kind, day, spec.duration_minutes, spec.topic, moved_from))
-    sessions = _finish(drafts, start_time, timezone)
+    sessions = _finish(drafts, at)
     numbers = {session.spec_index: session.number for session in sessions}
     problems = tuple(
         Problem(
@@ -265,25 +285,20 @@ def plan_pregnancy_sessions(
 
 
 def plan_weekly_sessions(
-    specs: Sequence[SessionSpecData],
-    start_date: date,
-    weekday: int,
-    start_time: time,
-    closed: frozenset[date],
-    timezone: str = DEFAULT_TIMEZONE,
+    specs: Sequence[SessionSpecData], start_date: date, at: MeetingTime, *, closed: frozenset[date]
 ) -> SessionPlan:
     """Sessions of a course given in week 1, 2, ... after the start.
 
-    Week 1's meeting is on the first `weekday` (0 = Monday) on or after `start_date`;
+    Week 1's meeting is on the first weekday of `at` on or after `start_date`;
     week k's is 7 * (k-1) days later. When a meeting falls on a closed day the course
     pauses that week: that meeting and every later one move one week on (again, as
     often as needed, e.g. over a two-week Christmas break), with `moved_from` set to
     the date it would otherwise have had. The number of meetings, their order and
     their spacing stay; a closed week without a meeting moves nothing.
     """
-    _check_weekday(weekday)
-    _zone(timezone)
-    first = _first_on_or_after(start_date, weekday)
+    _check_weekday(at.weekday)
+    _zone(at.timezone)
+    first = _first_on_or_after(start_date, at.weekday)
     weeks = [_check_spec(index, spec, ("week_after_start",)) for index, spec in enumerate(specs)]
     order = sorted(range(len(specs)), key=lambda index: (weeks[index], index))
     drafts: list[_Draft] = []
@@ -297,37 +312,27 @@ def plan_weekly_sessions(
             paused_weeks += 1
         moved_from = nominal if day != nominal else None
         drafts.append(_Draft(index, spec.kind, day, spec.duration_minutes, spec.topic, moved_from))
-    return SessionPlan(_finish(drafts, start_time, timezone))
+    return SessionPlan(_finish(drafts, at))
 
 
 # --- drop-in ----------------------------------------------------------------------------------------------------
 
 
-def plan_drop_in(
-    start_date: date,
-    end_date: date,
-    weekday: int,
-    start_time: time,
-    duration_minutes: int,
-    closed: frozenset[date],
-    exceptions: frozenset[date] = frozenset(),
-    topic: dict[str, str] | None = None,
-    timezone: str = DEFAULT_TIMEZONE,
-) -> SessionPlan:
-    """Every `weekday` from `start_date` to `end_date` inclusive, except closed days and `exceptions`.
+def plan_drop_in(series: DropInSeries, at: MeetingTime, *, closed: frozenset[date]) -> SessionPlan:
+    """Every weekday of `at` in the series, except closed days and the series' exceptions.
 
     A skipped occurrence is not moved. All occurrences are group sessions without a
     template spec (`spec_index` None).
     """
-    _check_weekday(weekday)
-    _check_duration(duration_minutes)
-    if end_date < start_date:
+    _check_weekday(at.weekday)
+    _check_duration(series.duration_minutes)
+    if series.end_date < series.start_date:
         raise ValueError("end_date must not be before start_date")
-    _zone(timezone)
+    _zone(at.timezone)
     drafts = []
-    day = _first_on_or_after(start_date, weekday)
-    while day <= end_date:
-        if day not in closed and day not in exceptions:
-            drafts.append(_Draft(None, "group", day, duration_minutes, topic or {}, None))
+    day = _first_on_or_after(series.start_date, at.weekday)
+    while day <= series.end_date:
+        if day not in closed and day not in series.exceptions:
+            drafts.append(_Draft(None, "group", day, series.duration_minutes, series.topic or {}, None))
         day += WEEK
-    return SessionPlan(_finish(drafts, start_time, timezone))
+    return SessionPlan(_finish(drafts, at))

@@ -11,6 +11,8 @@ from groepsaanbod.scheduling.closed_days import closed_days, public_holidays, sc
 from groepsaanbod.scheduling.sessions import (
     NO_OPEN_DAY_AFTER_BIRTH,
     NO_OPEN_DAY_IN_PREGNANCY_WEEK,
+    DropInSeries,
+    MeetingTime,
     plan_drop_in,
     plan_pregnancy_sessions,
     plan_weekly_sessions,
@@ -69,7 +71,9 @@ def test_to_utc_refuses_aware_times_and_unknown_zones():
 
 def test_weekly_lesson_stays_at_ten_across_start_of_summer_time():
     # Thursdays from 2026-03-19; summer time starts Sunday 2026-03-29.
-    plan = plan_weekly_sessions(weekly_specs([1, 2, 3, 4]), date(2026, 3, 16), THU, time(10, 0), frozenset())
+    plan = plan_weekly_sessions(
+        weekly_specs([1, 2, 3, 4]), date(2026, 3, 16), MeetingTime(THU, time(10, 0)), closed=frozenset()
+    )
     assert [s.local_start for s in plan.sessions] == [
         datetime(2026, 3, 19, 10),
         datetime(2026, 3, 26, 10),
@@ -87,14 +91,18 @@ def test_weekly_lesson_stays_at_ten_across_start_of_summer_time():
 
 def test_weekly_lesson_stays_at_ten_across_end_of_summer_time():
     # Thursdays from 2026-10-15; summer time ends Sunday 2026-10-25.
-    plan = plan_weekly_sessions(weekly_specs([1, 2, 3]), date(2026, 10, 15), THU, time(10, 0), frozenset())
+    plan = plan_weekly_sessions(
+        weekly_specs([1, 2, 3]), date(2026, 10, 15), MeetingTime(THU, time(10, 0)), closed=frozenset()
+    )
     assert [s.local_start.time() for s in plan.sessions] == [time(10, 0)] * 3
     assert [s.starts_at for s in plan.sessions] == [utc(2026, 10, 15, 8), utc(2026, 10, 22, 8), utc(2026, 10, 29, 9)]
     assert plan.sessions[0].ends_at == utc(2026, 10, 15, 9)
 
 
 def test_session_in_the_spring_gap_gets_the_real_wall_clock_time():
-    plan = plan_drop_in(date(2026, 3, 29), date(2026, 3, 29), 6, time(2, 30), 60, frozenset())
+    plan = plan_drop_in(
+        DropInSeries(date(2026, 3, 29), date(2026, 3, 29), 60), MeetingTime(6, time(2, 30)), closed=frozenset()
+    )
     (session,) = plan.sessions
     assert session.starts_at == utc(2026, 3, 29, 1, 30)
     assert session.local_start == datetime(2026, 3, 29, 3, 30)
@@ -114,7 +122,7 @@ def test_centering_pregnancy_across_end_of_summer_time_and_christmas():
     specs = builtin_templates()["centering-pregnancy"].sessions
     due = date(2027, 3, 31)  # a Wednesday, so every pregnancy week runs Wednesday-Tuesday
     closed = public_holidays([2026, 2027])
-    plan = plan_pregnancy_sessions(specs, due, FRI, time(19, 0), closed)
+    plan = plan_pregnancy_sessions(specs, due, MeetingTime(FRI, time(19, 0)), closed=closed)
     assert plan.problems == ()
     # Week N starts at due - 280 + 7(N-1) = 2026-06-24 + 7(N-1); the meeting is that week's Friday (start + 2 days).
     #   week 15: 2026-06-24 +  98 = 2026-09-30 (Wed) -> Fri 2026-10-02, summer time: 19:00 CEST = 17:00 UTC
@@ -164,11 +172,10 @@ def test_weeks_after_birth_count_from_the_birth_date_when_known():
     spec = (pregnancy_spec(8, timing="weeks_after_birth"),)
     due, born = date(2027, 3, 31), date(2027, 4, 12)
     # From the due date: 2027-03-31 + 56 = 2027-05-26 (Wed) -> Friday 2027-05-28.
-    assert plan_pregnancy_sessions(spec, due, FRI, time(10), frozenset()).sessions[0].local_start.date() == date(
-        2027, 5, 28
-    )
+    first = plan_pregnancy_sessions(spec, due, MeetingTime(FRI, time(10)), closed=frozenset()).sessions[0]
+    assert first.local_start.date() == date(2027, 5, 28)
     # From the birth: 2027-04-12 (Mon) + 56 = 2027-06-07 (Mon) -> Friday 2027-06-11.
-    plan = plan_pregnancy_sessions(spec, due, FRI, time(10), frozenset(), birth_date=born)
+    plan = plan_pregnancy_sessions(spec, due, MeetingTime(FRI, time(10)), closed=frozenset(), birth_date=born)
     assert plan.sessions[0].local_start.date() == date(2027, 6, 11)
 
 
@@ -177,7 +184,7 @@ def test_pregnancy_meeting_without_an_open_day_is_a_problem():
     # Week 15 runs Wed 2026-09-30 - Tue 2026-10-06; close every day of it.
     week = frozenset(date(2026, 9, 30) + timedelta(days=n) for n in range(7))
     specs = (pregnancy_spec(12, kind="individual"), pregnancy_spec(15), pregnancy_spec(19))
-    plan = plan_pregnancy_sessions(specs, due, FRI, time(19), week)
+    plan = plan_pregnancy_sessions(specs, due, MeetingTime(FRI, time(19)), closed=week)
     assert [s.local_start.date() for s in plan.sessions] == [date(2026, 9, 11), date(2026, 10, 2), date(2026, 10, 30)]
     assert plan.sessions[1].moved_from is None
     (problem,) = plan.problems
@@ -190,7 +197,9 @@ def test_pregnancy_meeting_without_an_open_day_is_a_problem():
 def test_after_birth_meeting_without_an_open_day_is_a_problem():
     due = date(2027, 3, 31)
     week = frozenset(date(2027, 5, 26) + timedelta(days=n) for n in range(7))
-    plan = plan_pregnancy_sessions((pregnancy_spec(8, timing="weeks_after_birth"),), due, FRI, time(10), week)
+    plan = plan_pregnancy_sessions(
+        (pregnancy_spec(8, timing="weeks_after_birth"),), due, MeetingTime(FRI, time(10)), closed=week
+    )
     (problem,) = plan.problems
     assert problem.message.msgid == NO_OPEN_DAY_AFTER_BIRTH
     assert problem.message.params["week"] == 8
@@ -201,14 +210,14 @@ def test_pregnancy_meeting_moves_only_to_a_working_day_of_the_same_week():
     # Close the Saturday and the Friday: the nearest open weekday is Thursday 2026-10-01 (2 days),
     # before Monday 2026-10-05 (2 days, later on the tie); the Sunday is never used.
     closed = frozenset({date(2026, 10, 3), date(2026, 10, 2)})
-    plan = plan_pregnancy_sessions((pregnancy_spec(15),), date(2027, 3, 31), 5, time(10), closed)
+    plan = plan_pregnancy_sessions((pregnancy_spec(15),), date(2027, 3, 31), MeetingTime(5, time(10)), closed=closed)
     assert plan.sessions[0].local_start.date() == date(2026, 10, 1)
     assert plan.sessions[0].moved_from == date(2026, 10, 3)
 
 
 def test_pregnancy_plan_refuses_other_timings():
     with pytest.raises(ValueError, match=r"sessions\[0\]: timing 'week_after_start' is not one of pregnancy_week"):
-        plan_pregnancy_sessions(weekly_specs([1]), date(2027, 3, 31), FRI, time(10), frozenset())
+        plan_pregnancy_sessions(weekly_specs([1]), date(2027, 3, 31), MeetingTime(FRI, time(10)), closed=frozenset())
 
 
 # --- THINK op school --------------------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def test_think_from_september_skips_the_autumn_break_of_noord():
     specs = builtin_templates()["think-op-school"].sessions
     closed = closed_days([2026, 2027], "noord", school=True)
     # Start Monday 2026-09-21, lessons on Thursday 10:00. Autumn break noord: 10-18 October 2026.
-    plan = plan_weekly_sessions(specs, date(2026, 9, 21), THU, time(10, 0), closed)
+    plan = plan_weekly_sessions(specs, date(2026, 9, 21), MeetingTime(THU, time(10, 0)), closed=closed)
     # Sep 24, Oct 1, Oct 8, [Oct 15 in the break: the course pauses a week], Oct 22, ... Dec 3.
     expected = [date(2026, 9, 24), date(2026, 10, 1), date(2026, 10, 8)] + [
         date(2026, 10, 22) + timedelta(weeks=n) for n in range(7)
@@ -242,7 +251,7 @@ def test_think_across_christmas_and_the_new_year():
     closed = closed_days([2026, 2027], "noord", school=True)
     # Wednesdays from 2026-12-09. Christmas break: 19 Dec 2026 - 3 Jan 2027 (two Wednesdays closed),
     # spring break noord 2027: 20-28 February (one more).
-    plan = plan_weekly_sessions(specs, date(2026, 12, 9), WED, time(10, 0), closed)
+    plan = plan_weekly_sessions(specs, date(2026, 12, 9), MeetingTime(WED, time(10, 0)), closed=closed)
     assert [s.local_start.date() for s in plan.sessions] == [
         date(2026, 12, 9),
         date(2026, 12, 16),
@@ -275,21 +284,21 @@ def test_think_across_christmas_and_the_new_year():
 
 def test_weekly_start_date_need_not_be_the_weekday():
     # Start on a Friday, lessons on Monday: week 1 is the first Monday on or after the start.
-    plan = plan_weekly_sessions(weekly_specs([1, 2]), date(2026, 9, 4), MON, time(9), frozenset())
+    plan = plan_weekly_sessions(weekly_specs([1, 2]), date(2026, 9, 4), MeetingTime(MON, time(9)), closed=frozenset())
     assert [s.local_start.date() for s in plan.sessions] == [date(2026, 9, 7), date(2026, 9, 14)]
 
 
 def test_closed_week_without_a_meeting_moves_nothing():
     # Triple P style gap: meetings in weeks 1 and 3 only; week 2 is closed.
     closed = frozenset({date(2026, 9, 14)})
-    plan = plan_weekly_sessions(weekly_specs([1, 3]), date(2026, 9, 7), MON, time(9), closed)
+    plan = plan_weekly_sessions(weekly_specs([1, 3]), date(2026, 9, 7), MeetingTime(MON, time(9)), closed=closed)
     assert [s.local_start.date() for s in plan.sessions] == [date(2026, 9, 7), date(2026, 9, 21)]
     assert all(s.moved_from is None for s in plan.sessions)
 
 
 def test_triple_p_phone_sessions_keep_their_kind_and_length():
     specs = builtin_templates()["triple-p-group"].sessions
-    plan = plan_weekly_sessions(specs, date(2026, 9, 7), MON, time(19), frozenset())
+    plan = plan_weekly_sessions(specs, date(2026, 9, 7), MeetingTime(MON, time(19)), closed=frozenset())
     assert [(s.kind, s.duration_minutes) for s in plan.sessions] == [
         (spec.kind, spec.duration_minutes) for spec in specs
     ]
@@ -307,7 +316,11 @@ def test_drop_in_mondays_skip_easter_and_whit_monday_and_exceptions():
     topic = {"nl": "Koffie en spelen"}
     # Mondays 2027-03-22 .. 2027-05-17 (eight weeks on): Mar 22, [Mar 29 Easter Monday], Apr 5, 12,
     # [Apr 19 exception], Apr 26, May 3, May 10, [May 17 Whit Monday].
-    plan = plan_drop_in(date(2027, 3, 22), date(2027, 5, 17), MON, time(9, 30), 90, closed, exceptions, topic)
+    plan = plan_drop_in(
+        DropInSeries(date(2027, 3, 22), date(2027, 5, 17), 90, topic, exceptions=exceptions),
+        MeetingTime(MON, time(9, 30)),
+        closed=closed,
+    )
     assert [s.local_start for s in plan.sessions] == [
         datetime.combine(d, time(9, 30))
         for d in (
@@ -331,44 +344,69 @@ def test_drop_in_mondays_skip_easter_and_whit_monday_and_exceptions():
 
 
 def test_drop_in_start_date_not_on_the_weekday_and_empty_range():
-    plan = plan_drop_in(date(2027, 3, 23), date(2027, 4, 5), MON, time(9, 30), 90, frozenset())
+    plan = plan_drop_in(
+        DropInSeries(date(2027, 3, 23), date(2027, 4, 5), 90), MeetingTime(MON, time(9, 30)), closed=frozenset()
+    )
     assert [s.local_start.date() for s in plan.sessions] == [date(2027, 3, 29), date(2027, 4, 5)]
-    assert plan_drop_in(date(2027, 3, 23), date(2027, 3, 24), MON, time(9, 30), 90, frozenset()).sessions == ()
+    assert (
+        plan_drop_in(
+            DropInSeries(date(2027, 3, 23), date(2027, 3, 24), 90), MeetingTime(MON, time(9, 30)), closed=frozenset()
+        ).sessions
+        == ()
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "says"),
     [
         (
-            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 3, 21), MON, time(9), 90, frozenset()),
+            lambda: plan_drop_in(
+                DropInSeries(date(2027, 3, 22), date(2027, 3, 21), 90), MeetingTime(MON, time(9)), closed=frozenset()
+            ),
             "end_date must not be before start_date",
         ),
         (
-            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), 7, time(9), 90, frozenset()),
+            lambda: plan_drop_in(
+                DropInSeries(date(2027, 3, 22), date(2027, 4, 21), 90), MeetingTime(7, time(9)), closed=frozenset()
+            ),
             r"weekday must be 0 \(Monday\) to 6 \(Sunday\), not 7",
         ),
         (
-            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 0, frozenset()),
+            lambda: plan_drop_in(
+                DropInSeries(date(2027, 3, 22), date(2027, 4, 21), 0), MeetingTime(MON, time(9)), closed=frozenset()
+            ),
             "duration_minutes must be a positive whole number, not 0",
         ),
         (
-            lambda: plan_drop_in(date(2027, 3, 22), date(2027, 4, 21), MON, time(9), 90, frozenset(), timezone="Mars"),
+            lambda: plan_drop_in(
+                DropInSeries(date(2027, 3, 22), date(2027, 4, 21), 90),
+                MeetingTime(MON, time(9), "Mars"),
+                closed=frozenset(),
+            ),
             "unknown time zone 'Mars'",
         ),
         (
-            lambda: plan_weekly_sessions(weekly_specs([1]), date(2026, 9, 7), -1, time(9), frozenset()),
+            lambda: plan_weekly_sessions(
+                weekly_specs([1]), date(2026, 9, 7), MeetingTime(-1, time(9)), closed=frozenset()
+            ),
             "weekday must be .*, not -1",
         ),
         (
-            lambda: plan_weekly_sessions(weekly_specs([1], duration=0), date(2026, 9, 7), MON, time(9), frozenset()),
+            lambda: plan_weekly_sessions(
+                weekly_specs([1], duration=0), date(2026, 9, 7), MeetingTime(MON, time(9)), closed=frozenset()
+            ),
             "duration_minutes must be a positive whole number, not 0",
         ),
         (
-            lambda: plan_weekly_sessions((pregnancy_spec(15),), date(2026, 9, 7), MON, time(9), frozenset()),
+            lambda: plan_weekly_sessions(
+                (pregnancy_spec(15),), date(2026, 9, 7), MeetingTime(MON, time(9)), closed=frozenset()
+            ),
             "timing 'pregnancy_week' is not one of week_after_start",
         ),
         (
-            lambda: plan_pregnancy_sessions((pregnancy_spec(15),), date(2027, 3, 31), 9, time(9), frozenset()),
+            lambda: plan_pregnancy_sessions(
+                (pregnancy_spec(15),), date(2027, 3, 31), MeetingTime(9, time(9)), closed=frozenset()
+            ),
             "weekday must be .*, not 9",
         ),
     ],
@@ -399,7 +437,7 @@ def weekly_cases(draw):
 @given(weekly_cases())
 def test_weekly_plan_properties(case):
     weeks, start_date, weekday, start_time, closed = case
-    plan = plan_weekly_sessions(weekly_specs(weeks), start_date, weekday, start_time, closed)
+    plan = plan_weekly_sessions(weekly_specs(weeks), start_date, MeetingTime(weekday, start_time), closed=closed)
     sessions = plan.sessions
     assert len(sessions) == len(weeks)
     assert plan.problems == ()
@@ -435,7 +473,9 @@ def pregnancy_cases(draw):
 @given(pregnancy_cases())
 def test_pregnancy_plan_properties(case):
     weeks, due, weekday, closed = case
-    plan = plan_pregnancy_sessions([pregnancy_spec(w) for w in weeks], due, weekday, time(10), closed)
+    plan = plan_pregnancy_sessions(
+        [pregnancy_spec(w) for w in weeks], due, MeetingTime(weekday, time(10)), closed=closed
+    )
     assert len(plan.sessions) == len(weeks)
     unplaced = {int(p.field[len("sessions[") : -1]) for p in plan.problems}
     for session in plan.sessions:

@@ -302,7 +302,8 @@ async def propose_slots(
     if template is None or not first <= base <= last:
         return []
     region = await region_of(session, cohort) if cohort else None
-    closed = closed_days(range(base.year, base.year + 2), region, region is not None and uses_school_holidays(template))
+    school = region is not None and uses_school_holidays(template)
+    closed = closed_days(range(base.year, base.year + 2), region, school=school)
     rules = rules_of(template)
     slots: list[Slot] = []
     for week in range(1, weeks + 1):

@@ -24,6 +24,7 @@ from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.services.set_up import get_programme, template_data
+from groepsaanbod.programmes.templates import Schedule
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
@@ -40,6 +41,8 @@ from groepsaanbod.scheduling.services.context import (
 )
 from groepsaanbod.scheduling.services.facts import session_facts
 from groepsaanbod.scheduling.sessions import (
+    DropInSeries,
+    MeetingTime,
     SessionPlan,
     plan_drop_in,
     plan_pregnancy_sessions,
@@ -110,26 +113,21 @@ async def plan_cohort_sessions(
         raise ScheduleRefused.single("cohort", HELD_ALREADY)
     data = template_data(programme, template)
     region = await region_of(session, cohort)
-    if template.schedule == "pregnancy_week":
+    at = MeetingTime(request.weekday, request.start_time, TIMEZONE)
+    if template.schedule == Schedule.PREGNANCY_WEEK:
         due = request.due_date or await _group_due_date(session, cohort)
         if due is None:
             raise ScheduleRefused.single("due_date", NEEDS_DUE_DATE)
         years = range(due.year - 1, due.year + 2)
-        plan = plan_pregnancy_sessions(
-            data.sessions, due, request.weekday, request.start_time, closed_days(years, region, False), TIMEZONE
-        )
+        plan = plan_pregnancy_sessions(data.sessions, due, at, closed=closed_days(years, region, school=False))
         cohort.reference_date = due
-    elif template.schedule == "weekly":
+    elif template.schedule == Schedule.WEEKLY:
         if request.start_date is None:
             raise ScheduleRefused.single("start_date", NEEDS_START_DATE)
         years = range(request.start_date.year, request.start_date.year + 3)
+        school = region is not None and uses_school_holidays(template)
         plan = plan_weekly_sessions(
-            data.sessions,
-            request.start_date,
-            request.weekday,
-            request.start_time,
-            closed_days(years, region, region is not None and uses_school_holidays(template)),
-            TIMEZONE,
+            data.sessions, request.start_date, at, closed=closed_days(years, region, school=school)
         )
         cohort.reference_date = request.start_date
     else:
@@ -139,17 +137,8 @@ async def plan_cohort_sessions(
             raise ScheduleRefused.single("end_date", NEEDS_END_DATE)
         years = range(request.start_date.year, request.end_date.year + 1)
         spec = data.sessions[0]
-        plan = plan_drop_in(
-            request.start_date,
-            request.end_date,
-            request.weekday,
-            request.start_time,
-            spec.duration_minutes,
-            closed_days(years, None, False),
-            frozenset(),
-            dict(spec.topic),
-            TIMEZONE,
-        )
+        series = DropInSeries(request.start_date, request.end_date, spec.duration_minutes, dict(spec.topic))
+        plan = plan_drop_in(series, at, closed=closed_days(years, None, school=False))
     cohort.weekday, cohort.start_time = request.weekday, request.start_time
     if request.venue_id is not None:
         cohort.venue_id = request.venue_id
