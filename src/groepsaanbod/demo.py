@@ -281,14 +281,18 @@ async def _plan_class_lessons(session: AsyncSession, loaded: _Loaded, programme_
         session.add(cohort)
         await session.commit()
         assert school_class.mentor_id is not None  # every demo class has its mentor
-        await planning.set_facilitator(session, coordinator, cohort.id, school_class.mentor_id, "mentor", now)
-        await planning.set_facilitator(session, coordinator, cohort.id, guest, "guest_teacher", now)
+        await planning.set_facilitator(
+            session, coordinator, cohort.id, planning.Facilitator(school_class.mentor_id, "mentor"), now=now
+        )
+        await planning.set_facilitator(
+            session, coordinator, cohort.id, planning.Facilitator(guest, "guest_teacher"), now=now
+        )
         await planning.plan_cohort_sessions(
             session,
             coordinator,
             cohort.id,
             planning.PlanRequest(weekday=index % 5, start_time=time(9 + index, 0), start_date=monday),
-            now,
+            now=now,
         )
 
 

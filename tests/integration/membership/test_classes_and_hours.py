@@ -156,10 +156,12 @@ async def test_the_rules_read_the_hours_of_the_meetings_organisation(client, db)
     local = meeting.local_start + (monday - meeting.starts_at)
     local = local.replace(hour=10, minute=0)
     at = (monday.replace(hour=9, minute=0), local)  # 10:00 in Amsterdam (winter time)
-    facts = await session_facts(db, meeting, cohort, template, at)
+    facts = await session_facts(db, meeting, cohort, template, at=at)
     assert [(s.staff_id, s.absent) for s in facts.staff] == [(w.x.id, False)]
     # On a Tuesday X has no hours for A: absent there, whatever B's hours say.
-    facts = await session_facts(db, meeting, cohort, template, (at[0] + timedelta(days=1), at[1] + timedelta(days=1)))
+    facts = await session_facts(
+        db, meeting, cohort, template, at=(at[0] + timedelta(days=1), at[1] + timedelta(days=1))
+    )
     assert [(s.staff_id, s.absent) for s in facts.staff] == [(w.x.id, True)]
     assert await db.scalar(select(SessionStaff.staff_id).where(SessionStaff.session_id == w.session_a)) == w.x.id
     assert meeting.starts_at > NOW

@@ -1,7 +1,7 @@
 """Use cases of changing single meetings: report_absence (with the template's
-policy), cancel_session, cancel_by_coordinator, propose_slots, reschedule_session,
-close_venue.
-Every change is logged and tells the people it concerns, in their language."""
+policy), cancel_session, cancel_by_coordinator, propose_slots, reschedule_session.
+(A closed location is closures.py.) Every change is logged and tells the people it
+concerns, in their language (notices.py)."""
 
 from __future__ import annotations
 
@@ -11,29 +11,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.models import Role, Staff
-from groepsaanbod.bounds import PERIOD_FORM
-from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import local_date
-from groepsaanbod.i18n.text import N_, pick
-from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
-from groepsaanbod.organisations.models import Venue
-from groepsaanbod.programmes.models import Programme
+from groepsaanbod.i18n.text import N_
 from groepsaanbod.programmes.templates import ConstraintData
-from groepsaanbod.registration.models import Registration
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import Violation, check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAbsence
 from groepsaanbod.scheduling.services.context import (
-    TIMEZONE,
-    SessionCheck,
     may_manage,
     region_of,
     rules_of,
@@ -41,9 +30,8 @@ from groepsaanbod.scheduling.services.context import (
     uses_school_holidays,
 )
 from groepsaanbod.scheduling.services.facts import session_facts
-from groepsaanbod.scheduling.sessions import (
-    to_utc,
-)
+from groepsaanbod.scheduling.services.notices import alert_coordinators, notify_session
+from groepsaanbod.scheduling.sessions import to_utc
 
 log = logging.getLogger(__name__)
 
@@ -66,115 +54,6 @@ def check_meeting_moment(field: str, moment: datetime, now: datetime) -> None:
         raise ScheduleRefused([problem])
 
 
-async def _notify_session(
-    session: AsyncSession,
-    s: Session,
-    cohort: Cohort | None,
-    programme: Programme,
-    kind: str,
-    now: datetime,
-    **context: object,
-) -> int:
-    """Tell everyone of a meeting, each in their own language: its staff and its confirmed members."""
-    told = 0
-    for person in await session.scalars(
-        select(Staff).where(Staff.id.in_(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
-    ):
-        await queue_message(
-            session,
-            Recipient(person.language, person.email, None),
-            kind,
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                **context,
-            },
-            dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:staff:{person.id}",
-            organisation_id=programme.organisation_id,
-            now=now,
-        )
-        told += 1
-    if cohort is not None:
-        for registration in await session.scalars(
-            select(Registration)
-            .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == "confirmed")
-        ):
-            person = registration.participant
-            await queue_message(
-                session,
-                Recipient(registration.language, person.email, person.phone),
-                kind,
-                {
-                    "name": person.full_name,
-                    "programme": pick(programme.name, registration.language),
-                    "group": cohort.name,
-                    "starts_at": s.starts_at,
-                    "timezone": s.timezone,
-                    **context,
-                },
-                dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:registration:{registration.id}",
-                organisation_id=programme.organisation_id,
-                now=now,
-            )
-            told += 1
-    return told
-
-
-async def _alert_coordinators(
-    session: AsyncSession,
-    s: Session,
-    cohort: Cohort | None,
-    programme: Programme,
-    violations: tuple[Violation, ...],
-    now: datetime,
-) -> None:
-    from groepsaanbod.i18n.translations import render_message
-
-    coordinators = list(
-        await session.scalars(
-            select(Staff).where(
-                Staff.active.is_(True),
-                Staff.id.in_(
-                    select(Role.staff_id).where(
-                        Role.organisation_id == programme.organisation_id, Role.role.in_(("coordinator", "admin"))
-                    )
-                ),
-            )
-        )
-    )
-    keys = {person.id: f"session:{s.id}:at_risk:{s.sequence}:{person.id}" for person in coordinators}
-    # Told already about this state of the meeting (a second closure over it, say): once is enough.
-    told = set(
-        await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values())))
-    )
-    for person in coordinators:
-        key = keys[person.id]
-        if key in told:
-            continue
-        problems = [render_message(person.language, v.message) for v in violations]
-        await queue_message(
-            session,
-            Recipient(person.language, person.email, None),
-            "session_at_risk",
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                "number": s.number,
-                "problems": problems,
-            },
-            dedupe_key=key,
-            organisation_id=programme.organisation_id,
-            now=now,
-        )
-
-
 def _policy(rules: list[ConstraintData], violation: Violation) -> str | None:
     """The on_violation of the rule that broke (same kind, and same role where rules name one)."""
     role = violation.message.params.get("role")
@@ -191,13 +70,13 @@ class AbsenceOutcome:
     told: int
 
 
-async def cancel_session(session: AsyncSession, s: Session, reason: str, now: datetime, actor: int | None) -> int:
-    if s.status == "cancelled":
+async def cancel_session(session: AsyncSession, s: Session, *, reason: str, now: datetime, actor: int | None) -> int:
+    if s.status == SessionStatus.CANCELLED:
         raise ScheduleRefused.single("session", ALREADY_CANCELLED)
-    _, cohort, programme, _ = await session_context(session, s.id)
-    s.status, s.cancel_reason = "cancelled", reason[:200]
+    about = await session_context(session, s.id)
+    s.status, s.cancel_reason = SessionStatus.CANCELLED, reason[:200]
     s.sequence += 1
-    told = await _notify_session(session, s, cohort, programme, "session_cancelled", now, reason=reason)
+    told = await notify_session(session, about, "session_cancelled", now=now, reason=reason)
     record(
         session,
         now,
@@ -212,12 +91,19 @@ async def cancel_session(session: AsyncSession, s: Session, reason: str, now: da
 
 
 async def report_absence(
-    session: AsyncSession, viewer: Viewer, session_id: int, now: datetime, reason: str = "", staff_id: int | None = None
+    session: AsyncSession,
+    viewer: Viewer,
+    session_id: int,
+    *,
+    now: datetime,
+    reason: str = "",
+    staff_id: int | None = None,
 ) -> AbsenceOutcome:
-    """A facilitator cannot come. The meeting is checked again at once and the template's
-    policy applies: cancel (THINK: no mentor, no lesson) or alert the coordinators."""
+    """A facilitator cannot come (`staff_id`; yourself when left out). The meeting is checked again at
+    once and the template's policy applies: cancel (THINK: no mentor, no lesson) or alert the coordinators."""
     reason = check_reason(reason)
-    s, cohort, programme, template = await session_context(session, session_id)
+    about = await session_context(session, session_id)
+    s, cohort, programme, template = about
     who = staff_id if staff_id is not None else viewer.staff_id
     # Another organisation's meeting does not exist for this person ("not your meeting" would
     # tell them it does).
@@ -230,7 +116,7 @@ async def report_absence(
         is None
     ):
         raise ScheduleRefused.single("session", NOT_YOUR_SESSION)
-    if s.status == "cancelled":
+    if s.status == SessionStatus.CANCELLED:
         raise ScheduleRefused.single("session", ALREADY_CANCELLED)
     session.add(
         StaffAbsence(
@@ -262,23 +148,23 @@ async def report_absence(
         violations = check_session(facts, rules, template.min_group_size, template.max_group_size)
         hard = tuple(v for v in violations if v.hard)
         if any(_policy(rules, v) == "cancel" for v in hard):
-            told = await cancel_session(session, s, reason or "absence", now, viewer.staff_id)
+            told = await cancel_session(session, s, reason=reason or "absence", now=now, actor=viewer.staff_id)
             cancelled = True
         elif violations:
-            await _alert_coordinators(session, s, cohort, programme, violations, now)
+            await alert_coordinators(session, about, violations, now=now)
     await session.commit()
     log.info("absence reported", extra={"session_id": s.id, "cancelled": cancelled, "by": viewer.staff_id})
     return AbsenceOutcome(cancelled, violations, told)
 
 
 async def cancel_by_coordinator(
-    session: AsyncSession, viewer: Viewer, session_id: int, reason: str, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, *, reason: str, now: datetime
 ) -> int:
     reason = check_reason(reason)
     s, _, programme, _ = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
-    told = await cancel_session(session, s, reason, now, viewer.staff_id)
+    told = await cancel_session(session, s, reason=reason, now=now, actor=viewer.staff_id)
     await session.commit()
     return told
 
@@ -290,7 +176,7 @@ class Slot:
 
 
 async def propose_slots(
-    session: AsyncSession, viewer: Viewer, session_id: int, now: datetime, count: int = 3, weeks: int = 8
+    session: AsyncSession, viewer: Viewer, session_id: int, now: datetime, *, count: int = 3, weeks: int = 8
 ) -> list[Slot]:
     """The next times, same weekday and hour, that break no hard rule (absences of the
     original date do not carry over; closed days are skipped), within the meeting window."""
@@ -322,18 +208,19 @@ async def propose_slots(
 
 
 async def reschedule_session(
-    session: AsyncSession, viewer: Viewer, session_id: int, local_start: datetime, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, *, local_start: datetime, now: datetime
 ) -> Session:
-    """Move a meeting (or bring a cancelled one back) to a new time; everyone is told."""
+    """Move a meeting (or bring a cancelled one back) to a new time (wall-clock); everyone is told."""
     check_meeting_moment("local_start", local_start, now)
-    s, cohort, programme, _ = await session_context(session, session_id)
+    about = await session_context(session, session_id)
+    s, programme = about.meeting, about.programme
     if not may_manage(viewer, programme):
         raise SessionNotFound()
     old = s.starts_at
     s.local_start, s.starts_at = local_start, to_utc(local_start, s.timezone)
-    s.status, s.cancel_reason = "planned", None
+    s.status, s.cancel_reason = SessionStatus.PLANNED, None
     s.sequence += 1
-    await _notify_session(session, s, cohort, programme, "session_moved", now, old_starts_at=old)
+    await notify_session(session, about, "session_moved", now=now, old_starts_at=old)
     record(
         session,
         now,
@@ -347,79 +234,3 @@ async def reschedule_session(
     )
     await session.commit()
     return s
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else to_utc(moment, TIMEZONE)
-
-
-async def close_venue(
-    session: AsyncSession,
-    viewer: Viewer,
-    venue_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-    reason: str,
-    now: datetime,
-) -> list[SessionCheck]:
-    """A room cannot be used for a while: its meetings in that time are checked at once and
-    the coordinators are told which ones need another room or time. A moment without an
-    offset is wall-clock time in Amsterdam."""
-    from groepsaanbod.organisations.models import VenueClosure
-
-    problems = [
-        p
-        for p in (
-            bounds.check_date("starts_at", starts_at.date(), bounds.meeting_window(local_date(now))),
-            bounds.check_date("ends_at", ends_at.date(), bounds.meeting_window(local_date(now))),
-            bounds.check_line("reason", reason, bounds.SHORT_TEXT),
-        )
-        if p is not None
-    ]
-    if problems:
-        raise ScheduleRefused(problems)
-    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
-    venue = await session.get(Venue, venue_id)
-    if venue is None or venue.organisation_id not in viewer.organisations_with({"coordinator", "admin"}):
-        raise SessionNotFound()
-    if ends_at <= starts_at:
-        raise ScheduleRefused.single("ends_at", PERIOD_FORM)
-    session.add(VenueClosure(venue_id=venue_id, starts_at=starts_at, ends_at=ends_at, reason=reason.strip()))
-    await session.flush()
-    affected: list[SessionCheck] = []
-    for s in await session.scalars(
-        select(Session)
-        .where(
-            Session.venue_id == venue_id,
-            Session.status == "planned",
-            Session.starts_at < ends_at,
-            Session.starts_at >= starts_at - timedelta(hours=12),
-        )
-        .order_by(Session.starts_at)
-    ):
-        _, cohort, programme, template = await session_context(session, s.id)
-        if template is None:
-            continue
-        violations = check_session(
-            await session_facts(session, s, cohort, template),
-            rules_of(template),
-            template.min_group_size,
-            template.max_group_size,
-        )
-        if violations:
-            affected.append(SessionCheck(s, violations))
-            await _alert_coordinators(session, s, cohort, programme, violations, now)
-    record_programme = affected[0].session.programme_id if affected else None
-    if record_programme is not None:
-        record(
-            session,
-            now,
-            record_programme,
-            "venue_closed",
-            actor=viewer.staff_id,
-            venue_id=venue_id,
-            affected=len(affected),
-        )
-    await session.commit()
-    log.info("venue closed", extra={"venue_id": venue_id, "affected": len(affected), "by": viewer.staff_id})
-    return affected

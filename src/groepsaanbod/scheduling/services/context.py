@@ -5,6 +5,7 @@ outcome of checking a meeting."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,14 +22,20 @@ from groepsaanbod.scheduling.models import Session
 TIMEZONE = "Europe/Amsterdam"
 
 
-async def session_context(
-    session: AsyncSession, session_id: int
-) -> tuple[Session, Cohort | None, Programme, ProgrammeTemplate]:
+class MeetingContext(NamedTuple):
+    meeting: Session
+    cohort: Cohort | None
+    programme: Programme
+    #: The cohort's template, with its meetings and rules loaded; None for a drop-in meeting.
+    template: ProgrammeTemplate | None
+
+
+async def session_context(session: AsyncSession, session_id: int) -> MeetingContext:
     s = await session.get(Session, session_id, populate_existing=True)
     if s is None:
         raise SessionNotFound()
     cohort = await session.get(Cohort, s.cohort_id) if s.cohort_id else None
-    programme = await session.get(Programme, s.programme_id)
+    programme = await session.get_one(Programme, s.programme_id)
     template_id = cohort.template_id if cohort else None
     template = (
         await session.scalar(
@@ -39,7 +46,7 @@ async def session_context(
         if template_id
         else None
     )
-    return s, cohort, programme, template
+    return MeetingContext(s, cohort, programme, template)
 
 
 def may_manage(viewer: Viewer, programme: Programme) -> bool:
@@ -50,14 +57,14 @@ def rules_of(template: ProgrammeTemplate) -> list[ConstraintData]:
     """The template's rules; nobody and no room is ever booked twice at once, whatever it lists."""
     rules = [ConstraintData(c.kind, dict(c.params), c.hard) for c in template.constraints]
     if not any(r.kind == "no_double_booking" for r in rules):
-        rules.append(ConstraintData("no_double_booking", {}, True))
+        rules.append(ConstraintData("no_double_booking", {}, hard=True))
     return rules
 
 
 async def region_of(session: AsyncSession, cohort: Cohort) -> str | None:
     if cohort.school_class_id is None:
         return None
-    return (await session.get(SchoolClass, cohort.school_class_id)).region
+    return (await session.get_one(SchoolClass, cohort.school_class_id)).region
 
 
 def uses_school_holidays(template: ProgrammeTemplate) -> bool:

@@ -5,6 +5,7 @@ The rules themselves live in constraints.py (pure); this module only reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,10 @@ from groepsaanbod.cohorts.models import Cohort, SchoolClass
 from groepsaanbod.organisations.models import Venue, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import school_holidays
 from groepsaanbod.scheduling.constraints import AssignedStaff, Booking, RoomFacts, SessionFacts
-from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAbsence, StaffAvailability
 
 
 def session_end(s: Session) -> datetime:
@@ -33,7 +35,10 @@ async def _bookings(
     start = shifted(at, -timedelta(hours=24))
     end = shifted(at, timedelta(hours=24))
     query = select(Session).where(
-        Session.id != around.id, Session.status != "cancelled", Session.starts_at >= start, Session.starts_at <= end
+        Session.id != around.id,
+        Session.status != SessionStatus.CANCELLED,
+        Session.starts_at >= start,
+        Session.starts_at <= end,
     )
     if staff_id is not None:
         query = query.where(Session.id.in_(select(SessionStaff.session_id).where(SessionStaff.staff_id == staff_id)))
@@ -42,22 +47,24 @@ async def _bookings(
     return tuple(Booking(s.id, s.starts_at, session_end(s)) for s in await session.scalars(query))
 
 
+@dataclass(frozen=True)
+class _When:
+    """A meeting's time: as planned, or as it would be when moved."""
+
+    start: datetime  # aware UTC
+    end: datetime
+    local_start: datetime  # wall-clock at the venue
+
+
 async def _absent(
-    session: AsyncSession,
-    staff_id: int,
-    s: Session,
-    *,
-    start: datetime,
-    end: datetime,
-    same_meeting: bool,
-    local_start: datetime,
-    organisation_id: int,
+    session: AsyncSession, staff_id: int, *, meeting_id: int | None, when: _When, organisation_id: int
 ) -> bool:
-    """Absent for this meeting (when it keeps its time), for a period that overlaps it, or
+    """Absent for this meeting (`meeting_id`, while it keeps its time), for a period that overlaps it, or
     outside the weekly hours the person said they can work for the meeting's organisation
     (when they gave any)."""
+    start, end, local_start = when.start, when.end, when.local_start
     for_period = (StaffAbsence.session_id.is_(None)) & (StaffAbsence.starts_at < end) & (StaffAbsence.ends_at > start)
-    condition = ((StaffAbsence.session_id == s.id) | for_period) if same_meeting else for_period
+    condition = ((StaffAbsence.session_id == meeting_id) | for_period) if meeting_id is not None else for_period
     found = await session.scalar(
         select(func.count()).select_from(StaffAbsence).where(StaffAbsence.staff_id == staff_id, condition)
     )
@@ -85,7 +92,7 @@ async def _absent(
 async def _room(session: AsyncSession, s: Session, start: datetime, end: datetime) -> RoomFacts | None:
     if s.venue_id is None:
         return None
-    venue = await session.get(Venue, s.venue_id)
+    venue = await session.get_one(Venue, s.venue_id)
     openings = tuple(
         (o.weekday, o.opens, o.closes)
         for o in await session.scalars(select(VenueOpening).where(VenueOpening.venue_id == venue.id))
@@ -110,15 +117,17 @@ async def session_facts(
     s: Session,
     cohort: Cohort | None,
     template: ProgrammeTemplate,
+    *,
     at: tuple[datetime, datetime] | None = None,
 ) -> SessionFacts:
     """The facts of a meeting as planned, or as it would be at another time `at` (UTC, local)."""
     start, local_start = at if at is not None else (s.starts_at, s.local_start)
     end = shifted(start, timedelta(minutes=s.duration_minutes))
+    when = _When(start, end, local_start)
     staff: list[AssignedStaff] = []
-    organisation_id = await session.scalar(select(Programme.organisation_id).where(Programme.id == s.programme_id))
+    organisation_id = (await session.get_one(Programme, s.programme_id)).organisation_id
     for link in await session.scalars(select(SessionStaff).where(SessionStaff.session_id == s.id)):
-        person = await session.get(Staff, link.staff_id)
+        person = await session.get_one(Staff, link.staff_id)
         staff.append(
             AssignedStaff(
                 person.id,
@@ -128,36 +137,35 @@ async def session_facts(
                 absent=await _absent(
                     session,
                     person.id,
-                    s,
-                    start=start,
-                    end=end,
-                    same_meeting=at is None,
-                    local_start=local_start,
+                    # An absence for this meeting stays with its old time, not a moved one.
+                    meeting_id=s.id if at is None else None,
+                    when=when,
                     organisation_id=organisation_id,
                 ),
                 other_bookings=await _bookings(session, staff_id=person.id, around=s, at=start),
             )
         )
-    members, due_dates, extra = 0, (), 0
+    members, extra = 0, 0
+    due_dates: tuple[date, ...] = ()
     spec = await session.get(SessionSpec, s.spec_id) if s.spec_id else None
     if cohort is not None:
         rows = (
             await session.execute(
                 select(Participant.due_date)
                 .join(Registration, Registration.participant_id == Participant.id)
-                .where(Registration.cohort_id == cohort.id, Registration.status == "confirmed")
+                .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
             )
         ).all()
         members = len(rows)
         due_dates = tuple(d for (d,) in rows if d is not None)
         if cohort.school_class_id:
-            school_class = await session.get(SchoolClass, cohort.school_class_id)
+            school_class = await session.get_one(SchoolClass, cohort.school_class_id)
             members = school_class.pupils or members
         if spec is not None and (spec.partners_invited or spec.with_babies):
             extra = members  # one partner or one baby each
     holidays: frozenset[date] = frozenset()
     if cohort is not None and cohort.school_class_id:
-        school_class = await session.get(SchoolClass, cohort.school_class_id)
+        school_class = await session.get_one(SchoolClass, cohort.school_class_id)
         local = local_start
         years = {y for y in (local.year - 1, local.year, local.year + 1) if MINYEAR < y < MAXYEAR}
         holidays = school_holidays(years, school_class.region)

@@ -22,9 +22,10 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
+from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _week_key(moment: datetime) -> int:
 
 
 async def plan_think_year(
-    session: AsyncSession, viewer: Viewer, programme_id: int, teachers: list[Any], now: datetime
+    session: AsyncSession, viewer: Viewer, programme_id: int, teachers: list[Any], *, now: datetime
 ) -> YearPlanOutcome:
     topics = (
         bounds.check_line(f"teachers[{i}].topics[{j}]", topic, bounds.SHORT_TEXT)
@@ -60,7 +61,7 @@ async def plan_think_year(
         raise ScheduleRefused(problems)
     programme = await get_programme(session, viewer, programme_id)
     template = published_template(programme)
-    if template is None or template.formation != "school_class":
+    if template is None or template.formation != Formation.SCHOOL_CLASS:
         raise ScheduleRefused.single("programme", NOT_FOR_CLASSES)
     allowed = set(
         await session.scalars(
@@ -84,7 +85,9 @@ async def plan_think_year(
             select(Session, Cohort)
             .join(Cohort, Cohort.id == Session.cohort_id)
             .where(
-                Session.programme_id == programme_id, Session.status == "planned", Cohort.school_class_id.is_not(None)
+                Session.programme_id == programme_id,
+                Session.status == SessionStatus.PLANNED,
+                Cohort.school_class_id.is_not(None),
             )
             .order_by(Session.starts_at)
         )

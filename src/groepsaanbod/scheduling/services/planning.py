@@ -1,7 +1,6 @@
 """Use cases of schedules: plan_cohort_sessions, set_facilitator, check_cohort,
-staff_agenda, venue_week, close_venue, set_availability, set_opening_hours,
-assign_session_staff. Changes to single meetings are in changes.py. Every
-change is logged and tells the people it concerns."""
+staff_agenda, venue_week, set_availability, assign_session_staff. Changes to single
+meetings are in changes.py, a closed location in closures.py. Every change is logged."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.bounds import PERIOD_FORM
-from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, CohortStatus
 from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import local_date
@@ -26,10 +25,11 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.services.set_up import get_programme, template_data
 from groepsaanbod.programmes.templates import Schedule
 from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAvailability
 from groepsaanbod.scheduling.services.context import (
     TIMEZONE,
     SessionCheck,
@@ -63,6 +63,14 @@ WEEKDAY_FORM = N_("Choose a day of the week.")
 
 
 @dataclass(frozen=True)
+class Facilitator:
+    """Someone on meetings: a staff member, in a role they hold in the organisation."""
+
+    staff_id: int
+    role: str
+
+
+@dataclass(frozen=True)
 class PlanRequest:
     weekday: int
     start_time: time
@@ -79,7 +87,10 @@ async def _group_due_date(session: AsyncSession, cohort: Cohort) -> date | None:
             await session.execute(
                 select(Participant.due_date)
                 .join(Registration, Registration.participant_id == Participant.id)
-                .where(Registration.cohort_id == cohort.id, Registration.status.in_(("confirmed", "pending")))
+                .where(
+                    Registration.cohort_id == cohort.id,
+                    Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)),
+                )
             )
         ).all()
         if d
@@ -88,7 +99,7 @@ async def _group_due_date(session: AsyncSession, cohort: Cohort) -> date | None:
 
 
 async def plan_cohort_sessions(
-    session: AsyncSession, viewer: Viewer, cohort_id: int, request: PlanRequest, now: datetime
+    session: AsyncSession, viewer: Viewer, cohort_id: int, request: PlanRequest, *, now: datetime
 ) -> SessionPlan:
     """All meetings of a cohort from its template: dates, times, room, facilitators."""
     window = bounds.meeting_window(local_date(now))
@@ -108,7 +119,9 @@ async def plan_cohort_sessions(
         venue = await session.get(Venue, request.venue_id)
         if venue is None or venue.organisation_id != programme.organisation_id:
             raise ScheduleRefused.single("venue_id", UNKNOWN_VENUE)
-    held = await session.scalar(select(Session.id).where(Session.cohort_id == cohort.id, Session.status == "held"))
+    held = await session.scalar(
+        select(Session.id).where(Session.cohort_id == cohort.id, Session.status == SessionStatus.HELD)
+    )
     if held:
         raise ScheduleRefused.single("cohort", HELD_ALREADY)
     data = template_data(programme, template)
@@ -143,8 +156,6 @@ async def plan_cohort_sessions(
     if request.venue_id is not None:
         cohort.venue_id = request.venue_id
     await session.execute(delete(Session).where(Session.cohort_id == cohort.id))
-    from groepsaanbod.cohorts.models import CohortFacilitator
-
     facilitators = list(
         await session.scalars(select(CohortFacilitator).where(CohortFacilitator.cohort_id == cohort.id))
     )
@@ -161,7 +172,7 @@ async def plan_cohort_sessions(
             starts_at=planned.starts_at,
             duration_minutes=planned.duration_minutes,
             topic=dict(planned.topic),
-            status="planned",
+            status=SessionStatus.PLANNED,
             number=planned.number,
             moved_from=planned.moved_from,
         )
@@ -182,9 +193,10 @@ async def plan_cohort_sessions(
 
 
 async def set_facilitator(
-    session: AsyncSession, viewer: Viewer, cohort_id: int, staff_id: int, role: str, now: datetime
+    session: AsyncSession, viewer: Viewer, cohort_id: int, facilitator: Facilitator, *, now: datetime
 ) -> None:
     """A facilitator for the whole cohort: added to every meeting not yet held."""
+    staff_id, role = facilitator.staff_id, facilitator.role
     cohort, programme, _ = await load_cohort(session, viewer, cohort_id)
     holds = await session.scalar(
         select(Role.id).where(
@@ -193,11 +205,11 @@ async def set_facilitator(
     )
     if not holds:
         raise ScheduleRefused.single("staff_id", NOT_STAFF_OF_ORGANISATION)
-    from groepsaanbod.cohorts.models import CohortFacilitator
-
     if await session.get(CohortFacilitator, (cohort.id, staff_id, role)) is None:
         session.add(CohortFacilitator(cohort_id=cohort.id, staff_id=staff_id, role=role))
-    for s in await session.scalars(select(Session).where(Session.cohort_id == cohort.id, Session.status == "planned")):
+    for s in await session.scalars(
+        select(Session).where(Session.cohort_id == cohort.id, Session.status == SessionStatus.PLANNED)
+    ):
         if await session.get(SessionStaff, (s.id, staff_id, role)) is None:
             session.add(SessionStaff(session_id=s.id, staff_id=staff_id, role=role))
             s.sequence += 1
@@ -244,8 +256,9 @@ async def staff_agenda(session: AsyncSession, viewer: Viewer, since: datetime) -
 
 
 async def venue_week(
-    session: AsyncSession, viewer: Viewer, venue_id: int, monday: date, now: datetime
+    session: AsyncSession, viewer: Viewer, venue_id: int, *, monday: date, now: datetime
 ) -> list[Session]:
+    """The meetings in a location in the week from `monday`."""
     problem = bounds.check_date("monday", monday, bounds.meeting_window(local_date(now)))
     if problem is not None:
         raise ScheduleRefused([problem])
@@ -269,7 +282,8 @@ async def list_cohorts_of_staff_orgs(session: AsyncSession, viewer: Viewer, prog
     return list(
         await session.scalars(
             select(Cohort).where(
-                Cohort.programme_id == programme_id, Cohort.status.in_(("confirmed", "forming", "running"))
+                Cohort.programme_id == programme_id,
+                Cohort.status.in_((CohortStatus.CONFIRMED, CohortStatus.FORMING, CohortStatus.RUNNING)),
             )
         )
     )
@@ -289,8 +303,6 @@ async def set_availability(
     organisations or (none named) for each of them; a coordinator or admin sets them for
     someone of their own organisation only, never the hours another organisation keeps.
     """
-    from groepsaanbod.scheduling.models import StaffAvailability
-
     who = staff_id if staff_id is not None else viewer.staff_id
     works_for = frozenset(await session.scalars(select(Role.organisation_id).where(Role.staff_id == who)))
     allowed = works_for if who == viewer.staff_id else works_for & viewer.organisations_with({"coordinator", "admin"})
@@ -320,13 +332,14 @@ async def assign_session_staff(
     session: AsyncSession,
     viewer: Viewer,
     session_id: int,
-    staff_id: int,
-    role: str,
+    facilitator: Facilitator,
+    *,
     now: datetime,
     replace: int | None = None,
 ) -> Session:
-    """Put someone on one meeting (optionally in place of another person)."""
-    s, cohort, programme, _ = await session_context(session, session_id)
+    """Put someone on one meeting (optionally in place of another person, `replace`)."""
+    staff_id, role = facilitator.staff_id, facilitator.role
+    s, _, programme, _ = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
     if not await session.scalar(

@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
@@ -60,10 +61,14 @@ async def release_staff(session: AsyncSession, staff_id: int, organisation_ids: 
 
 async def take_up_mentorships(session: AsyncSession, invitation_id: int, staff_id: int) -> int:
     """The classes that waited for this invitation get the person who accepted it as mentor."""
-    result = await session.execute(
-        update(SchoolClass)
-        .where(SchoolClass.mentor_invitation_id == invitation_id, SchoolClass.mentor_id.is_(None))
-        .values(mentor_id=staff_id)
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(SchoolClass)
+            .where(SchoolClass.mentor_invitation_id == invitation_id, SchoolClass.mentor_id.is_(None))
+            .values(mentor_id=staff_id)
+        ),
     )
     if result.rowcount:
         log.info("mentor took up classes", extra={"staff_id": staff_id, "classes": result.rowcount})

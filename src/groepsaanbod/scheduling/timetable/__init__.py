@@ -144,7 +144,9 @@ def plan_guest_teachers(
         chosen = [next(t for t in eligible[i] if solver.boolean_value(choice[i, t])) for i in range(len(lessons))]
         return _result(lessons, teachers, eligible, chosen, OPTIMAL if status == cp_model.OPTIMAL else FEASIBLE)
     if status == cp_model.INFEASIBLE:
-        reasons = _explain(lessons, teachers, eligible, time_limit_seconds - solver.wall_time, workers)
+        reasons = _explain(
+            lessons, teachers, eligible, time_limit_seconds=time_limit_seconds - solver.wall_time, workers=workers
+        )
         return TimetableResult((), (Problem("lessons", Message(NO_SCHEDULE)), *reasons), INFEASIBLE, 0, 0)
     if status == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in this module, not in the input
         raise RuntimeError(f"invalid timetable model: {model.validate()}")

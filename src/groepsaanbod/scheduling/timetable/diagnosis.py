@@ -112,6 +112,7 @@ def explain(
     lessons: Sequence[Lesson],
     teachers: Sequence[GuestTeacher],
     eligible: list[list[int]],
+    *,
     time_limit_seconds: float,
     workers: int,
 ) -> tuple[Problem, ...]:
