@@ -186,7 +186,7 @@ async def set_up(url: str) -> tuple[str, int]:
                 db.add(lesson)
             await db.commit()
             assert await db.get(Staff, mentor.id) is not None
-            feed = await create_feed(db, "staff", mentor.id, "nl", now)
+            feed = await create_feed(db, "staff", mentor.id, language="nl", now=now)
             return feed.path(), len(days)
     finally:
         await engine.dispose()

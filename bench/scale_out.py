@@ -186,7 +186,7 @@ async def set_up(url: str) -> tuple[str, dict[str, int]]:
                 )
             )
         await db.commit()
-        feed = await create_feed(db, "cohort", cohort_id, "nl", now)
+        feed = await create_feed(db, "cohort", cohort_id, language="nl", now=now)
     await engine.dispose()
     programmes_ids = [p for p, _ in cohort_ids]
     cohorts_ids = [c for _, c in cohort_ids]

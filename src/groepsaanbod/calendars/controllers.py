@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from litestar import Request, Response, delete, get, head, post
+from litestar import Response, delete, get, head, post
 from litestar.exceptions import NotFoundException
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.calendars import services
 from groepsaanbod.calendars.errors import refuse_when_stopped
 from groepsaanbod.calendars.links import feed_links
+from groepsaanbod.organisations.services import get_venue
+from groepsaanbod.registration.services.registrations import find_registration
+from groepsaanbod.scheduling.services.planning import check_cohort
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import request_language
+from groepsaanbod.web import Context
 
 #: Litestar adds "; charset=utf-8" to text/ types itself: naming it here too doubled it.
 ICS = "text/calendar"
@@ -36,27 +35,25 @@ def _out(settings: Settings, new: services.NewFeed) -> FeedOut:
     return FeedOut(links.https, links.webcal)
 
 
-async def _feed_answer(
-    request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime], *, with_body: bool
-) -> Response:
+async def _feed_answer(ctx: Context, name: str, *, with_body: bool) -> Response:
     if not name.endswith(".ics"):
         raise NotFoundException()
-    feed = await services.find_feed(db_session, name[: -len(".ics")])
-    etag, last_modified = await services.feed_version(db_session, feed, now())
+    feed = await services.find_feed(ctx.db, name[: -len(".ics")])
+    etag, last_modified = await services.feed_version(ctx.db, feed, ctx.now())
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(last_modified, usegmt=True),
     }
-    if request.headers.get("if-none-match") == etag:
+    if ctx.request.headers.get("if-none-match") == etag:
         return Response(None, status_code=304, headers=headers)
-    since = request.headers.get("if-modified-since")
-    if since and "if-none-match" not in request.headers:
+    since = ctx.request.headers.get("if-modified-since")
+    if since and "if-none-match" not in ctx.request.headers:
         try:
             if last_modified.replace(microsecond=0) <= parsedate_to_datetime(since):
                 return Response(None, status_code=304, headers=headers)
         except (TypeError, ValueError):
             pass
-    body = await services.feed_calendar(db_session, feed, now(), etag)
+    body = await services.feed_calendar(ctx.db, feed, ctx.now(), etag)
     if with_body:
         return Response(body, media_type=ICS, headers=headers)
     # HEAD: the headers a GET would send, and no body.
@@ -65,96 +62,66 @@ async def _feed_answer(
 
 
 @get("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def serve_feed(request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]) -> Response:
+async def serve_feed(ctx: Context, name: str) -> Response:
     """A calendar feed (iCalendar). Answers 304 when nothing changed since the ETag or date the
     calendar app sends; an unknown or stopped link, and the link of a person who stopped
     (a disabled staff account, a withdrawn or erased participant), is a 404 that reveals nothing."""
-    return await _feed_answer(request, name, db_session, now, with_body=True)
+    return await _feed_answer(ctx, name, with_body=True)
 
 
 @head("/feeds/{name:str}", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def serve_feed_head(
-    request: Request, name: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response[None]:
+async def serve_feed_head(ctx: Context, name: str) -> Response[None]:
     """The feed's headers (ETag, Last-Modified, length) without the feed."""
-    return await _feed_answer(request, name, db_session, now, with_body=False)
+    return await _feed_answer(ctx, name, with_body=False)
 
 
 @post("/api/v1/me/feed", opt=needs_roles(*ROLES), tags=["calendars"], status_code=200)
-async def api_my_feed(
-    request: Request, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime], settings: Settings
-) -> FeedOut:
+async def api_my_feed(ctx: Context, settings: Settings) -> FeedOut:
     """A (new) link to subscribe to all your meetings; an earlier link stops working."""
-    return _out(
-        settings, await services.create_feed(db_session, "staff", viewer.staff_id, request_language(request), now())
-    )
+    new = await services.create_feed(ctx.db, "staff", ctx.staff.staff_id, language=ctx.language, now=ctx.now())
+    return _out(settings, new)
 
 
 @delete("/api/v1/me/feed", opt=needs_roles(*ROLES), tags=["calendars"], status_code=204)
-async def api_stop_my_feed(db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]) -> None:
-    await services.revoke_feeds(db_session, "staff", viewer.staff_id, now())
+async def api_stop_my_feed(ctx: Context) -> None:
+    await services.revoke_feeds(ctx.db, "staff", ctx.staff.staff_id, ctx.now())
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/feed", opt=needs_roles(*PROGRAMME_EDITORS), tags=["calendars"], status_code=200)
-async def api_cohort_feed(
-    request: Request,
-    cohort_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> FeedOut:
-    from groepsaanbod.scheduling.services.planning import check_cohort
-
-    await check_cohort(db_session, viewer, cohort_id)  # 404 unless the cohort is the viewer's organisation's
+async def api_cohort_feed(ctx: Context, cohort_id: int, settings: Settings) -> FeedOut:
+    await check_cohort(ctx.db, ctx.staff, cohort_id)  # 404 unless the cohort is the viewer's organisation's
     new = await services.create_feed(
-        db_session, "cohort", cohort_id, request_language(request), now(), made_by=viewer.staff_id
+        ctx.db, "cohort", cohort_id, language=ctx.language, now=ctx.now(), made_by=ctx.staff.staff_id
     )
     return _out(settings, new)
 
 
 @post("/api/v1/venues/{venue_id:int}/feed", opt=needs_roles(*PROGRAMME_EDITORS), tags=["calendars"], status_code=200)
-async def api_venue_feed(
-    request: Request,
-    venue_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> FeedOut:
-    from groepsaanbod.organisations.services import get_venue
-
-    await get_venue(db_session, viewer, venue_id)
+async def api_venue_feed(ctx: Context, venue_id: int, settings: Settings) -> FeedOut:
+    await get_venue(ctx.db, ctx.staff, venue_id)
     new = await services.create_feed(
-        db_session, "venue", venue_id, request_language(request), now(), made_by=viewer.staff_id
+        ctx.db, "venue", venue_id, language=ctx.language, now=ctx.now(), made_by=ctx.staff.staff_id
     )
     return _out(settings, new)
 
 
 @post("/api/v1/my/{token:str}/feed", opt=PUBLIC, tags=["calendars"], status_code=200)
-async def api_participant_feed(
-    token: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> FeedOut:
+async def api_participant_feed(ctx: Context, token: str, settings: Settings) -> FeedOut:
     """A link to subscribe to the meetings of your group, in the language you chose."""
-    from groepsaanbod.registration.services.registrations import find_registration
-
-    registration = await find_registration(db_session, token, now())
+    registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
-    return _out(
-        settings, await services.create_feed(db_session, "participant", registration.id, registration.language, now())
+    new = await services.create_feed(
+        ctx.db, "participant", registration.id, language=registration.language, now=ctx.now()
     )
+    return _out(settings, new)
 
 
 @get("/api/v1/my/{token:str}/calendar.ics", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def api_participant_download(
-    token: str, db_session: AsyncSession, now: Callable[[], datetime], session_id: int | None = None
-) -> Response:
+async def api_participant_download(ctx: Context, token: str, session_id: int | None = None) -> Response:
     """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
-    from groepsaanbod.registration.services.registrations import find_registration
-
-    registration = await find_registration(db_session, token, now())
+    registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
-    body = await services.cohort_calendar(db_session, registration.cohort_id, registration.language, session_id)
+    body = await services.cohort_calendar(ctx.db, registration.cohort_id, registration.language, session_id)
     if body is None:
         raise NotFoundException()
     return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="groepsaanbod.ics"'})

@@ -1,5 +1,6 @@
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.refusals import NotFound, Refused
+from groepsaanbod.registration.status import RegistrationStatus
 
 
 class FeedNotFound(NotFound):
@@ -18,5 +19,5 @@ STOPPED_NO_MEETINGS = N_(
 
 
 def refuse_when_stopped(status: str) -> None:
-    if status == "withdrawn":
+    if status == RegistrationStatus.WITHDRAWN:
         raise NoMeetingsToAdd.single("status", STOPPED_NO_MEETINGS)

@@ -99,4 +99,5 @@ def event_ical(item: FeedEvent) -> bytes:
     if item.location:
         event.add("location", item.location)
     event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-    return event.to_ical()
+    ical: bytes = event.to_ical()
+    return ical

@@ -13,11 +13,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Integer, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.calendars.ics import FeedEvent, build_calendar
 from groepsaanbod.calendars.models import Feed
@@ -27,7 +29,8 @@ from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
 
 log = logging.getLogger(__name__)
 SUBJECTS = ("staff", "participant", "cohort", "venue")
@@ -57,9 +60,9 @@ async def create_feed(
     session: AsyncSession,
     subject_kind: str,
     subject_id: int,
+    *,
     language: str,
     now: datetime,
-    *,
     made_by: int | None = None,
 ) -> NewFeed:
     """A new link for this subject; earlier links of the same subject stop working.
@@ -112,7 +115,11 @@ async def stop_feeds_of_leaver(
     )
     if own_feed:
         made = made | ((Feed.subject_kind == "staff") & (Feed.subject_id == staff_id))
-    result = await session.execute(update(Feed).where(made, Feed.revoked_at.is_(None)).values(revoked_at=now))
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    result = cast(
+        CursorResult[Any],
+        await session.execute(update(Feed).where(made, Feed.revoked_at.is_(None)).values(revoked_at=now)),
+    )
     log.info("feeds stopped for a leaver", extra={"staff_id": staff_id, "feeds": result.rowcount})
     return result.rowcount or 0
 
@@ -138,8 +145,6 @@ def _live_feed():
     app's poll runs it). Feeds follow the people: a staff member's works while the account is
     active and holds a role somewhere; a participant's while the registration is not
     withdrawn and the person not erased."""
-    from groepsaanbod.accounts.models import Role, Staff
-
     staff_live = exists().where(
         Staff.id == Feed.subject_id,
         Staff.active.is_(True),
@@ -147,7 +152,7 @@ def _live_feed():
     )
     participant_live = exists().where(
         Registration.id == Feed.subject_id,
-        Registration.status != "withdrawn",
+        Registration.status != RegistrationStatus.WITHDRAWN,
         Participant.id == Registration.participant_id,
         Participant.erased_at.is_(None),
     )
@@ -174,8 +179,6 @@ def _shown_sessions(subject_kind: str):
     subject_id = bindparam("subject_id", type_=Integer)
     since = Session.starts_at >= bindparam("since", type_=Session.starts_at.type)
     if subject_kind == "staff":
-        from groepsaanbod.accounts.models import Role
-
         # Only meetings of organisations where the person still holds a role.
         return (
             since,
@@ -188,7 +191,8 @@ def _shown_sessions(subject_kind: str):
         return since, Session.venue_id == subject_id
     # participant: the sessions of the cohort of a live registration
     cohort = select(Registration.cohort_id).where(
-        Registration.id == subject_id, Registration.status.in_(("confirmed", "pending"))
+        Registration.id == subject_id,
+        Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)),
     )
     return since, Session.cohort_id.in_(cohort)
 
@@ -231,16 +235,15 @@ def _rows_statement(subject_kind: str):
 
 @cache
 def _version_statement(subject_kind: str):
-    from groepsaanbod.accounts.models import Staff
-
-    stamps = [
+    stamps: list[ColumnElement[Any]] = [
         func.max(Session.updated_at),
         func.max(Programme.updated_at),
         func.max(Cohort.updated_at),
         func.max(Venue.updated_at),
     ]
     # The feed's own subject names the calendar: its changes count too.
-    subject = {"staff": Staff, "cohort": Cohort, "venue": Venue}.get(subject_kind)
+    subjects: dict[str, type[Staff] | type[Cohort] | type[Venue]] = {"staff": Staff, "cohort": Cohort, "venue": Venue}
+    subject = subjects.get(subject_kind)
     if subject is not None:
         named = aliased(subject)
         stamps.append(
@@ -254,8 +257,8 @@ def _parameters(feed: Feed, now: datetime) -> dict:
     return {"subject_id": feed.subject_id, "since": now - KEEP_PAST}
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
 
@@ -327,7 +330,7 @@ def _event(row, language: str) -> FeedEvent:
     topic = pick(row.topic, language) if row.topic else ""
     context = f"{programme} – {row.cohort_name}" if row.cohort_name else programme
     title = f"{topic} – {row.cohort_name or programme}" if topic else context
-    if row.status == "cancelled":
+    if row.status == SessionStatus.CANCELLED:
         title = gettext(language, CANCELLED_TITLE, title=title)
     venue = f"{row.venue_name}, {row.street}, {row.postcode} {row.city}" if row.venue_name else ""
     return FeedEvent(
@@ -338,15 +341,13 @@ def _event(row, language: str) -> FeedEvent:
         summary=title,
         description=context,
         location="" if row.kind == "phone" else venue,
-        cancelled=row.status == "cancelled",
+        cancelled=row.status == SessionStatus.CANCELLED,
         sequence=row.sequence,
         last_modified=_aware(row.updated_at),
     )
 
 
 async def feed_name(session: AsyncSession, feed: Feed) -> str:
-    from groepsaanbod.accounts.models import Staff
-
     if feed.subject_kind == "staff":
         person = await session.get(Staff, feed.subject_id)
         return f"groepsaanbod – {person.full_name if person else ''}"

@@ -91,7 +91,7 @@ async def _prepare(url: str) -> tuple[int, str]:
                     )
                 )
             await db.commit()
-            feed = await create_feed(db, "cohort", cohort.id, "nl", now)
+            feed = await create_feed(db, "cohort", cohort.id, language="nl", now=now)
             return cohort.id, feed.path()
     finally:
         await engine.dispose()
