@@ -30,7 +30,8 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 SUBJECTS = ("staff", "participant", "cohort", "venue")

@@ -27,7 +27,8 @@ from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 LONGEST = timedelta(hours=24 * 14)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from groepsaanbod.bounds import shifted
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.programmes.templates import ConstraintData
+from groepsaanbod.scheduling.status import SessionStatus
 
 VENUE_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -350,7 +351,7 @@ def check_session(
     A cancelled session breaks nothing. Absent staff count as not there. Kinds this
     module does not know are skipped, so an older engine does not fail on a newer template.
     """
-    if facts.status == "cancelled":
+    if facts.status == SessionStatus.CANCELLED:
         return ()
     c = _Collector(facts)
     for rule in rules:

@@ -1,20 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
-
-
-class SessionStatus(StrEnum):
-    """A meeting: planned, held, or cancelled. Stored as its text (String(16))."""
-
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
 
 
 class Session(Timestamped, Base):

@@ -19,7 +19,8 @@ from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.status import SessionStatus
 
 
 def assigned_to(staff_id: int) -> ColumnElement[bool]:

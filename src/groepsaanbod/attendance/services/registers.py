@@ -32,7 +32,8 @@ from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 

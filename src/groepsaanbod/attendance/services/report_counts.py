@@ -20,7 +20,8 @@ from groepsaanbod.attendance.rules import Presence
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session, SessionStatus
+from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.status import SessionStatus
 
 
 @dataclass(frozen=True)

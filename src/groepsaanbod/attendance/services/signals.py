@@ -23,7 +23,8 @@ from groepsaanbod.history.services import record
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant
-from groepsaanbod.scheduling.models import Session, SessionStatus
+from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from groepsaanbod.programmes.templates import ConstraintData
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import Violation, check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAbsence
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence
 from groepsaanbod.scheduling.services.context import (
     may_manage,
     region_of,
@@ -32,6 +32,7 @@ from groepsaanbod.scheduling.services.context import (
 from groepsaanbod.scheduling.services.facts import session_facts
 from groepsaanbod.scheduling.services.notices import alert_coordinators, notify_session
 from groepsaanbod.scheduling.sessions import to_utc
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 

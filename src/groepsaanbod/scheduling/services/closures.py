@@ -18,11 +18,12 @@ from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Venue, VenueClosure
 from groepsaanbod.scheduling.constraints import check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Session, SessionStatus
+from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.services.context import TIMEZONE, SessionCheck, rules_of, session_context
 from groepsaanbod.scheduling.services.facts import session_facts
 from groepsaanbod.scheduling.services.notices import alert_coordinators
 from groepsaanbod.scheduling.sessions import to_utc
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import school_holidays
 from groepsaanbod.scheduling.constraints import AssignedStaff, Booking, RoomFacts, SessionFacts
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAbsence, StaffAvailability
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
+from groepsaanbod.scheduling.status import SessionStatus
 
 
 def session_end(s: Session) -> datetime:

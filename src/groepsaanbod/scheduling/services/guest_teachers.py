@@ -25,7 +25,8 @@ from groepsaanbod.programmes.services.set_up import get_programme, published_tem
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.status import SessionStatus
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAvailability
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
 from groepsaanbod.scheduling.services.context import (
     TIMEZONE,
     SessionCheck,
@@ -49,6 +49,7 @@ from groepsaanbod.scheduling.sessions import (
     plan_weekly_sessions,
     to_utc,
 )
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 

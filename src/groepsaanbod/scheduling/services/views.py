@@ -17,7 +17,7 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.scheduling.constraints import Violation
-from groepsaanbod.scheduling.models import Session, SessionStaff, SessionStatus, StaffAvailability
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
 from groepsaanbod.scheduling.services.context import SessionCheck
 from groepsaanbod.scheduling.services.planning import (
     check_cohort,
@@ -25,6 +25,7 @@ from groepsaanbod.scheduling.services.planning import (
     staff_agenda,
     venue_week,
 )
+from groepsaanbod.scheduling.status import SessionStatus
 
 
 async def staff_on(session: AsyncSession, session_ids: Iterable[int]) -> dict[int, list[SessionStaff]]:

@@ -1,5 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, disallow-untyped-calls, disallow-untyped-decorators
-# mypy: disallow-any-generics, disallow-subclassing-any, warn-return-any, no-implicit-reexport, strict-equality
 """Why no timetable exists: reasons found by counting before the solver runs (`precheck`), and the
 weeks and topics that cannot be filled when the solver proves the year infeasible (`explain`). Pure."""
 

@@ -1,5 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, disallow-untyped-calls, disallow-untyped-decorators
-# mypy: disallow-any-generics, disallow-subclassing-any, warn-return-any, no-implicit-reexport, strict-equality
 """The timetable as a CP-SAT model, the solver's settings, and the min-cost flow that gives the
 solver its first schedule. Pure."""
 

@@ -1,5 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, disallow-untyped-calls, disallow-untyped-decorators
-# mypy: disallow-any-generics, disallow-subclassing-any, warn-return-any, no-implicit-reexport, strict-equality
 """What a THINK timetable is and the hard rules it keeps: lessons, guest teachers, assignments,
 and `check_timetable`, which checks a schedule without the solver. Pure."""
 
