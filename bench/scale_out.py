@@ -16,7 +16,7 @@ UPDATE, one SELECT, one INSERT per transaction, as many clients as we have conne
 the rate of a comparable one-row write transaction on this machine. p99 is that of the best run.
 At the end pgbench also runs the sign-up's own statements (SIGN_UP_SCRIPT: the rate counter,
 the programme, the cohort's lock, the head count, the four-row insert; as in
-registration/services/sign_up.py and registration/services/storage.py) on a copy of the benchmark database: the
+registration/services/sign_up.py, sign_up_reads.py and storage.py) on a copy of the benchmark database: the
 rate PostgreSQL reaches for our transaction with no Python in front of it (signup_sql_tps).
 The server processes get this process's environment, so any GROEPSAANBOD_* setting (say, a rate
 limit) can be given on the command line.
