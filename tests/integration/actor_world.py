@@ -25,7 +25,7 @@ from groepsaanbod.audit.services import record_audit
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.db import Base
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Organisation, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
@@ -343,7 +343,14 @@ async def _group(db, world, org, programme_id, key, mark, venue_id, staff, facil
     db.add(signal)
     await db.flush()
     world.add("signal", signal.id)
-    record(db, NOW, programme_id, "register_taken", cohort_id=cohort.id, actor=staff["coordinator"].id, session_id=held)
+    record(
+        db,
+        NOW,
+        Subject(programme_id, cohort_id=cohort.id),
+        "register_taken",
+        actor=staff["coordinator"].id,
+        session_id=held,
+    )
 
 
 async def rows_of(db, seeds: dict[str, set[int]], owned: dict[str, set] | None = None) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ from groepsaanbod.attendance.services.meetings import meeting_in_sight, members
 from groepsaanbod.attendance.services.signals import raise_signals
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import Formation
@@ -196,9 +196,8 @@ async def take_register(
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "register_taken" if first else "register_changed",
-        cohort_id=s.cohort_id,
         actor=viewer.staff_id,
         session_id=s.id,
         present=sum(1 for m in marks if m.present),
@@ -301,9 +300,8 @@ async def record_head_count(
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "head_count_recorded" if first else "head_count_changed",
-        cohort_id=s.cohort_id,
         actor=viewer.staff_id,
         session_id=s.id,
         adults=count.adults,

@@ -19,7 +19,7 @@ from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.services import record_audit
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant
@@ -169,9 +169,8 @@ async def handle_signal(session: AsyncSession, viewer: Viewer, signal_id: int, n
         record(
             session,
             now,
-            signal.programme_id,
+            Subject(signal.programme_id, cohort_id=signal.cohort_id),
             "signal_handled",
-            cohort_id=signal.cohort_id,
             actor=viewer.staff_id,
             signal_id=signal.id,
             kind=signal.kind,

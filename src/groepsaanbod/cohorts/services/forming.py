@@ -17,7 +17,7 @@ from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, Pendi
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
@@ -164,7 +164,7 @@ async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: i
     record(
         session,
         now,
-        programme_id,
+        Subject(programme_id),
         "cohorts_proposed",
         actor=viewer.staff_id,
         cohorts=len(proposal.cohorts),
@@ -234,11 +234,9 @@ async def move_member(
     record(
         session,
         now,
-        programme.id,
+        Subject(programme.id, registration_id=registration.id, cohort_id=target.id),
         "member_moved",
         actor=viewer.staff_id,
-        registration_id=registration.id,
-        cohort_id=target.id,
         was=was,
     )
     await session.commit()
@@ -266,7 +264,9 @@ async def split_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, no
     session.add(other)
     await session.flush()
     await session.execute(update(Registration).where(Registration.id.in_(half)).values(cohort_id=other.id))
-    record(session, now, programme.id, "cohort_split", actor=viewer.staff_id, cohort_id=cohort.id, new=other.id)
+    record(
+        session, now, Subject(programme.id, cohort_id=cohort.id), "cohort_split", actor=viewer.staff_id, new=other.id
+    )
     await session.commit()
     return cohort, other
 
@@ -298,7 +298,14 @@ async def merge_cohorts(
         raise errors.CohortRefused.single("other_cohort_id", TOO_LARGE, count=size, max=template.max_group_size)
     await session.execute(update(Registration).where(Registration.cohort_id == other.id).values(cohort_id=cohort.id))
     await session.delete(other)
-    record(session, now, programme.id, "cohorts_merged", actor=viewer.staff_id, cohort_id=cohort.id, merged=other_id)
+    record(
+        session,
+        now,
+        Subject(programme.id, cohort_id=cohort.id),
+        "cohorts_merged",
+        actor=viewer.staff_id,
+        merged=other_id,
+    )
     await session.commit()
     return cohort
 
@@ -334,7 +341,12 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
             now=now,
         )
     record(
-        session, now, programme.id, "cohort_confirmed", actor=viewer.staff_id, cohort_id=cohort.id, members=len(members)
+        session,
+        now,
+        Subject(programme.id, cohort_id=cohort.id),
+        "cohort_confirmed",
+        actor=viewer.staff_id,
+        members=len(members),
     )
     await session.commit()
     log.info("cohort confirmed", extra={"cohort_id": cohort.id, "members": len(members), "by": viewer.staff_id})

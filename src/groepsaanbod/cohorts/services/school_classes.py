@@ -17,7 +17,7 @@ from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.class_list import SchoolClassRow, decode_upload, read_school_classes_csv
 from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 
@@ -153,7 +153,7 @@ async def import_school_classes(
     record(
         session,
         now,
-        programme_id,
+        Subject(programme_id),
         "school_classes_imported",
         actor=viewer.staff_id,
         classes=len(parsed.rows),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import language_name
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
@@ -109,7 +109,7 @@ async def start_cohort_when_enough(
             organisation_id=programme.organisation_id,
             now=now,
         )
-    record(session, now, programme.id, "cohort_started", cohort_id=cohort.id, members=len(waiting))
+    record(session, now, Subject(programme.id, cohort_id=cohort.id), "cohort_started", members=len(waiting))
 
     coordinators = await session.scalars(
         select(Staff)

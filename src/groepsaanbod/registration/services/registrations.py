@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing, lock_row
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
@@ -207,7 +207,7 @@ async def promote_from_waitlist(
             dedupe_key=f"registration:{first.id}:promoted:{cohort.id}",
             now=now,
         )
-        record(session, now, cohort.programme_id, "promoted", registration_id=first.id, cohort_id=cohort.id)
+        record(session, now, Subject(cohort.programme_id, registration_id=first.id, cohort_id=cohort.id), "promoted")
         promoted.append(first)
     return promoted
 
@@ -256,10 +256,8 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
     record(
         session,
         now,
-        registration.programme_id,
+        Subject(registration.programme_id, registration_id=registration.id, cohort_id=cohort_id),
         "withdrawn",
-        registration_id=registration.id,
-        cohort_id=cohort_id,
         was=was,
     )
     log.info("registration withdrawn", extra={"registration_id": registration.id})

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.db import begin_writing, lock_row
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import Recipient, message_row
@@ -211,10 +211,8 @@ async def register_participant(
         record(
             session,
             now,
-            programme.id,
+            Subject(programme.id, registration_id=registration_id, cohort_id=cohort.id if cohort else None),
             "registered",
-            registration_id=registration_id,
-            cohort_id=cohort.id if cohort else None,
             status=placement.status,
         )
         message = _told_message(sign_up, cohort, placement)

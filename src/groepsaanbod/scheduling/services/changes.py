@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.programmes.templates import ConstraintData
@@ -81,9 +81,8 @@ async def cancel_session(session: AsyncSession, s: Session, *, reason: str, now:
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "session_cancelled",
-        cohort_id=s.cohort_id,
         actor=actor,
         session_id=s.id,
         reason=reason,
@@ -134,9 +133,8 @@ async def report_absence(
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "absence_reported",
-        cohort_id=s.cohort_id,
         actor=viewer.staff_id,
         session_id=s.id,
         staff_id=who,
@@ -225,9 +223,8 @@ async def reschedule_session(
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "session_moved",
-        cohort_id=s.cohort_id,
         actor=viewer.staff_id,
         session_id=s.id,
         old=old.isoformat(),

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.bounds import PERIOD_FORM
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.organisations.models import Venue, VenueClosure
 from groepsaanbod.scheduling.constraints import check_session
@@ -96,7 +96,7 @@ async def close_venue(
         record(
             session,
             now,
-            record_programme,
+            Subject(record_programme),
             "venue_closed",
             actor=viewer.staff_id,
             venue_id=venue_id,

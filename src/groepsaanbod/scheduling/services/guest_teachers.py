@@ -19,7 +19,7 @@ from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
@@ -120,7 +120,9 @@ async def plan_think_year(
             )
         for s, _ in rows:
             s.sequence += 1
-        record(session, now, programme_id, "guest_teachers_planned", actor=viewer.staff_id, lessons=len(lessons))
+        record(
+            session, now, Subject(programme_id), "guest_teachers_planned", actor=viewer.staff_id, lessons=len(lessons)
+        )
         await session.commit()
         log.info("guest teachers planned", extra={"programme_id": programme_id, "lessons": len(lessons)})
     return YearPlanOutcome(

@@ -18,7 +18,7 @@ from groepsaanbod.accounts.models import Role
 from groepsaanbod.bounds import PERIOD_FORM
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, CohortStatus
 from groepsaanbod.cohorts.services.loading import load_cohort
-from groepsaanbod.history.services import record
+from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.organisations.models import Venue
@@ -182,9 +182,8 @@ async def plan_cohort_sessions(
     record(
         session,
         now,
-        cohort.programme_id,
+        Subject(cohort.programme_id, cohort_id=cohort.id),
         "sessions_planned",
-        cohort_id=cohort.id,
         actor=viewer.staff_id,
         sessions=len(plan.sessions),
     )
@@ -217,9 +216,8 @@ async def set_facilitator(
     record(
         session,
         now,
-        cohort.programme_id,
+        Subject(cohort.programme_id, cohort_id=cohort.id),
         "facilitator_set",
-        cohort_id=cohort.id,
         actor=viewer.staff_id,
         staff_id=staff_id,
         role=role,
@@ -359,9 +357,8 @@ async def assign_session_staff(
     record(
         session,
         now,
-        s.programme_id,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
         "staff_assigned",
-        cohort_id=s.cohort_id,
         actor=viewer.staff_id,
         session_id=s.id,
         staff_id=staff_id,
