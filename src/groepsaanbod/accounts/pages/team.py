@@ -21,7 +21,7 @@ from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.accounts.models import InvitationStatus, Role, Staff
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.second_factor import require_second_factor
 from groepsaanbod.organisations.models import Organisation
@@ -111,7 +111,7 @@ async def invite_submit(
         return await team_page_response(
             request, language, db_session, viewer, now=now(), problems=refused.problems, values=values, status=400
         )
-    done = "invited" if invitation.status == "open" else "roles"
+    done = "invited" if invitation.status == InvitationStatus.OPEN else "roles"
     return Redirect(f"/{language}/staff/team?done={done}", status_code=303)
 
 

@@ -32,7 +32,7 @@ from groepsaanbod.access.roles import ROLES
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.errors import InvitationNotFound
-from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
+from groepsaanbod.accounts.models import InvitationStatus, Role, Staff, StaffInvitation, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password, password_problems
 from groepsaanbod.accounts.passwords import hash_new_password
 from groepsaanbod.accounts.services.links import organisation_words
@@ -81,12 +81,14 @@ def invitation_link(base_url: str, language: str, token: str) -> str:
 
 
 def is_open(invitation: StaffInvitation, now: datetime) -> bool:
-    return invitation.status == "open" and invitation.expires_at > now
+    return invitation.status == InvitationStatus.OPEN and invitation.expires_at > now
 
 
 def shown_status(invitation: StaffInvitation, now: datetime) -> str:
     """open | accepted | declined | withdrawn | expired (an open one past its time)."""
-    return "expired" if invitation.status == "open" and invitation.expires_at <= now else invitation.status
+    return (
+        "expired" if invitation.status == InvitationStatus.OPEN and invitation.expires_at <= now else invitation.status
+    )
 
 
 def _checked(new: NewInvitation) -> tuple[str, list[str]]:
@@ -183,9 +185,9 @@ async def invite_to_organisation(
         .where(
             StaffInvitation.organisation_id == organisation_id,
             StaffInvitation.email == email,
-            StaffInvitation.status == "open",
+            StaffInvitation.status == InvitationStatus.OPEN,
         )
-        .values(status="withdrawn", answered_at=now)
+        .values(status=InvitationStatus.WITHDRAWN, answered_at=now)
     )
     token = secrets.token_urlsafe(32)
     invitation = StaffInvitation(
@@ -198,7 +200,7 @@ async def invite_to_organisation(
         token_hash=token_hash(token),
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
-        status="accepted" if member else "open",
+        status=InvitationStatus.ACCEPTED if member else InvitationStatus.OPEN,
         answered_at=now if member else None,
         staff_id=staff.id if member and staff else None,
     )
@@ -261,7 +263,7 @@ async def find_open_invitation(
         select(StaffInvitation).where(
             StaffInvitation.organisation_id == organisation_id,
             StaffInvitation.email == email,
-            StaffInvitation.status == "open",
+            StaffInvitation.status == InvitationStatus.OPEN,
             StaffInvitation.expires_at > now,
         )
     )
@@ -296,8 +298,8 @@ async def withdraw_invitation(
         raise InvitationNotFound()
     changed = await session.execute(
         update(StaffInvitation)
-        .where(StaffInvitation.id == invitation_id, StaffInvitation.status == "open")
-        .values(status="withdrawn", answered_at=now)
+        .where(StaffInvitation.id == invitation_id, StaffInvitation.status == InvitationStatus.OPEN)
+        .values(status=InvitationStatus.WITHDRAWN, answered_at=now)
     )
     if changed.rowcount != 1:
         raise InvitationClosed()
@@ -314,7 +316,7 @@ async def invitations_for(session: AsyncSession, email: str, now: datetime) -> l
             select(StaffInvitation)
             .where(
                 StaffInvitation.email == normalise_email(email),
-                StaffInvitation.status == "open",
+                StaffInvitation.status == InvitationStatus.OPEN,
                 StaffInvitation.expires_at > now,
             )
             .order_by(StaffInvitation.created_at, StaffInvitation.id)
@@ -341,7 +343,7 @@ async def invitation_of(session: AsyncSession, staff: Staff, invitation_id: int)
 
 
 async def _close(
-    session: AsyncSession, invitation: StaffInvitation, status: str, staff_id: int | None, now: datetime
+    session: AsyncSession, invitation: StaffInvitation, status: InvitationStatus, staff_id: int | None, now: datetime
 ) -> None:
     """open -> `status` in one conditional UPDATE: of two answers at the same moment (or a replay)
     exactly one finds it open; on PostgreSQL the second waits for the first's row lock and then
@@ -350,7 +352,7 @@ async def _close(
         update(StaffInvitation)
         .where(
             StaffInvitation.id == invitation.id,
-            StaffInvitation.status == "open",
+            StaffInvitation.status == InvitationStatus.OPEN,
             StaffInvitation.expires_at > now,
         )
         .values(status=status, answered_at=now, staff_id=staff_id)
@@ -369,7 +371,7 @@ async def settle_invitation(
     """
     if invitation.email != staff.email or not staff.active:
         raise InvitationNotFound()
-    await _close(session, invitation, "accepted" if accept else "declined", staff.id, now)
+    await _close(session, invitation, InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED, staff.id, now)
     added = await _add_roles(session, staff.id, invitation.organisation_id, list(invitation.roles)) if accept else []
     log.info(
         "invitation accepted" if accept else "invitation declined",
@@ -397,7 +399,7 @@ async def claim_account(session: AsyncSession, invitation: StaffInvitation, pass
         raise Refused(problems)
     # Closed first: a second submit of the same link waits here and is refused, before it
     # could make a second account.
-    await _close(session, invitation, "accepted", staff.id if staff is not None else None, now)
+    await _close(session, invitation, InvitationStatus.ACCEPTED, staff.id if staff is not None else None, now)
     password = normalise_password(password)
     if staff is None:
         staff = await create_staff(session, NewStaff(invitation.email, name, password, invitation.language), {})
