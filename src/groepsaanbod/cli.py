@@ -354,7 +354,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
     from datetime import UTC, datetime, timedelta
 
     from groepsaanbod.db import engine_for, make_session_factory
-    from groepsaanbod.messaging.services.delivery import deliver_due_messages
+    from groepsaanbod.messaging.services.delivery import Channels, deliver_due_messages
     from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 
     settings = Settings.from_env()
@@ -370,13 +370,12 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
                 await run_housekeeping(factory, settings, datetime.now(UTC))
                 report = await deliver_due_messages(
                     factory,
-                    settings.smtp_url,
-                    settings.mail_from,
+                    Channels(
+                        settings.smtp_url, settings.mail_from, settings.sms_gateway_url, settings.sms_gateway_token
+                    ),
                     lambda: datetime.now(UTC),
                     batch=None,
                     concurrency=concurrency,
-                    sms_gateway_url=settings.sms_gateway_url,
-                    sms_gateway_token=settings.sms_gateway_token,
                     lease=timedelta(seconds=lease),
                 )
                 if once:
