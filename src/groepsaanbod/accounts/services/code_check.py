@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from groepsaanbod.accounts import recovery_codes, totp
 from groepsaanbod.accounts.models import RecoveryCode, Staff
 from groepsaanbod.db import begin_writing
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.protection.encryption import KeyRing, SecretUnreadable
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,9 @@ async def accept_recovery_code(session: AsyncSession, staff: Staff, code: str, n
     await queue_message(
         session,
         Recipient(staff.language, staff.email),
-        "recovery_code_used",
-        {"name": staff.full_name, "left": left, "few": left <= recovery_codes.FEW_LEFT},
+        MessageContent(
+            "recovery_code_used", {"name": staff.full_name, "left": left, "few": left <= recovery_codes.FEW_LEFT}
+        ),
         dedupe_key=f"recovery-code:{staff.id}:{digest}",
         now=now,
     )

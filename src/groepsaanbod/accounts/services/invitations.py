@@ -40,7 +40,7 @@ from groepsaanbod.accounts.services.staff import NO_PASSWORD, NewStaff, create_s
 from groepsaanbod.db import begin_writing, take_write_lock
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import N_, Message
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Problem, Refused
 
@@ -242,14 +242,16 @@ async def _send(
     await queue_message(
         session,
         Recipient(language, invitation.email),
-        kind,
-        {
-            "name": name,
-            "inviter": inviter,
-            "organisation": organisation.name if organisation else "",
-            "roles": list(invitation.roles),
-            "link": invitation_link(base_url, language, token),
-        },
+        MessageContent(
+            kind,
+            {
+                "name": name,
+                "inviter": inviter,
+                "organisation": organisation.name if organisation else "",
+                "roles": list(invitation.roles),
+                "link": invitation_link(base_url, language, token),
+            },
+        ),
         dedupe_key=f"invitation:{token_hash(token)}",
         now=now,
         organisation_id=invitation.organisation_id,

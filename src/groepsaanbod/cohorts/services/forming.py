@@ -19,7 +19,7 @@ from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
 from groepsaanbod.history.services import record
 from groepsaanbod.i18n.text import N_, pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
@@ -327,8 +327,14 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
         await queue_message(
             session,
             Recipient(registration.language, person.email, person.phone),
-            "cohort_confirmed",
-            {"name": person.full_name, "programme": pick(programme.name, registration.language), "group": cohort.name},
+            MessageContent(
+                "cohort_confirmed",
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, registration.language),
+                    "group": cohort.name,
+                },
+            ),
             dedupe_key=f"registration:{registration.id}:cohort_confirmed:{cohort.id}",
             organisation_id=programme.organisation_id,
             now=now,

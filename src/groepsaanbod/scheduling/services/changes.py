@@ -22,7 +22,7 @@ from groepsaanbod.history.services import record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.programmes.templates import ConstraintData
@@ -83,15 +83,17 @@ async def _notify_session(
         await queue_message(
             session,
             Recipient(person.language, person.email, None),
-            kind,
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                **context,
-            },
+            MessageContent(
+                kind,
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, person.language),
+                    "group": cohort.name if cohort else "",
+                    "starts_at": s.starts_at,
+                    "timezone": s.timezone,
+                    **context,
+                },
+            ),
             dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:staff:{person.id}",
             organisation_id=programme.organisation_id,
             now=now,
@@ -107,15 +109,17 @@ async def _notify_session(
             await queue_message(
                 session,
                 Recipient(registration.language, person.email, person.phone),
-                kind,
-                {
-                    "name": person.full_name,
-                    "programme": pick(programme.name, registration.language),
-                    "group": cohort.name,
-                    "starts_at": s.starts_at,
-                    "timezone": s.timezone,
-                    **context,
-                },
+                MessageContent(
+                    kind,
+                    {
+                        "name": person.full_name,
+                        "programme": pick(programme.name, registration.language),
+                        "group": cohort.name,
+                        "starts_at": s.starts_at,
+                        "timezone": s.timezone,
+                        **context,
+                    },
+                ),
                 dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:registration:{registration.id}",
                 organisation_id=programme.organisation_id,
                 now=now,
@@ -159,16 +163,18 @@ async def _alert_coordinators(
         await queue_message(
             session,
             Recipient(person.language, person.email, None),
-            "session_at_risk",
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                "number": s.number,
-                "problems": problems,
-            },
+            MessageContent(
+                "session_at_risk",
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, person.language),
+                    "group": cohort.name if cohort else "",
+                    "starts_at": s.starts_at,
+                    "timezone": s.timezone,
+                    "number": s.number,
+                    "problems": problems,
+                },
+            ),
             dedupe_key=key,
             organisation_id=programme.organisation_id,
             now=now,
