@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.settings import Settings
@@ -54,10 +54,8 @@ async def failed_messages_page(
         record_audit(
             db_session,
             now(),
-            "read",
-            "failed_messages",
+            DataUse("read", "failed_messages", ("email", "phone")),
             [None],
-            fields=("email", "phone"),
             actor_staff_id=viewer.staff_id,
             organisation_id=organisation_id,
         )

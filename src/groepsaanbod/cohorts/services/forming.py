@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
@@ -75,8 +75,7 @@ async def list_registrations(
         record_audit(
             session,
             now,
-            "read",
-            shown_as or "registrations",
+            DataUse("read", shown_as or "registrations"),
             [r.participant_id for r in rows],
             actor_staff_id=viewer.staff_id,
             organisation_id=programme.organisation_id,
