@@ -31,6 +31,11 @@ def session_token(request: Request) -> str | None:
     return read_cookie(request, SESSION_COOKIE)
 
 
+def client_address(request: Request) -> str:
+    """The network address a request came from (behind a trusted proxy: the one it forwarded)."""
+    return request.client.host if request.client else "unknown"
+
+
 def idle_limit(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.session_idle_minutes)
 

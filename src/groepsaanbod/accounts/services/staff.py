@@ -1,4 +1,4 @@
-"""Use cases of staff accounts: create_staff, grant_role, sign_in, sign_out,
+"""Use cases of staff accounts: create_staff, grant_role, sign_in (a SignInAttempt), sign_out,
 sign_out_everywhere, find_sign_in / find_viewer. (Joining and leaving organisations,
 and disabling a whole account: membership/services.py.)"""
 
@@ -129,17 +129,25 @@ class SecondFactorRequired(Exception):
     """Right password, but a second-factor code is needed (API: send `code`)."""
 
 
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What a sign-in request brings: the address and password typed, the network address it
+    came from, a second-factor code (the API's sign-in) and the session the browser had."""
+
+    email: str
+    password: str
+    address: str
+    code: str | None = None
+    previous_token: str | None = None
+
+
 async def sign_in(
     session: AsyncSession,
-    email: str,
-    password: str,
+    attempt: SignInAttempt,
     now: datetime,
+    *,
     lifetime: timedelta,
     limits: SignInLimits,
-    address: str,
-    code: str | None = None,
-    previous_token: str | None = None,
-    *,
     keys: KeyRing,
 ) -> SignedIn | None:
     """Check the password and open a new server-side session; None when wrong.
@@ -151,7 +159,8 @@ async def sign_in(
     is counted the same way, per person, shared with the second-factor page.
     A sign-in always makes a new session; the one the browser had is ended.
     """
-    email, password = normalise_email(email), normalise_password(password)
+    email, password = normalise_email(attempt.email), normalise_password(attempt.password)
+    address, code, previous_token = attempt.address, attempt.code, attempt.previous_token
     await take(session, limits.per_account(), email, now)
     await take(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
