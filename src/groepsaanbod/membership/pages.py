@@ -18,7 +18,7 @@ from groepsaanbod.accounts.errors import InvitationNotFound
 from groepsaanbod.accounts.models import StaffInvitation
 from groepsaanbod.accounts.pages.team import form_int, team_page_response
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
-from groepsaanbod.accounts.services import invitations
+from groepsaanbod.accounts.services import invitation_answers
 from groepsaanbod.accounts.services.links import LINK_NOT_VALID
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
@@ -78,7 +78,7 @@ async def _invitation_page(
 
 @get("/staff/invitations/{token:str}", opt=PUBLIC)
 async def invitation_page(ctx: Context, token: str, maybe_viewer: Viewer | None) -> Response:
-    invitation = await invitations.find_invitation_by_token(ctx.db, token, ctx.now())
+    invitation = await invitation_answers.find_invitation_by_token(ctx.db, token, ctx.now())
     if invitation is None:
         return _not_valid(ctx)
     return await _invitation_page(ctx, token, invitation, maybe_viewer)
@@ -89,7 +89,7 @@ async def invitation_submit(ctx: Context, token: str, maybe_viewer: Viewer | Non
     form = await ctx.request.form()
     action = str(form.get("action", ""))
     moment = ctx.now()
-    invitation = await invitations.find_invitation_by_token(ctx.db, token, moment)
+    invitation = await invitation_answers.find_invitation_by_token(ctx.db, token, moment)
     if invitation is None:
         return _not_valid(ctx)
     attempt: Callable[[], Awaitable[object]]
@@ -104,7 +104,7 @@ async def invitation_submit(ctx: Context, token: str, maybe_viewer: Viewer | Non
         return await _invitation_page(ctx, token, invitation, maybe_viewer)
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
-        again = await invitations.find_invitation_by_token(ctx.db, token, moment)
+        again = await invitation_answers.find_invitation_by_token(ctx.db, token, moment)
         if again is None:
             return _not_valid(ctx)
         return await _invitation_page(ctx, token, again, maybe_viewer, problems)

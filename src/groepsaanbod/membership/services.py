@@ -25,7 +25,7 @@ from groepsaanbod.accounts.errors import InvitationNotFound, StaffNotFound
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
 from groepsaanbod.accounts.password_policy import normalise_password
 from groepsaanbod.accounts.passwords import password_matches
-from groepsaanbod.accounts.services import invitations
+from groepsaanbod.accounts.services import invitation_answers
 from groepsaanbod.accounts.services.staff import NO_PASSWORD, normalise_email
 from groepsaanbod.calendars.services import stop_feeds_of_leaver, stop_own_feed
 from groepsaanbod.db import begin_writing, lock_row
@@ -60,8 +60,8 @@ async def accept_invitation(
     """The signed-in person joins the organisation with the invitation's roles."""
     await begin_writing(session)
     staff = await _person(session, viewer)
-    invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, accept=True, now=now)
+    invitation = await invitation_answers.invitation_of(session, staff, invitation_id)
+    await invitation_answers.settle_invitation(session, invitation, staff, accept=True, now=now)
     await take_up_mentorships(session, invitation.id, staff.id)
     await session.commit()
     await session.refresh(invitation)
@@ -74,8 +74,8 @@ async def decline_invitation(
     """The signed-in person says no; the organisation sees it declined, nothing else changes."""
     await begin_writing(session)
     staff = await _person(session, viewer)
-    invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, accept=False, now=now)
+    invitation = await invitation_answers.invitation_of(session, staff, invitation_id)
+    await invitation_answers.settle_invitation(session, invitation, staff, accept=False, now=now)
     await session.commit()
     await session.refresh(invitation)
     return invitation
@@ -84,10 +84,10 @@ async def decline_invitation(
 async def accept_with_password(session: AsyncSession, token: str, password: str, now: datetime) -> Staff:
     """An address without a usable account accepts by choosing its password through the link."""
     await begin_writing(session)
-    invitation = await invitations.find_invitation_by_token(session, token, now)
+    invitation = await invitation_answers.find_invitation_by_token(session, token, now)
     if invitation is None:
         raise InvitationNotFound()
-    staff = await invitations.claim_account(session, invitation, password, now)
+    staff = await invitation_answers.claim_account(session, invitation, password, now)
     await take_up_mentorships(session, invitation.id, staff.id)
     await session.commit()
     return staff
@@ -258,7 +258,7 @@ async def invitation_view(session: AsyncSession, invitation: StaffInvitation) ->
 
 async def open_invitations(session: AsyncSession, viewer: Viewer, now: datetime) -> list[tuple[StaffInvitation, str]]:
     """The open invitations to the person's address, oldest first, each with its organisation's name."""
-    found = await invitations.invitations_for(session, viewer.email, now)
+    found = await invitation_answers.invitations_for(session, viewer.email, now)
     names = dict(
         (
             await session.execute(

@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
-from groepsaanbod.accounts.services.invitations import find_open_invitation, invite_to_organisation, shown_status
+from groepsaanbod.accounts.services.invitations import (
+    NewInvitation,
+    find_open_invitation,
+    invite_to_organisation,
+    shown_status,
+)
 from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts import errors
@@ -67,11 +72,7 @@ async def _mentor(
     if invitation is None:
         invitation = await invite_to_organisation(
             session,
-            organisation_id=org_id,
-            email=row.mentor_email,
-            full_name=row.mentor_name,
-            roles=["mentor"],
-            language="nl",
+            NewInvitation(org_id, row.mentor_email, row.mentor_name, ("mentor",), "nl"),
             invited_by=viewer,
             now=now,
             base_url=base_url,
