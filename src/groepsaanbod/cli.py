@@ -173,7 +173,7 @@ def organisation_add(slug: str, name: str, kind: str, city: str) -> None:
     from groepsaanbod.organisations.services import create_organisation
 
     try:
-        org = _run(lambda s: create_organisation(s, slug, name, kind, city))
+        org = _run(lambda s: create_organisation(s, slug, name=name, kind=kind, city=city))
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Organisation {org.name} added (id {org.id}).")

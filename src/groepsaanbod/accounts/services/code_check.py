@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -57,7 +58,7 @@ async def accept_totp_code(
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if cast(CursorResult[Any], moved).rowcount != 1:
         return None  # the same code, just used by a parallel request
     set_committed_value(staff, "totp_last_step", step)
     return CodeAccepted()
@@ -86,7 +87,7 @@ async def accept_recovery_code(session: AsyncSession, staff: Staff, code: str, n
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if used.rowcount != 1:
+    if cast(CursorResult[Any], used).rowcount != 1:
         return None
     left = await recovery_codes_left(session, staff.id)
     log.warning("recovery code used", extra={"staff_id": staff.id, "recovery_codes_left": left})

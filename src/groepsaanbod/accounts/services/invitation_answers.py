@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.accounts.common_passwords import common_passwords
@@ -83,7 +84,7 @@ async def _close(
         )
         .values(status=status, answered_at=now, staff_id=staff_id)
     )
-    if changed.rowcount != 1:
+    if cast(CursorResult[Any], changed).rowcount != 1:
         raise InvitationClosed()
 
 

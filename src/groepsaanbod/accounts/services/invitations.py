@@ -17,9 +17,10 @@ import logging
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
@@ -279,7 +280,7 @@ async def withdraw_invitation(
         .where(StaffInvitation.id == invitation_id, StaffInvitation.status == InvitationStatus.OPEN)
         .values(status=InvitationStatus.WITHDRAWN, answered_at=now)
     )
-    if changed.rowcount != 1:
+    if cast(CursorResult[Any], changed).rowcount != 1:
         raise InvitationClosed()
     await session.commit()
     await session.refresh(invitation)

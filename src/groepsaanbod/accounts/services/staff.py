@@ -9,8 +9,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -216,8 +217,9 @@ async def sign_out_everywhere(session: AsyncSession, staff_id: int) -> int:
     """End every session of this person, on every device."""
     result = await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
     await session.commit()
-    log.info("signed out everywhere", extra={"staff_id": staff_id, "sessions": result.rowcount})
-    return result.rowcount or 0
+    ended = cast(CursorResult[Any], result).rowcount  # a DELETE's result counts its rows
+    log.info("signed out everywhere", extra={"staff_id": staff_id, "sessions": ended})
+    return ended or 0
 
 
 @dataclass(frozen=True)
