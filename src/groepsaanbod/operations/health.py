@@ -47,8 +47,8 @@ def migration_heads() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
-async def _schema_revisions(db_session: AsyncSession) -> frozenset[str]:
-    rows = await db_session.execute(text("SELECT version_num FROM alembic_version"))
+async def _schema_revisions(session: AsyncSession) -> frozenset[str]:
+    rows = await session.execute(text("SELECT version_num FROM alembic_version"))
     return frozenset(str(r) for (r,) in rows.all())
 
 
