@@ -12,8 +12,8 @@ folder.
 100,000 session_reminder messages (a real rendered reminder: subject, text and HTML
 body, in Dutch) are bulk-inserted into the outbox, all due. An aiosmtpd sink in its own
 process on 127.0.0.1 counts the Message-ID of every message it accepts. Delivery is
-groepsaanbod.messaging.services.delivery.deliver_due_messages(factory, smtp_url, sender, now,
-batch=None, concurrency=C), run in P processes side by side (P=1: in this process).
+groepsaanbod.messaging.services.delivery.deliver_due_messages(factory, Channels(smtp_url, sender),
+now, batch=None, concurrency=C), run in P processes side by side (P=1: in this process).
 Afterwards the sink's counts are checked against the outbox: every message delivered,
 none twice, every row marked sent (the benchmark exits 1 when not).
 
@@ -65,7 +65,7 @@ from benchlib import Checks, bench_databases, free_port, postgres_server, small 
 
 from groepsaanbod.db import import_all_models, make_engine, make_session_factory  # noqa: E402
 from groepsaanbod.messaging.models import OutboxMessage  # noqa: E402
-from groepsaanbod.messaging.services.delivery import deliver_due_messages  # noqa: E402
+from groepsaanbod.messaging.services.delivery import Channels, deliver_due_messages  # noqa: E402
 from groepsaanbod.messaging.services.queue import render_message_parts  # noqa: E402
 from groepsaanbod.migrate import upgrade  # noqa: E402
 from groepsaanbod.settings import normalise_database_url  # noqa: E402
@@ -223,7 +223,7 @@ async def deliver(url: str, smtp_url: str, concurrency: int, deadline: float | N
     engine = make_engine(normalise_database_url(url))
     task = asyncio.ensure_future(
         deliver_due_messages(
-            make_session_factory(engine), smtp_url, SENDER, lambda: NOW, batch=None, concurrency=concurrency
+            make_session_factory(engine), Channels(smtp_url, SENDER), lambda: NOW, batch=None, concurrency=concurrency
         )
     )
     try:

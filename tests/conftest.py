@@ -116,8 +116,8 @@ def csrf_hook(app):
     cookies the request carries (sign-in, else pre-session). A request that sets the header
     itself keeps it (tests of refusals)."""
     settings = app.state["settings"]
-    session_name = cookie_name(SESSION_COOKIE, settings.development)
-    pre_session_name = cookie_name(CSRF_COOKIE, settings.development)
+    session_name = cookie_name(SESSION_COOKIE, development=settings.development)
+    pre_session_name = cookie_name(CSRF_COOKIE, development=settings.development)
 
     async def add_token(request: httpx.Request) -> None:
         if "x-csrf-token" in request.headers:
@@ -139,7 +139,7 @@ def make_client(app, base_url: str = "http://testserver") -> httpx.AsyncClient:
     client = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url=base_url, event_hooks={"request": [csrf_hook(app)]}
     )
-    client.cookies.set(cookie_name(CSRF_COOKIE, development), TEST_CSRF_TOKEN)
+    client.cookies.set(cookie_name(CSRF_COOKIE, development=development), TEST_CSRF_TOKEN)
     return client
 
 

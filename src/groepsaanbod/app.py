@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
-from litestar.types import Empty
+from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Empty
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -126,7 +126,8 @@ def create_app(
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
         request_class=BoundedRequest,
-        before_send=[headers_hook(strict_transport=not settings.development)],
+        # Our ASGI pieces take messages and scopes as plain mappings; Litestar types them as TypedDicts.
+        before_send=[cast(BeforeMessageSendHookHandler, headers_hook(strict_transport=not settings.development))],
         state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(
             title="groepsaanbod",
@@ -141,7 +142,7 @@ def create_app(
         logging_config=None,
     )
     # Outside Litestar's own handler, so that it also sees requests no route matched.
-    app.asgi_handler = RequestObserver(app.asgi_handler)
+    app.asgi_handler = cast(ASGIApp, RequestObserver(app.asgi_handler))
     return app
 
 

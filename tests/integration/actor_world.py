@@ -21,7 +21,7 @@ from groepsaanbod.access.roles import ROLES
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffInvitation
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal, SessionRegister
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.db import Base
@@ -205,10 +205,8 @@ async def build_organisation(db, tag: str, *, marked: bool, password_hash: str) 
     record_audit(
         db,
         NOW,
-        "read",
-        "registrations",
+        DataUse("read", "registrations", ("email",)),
         world.ids["participant"],
-        fields=("email",),
         actor_staff_id=None,
         organisation_id=org.id,
     )

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from sqlalchemy import select
 
 from groepsaanbod.accounts.guards import SESSION_COOKIE
-from groepsaanbod.accounts.services.staff import SignInLimits, sign_in
+from groepsaanbod.accounts.services.staff import SignInAttempt, SignInLimits, sign_in
 from groepsaanbod.app import create_app
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import make_engine, make_session_factory
@@ -78,13 +78,10 @@ async def seed(url: str) -> str:
             moment = datetime.now(UTC)
             signed = await sign_in(
                 db,
-                staff.email,
-                PASSWORD,
+                SignInAttempt(staff.email, PASSWORD, "127.0.0.1", code=second_factor_code(staff, moment)),
                 moment,
-                timedelta(hours=4),
-                SignInLimits(1000),
-                "127.0.0.1",
-                code=second_factor_code(staff, moment),
+                lifetime=timedelta(hours=4),
+                limits=SignInLimits(1000),
                 keys=app_keys(),
             )
             assert signed is not None

@@ -16,7 +16,7 @@ from groepsaanbod.access.privileges import VIEWS, Sight
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
 from groepsaanbod.attendance.models import AttendanceSignal
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
@@ -93,7 +93,7 @@ async def world(db, walker_role: str):
         )
     )
     record_audit(
-        db, NOW, "read", "registrations", people, fields=("email",), actor_staff_id=None, organisation_id=org.id
+        db, NOW, DataUse("read", "registrations", ("email",)), people, actor_staff_id=None, organisation_id=org.id
     )
     invitation = StaffInvitation(
         organisation_id=org.id,

@@ -13,7 +13,7 @@ from groepsaanbod.settings import Settings
 
 def session_cookie(settings: Settings, token: str, expires_at: datetime, now: datetime) -> Cookie:
     return Cookie(
-        key=cookie_name(SESSION_COOKIE, settings.development),
+        key=cookie_name(SESSION_COOKIE, development=settings.development),
         value=token,
         max_age=int((expires_at - now).total_seconds()),
         httponly=True,
@@ -25,7 +25,7 @@ def session_cookie(settings: Settings, token: str, expires_at: datetime, now: da
 
 def cleared_session_cookie(settings: Settings) -> Cookie:
     return Cookie(
-        key=cookie_name(SESSION_COOKIE, settings.development),
+        key=cookie_name(SESSION_COOKIE, development=settings.development),
         value="",
         max_age=0,
         httponly=True,

@@ -1,10 +1,10 @@
 """Route protection: every staff route names the roles it needs in `opt`.
 
     @get("/…", opt=needs_roles(*PROGRAMME_EDITORS))
-    async def handler(viewer: Viewer) -> …
+    async def handler(ctx: Context) -> …   # ctx.staff: the checked Viewer
 
-`provide_viewer` (a dependency) reads the sign-in cookie, refuses a person
-without one of those roles, and hands the handler a `Viewer` whose
+`provide_context` (through `provide_viewer`) reads the sign-in cookie, refuses a
+person without one of those roles, and hands the handler a `Viewer` whose
 `organisations_with(...)` limits every query to the person's organisations.
 A person who still owes their second factor gets no viewer: pages send them to
 the second-factor page, the API answers 401.
@@ -29,6 +29,11 @@ from groepsaanbod.web import Context, provide_language, request_language
 def session_token(request: Request) -> str | None:
     """The sign-in token the browser sent (the cookie's name depends on the settings)."""
     return read_cookie(request, SESSION_COOKIE)
+
+
+def client_address(request: Request) -> str:
+    """The network address a request came from (behind a trusted proxy: the one it forwarded)."""
+    return request.client.host if request.client else "unknown"
 
 
 def idle_limit(settings: Settings) -> timedelta:

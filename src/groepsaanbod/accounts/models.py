@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -95,9 +96,17 @@ class AccountToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-#: What became of an invitation. Open until the person answers or the admin withdraws it.
-INVITATION_STATUSES = ("open", "accepted", "declined", "withdrawn")
-_STATUS_LIST = ", ".join(f"'{s}'" for s in INVITATION_STATUSES)
+class InvitationStatus(StrEnum):
+    """What became of an invitation. Open until the person answers or the admin withdraws it.
+    Stored as its text (String(12)); "expired" is only shown, never stored (an open one past its time)."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+_STATUS_LIST = ", ".join(f"'{s}'" for s in InvitationStatus)
 
 
 class StaffInvitation(Base):

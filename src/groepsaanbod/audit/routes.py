@@ -2,5 +2,5 @@
 
 from groepsaanbod.audit import pages
 
-API = []
+API: list[object] = []  # no JSON API
 PAGES = [*pages.ROUTES]

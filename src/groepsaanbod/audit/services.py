@@ -1,4 +1,4 @@
-"""Use cases of the audit record: record_audit, list_audit_events.
+"""Use cases of the audit record: record_audit (of a DataUse), list_audit_events.
 
 Written by the services that read or change personal data; read by an
 organisation's admins; never changed through the app (there is no route that
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import column, select, table
@@ -59,22 +60,31 @@ def _check_words(action: str, subject: str, fields: list[str]) -> None:
         raise ValueError(f"{len(unknown)} audit field(s) not in AUDIT_FIELDS; name fields, never values")
 
 
+@dataclass(frozen=True)
+class DataUse:
+    """One use of personal data, as the record names it: the action (read, change, export, erase,
+    attendance), where (`subject`: a page, API or reason, in lower-case words) and the fields touched
+    (their names from AUDIT_FIELDS, never values)."""
+
+    action: str
+    subject: str
+    fields: Sequence[str] = PERSONAL_FIELDS
+
+
 def record_audit(
     session: AsyncSession,
     now: datetime,
-    action: str,
-    subject: str,
+    use: DataUse,
     participant_ids: Iterable[int | None],
-    fields: Iterable[str] = PERSONAL_FIELDS,
+    *,
     actor_staff_id: int | None = None,
     organisation_id: int | None = None,
 ) -> None:
     """Add one event per participant to the caller's transaction (no values, only field names).
 
-    Actions: read, change, export, erase, attendance. Code on other branches that
-    reads or changes participant data or attendance calls this in the same transaction.
+    Code that reads or changes participant data or attendance calls this in the same transaction.
     """
-    named = list(fields)
+    action, subject, named = use.action, use.subject, list(use.fields)
     _check_words(action, subject, named)
     count = 0
     for participant_id in participant_ids:

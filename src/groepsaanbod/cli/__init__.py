@@ -21,7 +21,7 @@ from groepsaanbod.cli.common import keys_explained, run
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo import ORGANISATIONS, load_demo
 from groepsaanbod.logs import configure_logging
-from groepsaanbod.messaging.services.delivery import deliver_due_messages
+from groepsaanbod.messaging.services.delivery import Channels, deliver_due_messages
 from groepsaanbod.migrate import downgrade, upgrade
 from groepsaanbod.operations.processes import ServeOptions, Supervisor
 from groepsaanbod.privacy.services.housekeeping import run_housekeeping
@@ -163,13 +163,12 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
                 await run_housekeeping(factory, settings, datetime.now(UTC))
                 report = await deliver_due_messages(
                     factory,
-                    settings.smtp_url,
-                    settings.mail_from,
+                    Channels(
+                        settings.smtp_url, settings.mail_from, settings.sms_gateway_url, settings.sms_gateway_token
+                    ),
                     lambda: datetime.now(UTC),
                     batch=None,
                     concurrency=concurrency,
-                    sms_gateway_url=settings.sms_gateway_url,
-                    sms_gateway_token=settings.sms_gateway_token,
                     lease=timedelta(seconds=lease),
                 )
                 if once:

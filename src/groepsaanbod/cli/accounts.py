@@ -40,7 +40,7 @@ def organisation() -> None:
 def organisation_add(slug: str, name: str, kind: str, city: str) -> None:
     """Add an organisation."""
     try:
-        org = run(lambda s: create_organisation(s, slug, name, kind, city))
+        org = run(lambda s: create_organisation(s, slug, name=name, kind=kind, city=city))
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Organisation {org.name} added (id {org.id}).")

@@ -4,90 +4,72 @@ someone from an admin's team."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.response import Redirect
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC, needs_account, needs_roles
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.cookies import cleared_session_cookie
 from groepsaanbod.accounts.errors import InvitationNotFound
-from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
+from groepsaanbod.accounts.models import StaffInvitation
 from groepsaanbod.accounts.pages.team import form_int, team_page_response
-from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH, normalise_password
-from groepsaanbod.accounts.passwords import password_matches
-from groepsaanbod.accounts.services import invitations
+from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
+from groepsaanbod.accounts.services import invitation_answers
 from groepsaanbod.accounts.services.links import LINK_NOT_VALID
-from groepsaanbod.accounts.services.staff import NO_PASSWORD
-from groepsaanbod.i18n.text import N_, Message
+from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.membership import services
-from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.protection.rate_limits import Limit, take
-from groepsaanbod.refusals import Problem, Refused
+from groepsaanbod.refusals import Refused
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act, problems_for_page
 
 FOR_ANOTHER_ACCOUNT = N_(
     "This invitation was sent to another email address than the one you are signed in with. "
     "Sign out, open the link again and sign in with the address the invitation was sent to."
 )
-PASSWORD_NOT_RIGHT = N_("This password is not right. Enter the password you sign in with.")
-CONFIRM_NEEDED = N_("Tick the box to confirm that you want to disable your account.")
-SOLE_ADMIN = N_(
-    "You are the only administrator of %(organisation)s. Make someone else administrator first, "
-    "so the organisation can still manage its team."
-)
 #: Confirming with the password is limited like signing in.
 CONFIRM_WINDOW = timedelta(minutes=15)
 
 
-def _not_valid(request: Request, language: str) -> Response:
-    return render(request, language, "error.html", status_code=404, error_text=gettext(language, LINK_NOT_VALID))
-
-
-async def _organisation_name(db_session: AsyncSession, invitation: StaffInvitation) -> str:
-    organisation = await db_session.get(Organisation, invitation.organisation_id)
-    return organisation.name if organisation else ""
+def _not_valid(ctx: Context) -> Response:
+    return ctx.render("error.html", status_code=404, error_text=gettext(ctx.language, LINK_NOT_VALID))
 
 
 async def _invitation_page(
-    request: Request,
-    language: str,
+    ctx: Context,
     token: str,
     invitation: StaffInvitation,
-    db_session: AsyncSession,
     maybe_viewer: Viewer | None,
-    problems: tuple[Problem, ...] = (),
-    status: int = 200,
+    problems: list[dict[str, Any]] | None = None,
 ) -> Response:
     """Choose a password (no usable account), sign in first, or answer as the right account."""
-    account = await db_session.scalar(select(Staff).where(Staff.email == invitation.email))
+    seen = await services.invitation_view(ctx.db, invitation)
+    account = seen.account
     if account is not None and not account.active:
-        return _not_valid(request, language)
-    choose_password = account is None or account.password_hash == NO_PASSWORD
-    if not choose_password and maybe_viewer is None:
-        return Redirect(f"/{language}/staff/sign-in?next=/{language}/staff/invitations/{token}", status_code=303)
-    if not choose_password and account is not None and maybe_viewer is not None and maybe_viewer.staff_id != account.id:
-        return render(
-            request, language, "error.html", status_code=403, error_text=gettext(language, FOR_ANOTHER_ACCOUNT)
-        )
-    return render(
-        request,
-        language,
+        return _not_valid(ctx)
+    if not seen.choose_password and maybe_viewer is None:
+        return ctx.redirect(f"/staff/sign-in?next=/{ctx.language}/staff/invitations/{token}")
+    if (
+        not seen.choose_password
+        and account is not None
+        and maybe_viewer is not None
+        and maybe_viewer.staff_id != account.id
+    ):
+        return ctx.render("error.html", status_code=403, error_text=gettext(ctx.language, FOR_ANOTHER_ACCOUNT))
+    return ctx.render(
         "membership/invitation.html",
-        status_code=status,
+        status_code=400 if problems else 200,
         token=token,
         invitation=invitation,
-        organisation=await _organisation_name(db_session, invitation),
-        choose_password=choose_password,
+        organisation=seen.organisation_name,
+        choose_password=seen.choose_password,
         viewer=maybe_viewer,
-        problems=problems_for_page(problems),
+        problems=problems or [],
         minimum=MIN_LENGTH,
         recommended=RECOMMENDED_LENGTH,
         maximum=MAX_LENGTH,
@@ -95,180 +77,132 @@ async def _invitation_page(
 
 
 @get("/staff/invitations/{token:str}", opt=PUBLIC)
-async def invitation_page(
-    request: Request,
-    language: str,
-    token: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    maybe_viewer: Viewer | None,
-) -> Response:
-    invitation = await invitations.find_invitation_by_token(db_session, token, now())
+async def invitation_page(ctx: Context, token: str, maybe_viewer: Viewer | None) -> Response:
+    invitation = await invitation_answers.find_invitation_by_token(ctx.db, token, ctx.now())
     if invitation is None:
-        return _not_valid(request, language)
-    return await _invitation_page(request, language, token, invitation, db_session, maybe_viewer)
+        return _not_valid(ctx)
+    return await _invitation_page(ctx, token, invitation, maybe_viewer)
 
 
 @post("/staff/invitations/{token:str}", opt=PUBLIC)
-async def invitation_submit(
-    request: Request,
-    language: str,
-    token: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    maybe_viewer: Viewer | None,
-) -> Response:
-    form = await request.form()
+async def invitation_submit(ctx: Context, token: str, maybe_viewer: Viewer | None) -> Response:
+    form = await ctx.request.form()
     action = str(form.get("action", ""))
-    moment = now()
-    invitation = await invitations.find_invitation_by_token(db_session, token, moment)
+    moment = ctx.now()
+    invitation = await invitation_answers.find_invitation_by_token(ctx.db, token, moment)
     if invitation is None:
-        return _not_valid(request, language)
-    try:
-        if action == "password":
-            await services.accept_with_password(db_session, token, str(form.get("password", "")), moment)
-            return Redirect(f"/{language}/staff/sign-in?done=password", status_code=303)
-        if maybe_viewer is None or action not in ("accept", "decline"):
-            return await _invitation_page(request, language, token, invitation, db_session, maybe_viewer)
+        return _not_valid(ctx)
+    attempt: Callable[[], Awaitable[object]]
+    if action == "password":
+        attempt = partial(services.accept_with_password, ctx.db, token, str(form.get("password", "")), moment)
+        target = "/staff/sign-in?done=password"
+    elif maybe_viewer is not None and action in ("accept", "decline"):
         answer = services.accept_invitation if action == "accept" else services.decline_invitation
-        await answer(db_session, maybe_viewer, invitation.id, moment)
-    except InvitationNotFound:
-        await db_session.rollback()
-        return _not_valid(request, language)
-    except Refused as refused:
-        await db_session.rollback()
-        again = await invitations.find_invitation_by_token(db_session, token, moment)
+        attempt = partial(answer, ctx.db, maybe_viewer, invitation.id, moment)
+        target = f"/staff/account?done={action}ed"
+    else:
+        return await _invitation_page(ctx, token, invitation, maybe_viewer)
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        again = await invitation_answers.find_invitation_by_token(ctx.db, token, moment)
         if again is None:
-            return _not_valid(request, language)
-        return await _invitation_page(
-            request, language, token, again, db_session, maybe_viewer, refused.problems, status=400
-        )
-    return Redirect(f"/{language}/staff/account?done={action}ed", status_code=303)
+            return _not_valid(ctx)
+        return await _invitation_page(ctx, token, again, maybe_viewer, problems)
+
+    try:
+        return await act(ctx, attempt, done=lambda _: ctx.redirect(target), form=show_form)
+    except InvitationNotFound:
+        await ctx.db.rollback()
+        return _not_valid(ctx)
 
 
-async def _account_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: datetime,
-    problems: tuple[Problem, ...] = (),
-    status: int = 200,
-) -> Response:
-    rows = (
-        await db_session.execute(
-            select(Organisation.name, Role.role)
-            .join(Role, Role.organisation_id == Organisation.id)
-            .where(Role.staff_id == viewer.staff_id)
-            .order_by(Organisation.name)
-        )
-    ).all()
-    memberships: dict[str, list[str]] = {}
-    for name, role in rows:
-        memberships.setdefault(name, []).append(role)
-    open_invitations = await invitations.invitations_for(db_session, viewer.email, now)
-    names = {
-        o.id: o.name
-        for o in await db_session.scalars(
-            select(Organisation).where(Organisation.id.in_({i.organisation_id for i in open_invitations}))
-        )
-    }
-    return render(
-        request,
-        language,
+async def _account_page(ctx: Context, problems: list[dict[str, Any]] | None = None, status: int = 200) -> Response:
+    overview = await services.account_overview(ctx.db, ctx.staff, ctx.now())
+    return ctx.render(
         "membership/account.html",
         status_code=status,
-        viewer=viewer,
-        memberships={name: sorted(held) for name, held in memberships.items()},
-        invitations=[(i, names.get(i.organisation_id, "")) for i in open_invitations],
-        problems=problems_for_page(problems),
-        done=request.query_params.get("done", ""),
+        memberships=overview.memberships,
+        invitations=overview.invitations,
+        problems=problems or [],
+        done=ctx.request.query_params.get("done", ""),
     )
 
 
 @get("/staff/account", opt=needs_account())
-async def account_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
-    return await _account_page(request, language, db_session, viewer, now())
+async def account_page(ctx: Context) -> Response:
+    return await _account_page(ctx)
 
 
 @post("/staff/account/invitations/{invitation_id:int}", opt=needs_account())
-async def answer_submit(
-    request: Request,
-    language: str,
-    invitation_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    form = await request.form()
+async def answer_submit(ctx: Context, invitation_id: int) -> Response:
+    form = await ctx.request.form()
     action = str(form.get("action", ""))
     if action not in ("accept", "decline"):
-        return Redirect(f"/{language}/staff/account", status_code=303)
+        return ctx.redirect("/staff/account")
     answer = services.accept_invitation if action == "accept" else services.decline_invitation
-    try:
-        await answer(db_session, viewer, invitation_id, now())
-    except Refused as refused:
-        await db_session.rollback()
-        return await _account_page(request, language, db_session, viewer, now(), refused.problems, 409)
-    return Redirect(f"/{language}/staff/account?done={action}ed", status_code=303)
+
+    async def show_page(problems: list[dict[str, Any]]) -> Response:
+        return await _account_page(ctx, problems, 409)
+
+    return await act(
+        ctx,
+        lambda: answer(ctx.db, ctx.staff, invitation_id, ctx.now()),
+        done=lambda _: ctx.redirect(f"/staff/account?done={action}ed"),
+        form=show_page,
+    )
 
 
 @post("/staff/account/disable", opt=needs_account())
-async def disable_account_submit(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> Response:
+async def disable_account_submit(ctx: Context, settings: Settings) -> Response:
     """The person disables their own whole account, confirmed with their password."""
-    form = await request.form()
-    moment = now()
+    form = await ctx.request.form()
+    moment = ctx.now()
     await take(
-        db_session, Limit("confirm-password", settings.rate_limit_sign_in, CONFIRM_WINDOW), str(viewer.staff_id), moment
+        ctx.db,
+        Limit("confirm-password", settings.rate_limit_sign_in, CONFIRM_WINDOW),
+        str(ctx.staff.staff_id),
+        moment,
     )
-    staff = await db_session.get(Staff, viewer.staff_id)
-    problems: list[Problem] = []
-    if str(form.get("confirm", "")) != "yes":
-        problems.append(Problem("confirm", Message(CONFIRM_NEEDED)))
-    password = normalise_password(str(form.get("password", "")))
-    if staff is None or not await password_matches(staff.password_hash, password):
-        problems.append(Problem("password", Message(PASSWORD_NOT_RIGHT)))
-    for organisation in await services.sole_admin_of(db_session, viewer.staff_id):
-        problems.append(Problem("confirm", Message(SOLE_ADMIN, {"organisation": organisation.name})))
-    if problems:
-        return await _account_page(request, language, db_session, viewer, moment, tuple(problems), 400)
-    await services.disable_account(db_session, viewer.staff_id, moment)
-    response = render(request, language, "membership/disabled.html")
+
+    try:
+        await services.disable_own_account(
+            ctx.db,
+            ctx.staff,
+            confirmed=str(form.get("confirm", "")) == "yes",
+            password=str(form.get("password", "")),
+            now=moment,
+        )
+    except Refused as refused:
+        # Refused before anything was written: nothing to roll back.
+        return await _account_page(ctx, problems_for_page(refused.problems), 400)
+    # Without the staff menu: the account and its sign-ins are gone.
+    response = ctx.render("membership/disabled.html", viewer=None)
     response.set_cookie(cleared_session_cookie(settings))
     return response
 
 
 @post("/staff/team/{staff_id:int}/remove", opt=needs_roles("admin"))
-async def remove_submit(
-    request: Request,
-    language: str,
-    staff_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
+async def remove_submit(ctx: Context, staff_id: int) -> Response:
     """Take the person off the team of the admin's organisation(s); their account stays."""
-    form = await request.form()
+    form = await ctx.request.form()
     organisation_id = form_int(form.get("organisation_id")) or None
-    try:
-        await services.remove_from_organisations(db_session, viewer, staff_id, now(), organisation_id=organisation_id)
-    except Refused as refused:
-        await db_session.rollback()
-        return await team_page_response(
-            request, language, db_session, viewer, now=now(), problems=refused.problems, status=409
-        )
-    if staff_id == viewer.staff_id:  # they left: the team page may no longer be theirs
-        return Redirect(f"/{language}/staff/account?done=removed", status_code=303)
-    return Redirect(f"/{language}/staff/team?done=removed", status_code=303)
+
+    def done(_: services.Removal) -> Response:
+        if staff_id == ctx.staff.staff_id:  # they left: the team page may no longer be theirs
+            return ctx.redirect("/staff/account?done=removed")
+        return ctx.redirect("/staff/team?done=removed")
+
+    async def show_page(problems: list[dict[str, Any]]) -> Response:
+        return await team_page_response(ctx, problems=problems, status=409)
+
+    return await act(
+        ctx,
+        lambda: services.remove_from_organisations(
+            ctx.db, ctx.staff, staff_id, ctx.now(), organisation_id=organisation_id
+        ),
+        done=done,
+        form=show_page,
+    )
 
 
 ROUTES = [
@@ -282,7 +216,6 @@ ROUTES = [
             disable_account_submit,
             remove_submit,
         ],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

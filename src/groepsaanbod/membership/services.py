@@ -1,5 +1,7 @@
 """Joining and leaving organisations: accept_invitation, decline_invitation,
-accept_with_password, remove_from_organisations, disable_account, enable_account.
+accept_with_password, remove_from_organisations, disable_own_account, disable_account,
+enable_account; and what the person's pages show: invitation_view, open_invitations,
+account_overview.
 
 This area sits above scheduling and calendars: leaving an organisation ends what
 the roles there allowed (meetings to come and groups, working hours, the mentorship
@@ -21,19 +23,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.errors import InvitationNotFound, StaffNotFound
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
-from groepsaanbod.accounts.services import invitations
-from groepsaanbod.accounts.services.staff import normalise_email
+from groepsaanbod.accounts.password_policy import normalise_password
+from groepsaanbod.accounts.passwords import password_matches
+from groepsaanbod.accounts.services import invitation_answers
+from groepsaanbod.accounts.services.staff import NO_PASSWORD, normalise_email
 from groepsaanbod.calendars.services import stop_feeds_of_leaver, stop_own_feed
 from groepsaanbod.db import begin_writing, lock_row
-from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.refusals import Refused
+from groepsaanbod.refusals import Problem, Refused
 from groepsaanbod.scheduling.services.staffing import release_staff, take_up_mentorships
 
 log = logging.getLogger(__name__)
 
 LAST_ADMIN = N_(
     "%(organisation)s would have no administrator left. Make someone else administrator first, then try again."
+)
+PASSWORD_NOT_RIGHT = N_("This password is not right. Enter the password you sign in with.")
+CONFIRM_NEEDED = N_("Tick the box to confirm that you want to disable your account.")
+SOLE_ADMIN = N_(
+    "You are the only administrator of %(organisation)s. Make someone else administrator first, "
+    "so the organisation can still manage its team."
 )
 
 
@@ -50,8 +60,8 @@ async def accept_invitation(
     """The signed-in person joins the organisation with the invitation's roles."""
     await begin_writing(session)
     staff = await _person(session, viewer)
-    invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, accept=True, now=now)
+    invitation = await invitation_answers.invitation_of(session, staff, invitation_id)
+    await invitation_answers.settle_invitation(session, invitation, staff, accept=True, now=now)
     await take_up_mentorships(session, invitation.id, staff.id)
     await session.commit()
     await session.refresh(invitation)
@@ -64,8 +74,8 @@ async def decline_invitation(
     """The signed-in person says no; the organisation sees it declined, nothing else changes."""
     await begin_writing(session)
     staff = await _person(session, viewer)
-    invitation = await invitations.invitation_of(session, staff, invitation_id)
-    await invitations.settle_invitation(session, invitation, staff, accept=False, now=now)
+    invitation = await invitation_answers.invitation_of(session, staff, invitation_id)
+    await invitation_answers.settle_invitation(session, invitation, staff, accept=False, now=now)
     await session.commit()
     await session.refresh(invitation)
     return invitation
@@ -74,10 +84,10 @@ async def decline_invitation(
 async def accept_with_password(session: AsyncSession, token: str, password: str, now: datetime) -> Staff:
     """An address without a usable account accepts by choosing its password through the link."""
     await begin_writing(session)
-    invitation = await invitations.find_invitation_by_token(session, token, now)
+    invitation = await invitation_answers.find_invitation_by_token(session, token, now)
     if invitation is None:
         raise InvitationNotFound()
-    staff = await invitations.claim_account(session, invitation, password, now)
+    staff = await invitation_answers.claim_account(session, invitation, password, now)
     await take_up_mentorships(session, invitation.id, staff.id)
     await session.commit()
     return staff
@@ -193,6 +203,24 @@ async def disable_account(session: AsyncSession, staff_id: int, now: datetime) -
     return True
 
 
+async def disable_own_account(
+    session: AsyncSession, viewer: Viewer, *, confirmed: bool, password: str, now: datetime
+) -> None:
+    """The person disables their own whole account, confirmed with the box and their password.
+    Refused (nothing changes) while they are the only administrator of an organisation."""
+    staff = await session.get(Staff, viewer.staff_id)
+    problems: list[Problem] = []
+    if not confirmed:
+        problems.append(Problem("confirm", Message(CONFIRM_NEEDED)))
+    if staff is None or not await password_matches(staff.password_hash, normalise_password(password)):
+        problems.append(Problem("password", Message(PASSWORD_NOT_RIGHT)))
+    for organisation in await sole_admin_of(session, viewer.staff_id):
+        problems.append(Problem("confirm", Message(SOLE_ADMIN, {"organisation": organisation.name})))
+    if problems:
+        raise Refused(problems)
+    await disable_account(session, viewer.staff_id, now)
+
+
 async def find_account(session: AsyncSession, email: str) -> Staff | None:
     return await session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
 
@@ -206,3 +234,65 @@ async def enable_account(session: AsyncSession, staff_id: int) -> bool:
     await session.commit()
     log.info("account enabled", extra={"staff_id": staff_id})
     return True
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """What the invitation page decides on: the inviting organisation's name and the account
+    of the invited address (None when it has none)."""
+
+    organisation_name: str
+    account: Staff | None
+
+    @property
+    def choose_password(self) -> bool:
+        """No usable account: the person accepts by choosing a password through the link."""
+        return self.account is None or self.account.password_hash == NO_PASSWORD
+
+
+async def invitation_view(session: AsyncSession, invitation: StaffInvitation) -> InvitationView:
+    account = await session.scalar(select(Staff).where(Staff.email == invitation.email))
+    organisation = await session.get(Organisation, invitation.organisation_id)
+    return InvitationView(organisation.name if organisation else "", account)
+
+
+async def open_invitations(session: AsyncSession, viewer: Viewer, now: datetime) -> list[tuple[StaffInvitation, str]]:
+    """The open invitations to the person's address, oldest first, each with its organisation's name."""
+    found = await invitation_answers.invitations_for(session, viewer.email, now)
+    names = dict(
+        (
+            await session.execute(
+                select(Organisation.id, Organisation.name).where(
+                    Organisation.id.in_({i.organisation_id for i in found})
+                )
+            )
+        ).all()
+    )
+    return [(i, names.get(i.organisation_id, "")) for i in found]
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """The person's own account page: their roles per organisation (by name) and the
+    invitations they can answer."""
+
+    memberships: dict[str, list[str]]
+    invitations: list[tuple[StaffInvitation, str]]
+
+
+async def account_overview(session: AsyncSession, viewer: Viewer, now: datetime) -> AccountOverview:
+    rows = (
+        await session.execute(
+            select(Organisation.name, Role.role)
+            .join(Role, Role.organisation_id == Organisation.id)
+            .where(Role.staff_id == viewer.staff_id)
+            .order_by(Organisation.name)
+        )
+    ).all()
+    memberships: dict[str, list[str]] = {}
+    for name, role in rows:
+        memberships.setdefault(name, []).append(role)
+    return AccountOverview(
+        memberships={name: sorted(held) for name, held in memberships.items()},
+        invitations=await open_invitations(session, viewer, now),
+    )

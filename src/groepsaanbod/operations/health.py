@@ -20,11 +20,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 
-from litestar import Request, get
+from alembic.script import ScriptDirectory
+from litestar import get
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.response import Response
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -32,8 +31,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC
+from groepsaanbod.migrate import alembic_config
 from groepsaanbod.operations import metrics
 from groepsaanbod.settings import Settings
+from groepsaanbod.web import Context
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +44,11 @@ READY_TIMEOUT_SECONDS = 3.0
 @cache
 def migration_heads() -> frozenset[str]:
     """The head revision(s) of the migrations this release carries (read once from the scripts)."""
-    from alembic.script import ScriptDirectory
-
-    from groepsaanbod.migrate import alembic_config
-
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
-async def _schema_revisions(db_session: AsyncSession) -> frozenset[str]:
-    rows = await db_session.execute(text("SELECT version_num FROM alembic_version"))
+async def _schema_revisions(session: AsyncSession) -> frozenset[str]:
+    rows = await session.execute(text("SELECT version_num FROM alembic_version"))
     return frozenset(str(r) for (r,) in rows.all())
 
 
@@ -62,10 +59,10 @@ async def live() -> dict[str, str]:
 
 
 @get("/health/ready", opt=PUBLIC, tags=["service"])
-async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
+async def ready(ctx: Context) -> Response[dict[str, str]]:
     """Ready for traffic: the database answers and its schema is at the migrations' head."""
     try:
-        revisions = await asyncio.wait_for(_schema_revisions(db_session), READY_TIMEOUT_SECONDS)
+        revisions = await asyncio.wait_for(_schema_revisions(ctx.db), READY_TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 (any failure to reach the database means: not ready)
         log.warning("not ready: database unreachable", extra={"error": type(error).__name__})
         return Response({"status": "not ready", "reason": "database unreachable"}, status_code=503)
@@ -80,17 +77,15 @@ async def ready(db_session: AsyncSession) -> Response[dict[str, str]]:
 
 
 @get("/metrics", opt=PUBLIC, tags=["service"], include_in_schema=False)
-async def metrics_endpoint(
-    request: Request, db_session: AsyncSession, settings: Settings, now: Callable[[], datetime]
-) -> Response[bytes]:
+async def metrics_endpoint(ctx: Context, settings: Settings) -> Response[bytes]:
     """Prometheus metrics (operators)."""
     if not settings.metrics_token and not settings.development:
         raise NotFoundException()
     if settings.metrics_token:
-        given = request.headers.get("authorization", "")
+        given = ctx.request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.metrics_token}".encode()):
             raise NotAuthorizedException()
-    figures = await metrics.read_work_figures(db_session, now())
+    figures = await metrics.read_work_figures(ctx.db, ctx.now())
     # As a header: a media_type of text/… gets a second charset from Litestar.
     return Response(metrics.render(figures), headers={"Content-Type": CONTENT_TYPE_LATEST})
 

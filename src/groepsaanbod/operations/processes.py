@@ -20,6 +20,10 @@ import threading
 import time
 from dataclasses import dataclass
 
+import uvicorn
+
+from groepsaanbod.logs import configure_logging
+
 log = logging.getLogger(__name__)
 
 #: uvicorn's exit code for a process that could not start (bad app, port taken): no restart.
@@ -65,10 +69,6 @@ def port_is_free(host: str, port: int) -> bool:
 
 def serve_one(options: ServeOptions) -> None:
     """One app process: its own socket on the shared port, uvicorn on it (runs in the child)."""
-    import uvicorn
-
-    from groepsaanbod.logs import configure_logging
-
     configure_logging(logging.INFO, as_json=options.log_as_json)
     config = uvicorn.Config(
         options.app,

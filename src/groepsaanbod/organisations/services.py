@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 ORGANISATION_KINDS = ("municipality", "cjg", "midwifery_practice", "school", "foundation")
 
 
-async def create_organisation(session: AsyncSession, slug: str, name: str, kind: str, city: str) -> Organisation:
+async def create_organisation(session: AsyncSession, slug: str, *, name: str, kind: str, city: str) -> Organisation:
     """An operator's step (CLI): a new provider whose staff can then be added."""
     if kind not in ORGANISATION_KINDS:
         raise ValueError(f"kind must be one of {', '.join(ORGANISATION_KINDS)}")

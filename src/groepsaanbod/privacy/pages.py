@@ -10,7 +10,7 @@ from litestar import Response, Router, delete, get, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.accounts.pages.sign_in import client_address
+from groepsaanbod.accounts.guards import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take

@@ -12,7 +12,7 @@ LANGUAGE_COOKIE = "lang"
 HOST_PREFIX = "__Host-"
 
 
-def cookie_name(base: str, development: bool) -> str:
+def cookie_name(base: str, *, development: bool) -> str:
     return base if development else f"{HOST_PREFIX}{base}"
 
 
@@ -23,7 +23,7 @@ def _development(request: Request) -> bool:
 
 def request_cookie_name(request: Request, base: str) -> str:
     """The name this app gives the cookie `base` (its settings decide the prefix)."""
-    return cookie_name(base, _development(request))
+    return cookie_name(base, development=_development(request))
 
 
 def read_cookie(request: Request, base: str) -> str | None:

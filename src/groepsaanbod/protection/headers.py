@@ -31,7 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def security_headers(strict_transport: bool) -> list[tuple[bytes, bytes]]:
+def security_headers(*, strict_transport: bool) -> list[tuple[bytes, bytes]]:
     headers = [
         (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
         # Secrets travel in URLs (private links, feeds): never tell another site where a person came from.
@@ -54,9 +54,9 @@ NO_STORE = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
 CACHEABLE_PREFIX = "/static/"
 
 
-def headers_hook(strict_transport: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+def headers_hook(*, strict_transport: bool) -> Callable[[Message, Scope], Awaitable[None]]:
     """A Litestar `before_send` hook: runs for every answer, error pages and 404s included."""
-    extra = security_headers(strict_transport)
+    extra = security_headers(strict_transport=strict_transport)
     names = {name for name, _ in extra}
     uncached = extra + NO_STORE
     uncached_names = names | {name for name, _ in NO_STORE}

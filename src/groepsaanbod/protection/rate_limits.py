@@ -10,8 +10,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import CursorResult, bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,4 +98,4 @@ async def give_back(session: AsyncSession, limit: Limit, subject: str, now: date
 
 async def forget_old_counters(session: AsyncSession, now: datetime, keep: timedelta = timedelta(days=1)) -> int:
     result = await session.execute(delete(RateCounter).where(RateCounter.window_start < now - keep))
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -8,7 +8,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.accounts.pages.sign_in import client_address
+from groepsaanbod.accounts.guards import client_address
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.protection.rate_limits import take

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.accounts.pages.sign_in import client_address
+from groepsaanbod.accounts.guards import client_address
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm

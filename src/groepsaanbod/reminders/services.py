@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
@@ -75,15 +75,17 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
         message = await queue_message(
             session,
             recipient,
-            "session_reminder",
-            {
-                "name": name,
-                "programme": pick(programme.name, recipient.language),
-                "group": cohort.name,
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                "place": place,
-            },
+            MessageContent(
+                "session_reminder",
+                {
+                    "name": name,
+                    "programme": pick(programme.name, recipient.language),
+                    "group": cohort.name,
+                    "starts_at": s.starts_at,
+                    "timezone": s.timezone,
+                    "place": place,
+                },
+            ),
             dedupe_key=key,
             now=moment,
             organisation_id=programme.organisation_id,

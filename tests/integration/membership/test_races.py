@@ -61,11 +61,7 @@ async def _setup(factory):
         )
         fresh = await invitations.invite_to_organisation(
             db,
-            organisation_id=org.id,
-            email="nieuw@example.org",
-            full_name="Nieuw",
-            roles=["trainer"],
-            language="nl",
+            invitations.NewInvitation(org.id, "nieuw@example.org", "Nieuw", ("trainer",), "nl"),
             invited_by=admin,
             now=NOW,
             base_url="http://x",

@@ -13,7 +13,7 @@ from groepsaanbod.app import create_app
 from groepsaanbod.audit.models import AuditEvent
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.delivery import deliver_due_messages
+from groepsaanbod.messaging.services.delivery import Channels, deliver_due_messages
 from groepsaanbod.messaging.transports import SmtpServer
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import Settings
@@ -92,8 +92,8 @@ async def _queue_two(url: str) -> None:
 async def _deliver(url: str, smtp_url: str):
     engine = make_engine(Settings(database_url=url).async_database_url)
     factory = make_session_factory(engine)
-    first = await deliver_due_messages(factory, smtp_url, "groepsaanbod <noreply@example.org>", lambda: NOW)
-    second = await deliver_due_messages(factory, smtp_url, "groepsaanbod <noreply@example.org>", lambda: NOW)
+    first = await deliver_due_messages(factory, Channels(smtp_url, "groepsaanbod <noreply@example.org>"), lambda: NOW)
+    second = await deliver_due_messages(factory, Channels(smtp_url, "groepsaanbod <noreply@example.org>"), lambda: NOW)
     async with factory() as db:
         sent = [m.sent_at for m in await db.scalars(select(OutboxMessage))]
     await engine.dispose()

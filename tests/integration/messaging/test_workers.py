@@ -31,7 +31,7 @@ from sqlalchemy import func, insert, select, text
 
 from groepsaanbod.db import make_engine, make_session_factory
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.delivery import MAX_ATTEMPTS, backoff, deliver_due_messages
+from groepsaanbod.messaging.services.delivery import MAX_ATTEMPTS, Channels, backoff, deliver_due_messages
 from groepsaanbod.migrate import upgrade
 from groepsaanbod.settings import normalise_database_url
 from tests.conftest import NOW, backends
@@ -262,8 +262,8 @@ async def _retry_rounds(url: str, smtp_url: str) -> list[tuple]:
     rounds = []
     try:
         for _ in range(MAX_ATTEMPTS + 1):
-            report = await deliver_due_messages(factory, smtp_url, SENDER, clock)
-            again = await deliver_due_messages(factory, smtp_url, SENDER, clock)  # not due again yet
+            report = await deliver_due_messages(factory, Channels(smtp_url, SENDER), clock)
+            again = await deliver_due_messages(factory, Channels(smtp_url, SENDER), clock)  # not due again yet
             async with factory() as db:
                 message = await db.scalar(select(OutboxMessage))
             rounds.append((clock.moment, report, again, message))

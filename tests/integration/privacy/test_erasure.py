@@ -178,14 +178,14 @@ async def test_messages_of_another_registration_to_the_same_address_stay(client,
 
 
 async def test_audit_events_take_field_names_never_values(db):
-    audit.record_audit(db, NOW, "read", "registrations", [None], fields=("email", "due_date"))
+    audit.record_audit(db, NOW, audit.DataUse("read", "registrations", ("email", "due_date")), [None])
     for value in ("evaline.qwertyzon@example.org", "Evaline", "2027-05-19", "note: called her"):
         with pytest.raises(ValueError, match="not in AUDIT_FIELDS; name fields, never values"):
-            audit.record_audit(db, NOW, "read", "registrations", [None], fields=(value,))
+            audit.record_audit(db, NOW, audit.DataUse("read", "registrations", (value,)), [None])
     with pytest.raises(ValueError, match="audit subject is a page or API name"):
-        audit.record_audit(db, NOW, "read", "called Evaline Q.", [None])
+        audit.record_audit(db, NOW, audit.DataUse("read", "called Evaline Q."), [None])
     with pytest.raises(ValueError, match="unknown audit action 'looked'"):
-        audit.record_audit(db, NOW, "looked", "registrations", [None])
+        audit.record_audit(db, NOW, audit.DataUse("looked", "registrations"), [None])
 
 
 #: Columns that can hold text, a date or JSON and are NOT erased with a participant, with why

@@ -7,25 +7,22 @@ answer that made them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import segno
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
+from litestar import Response, Router, get, post
 from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.errors import NotSignedIn
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts import recovery_codes, totp
 from groepsaanbod.accounts.guards import idle_limit, session_token
 from groepsaanbod.accounts.pages.sign_in import safe_next
 from groepsaanbod.accounts.services import staff as services
-from groepsaanbod.accounts.services.code_check import recovery_codes_left
+from groepsaanbod.accounts.services.code_check import CodeAccepted, recovery_codes_left
 from groepsaanbod.accounts.services.second_factor import (
     give_second_factor,
     may_set_up,
@@ -37,13 +34,12 @@ from groepsaanbod.accounts.services.second_factor import (
 from groepsaanbod.accounts.services.staff import SignInState
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.rate_limits import Limit, give_back, take
-from groepsaanbod.refusals import Problem, Refused
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 
-async def _state(request: Request, db_session: AsyncSession, moment: datetime, settings: Settings):
-    return await services.find_sign_in(db_session, session_token(request), moment, idle_limit(settings))
+async def _state(ctx: Context, settings: Settings, moment: datetime) -> SignInState | None:
+    return await services.find_sign_in(ctx.db, session_token(ctx.request), moment, idle_limit(settings))
 
 
 def _setting_up(state: SignInState) -> bool:
@@ -58,22 +54,19 @@ def _grouped(secret: str) -> str:
 
 
 async def _code_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
+    ctx: Context,
     state: SignInState,
     settings: Settings,
     *,
     target: str,
-    problems: tuple[Problem, ...] = (),
-    status: int = 200,
+    problems: list[dict[str, Any]] | None = None,
 ) -> Response:
-    context: dict[str, Any] = {"next": target, "problems": problems_for_page(problems), "set_up": False}
+    context: dict[str, Any] = {"next": target, "problems": problems or [], "set_up": False}
     if _setting_up(state):
-        secret = await start_set_up(db_session, state.row, state.staff, key_ring(settings))
+        secret = await start_set_up(ctx.db, state.row, state.staff, key_ring(settings))
         qr = segno.make(totp.provisioning_uri(secret, state.staff.email), error="m").svg_inline(scale=4)
         context.update(set_up=True, secret=_grouped(secret), qr_svg=qr.replace("<svg ", '<svg aria-hidden="true" ', 1))
-    return render(request, language, "accounts/second_factor.html", status_code=status, **context)
+    return ctx.render("accounts/second_factor.html", status_code=400 if problems else 200, **context)
 
 
 def _limit(settings: Settings) -> Limit:
@@ -81,171 +74,144 @@ def _limit(settings: Settings) -> Limit:
     return services.SignInLimits(settings.rate_limit_sign_in).second_factor()
 
 
-async def _right_code(db_session: AsyncSession, settings: Settings, state: SignInState, moment: datetime) -> None:
+async def _right_code(ctx: Context, settings: Settings, state: SignInState, moment: datetime) -> None:
     """A right code gives its count back: only wrong codes add up to the limit."""
-    await give_back(db_session, _limit(settings), str(state.staff.id), moment)
-    await db_session.commit()
+    await give_back(ctx.db, _limit(settings), str(state.staff.id), moment)
+    await ctx.db.commit()
 
 
 @get("/staff/second-factor", opt=PUBLIC)
-async def second_factor_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-    next: str | None = None,
-) -> Response:
-    state = await _state(request, db_session, now(), settings)
-    target = safe_next(next, language)
+async def second_factor_page(ctx: Context, settings: Settings, next: str | None = None) -> Response:
+    state = await _state(ctx, settings, ctx.now())
+    target = safe_next(next, ctx.language)
     if state is None:
-        return Redirect(f"/{language}/staff/sign-in", status_code=303)
+        return ctx.redirect("/staff/sign-in")
     if not state.second_factor_pending and not _setting_up(state):
         return Redirect(target, status_code=303)
-    return await _code_page(request, language, db_session, state, settings, target=target)
+    return await _code_page(ctx, state, settings, target=target)
 
 
-def _codes_page(request: Request, language: str, codes: list[str], target: str) -> Response:
+def _codes_page(ctx: Context, codes: list[str], target: str) -> Response:
     shown = [recovery_codes.shown(code) for code in codes]
-    return render(request, language, "accounts/recovery_codes_new.html", codes=shown, next=target)
+    # Without the staff menu, like the other second-factor pages.
+    return ctx.render("accounts/recovery_codes_new.html", viewer=None, codes=shown, next=target)
 
 
 @post("/staff/second-factor", opt=PUBLIC)
-async def second_factor_submit(
-    request: Request, language: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> Response:
-    form = await request.form()
-    moment = now()
-    state = await _state(request, db_session, moment, settings)
-    target = safe_next(str(form.get("next", "")), language)
+async def second_factor_submit(ctx: Context, settings: Settings) -> Response:
+    form = await ctx.request.form()
+    moment = ctx.now()
+    state = await _state(ctx, settings, moment)
+    target = safe_next(str(form.get("next", "")), ctx.language)
     if state is None:
-        return Redirect(f"/{language}/staff/sign-in", status_code=303)
+        return ctx.redirect("/staff/sign-in")
     setting_up = _setting_up(state)
     if not state.second_factor_pending and not setting_up:
         return Redirect(target, status_code=303)
-    await take(db_session, _limit(settings), str(state.staff.id), moment)
+    await take(ctx.db, _limit(settings), str(state.staff.id), moment)
     # Only the code is read: a `secret` sent along is ignored (the server made the secret).
-    code, keys = str(form.get("code", "")), key_ring(settings)
-    try:
-        if setting_up:
-            codes = await set_up_second_factor(db_session, state.row, state.staff, code=code, now=moment, keys=keys)
-            await _right_code(db_session, settings, state, moment)
-            return _codes_page(request, language, codes, target)
-        accepted = await give_second_factor(db_session, state.row, state.staff, code=code, now=moment, keys=keys)
-        await _right_code(db_session, settings, state, moment)
-    except Refused as refused:
-        await db_session.rollback()
-        state = await _state(request, db_session, moment, settings)
-        if state is None:
-            return Redirect(f"/{language}/staff/sign-in", status_code=303)
-        return await _code_page(
-            request, language, db_session, state, settings, target=target, problems=refused.problems, status=400
-        )
-    if accepted.recovery_codes_left is not None:
-        return Redirect(
-            f"/{language}/staff/second-factor/recovery-codes?used=1&next={quote(target, safe='/')}", status_code=303
-        )
-    return Redirect(target, status_code=303)
+    code, keys, signed_in = str(form.get("code", "")), key_ring(settings), state
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        again = await _state(ctx, settings, moment)
+        if again is None:
+            return ctx.redirect("/staff/sign-in")
+        return await _code_page(ctx, again, settings, target=target, problems=problems)
+
+    if setting_up:
+
+        async def set_up() -> list[str]:
+            codes = await set_up_second_factor(ctx.db, signed_in.row, signed_in.staff, code=code, now=moment, keys=keys)
+            await _right_code(ctx, settings, signed_in, moment)
+            return codes
+
+        return await act(ctx, set_up, done=lambda codes: _codes_page(ctx, codes, target), form=show_form)
+
+    async def give() -> CodeAccepted:
+        accepted = await give_second_factor(ctx.db, signed_in.row, signed_in.staff, code=code, now=moment, keys=keys)
+        await _right_code(ctx, settings, signed_in, moment)
+        return accepted
+
+    def done(accepted: CodeAccepted) -> Response:
+        if accepted.recovery_codes_left is not None:
+            return ctx.redirect(f"/staff/second-factor/recovery-codes?used=1&next={quote(target, safe='/')}")
+        return Redirect(target, status_code=303)
+
+    return await act(ctx, give, done=done, form=show_form)
 
 
 async def _recovery_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    state: SignInState,
-    *,
-    target: str,
-    problems: tuple[Problem, ...] = (),
-    status: int = 200,
+    ctx: Context, state: SignInState, *, target: str, problems: list[dict[str, Any]] | None = None
 ) -> Response:
-    return render(
-        request,
-        language,
+    return ctx.render(
         "accounts/recovery_codes.html",
-        status_code=status,
+        status_code=400 if problems else 200,
+        # Without the staff menu, like the other second-factor pages.
+        viewer=None,
         has_second_factor=bool(state.staff.totp_secret),
-        left=await recovery_codes_left(db_session, state.staff.id),
+        left=await recovery_codes_left(ctx.db, state.staff.id),
         few=recovery_codes.FEW_LEFT,
-        used=request.query_params.get("used") == "1",
+        used=ctx.request.query_params.get("used") == "1",
         next=target,
-        problems=problems_for_page(problems),
+        problems=problems or [],
     )
 
 
 @get("/staff/second-factor/recovery-codes", opt=needs_roles())
-async def recovery_codes_page(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-    viewer: Viewer,
-    next: str | None = None,
-) -> Response:
-    state = await _signed_in(request, db_session, now(), settings)
-    return await _recovery_page(request, language, db_session, state, target=safe_next(next, language))
+async def recovery_codes_page(ctx: Context, settings: Settings, next: str | None = None) -> Response:
+    state = await _signed_in(ctx, settings, ctx.now())
+    return await _recovery_page(ctx, state, target=safe_next(next, ctx.language))
 
 
-async def _signed_in(request: Request, db_session: AsyncSession, moment: datetime, settings: Settings) -> SignInState:
-    """The sign-in behind the viewer (the routes below take `viewer`, so its guard ran first)."""
-    state = await _state(request, db_session, moment, settings)
+async def _signed_in(ctx: Context, settings: Settings, moment: datetime) -> SignInState:
+    """The sign-in behind the viewer (the routes below name roles, so the Context's guard ran first)."""
+    state = await _state(ctx, settings, moment)
     if state is None or state.second_factor_pending:
         raise NotSignedIn()
     return state
 
 
-async def _with_code(
-    request: Request, db_session: AsyncSession, moment: datetime, settings: Settings
-) -> tuple[SignInState, str]:
+async def _with_code(ctx: Context, settings: Settings, moment: datetime) -> tuple[SignInState, str]:
     """The sign-in and the code sent; each attempt counts against the same limit as the sign-in's code."""
-    state = await _signed_in(request, db_session, moment, settings)
-    await take(db_session, _limit(settings), str(state.staff.id), moment)
-    return state, str((await request.form()).get("code", ""))
+    state = await _signed_in(ctx, settings, moment)
+    await take(ctx.db, _limit(settings), str(state.staff.id), moment)
+    return state, str((await ctx.request.form()).get("code", ""))
+
+
+def _recovery_form(
+    ctx: Context, settings: Settings, moment: datetime
+) -> Callable[[list[dict[str, Any]]], Awaitable[Response]]:
+    """After a refused code: the recovery page again, with the problems."""
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        state = await _signed_in(ctx, settings, moment)
+        return await _recovery_page(ctx, state, target=f"/{ctx.language}/staff/", problems=problems)
+
+    return show_form
 
 
 @post("/staff/second-factor/recovery-codes", opt=needs_roles())
-async def recovery_codes_submit(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-    viewer: Viewer,
-) -> Response:
-    moment = now()
-    state, code = await _with_code(request, db_session, moment, settings)
-    target = f"/{language}/staff/"
-    try:
-        codes = await renew_recovery_codes(db_session, state.staff, code=code, now=moment, keys=key_ring(settings))
-    except Refused as refused:
-        await db_session.rollback()
-        state = await _signed_in(request, db_session, moment, settings)
-        return await _recovery_page(
-            request, language, db_session, state, target=target, problems=refused.problems, status=400
-        )
-    return _codes_page(request, language, codes, target)
+async def recovery_codes_submit(ctx: Context, settings: Settings) -> Response:
+    moment = ctx.now()
+    state, code = await _with_code(ctx, settings, moment)
+    return await act(
+        ctx,
+        lambda: renew_recovery_codes(ctx.db, state.staff, code=code, now=moment, keys=key_ring(settings)),
+        done=lambda codes: _codes_page(ctx, codes, f"/{ctx.language}/staff/"),
+        form=_recovery_form(ctx, settings, moment),
+    )
 
 
 @post("/staff/second-factor/new-app", opt=needs_roles())
-async def new_app_submit(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    now: Callable[[], datetime],
-    settings: Settings,
-    viewer: Viewer,
-) -> Response:
-    moment = now()
-    state, code = await _with_code(request, db_session, moment, settings)
-    try:
-        await start_new_app(db_session, state.row, state.staff, code=code, now=moment, keys=key_ring(settings))
-    except Refused as refused:
-        await db_session.rollback()
-        state = await _signed_in(request, db_session, moment, settings)
-        return await _recovery_page(
-            request, language, db_session, state, target=f"/{language}/staff/", problems=refused.problems, status=400
-        )
-    return Redirect(f"/{language}/staff/second-factor", status_code=303)
+async def new_app_submit(ctx: Context, settings: Settings) -> Response:
+    moment = ctx.now()
+    state, code = await _with_code(ctx, settings, moment)
+    return await act(
+        ctx,
+        lambda: start_new_app(ctx.db, state.row, state.staff, code=code, now=moment, keys=key_ring(settings)),
+        done=lambda _: ctx.redirect("/staff/second-factor"),
+        form=_recovery_form(ctx, settings, moment),
+    )
 
 
 ROUTES = [
@@ -258,7 +224,6 @@ ROUTES = [
             recovery_codes_submit,
             new_app_submit,
         ],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

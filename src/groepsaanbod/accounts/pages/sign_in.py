@@ -1,30 +1,26 @@
-"""Pages to sign in with the password (the second factor: second_factor_pages.py) and
+"""Pages to sign in with the password (the second factor: second_factor.py) and
 out, everywhere too, and to choose a password through a one-time link."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
+from litestar import Response, Router, get, post
 from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
-from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import WRONG_CREDENTIALS
-from groepsaanbod.accounts.guards import session_token
+from groepsaanbod.accounts.guards import client_address, session_token
 from groepsaanbod.accounts.password_policy import MAX_LENGTH, MIN_LENGTH, RECOMMENDED_LENGTH
 from groepsaanbod.accounts.services import links
 from groepsaanbod.accounts.services import staff as services
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.protection.rate_limits import Limit, take
-from groepsaanbod.refusals import Refused
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 
 def safe_next(target: str | None, language: str) -> str:
@@ -34,102 +30,90 @@ def safe_next(target: str | None, language: str) -> str:
     return f"/{language}/staff/"
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @get("/staff/sign-in", opt=PUBLIC)
-async def sign_in_page(request: Request, language: str, next: str | None = None) -> Response:
-    return render(request, language, "accounts/sign_in.html", next=safe_next(next, language), error=None, email="")
+async def sign_in_page(ctx: Context, next: str | None = None) -> Response:
+    return ctx.render("accounts/sign_in.html", next=safe_next(next, ctx.language), error=None, email="")
 
 
 @post("/staff/sign-in", opt=PUBLIC)
-async def sign_in_submit(
-    request: Request, language: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> Response:
-    form = await request.form()
+async def sign_in_submit(ctx: Context, settings: Settings) -> Response:
+    form = await ctx.request.form()
     email = str(form.get("email", ""))
-    target = safe_next(str(form.get("next", "")), language)
-    moment = now()
+    target = safe_next(str(form.get("next", "")), ctx.language)
+    moment = ctx.now()
     signed = await services.sign_in(
-        db_session,
-        email,
-        str(form.get("password", "")),
+        ctx.db,
+        services.SignInAttempt(
+            email,
+            str(form.get("password", "")),
+            client_address(ctx.request),
+            previous_token=session_token(ctx.request),
+        ),
         moment,
-        timedelta(hours=settings.session_hours),
-        services.SignInLimits(settings.rate_limit_sign_in),
-        client_address(request),
-        previous_token=session_token(request),
+        lifetime=timedelta(hours=settings.session_hours),
+        limits=services.SignInLimits(settings.rate_limit_sign_in),
         keys=key_ring(settings),
     )
     if signed is None:
-        return render(
-            request,
-            language,
+        return ctx.render(
             "accounts/sign_in.html",
             status_code=400,
             next=target,
             email=email,
-            error=gettext(language, WRONG_CREDENTIALS),
+            error=gettext(ctx.language, WRONG_CREDENTIALS),
         )
     if signed.second_factor_pending:
-        target = f"/{language}/staff/second-factor?next={target}"
+        target = f"/{ctx.language}/staff/second-factor?next={target}"
     return Redirect(
         target, status_code=303, cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)]
     )
 
 
 @post("/staff/sign-out", opt=PUBLIC)
-async def sign_out_submit(request: Request, language: str, db_session: AsyncSession, settings: Settings) -> Response:
-    token = session_token(request)
+async def sign_out_submit(ctx: Context, settings: Settings) -> Response:
+    token = session_token(ctx.request)
     if token:
-        await services.sign_out(db_session, token)
-    return Redirect(f"/{language}/", status_code=303, cookies=[cleared_session_cookie(settings)])
+        await services.sign_out(ctx.db, token)
+    return Redirect(f"/{ctx.language}/", status_code=303, cookies=[cleared_session_cookie(settings)])
 
 
 @post("/staff/sign-out-everywhere", opt=needs_roles())
-async def sign_out_everywhere_submit(
-    language: str, db_session: AsyncSession, settings: Settings, viewer: Viewer
-) -> Response:
-    await services.sign_out_everywhere(db_session, viewer.staff_id)
-    return Redirect(f"/{language}/", status_code=303, cookies=[cleared_session_cookie(settings)])
+async def sign_out_everywhere_submit(ctx: Context, settings: Settings) -> Response:
+    await services.sign_out_everywhere(ctx.db, ctx.staff.staff_id)
+    return Redirect(f"/{ctx.language}/", status_code=303, cookies=[cleared_session_cookie(settings)])
 
 
 @get("/staff/", opt=needs_roles())
-async def staff_home(request: Request, language: str, viewer: Viewer) -> Response:
-    return render(request, language, "accounts/home.html", viewer=viewer)
+async def staff_home(ctx: Context) -> Response:
+    return ctx.render("accounts/home.html")
 
 
 @get("/staff/password", opt=PUBLIC)
-async def forgot_page(request: Request, language: str) -> Response:
-    return render(request, language, "accounts/forgot.html", sent=False)
+async def forgot_page(ctx: Context) -> Response:
+    return ctx.render("accounts/forgot.html", sent=False)
 
 
 @post("/staff/password", opt=PUBLIC)
-async def forgot_submit(
-    request: Request, language: str, db_session: AsyncSession, now: Callable[[], datetime], settings: Settings
-) -> Response:
-    form = await request.form()
-    moment = now()
+async def forgot_submit(ctx: Context, settings: Settings) -> Response:
+    form = await ctx.request.form()
+    moment = ctx.now()
     await take(
-        db_session, Limit("reset", settings.rate_limit_link, timedelta(hours=1)), client_address(request), moment
+        ctx.db, Limit("reset", settings.rate_limit_link, timedelta(hours=1)), client_address(ctx.request), moment
     )
-    await links.request_password_reset(db_session, str(form.get("email", "")), moment, settings.base_url)
-    return render(request, language, "accounts/forgot.html", sent=True)
+    await links.request_password_reset(ctx.db, str(form.get("email", "")), moment, settings.base_url)
+    return ctx.render("accounts/forgot.html", sent=True)
 
 
-def _link_not_valid(request: Request, language: str) -> Response:
-    return render(request, language, "error.html", status_code=404, error_text=gettext(language, links.LINK_NOT_VALID))
+def _link_not_valid(ctx: Context) -> Response:
+    return ctx.render("error.html", status_code=404, error_text=gettext(ctx.language, links.LINK_NOT_VALID))
 
 
-def _password_page(request: Request, language: str, token: str, problems=(), status: int = 200) -> Response:
-    return render(
-        request,
-        language,
+def _password_page(ctx: Context, token: str, problems: list[dict[str, Any]] | None = None) -> Response:
+    return ctx.render(
         "accounts/password.html",
-        status_code=status,
+        status_code=400 if problems else 200,
         token=token,
-        problems=problems_for_page(tuple(problems)),
+        problems=problems or [],
         minimum=MIN_LENGTH,
         recommended=RECOMMENDED_LENGTH,
         maximum=MAX_LENGTH,
@@ -137,29 +121,27 @@ def _password_page(request: Request, language: str, token: str, problems=(), sta
 
 
 @get("/staff/password/{token:str}", opt=PUBLIC)
-async def password_page(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response:
-    if await links.find_link(db_session, token, now()) is None:
-        return render(
-            request, language, "error.html", status_code=404, error_text=gettext(language, links.LINK_NOT_VALID)
-        )
-    return _password_page(request, language, token)
+async def password_page(ctx: Context, token: str) -> Response:
+    if await links.find_link(ctx.db, token, ctx.now()) is None:
+        return _link_not_valid(ctx)
+    return _password_page(ctx, token)
 
 
 @post("/staff/password/{token:str}", opt=PUBLIC)
-async def password_submit(
-    request: Request, language: str, token: str, db_session: AsyncSession, now: Callable[[], datetime]
-) -> Response:
-    form = await request.form()
-    try:
-        await links.set_password(db_session, token, str(form.get("password", "")), now())
-    except Refused as refused:
-        await db_session.rollback()
-        if any(p.field == "token" for p in refused.problems):
-            return _link_not_valid(request, language)
-        return _password_page(request, language, token, refused.problems, 400)
-    return Redirect(f"/{language}/staff/sign-in?done=password", status_code=303)
+async def password_submit(ctx: Context, token: str) -> Response:
+    form = await ctx.request.form()
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        if any(p["field"] == "token" for p in problems):
+            return _link_not_valid(ctx)
+        return _password_page(ctx, token, problems)
+
+    return await act(
+        ctx,
+        lambda: links.set_password(ctx.db, token, str(form.get("password", "")), ctx.now()),
+        done=lambda _: ctx.redirect("/staff/sign-in?done=password"),
+        form=show_form,
+    )
 
 
 ROUTES = [
@@ -176,7 +158,6 @@ ROUTES = [
             password_page,
             password_submit,
         ],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

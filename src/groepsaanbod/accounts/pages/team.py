@@ -8,26 +8,19 @@ a use case of the membership area (membership/pages.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.di import Provide
-from litestar.response import Redirect
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import ROLES
-from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.accounts.models import InvitationStatus, StaffInvitation
 from groepsaanbod.accounts.services import invitations
 from groepsaanbod.accounts.services.second_factor import require_second_factor
-from groepsaanbod.organisations.models import Organisation
-from groepsaanbod.refusals import Problem, Refused
+from groepsaanbod.accounts.services.team import team_overview
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import problems_for_page, provide_language, render
+from groepsaanbod.web import Context, act
 
 ADMINS = needs_roles("admin")
 
@@ -37,118 +30,85 @@ def form_int(value: object) -> int:
 
 
 async def team_page_response(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
+    ctx: Context,
     *,
-    now: datetime,
-    problems: tuple[Problem, ...] = (),
-    values: dict | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    orgs = viewer.organisations_with({"admin"})
-    organisations = list(
-        await db_session.scalars(select(Organisation).where(Organisation.id.in_(orgs)).order_by(Organisation.name))
-    )
-    rows = (
-        await db_session.execute(
-            select(Staff, Role.organisation_id, Role.role)
-            .join(Role, Role.staff_id == Staff.id)
-            .where(Role.organisation_id.in_(orgs))
-            .order_by(Staff.full_name, Staff.id)
-        )
-    ).all()
-    teams: dict[int, dict[int, tuple[Staff, list[str]]]] = {o.id: {} for o in organisations}
-    for person, org, role in rows:
-        teams[org].setdefault(person.id, (person, []))[1].append(role)
-    sent = [i for i in await invitations.list_invitations(db_session, viewer) if invitations.is_open(i, now)]
-    return render(
-        request,
-        language,
+    """The team page; with `problems` (and what was typed, `values`) after a refusal."""
+    overview = await team_overview(ctx.db, ctx.staff, ctx.now())
+    return ctx.render(
         "accounts/team.html",
         status_code=status,
-        viewer=viewer,
-        organisations=organisations,
-        teams={org: [(p, sorted(held)) for p, held in people.values()] for org, people in teams.items()},
-        invitations={o.id: [i for i in sent if i.organisation_id == o.id] for o in organisations},
+        organisations=overview.organisations,
+        teams={
+            o.id: [(m.staff, sorted(m.roles)) for m in overview.members.get(o.id, [])] for o in overview.organisations
+        },
+        invitations=overview.invitations,
         roles=ROLES,
-        problems=problems_for_page(problems),
+        problems=problems or [],
         values=values or {},
-        done=request.query_params.get("done", ""),
+        done=ctx.request.query_params.get("done", ""),
     )
 
 
 @get("/staff/team", opt=ADMINS)
-async def team_page(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer, now: Callable[[], datetime]
-) -> Response:
-    return await team_page_response(request, language, db_session, viewer, now=now())
+async def team_page(ctx: Context) -> Response:
+    return await team_page_response(ctx)
 
 
 @post("/staff/team/invitations", opt=ADMINS)
-async def invite_submit(
-    request: Request,
-    language: str,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-    settings: Settings,
-) -> Response:
-    form = await request.form()
+async def invite_submit(ctx: Context, settings: Settings) -> Response:
+    form = await ctx.request.form()
     values = {key: str(form.get(key, "")) for key in ("email", "full_name", "organisation_id", "language")}
     new = invitations.NewInvitation(
         organisation_id=form_int(values["organisation_id"]),
         email=values["email"],
         full_name=values["full_name"],
         roles=tuple(str(r) for r in form.getall("roles")) if "roles" in form else (),
-        language=values["language"] or language,
+        language=values["language"] or ctx.language,
     )
-    try:
-        invitation = await invitations.invite_staff(db_session, viewer, new, now(), base_url=settings.base_url)
-    except Refused as refused:
-        await db_session.rollback()
-        return await team_page_response(
-            request, language, db_session, viewer, now=now(), problems=refused.problems, values=values, status=400
-        )
-    done = "invited" if invitation.status == "open" else "roles"
-    return Redirect(f"/{language}/staff/team?done={done}", status_code=303)
+
+    def done(invitation: StaffInvitation) -> Response:
+        return ctx.redirect(f"/staff/team?done={'invited' if invitation.status == InvitationStatus.OPEN else 'roles'}")
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await team_page_response(ctx, problems=problems, values=values, status=400)
+
+    return await act(
+        ctx,
+        lambda: invitations.invite_staff(ctx.db, ctx.staff, new, ctx.now(), base_url=settings.base_url),
+        done=done,
+        form=show_form,
+    )
 
 
 @post("/staff/team/invitations/{invitation_id:int}/withdraw", opt=ADMINS)
-async def withdraw_submit(
-    request: Request,
-    language: str,
-    invitation_id: int,
-    db_session: AsyncSession,
-    viewer: Viewer,
-    now: Callable[[], datetime],
-) -> Response:
-    try:
-        await invitations.withdraw_invitation(db_session, viewer, invitation_id, now())
-    except Refused as refused:
-        await db_session.rollback()
-        return await team_page_response(
-            request, language, db_session, viewer, now=now(), problems=refused.problems, status=409
-        )
-    return Redirect(f"/{language}/staff/team?done=withdrawn", status_code=303)
+async def withdraw_submit(ctx: Context, invitation_id: int) -> Response:
+    async def show_page(problems: list[dict[str, Any]]) -> Response:
+        return await team_page_response(ctx, problems=problems, status=409)
+
+    return await act(
+        ctx,
+        lambda: invitations.withdraw_invitation(ctx.db, ctx.staff, invitation_id, ctx.now()),
+        done=lambda _: ctx.redirect("/staff/team?done=withdrawn"),
+        form=show_page,
+    )
 
 
 @post("/staff/team/second-factor", opt=ADMINS)
-async def second_factor_rule_submit(
-    request: Request, language: str, db_session: AsyncSession, viewer: Viewer
-) -> Response:
-    form = await request.form()
+async def second_factor_rule_submit(ctx: Context) -> Response:
+    form = await ctx.request.form()
     required = str(form.get("required", "")) == "1"
-    await require_second_factor(db_session, viewer, form_int(form.get("organisation_id")), required)
-    return Redirect(f"/{language}/staff/team?done=saved", status_code=303)
+    await require_second_factor(ctx.db, ctx.staff, form_int(form.get("organisation_id")), required=required)
+    return ctx.redirect("/staff/team?done=saved")
 
 
 ROUTES = [
     Router(
         path="/{lang:str}",
         route_handlers=[team_page, invite_submit, withdraw_submit, second_factor_rule_submit],
-        dependencies={"language": Provide(provide_language)},
         include_in_schema=False,
     )
 ]

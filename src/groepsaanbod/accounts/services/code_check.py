@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from groepsaanbod.accounts import recovery_codes, totp
 from groepsaanbod.accounts.models import RecoveryCode, Staff
 from groepsaanbod.db import begin_writing
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.protection.encryption import KeyRing, SecretUnreadable
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ async def accept_totp_code(
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if cast(CursorResult[Any], moved).rowcount != 1:
         return None  # the same code, just used by a parallel request
     set_committed_value(staff, "totp_last_step", step)
     return CodeAccepted()
@@ -86,7 +87,7 @@ async def accept_recovery_code(session: AsyncSession, staff: Staff, code: str, n
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if used.rowcount != 1:
+    if cast(CursorResult[Any], used).rowcount != 1:
         return None
     left = await recovery_codes_left(session, staff.id)
     log.warning("recovery code used", extra={"staff_id": staff.id, "recovery_codes_left": left})
@@ -94,8 +95,9 @@ async def accept_recovery_code(session: AsyncSession, staff: Staff, code: str, n
     await queue_message(
         session,
         Recipient(staff.language, staff.email),
-        "recovery_code_used",
-        {"name": staff.full_name, "left": left, "few": left <= recovery_codes.FEW_LEFT},
+        MessageContent(
+            "recovery_code_used", {"name": staff.full_name, "left": left, "few": left <= recovery_codes.FEW_LEFT}
+        ),
         dedupe_key=f"recovery-code:{staff.id}:{digest}",
         now=now,
     )

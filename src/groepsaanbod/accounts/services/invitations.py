@@ -1,46 +1,39 @@
-"""Invitations to work with an organisation: invite_staff, invite_to_organisation,
-list_invitations, withdraw_invitation, invitations_for, find_invitation_by_token,
-settle_invitation, claim_account.
+"""Invitations to work with an organisation (the admin's side): invite_staff,
+invite_to_organisation, find_open_invitation, list_invitations, withdraw_invitation.
+(Answering them: invitation_answers.py.)
 
 Joining an organisation needs the person's own consent. An address already on the
 organisation's staff gets the roles at once (it joined before). Any other address
-gets an invitation of its own: the person accepts or declines it signed in as the
-account of that address; an address without a usable account (none yet, or one
-nobody chose a password for) accepts by choosing a password through the link, which
-shows they read that mailbox. Until then the organisation sees only what its admin
-typed, and the same answer whether or not the address has an account elsewhere.
+gets an invitation of its own, which the person accepts or declines. Until then the
+organisation sees only what its admin typed, and the same answer whether or not the
+address has an account elsewhere.
 
-A link holds 256 random bits and only its hash is stored; it works for 7 days and
-once: answering is one conditional UPDATE (open -> answered), so a replay or a
-second answer at the same moment changes nothing.
+A link holds 256 random bits and only its hash is stored; it works for 7 days and once.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.errors import NotPermitted
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.common_passwords import common_passwords
 from groepsaanbod.accounts.errors import InvitationNotFound
-from groepsaanbod.accounts.models import Role, Staff, StaffInvitation, StaffSession
-from groepsaanbod.accounts.password_policy import normalise_password, password_problems
-from groepsaanbod.accounts.passwords import hash_new_password
-from groepsaanbod.accounts.services.links import organisation_words
-from groepsaanbod.accounts.services.staff import NO_PASSWORD, NewStaff, create_staff, normalise_email, token_hash
+from groepsaanbod.accounts.models import InvitationStatus, Role, Staff, StaffInvitation
+from groepsaanbod.accounts.services.staff import NO_PASSWORD, normalise_email, token_hash
 from groepsaanbod.db import begin_writing, take_write_lock
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import N_, Message
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Problem, Refused
 
@@ -57,7 +50,6 @@ INVITATION_CLOSED = N_(
     "This invitation is no longer open: it was answered or withdrawn already. "
     "Ask the organisation to invite you again if you want to join."
 )
-SIGN_IN_TO_ANSWER = N_("This email address already has an account. Sign in with it to accept or decline.")
 
 
 class InvitationClosed(Refused):
@@ -81,12 +73,14 @@ def invitation_link(base_url: str, language: str, token: str) -> str:
 
 
 def is_open(invitation: StaffInvitation, now: datetime) -> bool:
-    return invitation.status == "open" and invitation.expires_at > now
+    return invitation.status == InvitationStatus.OPEN and invitation.expires_at > now
 
 
 def shown_status(invitation: StaffInvitation, now: datetime) -> str:
     """open | accepted | declined | withdrawn | expired (an open one past its time)."""
-    return "expired" if invitation.status == "open" and invitation.expires_at <= now else invitation.status
+    return (
+        "expired" if invitation.status == InvitationStatus.OPEN and invitation.expires_at <= now else invitation.status
+    )
 
 
 def _checked(new: NewInvitation) -> tuple[str, list[str]]:
@@ -123,7 +117,7 @@ async def _holds_role_in(session: AsyncSession, staff_id: int, organisation_id: 
     return found is not None
 
 
-async def _add_roles(session: AsyncSession, staff_id: int, organisation_id: int, roles: list[str]) -> list[str]:
+async def add_roles(session: AsyncSession, staff_id: int, organisation_id: int, roles: list[str]) -> list[str]:
     held = set(
         await session.scalars(
             select(Role.role).where(Role.staff_id == staff_id, Role.organisation_id == organisation_id)
@@ -144,37 +138,27 @@ async def invite_staff(
     email, roles = _checked(new)
     # One admin's invitation at a time per organisation: no two open ones for one address.
     await take_write_lock(session, Organisation.__table__, new.organisation_id)
-    invitation = await invite_to_organisation(
-        session,
-        organisation_id=new.organisation_id,
+    checked = replace(
+        new,
         email=email,
         full_name=new.full_name.strip(),
-        roles=roles,
+        roles=tuple(roles),
         language=new.language if new.language in BY_CODE else "nl",
-        invited_by=viewer,
-        now=now,
-        base_url=base_url,
     )
+    invitation = await invite_to_organisation(session, checked, invited_by=viewer, now=now, base_url=base_url)
     await session.commit()
     return invitation
 
 
 async def invite_to_organisation(
-    session: AsyncSession,
-    *,
-    organisation_id: int,
-    email: str,
-    full_name: str,
-    roles: list[str],
-    language: str,
-    invited_by: Viewer,
-    now: datetime,
-    base_url: str,
+    session: AsyncSession, new: NewInvitation, *, invited_by: Viewer, now: datetime, base_url: str
 ) -> StaffInvitation:
     """The invitation (accepted at once for someone already on this organisation's staff).
 
-    For use cases that checked the permission already; the caller commits.
+    For use cases that checked the permission and the invitation (a normalised address, known
+    roles) already; the caller commits.
     """
+    organisation_id, email, roles = new.organisation_id, new.email, list(new.roles)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
     member = staff is not None and await _holds_role_in(session, staff.id, organisation_id)
     # A new invitation of the same address replaces the organisation's open one.
@@ -183,34 +167,34 @@ async def invite_to_organisation(
         .where(
             StaffInvitation.organisation_id == organisation_id,
             StaffInvitation.email == email,
-            StaffInvitation.status == "open",
+            StaffInvitation.status == InvitationStatus.OPEN,
         )
-        .values(status="withdrawn", answered_at=now)
+        .values(status=InvitationStatus.WITHDRAWN, answered_at=now)
     )
     token = secrets.token_urlsafe(32)
     invitation = StaffInvitation(
         organisation_id=organisation_id,
         email=email,
-        full_name=full_name,
+        full_name=new.full_name,
         roles=list(roles),
-        language=language,
+        language=new.language,
         invited_by_id=invited_by.staff_id or None,
         token_hash=token_hash(token),
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
-        status="accepted" if member else "open",
+        status=InvitationStatus.ACCEPTED if member else InvitationStatus.OPEN,
         answered_at=now if member else None,
         staff_id=staff.id if member and staff else None,
     )
     session.add(invitation)
     if member and staff is not None:
-        added = await _add_roles(session, staff.id, organisation_id, list(roles))
+        added = await add_roles(session, staff.id, organisation_id, roles)
         log.info(
             "roles given to a member of the organisation",
             extra={"staff_id": staff.id, "organisation_id": organisation_id, "roles": added, "by": invited_by.staff_id},
         )
     else:
-        await _send(session, invitation, staff, token, invited_by.full_name, now, base_url)
+        await _send(session, invitation, staff, token=token, inviter=invited_by.full_name, base_url=base_url)
     await session.flush()
     if not member:
         log.info(
@@ -221,14 +205,9 @@ async def invite_to_organisation(
 
 
 async def _send(
-    session: AsyncSession,
-    invitation: StaffInvitation,
-    staff: Staff | None,
-    token: str,
-    inviter: str,
-    now: datetime,
-    base_url: str,
+    session: AsyncSession, invitation: StaffInvitation, staff: Staff | None, *, token: str, inviter: str, base_url: str
 ) -> None:
+    """The invitation's message, queued with it (at the moment it was made)."""
     organisation = await session.get(Organisation, invitation.organisation_id)
     if staff is None or staff.password_hash == NO_PASSWORD:
         # They answer by choosing a password through the link.
@@ -240,16 +219,18 @@ async def _send(
     await queue_message(
         session,
         Recipient(language, invitation.email),
-        kind,
-        {
-            "name": name,
-            "inviter": inviter,
-            "organisation": organisation.name if organisation else "",
-            "roles": list(invitation.roles),
-            "link": invitation_link(base_url, language, token),
-        },
+        MessageContent(
+            kind,
+            {
+                "name": name,
+                "inviter": inviter,
+                "organisation": organisation.name if organisation else "",
+                "roles": list(invitation.roles),
+                "link": invitation_link(base_url, language, token),
+            },
+        ),
         dedupe_key=f"invitation:{token_hash(token)}",
-        now=now,
+        now=invitation.created_at,
         organisation_id=invitation.organisation_id,
     )
 
@@ -261,7 +242,7 @@ async def find_open_invitation(
         select(StaffInvitation).where(
             StaffInvitation.organisation_id == organisation_id,
             StaffInvitation.email == email,
-            StaffInvitation.status == "open",
+            StaffInvitation.status == InvitationStatus.OPEN,
             StaffInvitation.expires_at > now,
         )
     )
@@ -296,115 +277,12 @@ async def withdraw_invitation(
         raise InvitationNotFound()
     changed = await session.execute(
         update(StaffInvitation)
-        .where(StaffInvitation.id == invitation_id, StaffInvitation.status == "open")
-        .values(status="withdrawn", answered_at=now)
+        .where(StaffInvitation.id == invitation_id, StaffInvitation.status == InvitationStatus.OPEN)
+        .values(status=InvitationStatus.WITHDRAWN, answered_at=now)
     )
-    if changed.rowcount != 1:
+    if cast(CursorResult[Any], changed).rowcount != 1:
         raise InvitationClosed()
     await session.commit()
     await session.refresh(invitation)
     log.info("invitation withdrawn", extra={"invitation_id": invitation_id, "by": viewer.staff_id})
     return invitation
-
-
-async def invitations_for(session: AsyncSession, email: str, now: datetime) -> list[StaffInvitation]:
-    """The open invitations to this address, oldest first."""
-    return list(
-        await session.scalars(
-            select(StaffInvitation)
-            .where(
-                StaffInvitation.email == normalise_email(email),
-                StaffInvitation.status == "open",
-                StaffInvitation.expires_at > now,
-            )
-            .order_by(StaffInvitation.created_at, StaffInvitation.id)
-        )
-    )
-
-
-async def find_invitation_by_token(session: AsyncSession, token: str, now: datetime) -> StaffInvitation | None:
-    """The open invitation of a link; None when unknown, answered, withdrawn or expired."""
-    invitation = await session.scalar(
-        select(StaffInvitation)
-        .where(StaffInvitation.token_hash == token_hash(token))
-        .execution_options(populate_existing=True)
-    )
-    return invitation if invitation is not None and is_open(invitation, now) else None
-
-
-async def invitation_of(session: AsyncSession, staff: Staff, invitation_id: int) -> StaffInvitation:
-    """An invitation to this person's address, whatever its status; else InvitationNotFound."""
-    invitation = await session.get(StaffInvitation, invitation_id, populate_existing=True)
-    if invitation is None or invitation.email != staff.email:
-        raise InvitationNotFound()
-    return invitation
-
-
-async def _close(
-    session: AsyncSession, invitation: StaffInvitation, status: str, staff_id: int | None, now: datetime
-) -> None:
-    """open -> `status` in one conditional UPDATE: of two answers at the same moment (or a replay)
-    exactly one finds it open; on PostgreSQL the second waits for the first's row lock and then
-    sees it answered."""
-    changed = await session.execute(
-        update(StaffInvitation)
-        .where(
-            StaffInvitation.id == invitation.id,
-            StaffInvitation.status == "open",
-            StaffInvitation.expires_at > now,
-        )
-        .values(status=status, answered_at=now, staff_id=staff_id)
-    )
-    if changed.rowcount != 1:
-        raise InvitationClosed()
-
-
-async def settle_invitation(
-    session: AsyncSession, invitation: StaffInvitation, staff: Staff, *, accept: bool, now: datetime
-) -> list[str]:
-    """Record the person's answer; accepting gives the roles. The caller commits.
-
-    Refused when the invitation is for another address (InvitationNotFound) or no longer
-    open (InvitationClosed): answered, withdrawn or expired.
-    """
-    if invitation.email != staff.email or not staff.active:
-        raise InvitationNotFound()
-    await _close(session, invitation, "accepted" if accept else "declined", staff.id, now)
-    added = await _add_roles(session, staff.id, invitation.organisation_id, list(invitation.roles)) if accept else []
-    log.info(
-        "invitation accepted" if accept else "invitation declined",
-        extra={"invitation_id": invitation.id, "staff_id": staff.id, "organisation_id": invitation.organisation_id},
-    )
-    return added
-
-
-async def claim_account(session: AsyncSession, invitation: StaffInvitation, password: str, now: datetime) -> Staff:
-    """Accept through the link by choosing a password: makes the account, or completes one
-    nobody chose a password for yet. Refused for an address whose account has a password
-    (they sign in and answer there). The caller commits."""
-    staff = await session.scalar(select(Staff).where(Staff.email == invitation.email))
-    if staff is not None and staff.password_hash != NO_PASSWORD:
-        raise Refused.single("token", SIGN_IN_TO_ANSWER)
-    if staff is not None and not staff.active:
-        raise InvitationNotFound()
-    name = staff.full_name if staff is not None else invitation.full_name
-    inviting = await session.get(Organisation, invitation.organisation_id)
-    words = [inviting.name, inviting.slug] if inviting is not None else []
-    if staff is not None:
-        words += await organisation_words(session, staff.id)
-    problems = password_problems(password, common_passwords(), (invitation.email, name), organisations=words)
-    if problems:
-        raise Refused(problems)
-    # Closed first: a second submit of the same link waits here and is refused, before it
-    # could make a second account.
-    await _close(session, invitation, "accepted", staff.id if staff is not None else None, now)
-    password = normalise_password(password)
-    if staff is None:
-        staff = await create_staff(session, NewStaff(invitation.email, name, password, invitation.language), {})
-        invitation.staff_id = staff.id
-    else:
-        staff.password_hash = await hash_new_password(password)
-        await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
-    await _add_roles(session, staff.id, invitation.organisation_id, list(invitation.roles))
-    log.info("account claimed through an invitation", extra={"staff_id": staff.id, "invitation_id": invitation.id})
-    return staff

@@ -21,7 +21,7 @@ from groepsaanbod.accounts.password_policy import normalise_password, password_p
 from groepsaanbod.accounts.passwords import hash_new_password
 from groepsaanbod.accounts.services.staff import normalise_email, token_hash
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.refusals import Refused
 
@@ -61,8 +61,9 @@ async def request_password_reset(session: AsyncSession, email: str, now: datetim
     await queue_message(
         session,
         Recipient(staff.language, staff.email),
-        "password_reset",
-        {"name": staff.full_name, "link": link_address(base_url, staff.language, token)},
+        MessageContent(
+            "password_reset", {"name": staff.full_name, "link": link_address(base_url, staff.language, token)}
+        ),
         dedupe_key=f"password-reset:{token_hash(token)}",
         now=now,
     )
@@ -79,8 +80,10 @@ async def send_first_password_link(
     await queue_message(
         session,
         Recipient(staff.language, staff.email),
-        "staff_invitation",
-        {"name": staff.full_name, "inviter": inviter, "link": link_address(base_url, staff.language, token)},
+        MessageContent(
+            "staff_invitation",
+            {"name": staff.full_name, "inviter": inviter, "link": link_address(base_url, staff.language, token)},
+        ),
         dedupe_key=f"invitation:{token_hash(token)}",
         now=now,
         organisation_id=organisation_id,

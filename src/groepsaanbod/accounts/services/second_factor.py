@@ -141,7 +141,7 @@ async def reset_second_factor(session: AsyncSession, email: str) -> bool:
     return True
 
 
-async def require_second_factor(session: AsyncSession, viewer: Viewer, organisation_id: int, required: bool) -> None:
+async def require_second_factor(session: AsyncSession, viewer: Viewer, organisation_id: int, *, required: bool) -> None:
     """An organisation admin decides that all its staff must use a second factor."""
     if organisation_id not in viewer.organisations_with({"admin"}):
         raise NotPermitted()

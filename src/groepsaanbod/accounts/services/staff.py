@@ -1,4 +1,4 @@
-"""Use cases of staff accounts: create_staff, grant_role, sign_in, sign_out,
+"""Use cases of staff accounts: create_staff, grant_role, sign_in (a SignInAttempt), sign_out,
 sign_out_everywhere, find_sign_in / find_viewer. (Joining and leaving organisations,
 and disabling a whole account: membership/services.py.)"""
 
@@ -9,8 +9,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -129,17 +130,25 @@ class SecondFactorRequired(Exception):
     """Right password, but a second-factor code is needed (API: send `code`)."""
 
 
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What a sign-in request brings: the address and password typed, the network address it
+    came from, a second-factor code (the API's sign-in) and the session the browser had."""
+
+    email: str
+    password: str
+    address: str
+    code: str | None = None
+    previous_token: str | None = None
+
+
 async def sign_in(
     session: AsyncSession,
-    email: str,
-    password: str,
+    attempt: SignInAttempt,
     now: datetime,
+    *,
     lifetime: timedelta,
     limits: SignInLimits,
-    address: str,
-    code: str | None = None,
-    previous_token: str | None = None,
-    *,
     keys: KeyRing,
 ) -> SignedIn | None:
     """Check the password and open a new server-side session; None when wrong.
@@ -151,7 +160,8 @@ async def sign_in(
     is counted the same way, per person, shared with the second-factor page.
     A sign-in always makes a new session; the one the browser had is ended.
     """
-    email, password = normalise_email(email), normalise_password(password)
+    email, password = normalise_email(attempt.email), normalise_password(attempt.password)
+    address, code, previous_token = attempt.address, attempt.code, attempt.previous_token
     await take(session, limits.per_account(), email, now)
     await take(session, limits.per_address(), address, now)
     staff = await session.scalar(select(Staff).where(Staff.email == email))
@@ -207,8 +217,9 @@ async def sign_out_everywhere(session: AsyncSession, staff_id: int) -> int:
     """End every session of this person, on every device."""
     result = await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
     await session.commit()
-    log.info("signed out everywhere", extra={"staff_id": staff_id, "sessions": result.rowcount})
-    return result.rowcount or 0
+    ended = cast(CursorResult[Any], result).rowcount  # a DELETE's result counts its rows
+    log.info("signed out everywhere", extra={"staff_id": staff_id, "sessions": ended})
+    return ended or 0
 
 
 @dataclass(frozen=True)

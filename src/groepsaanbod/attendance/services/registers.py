@@ -25,7 +25,7 @@ from groepsaanbod.attendance.errors import RegisterRefused
 from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.services.meetings import meeting_in_sight, members
 from groepsaanbod.attendance.services.signals import raise_signals
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import Message
@@ -209,10 +209,8 @@ async def take_register(
     record_audit(
         session,
         now,
-        "attendance",
-        "register",
+        DataUse("attendance", "register", ("status", "absence_reason", "note")),
         [m.participant_id for m in marks if first or m.participant_id not in before or m.participant_id in changed],
-        fields=("status", "absence_reason", "note"),
         actor_staff_id=viewer.staff_id,
         organisation_id=register.programme.organisation_id,
     )
@@ -313,10 +311,8 @@ async def record_head_count(
         record_audit(
             session,
             now,
-            "attendance",
-            "head_count",
+            DataUse("attendance", "head_count", ("status",)),
             sorted(set(count.checked_in)),
-            fields=("status",),
             actor_staff_id=viewer.staff_id,
             organisation_id=register.programme.organisation_id,
         )

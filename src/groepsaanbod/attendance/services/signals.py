@@ -17,7 +17,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused, SignalNotFound
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
@@ -146,10 +146,8 @@ async def _record_reading(
         record_audit(
             session,
             now,
-            "read",
-            shown_as,
+            DataUse("read", shown_as, fields),
             sorted(participant_ids),
-            fields=fields,
             actor_staff_id=viewer.staff_id,
             organisation_id=organisation_id,
         )

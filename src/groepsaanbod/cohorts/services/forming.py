@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
@@ -19,7 +19,7 @@ from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import N_, pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
@@ -75,8 +75,7 @@ async def list_registrations(
         record_audit(
             session,
             now,
-            "read",
-            shown_as or "registrations",
+            DataUse("read", shown_as or "registrations"),
             [r.participant_id for r in rows],
             actor_staff_id=viewer.staff_id,
             organisation_id=programme.organisation_id,
@@ -334,8 +333,14 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
         await queue_message(
             session,
             Recipient(registration.language, person.email, person.phone),
-            "cohort_confirmed",
-            {"name": person.full_name, "programme": pick(programme.name, registration.language), "group": cohort.name},
+            MessageContent(
+                "cohort_confirmed",
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, registration.language),
+                    "group": cohort.name,
+                },
+            ),
             dedupe_key=f"registration:{registration.id}:cohort_confirmed:{cohort.id}",
             organisation_id=programme.organisation_id,
             now=now,

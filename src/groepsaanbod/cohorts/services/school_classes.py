@@ -10,8 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
-from groepsaanbod.accounts.services.invitations import find_open_invitation, invite_to_organisation, shown_status
+from groepsaanbod.accounts.models import InvitationStatus, Role, Staff, StaffInvitation
+from groepsaanbod.accounts.services.invitations import (
+    NewInvitation,
+    find_open_invitation,
+    invite_to_organisation,
+    shown_status,
+)
 from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts import errors
@@ -67,11 +72,7 @@ async def _mentor(
     if invitation is None:
         invitation = await invite_to_organisation(
             session,
-            organisation_id=org_id,
-            email=row.mentor_email,
-            full_name=row.mentor_name,
-            roles=["mentor"],
-            language="nl",
+            NewInvitation(org_id, row.mentor_email, row.mentor_name, ("mentor",), "nl"),
             invited_by=viewer,
             now=now,
             base_url=base_url,
@@ -199,7 +200,9 @@ async def class_mentors(
             by_class[school_class.id] = ClassMentor(name or "", "mentor")
         elif invitation is not None:
             status = shown_status(invitation, now) if now is not None else invitation.status
-            by_class[school_class.id] = ClassMentor(invitation.full_name, "invited" if status == "open" else status)
+            by_class[school_class.id] = ClassMentor(
+                invitation.full_name, "invited" if status == InvitationStatus.OPEN else status
+            )
         else:
             by_class[school_class.id] = ClassMentor("", "none")
     return {cohort: by_class[class_id] for cohort, class_id in classes.items() if class_id in by_class}

@@ -231,23 +231,32 @@ class _Sender:
                 await _release(database, claim)
 
 
+@dataclass(frozen=True)
+class Channels:
+    """Where messages go: email over SMTP (`smtp_url`, from `sender`) and SMS through the gateway
+    (`sms_gateway_url`, `sms_gateway_token`). An empty URL keeps that channel's messages in the dev mailbox."""
+
+    smtp_url: str
+    sender: str
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+
+
 async def deliver_due_messages(
     factory: async_sessionmaker[AsyncSession],
-    smtp_url: str,
-    sender: str,
+    channels: Channels,
     now: Callable[[], datetime],
+    *,
     batch: int | None = 50,
     concurrency: int = 1,
-    sms_gateway_url: str = "",
-    sms_gateway_token: str = "",
     lease: timedelta = DEFAULT_LEASE,
 ) -> DeliveryReport:
     """Deliver what is due now; `concurrency` senders work side by side (each claims its own rows).
 
     `lease`: how long a claim keeps other workers away; after a crash the claimed messages wait that long.
     """
-    server = SmtpServer.from_url(smtp_url, sender) if smtp_url else None
-    sms = HttpSmsGateway(sms_gateway_url, sms_gateway_token) if sms_gateway_url else None
+    server = SmtpServer.from_url(channels.smtp_url, channels.sender) if channels.smtp_url else None
+    sms = HttpSmsGateway(channels.sms_gateway_url, channels.sms_gateway_token) if channels.sms_gateway_url else None
     per_sender = None if batch is None else max(1, batch // max(concurrency, 1))
     senders = [_Sender(factory, server, sms, now, lease) for _ in range(concurrency)]
     reports = await asyncio.gather(*(sender.run(per_sender) for sender in senders))

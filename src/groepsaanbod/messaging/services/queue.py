@@ -1,5 +1,5 @@
 """Queueing messages in the receiver's language: queue_message (or message_row, for a caller
-that writes the outbox row itself).
+that writes the outbox row itself). Who gets it is a Recipient, what it says a MessageContent.
 
 Messages are rendered from templates/messages/<kind>.* in the receiver's
 language and written to the outbox in the caller's transaction. Delivery
@@ -31,6 +31,15 @@ class Recipient:
     phone: str | None = None
 
 
+@dataclass(frozen=True)
+class MessageContent:
+    """What a message says: its kind (rendered from templates/messages/<kind>.*) and the values
+    the templates are filled with."""
+
+    kind: str
+    context: dict[str, Any]
+
+
 def _render(kind: str, part: str, language: str, context: dict[str, Any]) -> str | None:
     try:
         return render_template(f"messages/{kind}.{part}", language, **context).strip()
@@ -55,12 +64,7 @@ def render_message_parts(kind: str, language: str, context: dict[str, Any], chan
 
 
 def message_row(
-    recipient: Recipient,
-    kind: str,
-    context: dict[str, Any],
-    dedupe_key: str,
-    now: datetime,
-    organisation_id: int | None = None,
+    recipient: Recipient, content: MessageContent, *, dedupe_key: str, now: datetime, organisation_id: int | None = None
 ) -> dict[str, Any] | None:
     """The outbox row of one message, rendered in the receiver's language: by email, or by SMS
     when there is only a phone number; None when there is neither. For callers that write the
@@ -71,7 +75,7 @@ def message_row(
         channel, to_address = "sms", recipient.phone
     else:
         return None
-    parts = render_message_parts(kind, recipient.language, context, channel)
+    parts = render_message_parts(content.kind, recipient.language, content.context, channel)
     return {
         "channel": channel,
         "to_address": to_address,
@@ -80,7 +84,7 @@ def message_row(
         "body_html": parts["html"],
         "dedupe_key": dedupe_key,
         "language": recipient.language,
-        "kind": kind,
+        "kind": content.kind,
         "created_at": now,
         "organisation_id": organisation_id,
         "attempts": 0,
@@ -90,17 +94,17 @@ def message_row(
 async def queue_message(
     session: AsyncSession,
     recipient: Recipient,
-    kind: str,
-    context: dict[str, Any],
+    content: MessageContent,
+    *,
     dedupe_key: str,
     now: datetime,
     organisation_id: int | None = None,
 ) -> OutboxMessage | None:
     """One message by email, or by SMS when there is only a phone number."""
-    row = message_row(recipient, kind, context, dedupe_key, now, organisation_id)
+    row = message_row(recipient, content, dedupe_key=dedupe_key, now=now, organisation_id=organisation_id)
     if row is None:
         return None
     message = OutboxMessage(**row)
     session.add(message)
-    log.info("message queued", extra={"kind": kind, "channel": message.channel})
+    log.info("message queued", extra={"kind": content.kind, "channel": message.channel})
     return message

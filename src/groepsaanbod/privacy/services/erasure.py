@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
-from groepsaanbod.audit.services import record_audit
+from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import lock_row
 from groepsaanbod.messaging.models import OutboxMessage
@@ -87,7 +87,7 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
         )
     )
     for organisation_id in sorted(organisations):
-        record_audit(session, now, "erase", reason, [person.id], organisation_id=organisation_id)
+        record_audit(session, now, DataUse("erase", reason), [person.id], organisation_id=organisation_id)
     await session.flush()
     log.info("participant erased", extra={"participant_id": person.id, "reason": reason})
 

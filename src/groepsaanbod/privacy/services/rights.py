@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.attendance.models import Attendance
-from groepsaanbod.audit.services import PERSONAL_FIELDS, record_audit
+from groepsaanbod.audit.services import PERSONAL_FIELDS, DataUse, record_audit
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing
 from groepsaanbod.history.models import RegistrationEvent
@@ -86,7 +86,11 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
             }
         )
     record_audit(
-        session, now, "export", "private_page", [person.id], organisation_id=registration.programme.organisation_id
+        session,
+        now,
+        DataUse("export", "private_page"),
+        [person.id],
+        organisation_id=registration.programme.organisation_id,
     )
     await session.commit()
     log.info("participant data exported", extra={"participant_id": person.id})

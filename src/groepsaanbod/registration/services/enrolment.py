@@ -16,7 +16,7 @@ from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import language_name
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
@@ -98,13 +98,15 @@ async def start_cohort_when_enough(
         await queue_message(
             session,
             Recipient(registration.language, person.email, person.phone),
-            kind,
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, registration.language),
-                "group": cohort.name,
-                "position": registration.waitlist_position,
-            },
+            MessageContent(
+                kind,
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, registration.language),
+                    "group": cohort.name,
+                    "position": registration.waitlist_position,
+                },
+            ),
             dedupe_key=f"registration:{registration.id}:{kind}:{cohort.id}",
             organisation_id=programme.organisation_id,
             now=now,
@@ -127,16 +129,18 @@ async def start_cohort_when_enough(
         await queue_message(
             session,
             Recipient(coordinator.language, coordinator.email, None),
-            "cohort_can_start",
-            {
-                "name": coordinator.full_name,
-                "programme": pick(programme.name, coordinator.language),
-                "language_name": language_name(language, coordinator.language),
-                "place": place or "-",
-                "group": cohort.name,
-                "count": len(waiting),
-                "link": f"{base_url}/{coordinator.language}/staff/programmes/{programme.id}/registrations",
-            },
+            MessageContent(
+                "cohort_can_start",
+                {
+                    "name": coordinator.full_name,
+                    "programme": pick(programme.name, coordinator.language),
+                    "language_name": language_name(language, coordinator.language),
+                    "place": place or "-",
+                    "group": cohort.name,
+                    "count": len(waiting),
+                    "link": f"{base_url}/{coordinator.language}/staff/programmes/{programme.id}/registrations",
+                },
+            ),
             dedupe_key=f"cohort:{cohort.id}:can_start:{coordinator.id}",
             organisation_id=programme.organisation_id,
             now=now,

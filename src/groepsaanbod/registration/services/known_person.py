@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.queue import Recipient, message_row
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, message_row
 from groepsaanbod.protection.rate_limits import Limit, counted_within
 from groepsaanbod.registration.eligibility import CleanRegistration
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
@@ -95,12 +95,14 @@ async def tell_known_person(
         hashed = token_hash(token)
         message = message_row(
             Recipient(registration.language, registration.contact_email, registration.contact_phone),
-            "registration_already",
-            {
-                "name": registration.full_name,
-                "programme": pick(programme_name, registration.language),
-                "link": links.to(registration.language, token),
-            },
+            MessageContent(
+                "registration_already",
+                {
+                    "name": registration.full_name,
+                    "programme": pick(programme_name, registration.language),
+                    "link": links.to(registration.language, token),
+                },
+            ),
             dedupe_key=f"registration:{registration.id}:already:{hashed[:16]}",
             now=now,
             organisation_id=organisation_id,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.protection.rate_limits import Limit
 from groepsaanbod.registration.eligibility import normalise_phone
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
@@ -83,12 +83,14 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
         await queue_message(
             session,
             Recipient(registration.language, registration.contact_email, registration.contact_phone),
-            "private_link",
-            {
-                "name": person.full_name,
-                "programme": pick(registration.programme.name, registration.language),
-                "link": links.to(registration.language, token),
-            },
+            MessageContent(
+                "private_link",
+                {
+                    "name": person.full_name,
+                    "programme": pick(registration.programme.name, registration.language),
+                    "link": links.to(registration.language, token),
+                },
+            ),
             dedupe_key=f"private-link:{registration.id}:{token_hash(token)[:16]}",
             now=now,
             organisation_id=registration.programme.organisation_id,

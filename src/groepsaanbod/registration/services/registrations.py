@@ -23,7 +23,7 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing, lock_row
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
@@ -202,8 +202,10 @@ async def promote_from_waitlist(
         await queue_message(
             session,
             Recipient(first.language, person.email, person.phone),
-            "waitlist_promoted",
-            {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
+            MessageContent(
+                "waitlist_promoted",
+                {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
+            ),
             dedupe_key=f"registration:{first.id}:promoted:{cohort.id}",
             now=now,
         )

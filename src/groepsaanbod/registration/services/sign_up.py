@@ -26,7 +26,7 @@ from groepsaanbod.db import begin_writing, lock_row
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.queue import Recipient, message_row
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, message_row
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration import errors
@@ -130,14 +130,16 @@ def _told_message(sign_up: SignUp, cohort: OpenCohort | None, placement: Placeme
     clean = sign_up.clean
     row = message_row(
         Recipient(clean.language, clean.email, clean.phone),
-        MESSAGE_OF_STATUS.get(placement.status, "registration_received"),
-        {
-            "name": clean.full_name,
-            "programme": pick(sign_up.programme.name, clean.language),
-            "group": cohort.name if cohort else "",
-            "position": placement.waitlist_position,
-            "link": sign_up.link,
-        },
+        MessageContent(
+            MESSAGE_OF_STATUS.get(placement.status, "registration_received"),
+            {
+                "name": clean.full_name,
+                "programme": pick(sign_up.programme.name, clean.language),
+                "group": cohort.name if cohort else "",
+                "position": placement.waitlist_position,
+                "link": sign_up.link,
+            },
+        ),
         dedupe_key="",
         organisation_id=sign_up.programme.organisation_id,
         now=sign_up.now,

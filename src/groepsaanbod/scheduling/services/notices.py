@@ -13,7 +13,7 @@ from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.messaging.services.queue import Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.constraints import Violation
@@ -33,15 +33,17 @@ async def notify_session(
         await queue_message(
             session,
             Recipient(person.language, person.email, None),
-            kind,
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                **context,
-            },
+            MessageContent(
+                kind,
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, person.language),
+                    "group": cohort.name if cohort else "",
+                    "starts_at": s.starts_at,
+                    "timezone": s.timezone,
+                    **context,
+                },
+            ),
             dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:staff:{person.id}",
             organisation_id=programme.organisation_id,
             now=now,
@@ -57,15 +59,17 @@ async def notify_session(
             await queue_message(
                 session,
                 Recipient(registration.language, participant.email, participant.phone),
-                kind,
-                {
-                    "name": participant.full_name,
-                    "programme": pick(programme.name, registration.language),
-                    "group": cohort.name,
-                    "starts_at": s.starts_at,
-                    "timezone": s.timezone,
-                    **context,
-                },
+                MessageContent(
+                    kind,
+                    {
+                        "name": participant.full_name,
+                        "programme": pick(programme.name, registration.language),
+                        "group": cohort.name,
+                        "starts_at": s.starts_at,
+                        "timezone": s.timezone,
+                        **context,
+                    },
+                ),
                 dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:registration:{registration.id}",
                 organisation_id=programme.organisation_id,
                 now=now,
@@ -104,16 +108,18 @@ async def alert_coordinators(
         await queue_message(
             session,
             Recipient(person.language, person.email, None),
-            "session_at_risk",
-            {
-                "name": person.full_name,
-                "programme": pick(programme.name, person.language),
-                "group": cohort.name if cohort else "",
-                "starts_at": s.starts_at,
-                "timezone": s.timezone,
-                "number": s.number,
-                "problems": problems,
-            },
+            MessageContent(
+                "session_at_risk",
+                {
+                    "name": person.full_name,
+                    "programme": pick(programme.name, person.language),
+                    "group": cohort.name if cohort else "",
+                    "starts_at": s.starts_at,
+                    "timezone": s.timezone,
+                    "number": s.number,
+                    "problems": problems,
+                },
+            ),
             dedupe_key=key,
             organisation_id=programme.organisation_id,
             now=now,
