@@ -11,11 +11,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, MetaData, event, exc
+from sqlalchemy import JSON, DateTime, MetaData, event, exc, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+import groepsaanbod
 from groepsaanbod.sqlite_turns import WAIT_SECONDS, take_turns
 
 if TYPE_CHECKING:
@@ -73,8 +74,6 @@ def area_modules(name: str) -> list[ModuleType]:
 
     Found by walking the package: a new area needs no line in a central file.
     """
-    import groepsaanbod
-
     root = Path(groepsaanbod.__path__[0])
     return [
         importlib.import_module(f"groepsaanbod.{info.name}.{name}")
@@ -207,8 +206,6 @@ async def lock_row(session: AsyncSession, table, row_id: int) -> None:
     UPDATE does not. With FOR UPDATE two sign-ups that had each inserted their registration then
     waited for each other's share lock: a deadlock. Lockers still wait for each other.
     """
-    from sqlalchemy import select
-
     if not is_sqlite(session):
         await session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -32,8 +33,6 @@ def time_of_day(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE)
 
 def date_and_time(moment: datetime, language: str, timezone: str = VENUE_TIMEZONE) -> str:
     """'dinsdag 2 maart 2027 om 19:30': the full day and the short time, joined the language's way."""
-    from babel.dates import get_datetime_format
-
     local = moment.astimezone(ZoneInfo(timezone))
     locale = _locale(language)
     day = format_date(local.date(), format="full", locale=locale)
@@ -48,8 +47,6 @@ def number(value: float | int, language: str) -> str:
 
 def language_name(code: str, in_language: str) -> str:
     """The name of language `code` in `in_language`, e.g. 'Turks' for tr in nl."""
-    from babel import Locale
-
     name = Locale.parse(code).get_display_name(_locale(in_language)) or code
     return name[:1].upper() + name[1:]
 

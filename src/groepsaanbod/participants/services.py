@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.cohorts.models import Cohort
@@ -17,6 +16,7 @@ from groepsaanbod.registration.services.registrations import (
 )
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.services.views import meetings_of
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,7 @@ async def place_of(session: AsyncSession, registration: Registration) -> OwnPlac
     cohort = await session.get(Cohort, registration.cohort_id)
     if registration.status == RegistrationStatus.WITHDRAWN:
         return OwnPlace(registration, cohort, [])
-    meetings = await session.scalars(
-        select(Session).where(Session.cohort_id == registration.cohort_id).order_by(Session.starts_at)
-    )
-    return OwnPlace(registration, cohort, list(meetings))
+    return OwnPlace(registration, cohort, await meetings_of(session, registration.cohort_id))
 
 
 async def stop_taking_part(session: AsyncSession, token: str, now: datetime, retention_months: int) -> Registration:

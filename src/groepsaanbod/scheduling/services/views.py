@@ -154,3 +154,11 @@ async def conflicts(session: AsyncSession, viewer: Viewer, programme_id: int) ->
     found = await programme_conflicts(session, viewer, programme_id)  # also checks access
     found.sort(key=lambda pair: (not pair[1].hard, pair[1].session.starts_at))
     return Conflicts(await session.get_one(Programme, programme_id), found)
+
+
+async def meetings_of(session: AsyncSession, cohort_id: int) -> list[Session]:
+    """A cohort's meetings in time order, cancelled ones too (a member's own page shows them all).
+    The caller has checked who may see them."""
+    return list(
+        await session.scalars(select(Session).where(Session.cohort_id == cohort_id).order_by(Session.starts_at))
+    )
