@@ -171,7 +171,7 @@ def check_date(field: str, value: date | None, window: tuple[date, date]) -> Pro
 
 
 def period_problems(
-    start: date, end: date, today: date, start_field: str = "start", end_field: str = "end"
+    start: date, end: date, today: date, *, start_field: str = "start", end_field: str = "end"
 ) -> list[Problem]:
     """A report's period: both days within the report window, the start on or before the end."""
     window = report_window(today)
