@@ -15,6 +15,10 @@ from groepsaanbod.i18n.text import N_
 
 #: Counts of 1 to 4 people are shown as this in municipality reports, on the page and in exports.
 SUPPRESSED = "<5"
+#: A cell hidden although it is not small: a count of 5 or more hidden beside a lone "<5" (else the
+#: "<5" could be worked out from the total), or a share that would give a small count away. Kept
+#: apart from "<5" so that nobody reads a hidden 10 as "fewer than 5"; shown as a word (exports.py).
+HIDDEN = "hidden"
 SMALL = 5
 
 #: Column kinds: "people" counts persons (suppressed when small), "count" counts meetings or
@@ -210,7 +214,8 @@ def median_week(per_week: Mapping[int, int]) -> int | None:
 
 
 def dose_rows(per_dose: Mapping[int, int], meetings: int) -> list[tuple[int, int]]:
-    """Members per number of meetings attended, 0 … the most meetings, no gaps."""
+    """Members per number of meetings attended, 0 … `meetings` (the most a member could come to)
+    or the most anyone came to, no gaps: an 8-meeting course has a row 8 even when nobody came to all."""
     top = max([meetings, *per_dose]) if per_dose or meetings else 0
     return [(n, per_dose.get(n, 0)) for n in range(top + 1)]
 
@@ -228,19 +233,19 @@ def suppress_rate(rate: Rate) -> Value:
     if rate.whole == 0:
         return rate  # no base: shown as "–", it tells nothing about anyone
     if rate.whole < SMALL or _small(rate.part) or _small(rate.whole - rate.part):
-        return SUPPRESSED
+        return HIDDEN
     return rate
 
 
 def _suppress_column(values: Sequence[Value]) -> list[Value]:
-    """Hide counts of one to four; when just one is hidden, also hide the next smallest,
-    so it cannot be worked out from the total."""
+    """Hide counts of one to four ("<5"); when just one is hidden, also hide the next smallest
+    (HIDDEN: it is 5 or more), so the small one cannot be worked out from the total."""
     out: list[Value] = [SUPPRESSED if _small(v) else v for v in values]
     hidden = [i for i, v in enumerate(out) if v == SUPPRESSED]
     if len(hidden) == 1:
         rest = [(v, i) for i, v in enumerate(out) if isinstance(v, int) and v > 0]
         if rest:
-            out[min(rest)[1]] = SUPPRESSED
+            out[min(rest)[1]] = HIDDEN
     return out
 
 
@@ -252,7 +257,7 @@ def _suppress_rows_with_few_people(table: Table) -> Table:
     rows = []
     for row in table.rows:
         few = _small(row.values[people[0]])
-        values = tuple(SUPPRESSED if few and table.columns[i].kind == RATE else v for i, v in enumerate(row.values))
+        values = tuple(HIDDEN if few and table.columns[i].kind == RATE else v for i, v in enumerate(row.values))
         rows.append(replace(row, values=values))
     return replace(table, rows=tuple(rows))
 
@@ -284,6 +289,17 @@ def suppress_report(report: Report) -> Report:
     return replace(
         report, summary=tuple(summary), tables=tuple(suppress_table(t) for t in report.tables), suppressed=True
     )
+
+
+def marks_in(values: Iterable[Value]) -> frozenset[str]:
+    """Which of the two marks ("<5", hidden) occur among these cells, to explain just those."""
+    return frozenset(v for v in values if isinstance(v, str) and v in (SUPPRESSED, HIDDEN))
+
+
+def report_marks(report: Report) -> frozenset[str]:
+    cells: list[Value] = [v for _, v in report.summary]
+    cells += [v for table in report.tables for row in table.rows for v in row.values]
+    return marks_in(cells)
 
 
 def people_cells(report: Report) -> Iterable[Value]:

@@ -161,15 +161,23 @@ def _report_response(ctx: Context, report: f.Report, form: dict[str, Any], kind:
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
         )
+    tables = exports.shown_tables(report, language)
+    summary = exports.summary_rows(report, language)
+    summary_marks = f.marks_in(v for _, v in summary)
     return ctx.render(
         "attendance/report.html",
         report=report,
         heading=exports.heading(report, language),
-        summary=exports.summary_rows(report, language),
-        tables=exports.shown_tables(report, language),
+        summary=summary,
+        tables=tables,
         charts=_charts(report, language),
         cell=lambda v: exports.cell_text(v, language),
-        note=gettext(language, exports.NOTE_SUPPRESSED),
+        notes=exports.notes(report, language),
+        # Under each table, what its marks mean: a hidden 10 is never read as "fewer than 5".
+        table_notes={
+            "summary": exports.notes(report, language, summary_marks) if summary_marks else [],
+            **{t.key: exports.table_notes(report, t, language) for t in tables},
+        },
         form=form,
         kind=kind,
         query=ctx.request.url.query or "",

@@ -92,7 +92,8 @@ class HandledIn:
 class FigureOut:
     key: str
     name: str
-    #: A number, a percentage for rates, "<5" when suppressed, or null.
+    #: A number, a percentage for rates, "<5" for a count of 1 to 4 people, "hidden" for a larger
+    #: count or a share hidden so that a "<5" cannot be worked out from it, or null.
     value: float | str | None
 
 
@@ -118,7 +119,7 @@ class ReportOut:
     title: str
     start: date
     end: date
-    #: True when counts of 1 to 4 people are shown as "<5".
+    #: True when counts of 1 to 4 people are shown as "<5" (and cells that would give one away as "hidden").
     suppressed: bool
     summary: list[FigureOut]
     tables: list[TableOut]

@@ -57,13 +57,15 @@ def test_bins_and_median():
     assert f.median_week({1: 2, 2: 1, 6: 1, 14: 1}) == 2
     assert f.median_week({}) is None
     assert f.dose_rows({0: 1, 3: 2}, 0) == [(0, 1), (1, 0), (2, 0), (3, 2)]
+    # An 8-meeting course has a row 8, also when nobody came to all eight.
+    assert [n for n, _ in f.dose_rows({2: 1, 7: 4}, 8)] == list(range(9))
     assert f.age_cutoffs(date(2024, 2, 29))["0-1"] == date(2023, 2, 28)
 
 
 def test_rates_are_hidden_when_they_give_away_a_small_count():
-    assert f.suppress_rate(f.Rate(3, 6)) == f.SUPPRESSED
-    assert f.suppress_rate(f.Rate(5, 4)) == f.SUPPRESSED
-    assert f.suppress_rate(f.Rate(10, 12)) == f.SUPPRESSED  # 2 did not
+    assert f.suppress_rate(f.Rate(3, 6)) == f.HIDDEN
+    assert f.suppress_rate(f.Rate(5, 4)) == f.HIDDEN
+    assert f.suppress_rate(f.Rate(10, 12)) == f.HIDDEN  # 2 did not
     assert f.suppress_rate(f.Rate(10, 20)) == f.Rate(10, 20)
     assert f.suppress_rate(f.Rate(0, 20)) == f.Rate(0, 20)
 
@@ -78,9 +80,12 @@ def test_no_small_count_survives_and_a_lone_hidden_cell_cannot_be_worked_out(cou
     )
     shown = [r.values[0] for r in f.suppress_table(table).rows]
     assert not any(isinstance(v, int) and 0 < v < 5 for v in shown)
-    hidden = [i for i, v in enumerate(shown) if v == f.SUPPRESSED]
+    hidden = [i for i, v in enumerate(shown) if v in (f.SUPPRESSED, f.HIDDEN)]
     assert len(hidden) != 1 or sum(1 for n in counts if n > 0) == 1
-    assert all(v == n for v, n in zip(shown, counts, strict=True) if v != f.SUPPRESSED)
+    assert all(v == n for v, n in zip(shown, counts, strict=True) if v not in (f.SUPPRESSED, f.HIDDEN))
+    # "<5" is only ever a count of 1 to 4, "hidden" only ever one of 5 or more.
+    assert all(0 < n < 5 for v, n in zip(shown, counts, strict=True) if v == f.SUPPRESSED)
+    assert all(n >= 5 for v, n in zip(shown, counts, strict=True) if v == f.HIDDEN)
 
 
 def test_chart_is_an_image_with_its_figures_in_words():

@@ -1,7 +1,7 @@
 """A report in the reader's language: labels and values for the page, CSV and XLSX.
 
-Pages and exports read the same cells from here, so a suppressed cell ("<5") is
-suppressed everywhere alike.
+Pages and exports read the same cells from here, so a suppressed cell ("<5", or a larger one
+hidden beside it) is suppressed everywhere alike, and explained under each table that has one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
 
 NOTE_SUPPRESSED = N_("Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised.")
+#: The word a hidden cell shows (figures.HIDDEN), and what it means.
+HIDDEN_WORD = N_("hidden")
+NOTE_HIDDEN = N_(
+    "“%(word)s” is a number of 5 or more, or a percentage, that is not shown: with it, a number under 5"
+    " could be worked out from the totals."
+)
 HEADING_MUNICIPALITY = N_("Report for the municipality: %(place)s, %(period)s")
 HEADING_PROVIDER = N_("Report of %(organisation)s, %(period)s")
 ALL_PLACES = N_("all places")
@@ -55,14 +61,38 @@ def row_label(table: f.Table, row: f.Row, language: str) -> str:
 
 
 def cell_number(value: f.Value) -> float | int | str | None:
-    """A cell as a number for spreadsheets: rates as percentages, suppressed as "<5"."""
+    """A cell as a number for the API: rates as percentages, suppressed as "<5" or "hidden"."""
     if isinstance(value, f.Rate):
         return value.percent
     return value
 
 
+def cell_shown(value: f.Value, language: str) -> float | int | str | None:
+    """A cell as a person reads it in a spreadsheet: as cell_number, "hidden" in their language."""
+    if value == f.HIDDEN:
+        return gettext(language, HIDDEN_WORD)
+    return cell_number(value)
+
+
+def notes(report: f.Report, language: str, marks: frozenset[str] | None = None) -> list[str]:
+    """What the marks in the report (or just `marks`) mean, one line each."""
+    found = f.report_marks(report) if marks is None else marks
+    if not report.suppressed and not found:
+        return []
+    lines = [gettext(language, NOTE_SUPPRESSED)] if marks is None or f.SUPPRESSED in found else []
+    if f.HIDDEN in found:
+        lines.append(gettext(language, NOTE_HIDDEN, word=gettext(language, HIDDEN_WORD)))
+    return lines
+
+
+def table_notes(report: f.Report, table: Shown, language: str) -> list[str]:
+    """The lines under one table: what its marks mean (none when it has none)."""
+    found = f.marks_in(v for _, values in table.rows for v in values)
+    return notes(report, language, found) if found else []
+
+
 def cell_text(value: f.Value, language: str) -> str:
-    value = cell_number(value)
+    value = cell_shown(value, language)
     if value is None:
         return "–"
     if isinstance(value, str):
@@ -96,14 +126,14 @@ def heading(report: f.Report, language: str) -> str:
 
 def _lines(report: f.Report, language: str) -> list[list[object]]:
     lines: list[list[object]] = [[heading(report, language)]]
-    if report.suppressed:
-        lines.append([gettext(language, NOTE_SUPPRESSED)])
+    lines += [[line] for line in notes(report, language)]
     lines.append([])
     for name, value in summary_rows(report, language):
-        lines.append([name, cell_number(value)])
+        lines.append([name, cell_shown(value, language)])
     for table in shown_tables(report, language):
         lines += [[], [table.title], [*table.headers]]
-        lines += [[label, *(cell_number(v) for v in values)] for label, values in table.rows]
+        lines += [[label, *(cell_shown(v, language) for v in values)] for label, values in table.rows]
+        lines += [[line] for line in table_notes(report, table, language)]
     return lines
 
 
@@ -134,13 +164,13 @@ def report_xlsx(report: f.Report, language: str) -> bytes:
         summary.right_to_left()
     summary.write_string(0, 0, _safe(heading(report, language)), bold)
     row = 1
-    if report.suppressed:
-        summary.write_string(row, 0, _safe(gettext(language, NOTE_SUPPRESSED)))
+    for line in notes(report, language):
+        summary.write_string(row, 0, _safe(line))
         row += 1
     for name, value in summary_rows(report, language):
         row += 1
         summary.write_string(row, 0, _safe(name))
-        _write(summary, row, 1, cell_number(value))
+        _write(summary, row, 1, cell_shown(value, language))
     summary.set_column(0, 0, 60)
     for number_, table in enumerate(shown_tables(report, language), start=1):
         sheet = book.add_worksheet(f"{number_} {table.title}"[:31].replace("/", "-").replace(":", ""))
@@ -149,10 +179,13 @@ def report_xlsx(report: f.Report, language: str) -> bytes:
         sheet.write_string(0, 0, _safe(table.title), bold)
         for col, header in enumerate(table.headers):
             sheet.write_string(2, col, _safe(header), bold)
+        r = 2
         for r, (label, values) in enumerate(table.rows, start=3):
             sheet.write_string(r, 0, _safe(label))
             for col, value in enumerate(values, start=1):
-                _write(sheet, r, col, cell_number(value))
+                _write(sheet, r, col, cell_shown(value, language))
+        for r, line in enumerate(table_notes(report, table, language), start=r + 2):
+            sheet.write_string(r, 0, _safe(line))
         sheet.set_column(0, 0, 40)
         sheet.set_column(1, len(table.headers), 16)
     book.close()

@@ -50,6 +50,9 @@ class Counts:
     waits: list[tuple[int, int]]
     #: (drop-in meetings, adults, children)
     heads: Any
+    #: The most meetings one group with a fixed series has in the scope (not cancelled): the dose
+    #: table has a row for every number up to it.
+    most_meetings: int = 0
 
 
 def _whole_weeks(session: AsyncSession, later: Any, earlier: Any) -> Any:
@@ -203,7 +206,18 @@ async def count_report(session: AsyncSession, scope: Scope, *, start: date, now:
             .where(*where, Attendance.status == Presence.HEAD_COUNT, Session.status == SessionStatus.HELD)
         )
     ).one()
-    return Counts(sessions, open_ or 0, doses, reach, waits, heads)
+    per_group = (
+        select(func.count().label("n"))
+        .select_from(Session)
+        .join(Programme, Programme.id == Session.programme_id)
+        .join(Cohort, Cohort.id == Session.cohort_id)
+        .join(ProgrammeTemplate, ProgrammeTemplate.id == Cohort.template_id)
+        .where(*where, Session.status != SessionStatus.CANCELLED, threshold > 0)
+        .group_by(Session.cohort_id)
+        .subquery()
+    )
+    most = await session.scalar(select(func.max(per_group.c.n)))
+    return Counts(sessions, open_ or 0, doses, reach, waits, heads, int(most or 0))
 
 
 def shape_report(counts: Counts, scope: Scope, *, audience: str, title: str, period: tuple[date, date]) -> f.Report:
@@ -257,7 +271,7 @@ def shape_report(counts: Counts, scope: Scope, *, audience: str, title: str, per
             "dose",
             "meetings",
             (people,),
-            tuple(f.Row(str(k), (n,)) for k, n in f.dose_rows(per_dose, 0)),
+            tuple(f.Row(str(k), (n,)) for k, n in f.dose_rows(per_dose, counts.most_meetings)),
             chart=0,
         ),
         f.Table("reach_language", "language", (people,), _rows(by_language), chart=0),
