@@ -182,7 +182,8 @@ async def api_municipality_report(
     programme: str | None = None,
 ) -> ReportOut:
     """Across providers in a town (`place`; leave out for all), per programme (`programme`: a
-    built-in template key such as triple-p-group). Aggregates only; counts of 1 to 4 people are "<5", and a cell that would give one away "hidden"."""
+    built-in template key such as triple-p-group). Aggregates only; counts of 1 to 4 people are "<5",
+    and a cell that would give one away "hidden"."""
     start, end = default_period(start, end, local_date(ctx.now()))
     request_ = reports.ReportRequest(start, end, place=place or None, template_key=programme or None)
     report = await reports.build_municipality_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)

@@ -179,13 +179,13 @@ def report_xlsx(report: f.Report, language: str) -> bytes:
         sheet.write_string(0, 0, _safe(table.title), bold)
         for col, header in enumerate(table.headers):
             sheet.write_string(2, col, _safe(header), bold)
-        r = 2
         for r, (label, values) in enumerate(table.rows, start=3):
             sheet.write_string(r, 0, _safe(label))
             for col, value in enumerate(values, start=1):
                 _write(sheet, r, col, cell_shown(value, language))
-        for r, line in enumerate(table_notes(report, table, language), start=r + 2):
-            sheet.write_string(r, 0, _safe(line))
+        below = 3 + len(table.rows) + 1  # under the table, after an empty row
+        for n, line in enumerate(table_notes(report, table, language)):
+            sheet.write_string(below + n, 0, _safe(line))
         sheet.set_column(0, 0, 40)
         sheet.set_column(1, len(table.headers), 16)
     book.close()
