@@ -45,6 +45,12 @@ def test_mentor_cannot_come_so_the_lesson_is_cancelled(server, phone):
     assert cards.count() == 10
     cards.nth(0).locator("input[name=reason]").fill("ziek")
     cards.nth(0).locator("button[type=submit]").click()
+    # First what will happen: the lesson is cancelled and everyone is told; nothing is done yet.
+    main = phone.locator("main").inner_text()
+    assert gettext("nl", "Without you this meeting cannot go ahead. It will be cancelled.") in main
+    assert phone.locator("input[name=reason]").input_value() == "ziek"
+    no_violations(phone, "/nl/staff/agenda/…/absence")
+    phone.click("form button[type=submit]")
     done = "Thank you. Without you the meeting cannot go ahead, so it is cancelled. Everyone is told."
     assert gettext("nl", done) in phone.locator("main").inner_text()
     assert gettext("nl", "Cancelled") in phone.locator("article.programme-card").nth(0).inner_text()

@@ -12,7 +12,7 @@ from litestar.params import JSONBody
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
-from groepsaanbod.i18n.translations import render_message
+from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.schemas import hours_of
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.constraints import Violation
@@ -120,7 +120,10 @@ async def api_absence(ctx: Context, session_id: int, data: JSONBody[AbsenceIn]) 
     outcome = await changes.report_absence(
         ctx.db, ctx.staff, session_id, now=ctx.now(), reason=data.reason, staff_id=data.staff_id
     )
-    return AbsenceOut(outcome.cancelled, outcome.told, violations_out(ctx.language, outcome.violations))
+    said = gettext(ctx.language, changes.ABSENCE_SAID[outcome.kind], count=outcome.told)
+    return AbsenceOut(
+        outcome.cancelled, outcome.told, violations_out(ctx.language, outcome.violations), outcome.kind, said
+    )
 
 
 @post("/api/v1/sessions/{session_id:int}/cancel", opt=EDITORS, tags=["schedules"], status_code=200)

@@ -67,8 +67,14 @@ class AbsenceIn:
 @dataclass
 class AbsenceOut:
     cancelled: bool
+    #: How many messages were queued (each person told once, in their language).
     told: int
     violations: list[ViolationOut]
+    #: What happened: cancelled (the meeting is off and everyone is told), coordinators_told (it is
+    #: at risk and the coordinators know) or noted (it goes ahead without this person).
+    outcome: str = "noted"
+    #: The same in a sentence, in the caller's language.
+    said: str = ""
 
 
 @dataclass

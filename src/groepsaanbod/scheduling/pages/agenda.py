@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import ROLES
+from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.organisations.pages import hours_from_form
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.services import changes, planning, views
@@ -37,10 +39,29 @@ async def agenda_page(ctx: Context, done: str = "") -> Response:
     )
 
 
+@get("/staff/agenda/{session_id:int}/absence", opt=ANY_STAFF)
+async def absence_confirm_page(ctx: Context, session_id: int, reason: str = "") -> Response:
+    """Before "I cannot come" is done: what will happen (the meeting cancelled, and who is told, or
+    the coordinator alerted), and a button to confirm. Nothing is changed by showing it."""
+    try:
+        preview = await changes.preview_absence(ctx.db, ctx.staff, session_id, now=ctx.now(), reason=reason)
+    except ScheduleRefused:
+        return ctx.redirect("/staff/agenda?done=refused")
+    return ctx.render(
+        "scheduling/absence.html",
+        p=preview,
+        reason=reason,
+        violations=[render_message(ctx.language, v.message) for v in preview.outcome.violations],
+    )
+
+
 @post("/staff/agenda/{session_id:int}/absence", opt=ANY_STAFF)
 async def absence_submit(ctx: Context, session_id: int) -> Response:
     form = await ctx.request.form()
     reason = str(form.get("reason", ""))
+    if form.get("confirmed") != "yes":
+        # Not from the confirmation page (an old agenda page, say): show what will happen first.
+        return ctx.redirect(f"/staff/agenda/{session_id}/absence?{urlencode({'reason': reason[:300]})}")
     return await act(
         ctx,
         lambda: changes.report_absence(ctx.db, ctx.staff, session_id, now=ctx.now(), reason=reason),
@@ -73,7 +94,7 @@ async def hours_submit(ctx: Context) -> Response:
 ROUTES = [
     Router(
         path="/{lang:str}",
-        route_handlers=[hours_submit, agenda_page, absence_submit],
+        route_handlers=[hours_submit, agenda_page, absence_confirm_page, absence_submit],
         include_in_schema=False,
     )
 ]

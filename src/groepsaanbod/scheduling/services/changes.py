@@ -1,5 +1,6 @@
 """Use cases of changing single meetings: report_absence (with the template's
-policy), cancel_session, cancel_by_coordinator, propose_slots, reschedule_session.
+policy) and preview_absence (what it would do), cancel_session, cancel_by_coordinator,
+propose_slots, reschedule_session.
 (A closed location is closures.py.) Every change is logged and tells the people it
 concerns, in their language (notices.py)."""
 
@@ -9,15 +10,18 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.accounts.models import Staff
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.programmes.templates import ConstraintData
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import Violation, check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
@@ -37,6 +41,12 @@ from groepsaanbod.scheduling.status import SessionStatus
 log = logging.getLogger(__name__)
 
 NOT_YOUR_SESSION = N_("You are not planned for this meeting.")
+#: What an absence did, said to the person who reported it (the API's answer; the pages say it too).
+ABSENCE_SAID = {
+    "cancelled": N_("The meeting is cancelled. Everyone is told: %(count)s messages are sent."),
+    "coordinators_told": N_("The meeting stays planned. The coordinator is told that it is at risk."),
+    "noted": N_("The meeting goes ahead without you. Your schedule shows that you cannot come."),
+}
 ALREADY_CANCELLED = N_("This meeting is already cancelled.")
 
 
@@ -70,6 +80,28 @@ class AbsenceOutcome:
     violations: tuple[Violation, ...]
     told: int
 
+    @property
+    def kind(self) -> str:
+        """cancelled | coordinators_told (the meeting is at risk) | noted (it goes ahead as it is)."""
+        return "cancelled" if self.cancelled else "coordinators_told" if self.violations else "noted"
+
+
+@dataclass(frozen=True)
+class AbsencePreview:
+    """What saying "I cannot come" would do, shown before it is done."""
+
+    outcome: AbsenceOutcome
+    session_id: int
+    starts_at: datetime
+    timezone: str
+    programme: dict[str, str]
+    group: str
+    topic: dict[str, str]
+    #: The meeting's staff, by name (they are told when it is cancelled).
+    staff: tuple[str, ...]
+    #: Confirmed members of the group (they are told when it is cancelled).
+    members: int
+
 
 async def cancel_session(session: AsyncSession, s: Session, *, reason: str, now: datetime, actor: int | None) -> int:
     if s.status == SessionStatus.CANCELLED:
@@ -101,6 +133,53 @@ async def report_absence(
 ) -> AbsenceOutcome:
     """A facilitator cannot come (`staff_id`; yourself when left out). The meeting is checked again at
     once and the template's policy applies: cancel (THINK: no mentor, no lesson) or alert the coordinators."""
+    outcome = await _absence(session, viewer, session_id, now=now, reason=reason, staff_id=staff_id)
+    await session.commit()
+    log.info(
+        "absence reported", extra={"session_id": session_id, "cancelled": outcome.cancelled, "by": viewer.staff_id}
+    )
+    return outcome
+
+
+async def preview_absence(
+    session: AsyncSession, viewer: Viewer, session_id: int, *, now: datetime, reason: str = ""
+) -> AbsencePreview:
+    """What report_absence would do for the viewer now: cancel the meeting and tell whom, or alert the
+    coordinators. It is done for real and rolled back, so the preview follows every rule and every
+    receiver report_absence has; nothing is kept and nobody is told."""
+    about = await session_context(session, session_id)
+    s, cohort, programme = about.meeting, about.cohort, about.programme
+    staff = tuple(
+        await session.scalars(
+            select(Staff.full_name)
+            .where(Staff.id.in_(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
+            .order_by(Staff.full_name)
+        )
+    )
+    members = 0
+    if cohort is not None:
+        members = (
+            await session.scalar(
+                select(func.count())
+                .select_from(Registration)
+                .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
+            )
+            or 0
+        )
+    shown = (s.id, s.starts_at, s.timezone, dict(programme.name), cohort.name if cohort else "", dict(s.topic or {}))
+    # A savepoint: only what the absence changed is rolled back (and expired), nothing read before it.
+    trial = await session.begin_nested()
+    try:
+        outcome = await _absence(session, viewer, session_id, now=now, reason=reason, staff_id=None)
+    finally:
+        await trial.rollback()
+    return AbsencePreview(outcome, *shown, staff, members)
+
+
+async def _absence(
+    session: AsyncSession, viewer: Viewer, session_id: int, *, now: datetime, reason: str, staff_id: int | None
+) -> AbsenceOutcome:
+    """report_absence's work, in the open transaction (committed or, for a preview, rolled back)."""
     reason = check_reason(reason)
     about = await session_context(session, session_id)
     s, cohort, programme, template = about
@@ -151,8 +230,6 @@ async def report_absence(
             cancelled = True
         elif violations:
             await alert_coordinators(session, about, violations, now=now)
-    await session.commit()
-    log.info("absence reported", extra={"session_id": s.id, "cancelled": cancelled, "by": viewer.staff_id})
     return AbsenceOutcome(cancelled, violations, told)
 
 
