@@ -5,7 +5,8 @@ Needs only Python 3.11+. Creates .venv, installs the project with its test
 tools (again only when pyproject.toml changed), then:
 
 - serve: brings the database up to date, loads the demo data (idempotent),
-  prints the demo logins and serves on http://127.0.0.1:8000
+  prints the demo logins and serves on http://127.0.0.1:8000 (--host, --port), with the
+  worker beside it that sends reminders and messages; links in messages use that address
 - test:  runs the whole test suite (extra arguments go to pytest)
 """
 
@@ -55,8 +56,21 @@ def serve(args: list[str]) -> None:
     groepsaanbod("db", "upgrade")
     say("Loading the demo data (only the first time)")
     groepsaanbod("demo", "load")
-    say("Open http://127.0.0.1:8000/ in your browser; messages sent appear at http://127.0.0.1:8000/nl/dev/mailbox")
-    os.execv(PYTHON, [str(PYTHON), "-m", "groepsaanbod", "serve", *args])
+    address = _address(args)
+    say(f"Open {address}/ in your browser; messages sent appear at {address}/nl/dev/mailbox")
+    # --worker: reminders and messages go out too, and the worker stops with serve.
+    os.execv(PYTHON, [str(PYTHON), "-m", "groepsaanbod", "serve", "--worker", *args])
+
+
+def _address(args: list[str]) -> str:
+    """The address serve will listen on, from its --host and --port (for the message above)."""
+    found = {"--host": "127.0.0.1", "--port": "8000"}
+    for i, arg in enumerate(args):
+        name, _, value = arg.partition("=")
+        if name in found:
+            found[name] = value or (args[i + 1] if i + 1 < len(args) else found[name])
+    host = found["--host"]
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{found['--port']}"
 
 
 #: Debian packages some tests drive: Chromium (browser tests) and nginx (compose's proxy config).

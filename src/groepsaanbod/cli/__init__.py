@@ -17,6 +17,7 @@ import uvicorn
 
 from groepsaanbod.accounts.services.second_factor import re_encrypt_secrets
 from groepsaanbod.cli import accounts
+from groepsaanbod.cli.beside import follow_address, worker_beside
 from groepsaanbod.cli.common import keys_explained, run
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo import ORGANISATIONS, load_demo
@@ -51,9 +52,16 @@ main.add_command(accounts.staff)
     help="Processes serving requests [GROEPSAANBOD_WEB_PROCESSES].",
 )
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
+@click.option(
+    "--worker",
+    "with_worker",
+    is_flag=True,
+    help="Also run `groepsaanbod worker` beside it (reminders and messages), stopped with it (dev.py serve).",
+)
+def serve(host: str, port: int, workers: int | None, reload: bool, with_worker: bool) -> None:
     """Serve the web pages and the API with several processes, each on its own socket of the port
     (operations/processes.py: the kernel spreads connections; a process that dies is replaced)."""
+    follow_address(host, port)
     settings = Settings.from_env()
     with keys_explained():
         key_ring(settings)  # outside development the keys are required: say so before starting
@@ -64,7 +72,7 @@ def serve(host: str, port: int, workers: int | None, reload: bool) -> None:
         os.environ["GROEPSAANBOD_SECRET_KEY"] = secrets.token_urlsafe(32)
         logging.getLogger(__name__).warning("GROEPSAANBOD_SECRET_KEY is not set: a key for this serve only")
     scratch = nullcontext(settings.metrics_dir) if settings.metrics_dir else tempfile.TemporaryDirectory()
-    with scratch as metrics_dir:
+    with scratch as metrics_dir, worker_beside(with_worker):
         # Before prometheus_client is imported anywhere: the processes share their counters through these files.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         # Imported here, not at the top: it imports prometheus_client, which reads the variable set above.
@@ -150,7 +158,8 @@ def keys_rotate() -> None:
     show_default=True,
     help="Seconds a claimed batch stays this worker's; after a crash its unsent messages wait this long.",
 )
-def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
+@click.option("--parent", type=int, default=None, hidden=True, help="Stop when this process (serve) is gone.")
+def worker(once: bool, interval: float, concurrency: int, lease: float, parent: int | None) -> None:
     """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
     settings = Settings.from_env()
 
@@ -174,6 +183,8 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
                 if once:
                     click.echo(f"sent {report.sent}, kept in the dev mailbox {report.kept}, failed {report.failed}")
                     return
+                if parent is not None and os.getppid() != parent:
+                    return  # the serve it ran beside is gone (even killed): no worker is left behind
                 await asyncio.sleep(interval)
         finally:
             await engine.dispose()
