@@ -76,10 +76,26 @@ def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
     assert triple_p.offered_in("tr")
     assert turkish[0].offered_in("tr")  # offered in the reader's language first
 
+    assert run_async(meetings_without_a_place(settings)) == 0, "every demo meeting has a place (feeds: LOCATION)"
+
     second = run_async(load_demo(settings, NOW))
     assert not second.created
     assert run_async(counts_and_catalogue(settings))[0] == counts
     assert {login.email for login in second.logins} == {login.email for login in first.logins}
+
+
+async def meetings_without_a_place(settings: Settings) -> int:
+    engine = make_engine(settings.async_database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await session.scalar(
+                select(func.count())
+                .select_from(Session)
+                .outerjoin(Cohort, Cohort.id == Session.cohort_id)
+                .where(Session.venue_id.is_(None), Cohort.venue_id.is_(None))
+            )
+    finally:
+        await engine.dispose()
 
 
 async def municipality_report(settings: Settings):
