@@ -42,7 +42,8 @@ class Settings:
     smtp_url: str = ""
     #: GROEPSAANBOD_SECRET_KEY: key for signing; a random one per process when empty (development).
     secret_key: str = ""
-    #: GROEPSAANBOD_BASE_URL: the address people use to reach the service.
+    #: GROEPSAANBOD_BASE_URL: the address people use to reach the service (links in messages);
+    #: `serve` sets it to the address it listens on when it is not set (cli/beside.py).
     base_url: str = "http://127.0.0.1:8000"
     #: GROEPSAANBOD_DEBUG: 1 shows tracebacks and development pages.
     debug: bool = False
