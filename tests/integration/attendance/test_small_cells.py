@@ -10,6 +10,7 @@ import re
 import openpyxl
 
 from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance.services import exports
 from tests.factories import make_staff, sign_in
 from tests.integration.attendance.world import build_world
 
@@ -54,6 +55,11 @@ async def test_municipality_report_suppresses_small_cells_everywhere(db, client)
     assert cells, cells
     assert all(c == "&lt;5" for c in cells), cells
     assert "<desc" in reach
+    # Under the table, what "<5" means; a share hidden beside a small count says "hidden", explained.
+    assert exports.NOTE_SUPPRESSED.replace("<", "&lt;") in reach
+    summary = page.text.split('id="summary-heading"', 1)[1].split("</section>", 1)[0]
+    assert '<span dir="ltr">hidden</span>' in summary
+    assert "“hidden” is a number of 5 or more" in summary
     assert "1" not in re.sub(r"[^0-9]", "", reach.split("<desc", 1)[1].split("</desc>")[0])
 
     text = (await client.get(f"/en/staff/reports/municipality?{QUERY}&format=csv")).content.decode("utf-8-sig")
