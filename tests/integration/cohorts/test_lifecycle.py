@@ -198,7 +198,8 @@ def test_parallel_sign_ups_while_a_group_closes_and_the_next_starts(backend, tmp
     assert in_first == {"confirmed": 6}, "nobody waits for, or joined, a closed group"
     # The eleven others (one who waited, ten new) formed exactly one next group: six in, five waiting.
     others = [c for c in cohorts if c.id != first]
-    assert len(others) == 1 and others[0].accepts_registrations
+    assert len(others) == 1
+    assert others[0].accepts_registrations
     assert Counter(r.status for r in after if r.cohort_id == others[0].id) == {"confirmed": 6, "waitlisted": 5}
     assert all(r.cohort_id is not None for r in after)
     parallel.check_waiting_lines(after, 6)

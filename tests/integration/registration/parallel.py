@@ -128,8 +128,8 @@ async def events(db: AsyncSession, programme_id: int, action: str) -> list[Regis
 
 
 def check_waiting_lines(rows: list[Row], max_size: int) -> None:
-    """Every cohort holds at most `max_size` confirmed or offered a place, and its waiting list is numbered 1, 2, 3, … without
-    gaps or doubles; only waitlisted registrations have a position."""
+    """Every cohort holds at most `max_size` confirmed or offered a place, and its waiting list is
+    numbered 1, 2, 3, … without gaps or doubles; only waitlisted registrations have a position."""
     by_cohort: dict[int, list[Row]] = {}
     for row in rows:
         if row.cohort_id is not None:

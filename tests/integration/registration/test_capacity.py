@@ -109,9 +109,7 @@ async def test_full_cohort_waitlists_and_withdrawal_offers_the_place_in_order(cl
         == 6
     )
     assert (
-        await db.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "place_offered")
-        )
+        await db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "place_offered"))
         == 1
     )
     # The withdrawn person's link still shows that they stopped (their data rights go on).
