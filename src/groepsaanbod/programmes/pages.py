@@ -234,10 +234,10 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
         sessions.append(added)
     rules = dict(current.get("rules") or {})
     for key in OPEN_GROUP_RULES:  # open groups only show them; an empty field means the default
-        if f"rules.{key}" in form:
+        if f"rules-{key}" in form:
             rules.pop(key, None)
-            if str(form.get(f"rules.{key}", "")).strip():
-                rules[key] = number(f"rules.{key}")
+            if str(form.get(f"rules-{key}", "")).strip():
+                rules[key] = number(f"rules-{key}")
     return {
         **current,
         "min_group_size": number("min_group_size"),
