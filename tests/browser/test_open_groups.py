@@ -1,11 +1,14 @@
 """Triple P's life through the pages (README "An open group's life"): a coordinator makes an open group
 programme (groups of 2 to 3 here), people sign up until the first group starts, the coordinator closes
 it for joining, the next sign-ups form the next group, someone stops, the first on the waiting list is
-offered the place and takes it from their private link. In Dutch and in Turkish."""
+offered the place and takes it from their private link; the group's meetings are planned and its
+first register is taken. In Dutch and in Turkish."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -127,3 +130,36 @@ def test_an_open_groups_life(server, server_folder, phone, lang, link_sent_to):
     text = phone.inner_text("main")
     assert first_name in text
     assert second_name in text
+
+    # The second group's meetings are planned from a few minutes from now, and its first register taken.
+    cohort_id, _ = _ids(server_folder, slug, second_name)
+    start = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(minutes=10)
+    phone.goto(f"{server}/{lang}/staff/cohorts/{cohort_id}/schedule")
+    phone.select_option("#weekday", str(start.weekday()))
+    phone.fill("#start_time", start.strftime("%H:%M"))
+    phone.fill("#start_date", start.date().isoformat())
+    phone.click(f"form[action$='/cohorts/{cohort_id}/schedule'] button[type=submit]")
+    phone.wait_for_load_state()
+    _, first_meeting = _ids(server_folder, slug, second_name)
+    assert first_meeting is not None
+    phone.goto(f"{server}/{lang}/staff/sessions/{first_meeting}/register")
+    people = phone.locator(".register-person > label")
+    assert people.count() == 3
+    for i in range(3):
+        people.nth(i).click()
+    phone.click("button.register-save")
+    phone.wait_for_load_state()
+    assert gettext(lang, "The register is saved.") in phone.inner_text("main")
+
+
+def _ids(server_folder, slug: str, group: str) -> tuple[int, int | None]:
+    """A programme's group's id and its first meeting's id (None before it is planned)."""
+    with sqlite3.connect(server_folder / "browser.db") as connection:
+        (cohort_id,) = connection.execute(
+            "SELECT c.id FROM cohorts c JOIN programmes p ON p.id = c.programme_id WHERE p.slug = ? AND c.name = ?",
+            (slug, group),
+        ).fetchone()
+        meeting = connection.execute(
+            "SELECT id FROM sessions WHERE cohort_id = ? ORDER BY starts_at LIMIT 1", (cohort_id,)
+        ).fetchone()
+    return cohort_id, meeting[0] if meeting else None

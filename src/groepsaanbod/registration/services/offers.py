@@ -119,8 +119,14 @@ async def place_waiting(
         )
         .order_by(Registration.id)
     )
+    # The group's own template version decides its size (a later plan change does not touch it).
+    max_size = await session.scalar(
+        select(ProgrammeTemplate.max_group_size)
+        .join(Cohort, Cohort.template_id == ProgrammeTemplate.id)
+        .where(Cohort.id == open_cohort.id)
+    )
     for registration in list(waiting):
-        placement = await placement_in(session, open_cohort.id, template.max_group_size)
+        placement = await placement_in(session, open_cohort.id, max_size or template.max_group_size)
         registration.cohort_id, registration.status = open_cohort.id, placement.status
         registration.waitlist_position = placement.waitlist_position
         if placement.status == RegistrationStatus.CONFIRMED:
