@@ -6,7 +6,7 @@ not in cohorts, because the meetings are scheduling's; the closing itself is coh
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -75,8 +75,20 @@ async def close_groups_due(session: AsyncSession, now: datetime, base_url: str) 
     return closed
 
 
-async def run_open_groups(factory: async_sessionmaker[AsyncSession], now: datetime, base_url: str) -> None:
+#: How often a worker looks (a process remembers when it last did): a group closes, and an
+#: unanswered offer passes on, at most this long after its moment.
+EVERY = timedelta(minutes=1)
+_last_run: dict[str, datetime] = {}
+
+
+async def run_open_groups(
+    factory: async_sessionmaker[AsyncSession], now: datetime, base_url: str, *, force: bool = False
+) -> None:
     """The worker's round for open groups: close those due, then pass on offers nobody answered."""
+    last = _last_run.get("open_groups")
+    if not force and last is not None and now - last < EVERY:
+        return
+    _last_run["open_groups"] = now
     async with factory() as session:
         await close_groups_due(session, now, base_url)
         await expire_offers(session, now, base_url)
