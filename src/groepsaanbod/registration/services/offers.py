@@ -50,16 +50,11 @@ class GroupWish:
 
 
 async def wait_for_next_group(
-    session: AsyncSession,
-    registrations: Sequence[Registration],
-    *,
-    now: datetime,
-    base_url: str,
-    into_open: bool = True,
+    session: AsyncSession, registrations: Sequence[Registration], *, now: datetime, base_url: str
 ) -> None:
-    """These people (of one programme) lose their turn in their group, and are told: they wait for the next group
-    of their language and place, and are placed in it now if one is open or enough wait for a new
-    one. The caller holds the programme's lock (and may hold their cohort's)."""
+    """These people (of one programme) lose their turn in their group, and are told: they wait for
+    the next group of their language and place, and are placed in it now if one is open or enough
+    wait for a new one. The caller holds the programme's lock (and may hold their cohort's)."""
     wishes: set[GroupWish] = set()
     for registration in registrations:
         programme = await session.get_one(Programme, registration.programme_id)
@@ -75,7 +70,7 @@ async def wait_for_next_group(
         wishes.add(GroupWish(registration.programme_id, registration.language, registration.place))
     await session.flush()
     for wish in sorted(wishes, key=lambda w: (w.language, w.place)):
-        await place_waiting(session, wish, now=now, base_url=base_url, into_open=into_open)
+        await place_waiting(session, wish, now=now, base_url=base_url)
 
 
 async def place_waiting(
