@@ -18,6 +18,7 @@ from groepsaanbod.cohorts.schemas import (
     UnplacedOut,
 )
 from groepsaanbod.cohorts.services import forming as cohorts
+from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import cohort_view
 from groepsaanbod.cohorts.services.school_classes import import_school_classes
 from groepsaanbod.i18n.translations import render_message
@@ -118,6 +119,29 @@ async def api_confirm(ctx: Context, cohort_id: int) -> CohortOut:
     return await cohort_out(ctx, await cohorts.confirm_cohort(ctx.db, ctx.staff, cohort_id, ctx.now()))
 
 
+@post("/api/v1/cohorts/{cohort_id:int}/close", opt=EDITORS, tags=["cohorts"], status_code=200)
+async def api_close(ctx: Context, cohort_id: int, settings: Settings) -> CohortOut:
+    """Close an open group for new people: new sign-ups and its waiting list go towards the next group of its
+    language and place, which starts by itself at the minimum. Open groups also close by themselves when the
+    template's last joining meeting starts (rules.joinable_until_meeting)."""
+    change = lifecycle.Change(ctx.now(), settings.base_url, ctx.staff.staff_id)
+    return await cohort_out(ctx, await lifecycle.close_cohort(ctx.db, ctx.staff, cohort_id, change))
+
+
+@post("/api/v1/cohorts/{cohort_id:int}/reopen", opt=EDITORS, tags=["cohorts"], status_code=200)
+async def api_reopen(ctx: Context, cohort_id: int, settings: Settings) -> CohortOut:
+    """Take new people in a closed open group again (when no other group of its language and place does)."""
+    change = lifecycle.Change(ctx.now(), settings.base_url, ctx.staff.staff_id)
+    return await cohort_out(ctx, await lifecycle.reopen_cohort(ctx.db, ctx.staff, cohort_id, change))
+
+
+@post("/api/v1/cohorts/{cohort_id:int}/end", opt=EDITORS, tags=["cohorts"], status_code=200)
+async def api_end(ctx: Context, cohort_id: int, settings: Settings) -> CohortOut:
+    """End a group (its course is over): its waiting list and open offers go towards the next group."""
+    change = lifecycle.Change(ctx.now(), settings.base_url, ctx.staff.staff_id)
+    return await cohort_out(ctx, await lifecycle.end_cohort(ctx.db, ctx.staff, cohort_id, change))
+
+
 @post(
     "/api/v1/programmes/{programme_id:int}/school-classes",
     opt=EDITORS,
@@ -138,4 +162,16 @@ async def api_import_classes(ctx: Context, programme_id: int, settings: Settings
     )
 
 
-ROUTES = [api_registrations, api_cohorts, api_propose, api_move, api_split, api_merge, api_confirm, api_import_classes]
+ROUTES = [
+    api_registrations,
+    api_cohorts,
+    api_propose,
+    api_move,
+    api_split,
+    api_merge,
+    api_confirm,
+    api_close,
+    api_reopen,
+    api_end,
+    api_import_classes,
+]

@@ -13,6 +13,7 @@ from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.cohorts.services import forming as cohorts
+from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import programme_groups
 from groepsaanbod.cohorts.services.school_classes import import_school_classes
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
@@ -79,7 +80,7 @@ def _int(value: Any) -> int:
 
 
 @post("/staff/programmes/{programme_id:int}/cohorts/{cohort_id:int}", opt=EDITORS)
-async def cohort_action_submit(ctx: Context, programme_id: int, cohort_id: int) -> Response:
+async def cohort_action_submit(ctx: Context, programme_id: int, cohort_id: int, settings: Settings) -> Response:
     """One form per group; the button pressed says what to do."""
     form = await ctx.request.form()
     action = str(form.get("action", ""))
@@ -89,10 +90,24 @@ async def cohort_action_submit(ctx: Context, programme_id: int, cohort_id: int) 
         "split": lambda: cohorts.split_cohort(db, viewer, cohort_id, ctx.now()),
         "merge": lambda: cohorts.merge_cohorts(db, viewer, cohort_id, _int(form.get("other_cohort_id")), now=ctx.now()),
         "move": lambda: cohorts.move_member(db, viewer, _int(form.get("registration_id")), cohort_id, now=ctx.now()),
+        **_lifecycle_actions(ctx, cohort_id, settings),
     }
     if action not in actions:
         return ctx.redirect(f"/staff/programmes/{programme_id}/registrations")
     return await _act(ctx, programme_id, actions[action], action)
+
+
+def _lifecycle_actions(ctx: Context, cohort_id: int, settings: Settings) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """An open group's close, reopen and end (cohorts/services/lifecycle.py)."""
+
+    def change() -> lifecycle.Change:
+        return lifecycle.Change(ctx.now(), settings.base_url, ctx.staff.staff_id)
+
+    return {
+        "close": lambda: lifecycle.close_cohort(ctx.db, ctx.staff, cohort_id, change()),
+        "reopen": lambda: lifecycle.reopen_cohort(ctx.db, ctx.staff, cohort_id, change()),
+        "end": lambda: lifecycle.end_cohort(ctx.db, ctx.staff, cohort_id, change()),
+    }
 
 
 @post("/staff/programmes/{programme_id:int}/school-classes", opt=EDITORS, request_max_body_size=UPLOAD_BODY_LIMIT)

@@ -108,7 +108,7 @@ class _WorkCollector(Collector):
         registrations = GaugeMetricFamily(
             "groepsaanbod_registrations", "Registrations in the database, by status.", labels=["status"]
         )
-        for status in sorted(set(f.registrations) | {"pending", "confirmed", "waitlisted", "withdrawn"}):
+        for status in sorted(set(f.registrations) | {"pending", "confirmed", "waitlisted", "offered", "withdrawn"}):
             registrations.add_metric([status], f.registrations.get(status, 0))
         yield registrations
         yield GaugeMetricFamily(

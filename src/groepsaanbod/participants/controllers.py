@@ -8,6 +8,7 @@ from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.participants import services
 from groepsaanbod.participants.schemas import MyRegistrationOut
+from groepsaanbod.registration.services import offers
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
@@ -21,6 +22,7 @@ def my_registration_out(place: services.OwnPlace) -> MyRegistrationOut:
         group=place.cohort.name if place.cohort else None,
         language=registration.language,
         place=registration.place,
+        offered_until=registration.offered_until,
     )
 
 
@@ -40,4 +42,19 @@ async def api_withdraw(ctx: Context, token: str, settings: Settings) -> MyRegist
     return my_registration_out(await services.place_of(ctx.db, registration))
 
 
-ROUTES = [api_my_registration, api_withdraw]
+@post("/api/v1/my/{token:str}/offer/accept", opt=PUBLIC, tags=["registration"], status_code=200)
+async def api_accept_offer(ctx: Context, token: str) -> MyRegistrationOut:
+    """Take the place offered to you (status `offered`) before `offered_until`. Refused (422) when
+    there is no open offer: you answered already, or the time passed and the place went to the next."""
+    registration = await offers.accept_offer(ctx.db, token, ctx.now())
+    return my_registration_out(await services.place_of(ctx.db, registration))
+
+
+@post("/api/v1/my/{token:str}/offer/decline", opt=PUBLIC, tags=["registration"], status_code=200)
+async def api_decline_offer(ctx: Context, token: str, settings: Settings) -> MyRegistrationOut:
+    """Let the offered place go: it goes to the next on the waiting list, and you wait for the next group."""
+    registration = await offers.decline_offer(ctx.db, token, ctx.now(), settings.base_url)
+    return my_registration_out(await services.place_of(ctx.db, registration))
+
+
+ROUTES = [api_my_registration, api_withdraw, api_accept_offer, api_decline_offer]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -13,3 +14,5 @@ class MyRegistrationOut:
     group: str | None
     language: str
     place: str
+    #: Status offered: the place is held for you until then (accept or decline it).
+    offered_until: datetime | None = None

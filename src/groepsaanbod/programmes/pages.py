@@ -232,13 +232,24 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
         if new_topic:
             added["topic"] = {language: new_topic}
         sessions.append(added)
+    rules = dict(current.get("rules") or {})
+    for key in OPEN_GROUP_RULES:  # open groups only show them; an empty field means the default
+        if f"rules-{key}" in form:
+            rules.pop(key, None)
+            if str(form.get(f"rules-{key}", "")).strip():
+                rules[key] = number(f"rules-{key}")
     return {
         **current,
         "min_group_size": number("min_group_size"),
         "max_group_size": number("max_group_size"),
         "completion_threshold": number("completion_threshold"),
         "sessions": sessions,
+        "rules": rules,
     }
+
+
+#: The rules of open groups the plan form edits (programmes/templates/checks.py checks them).
+OPEN_GROUP_RULES = ("joinable_until_meeting", "offer_hours")
 
 
 @post("/staff/programmes/{programme_id:int}/template", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)

@@ -18,3 +18,7 @@ CHECK_YOUR_MESSAGES = N_(
     "Look in your spam folder, or ask for a new link."
 )
 PROGRAMME_CLOSED = N_("You cannot sign up for this programme now. Look at the start page for other programmes.")
+NO_OPEN_OFFER = N_(
+    "There is no place waiting for you now: you answered already, or the time to say yes has passed."
+    " Look at your page to see where you stand."
+)

@@ -61,9 +61,11 @@ class Registration(Timestamped, Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
-    #: pending | confirmed | waitlisted | withdrawn
+    #: pending | confirmed | waitlisted | offered | withdrawn
     status: Mapped[str] = mapped_column(String(16), default="pending")
     waitlist_position: Mapped[int | None]
+    #: An offered place is held until this moment (status offered); then it goes to the next.
+    offered_until: Mapped[datetime | None] = mapped_column(index=True)
     #: The programme language the person chose, and the town they want to meet in.
     language: Mapped[str] = mapped_column(String(5), default="nl")
     place: Mapped[str] = mapped_column(String(120), default="")

@@ -9,4 +9,7 @@ class RegistrationStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+    #: A freed place is held for this person until Registration.offered_until: they accept it from
+    #: their private link, or it goes to the next on the waiting list (registration/services/offers.py).
+    OFFERED = "offered"
     WITHDRAWN = "withdrawn"

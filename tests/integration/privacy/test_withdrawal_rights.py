@@ -160,12 +160,12 @@ async def test_registrations_that_never_reached_a_group_are_erased_after_their_w
     assert await erased(datetime(2028, 5, 19, tzinfo=UTC)) == {ids[long_ago], ids[pregnant]}
     # The others signed up now: their wait ended after 12 months, their data goes 12 months later.
     assert await erased(add_months(NOW, 24) - DAY) == {ids[long_ago], ids[pregnant]}
-    # The first person's place (in a group that never met) goes to the next on the list, as any
-    # freed place does; being moved up is a change, so that person's wait starts again.
+    # The first person's place (in a group that never met) is offered to the next on the list, as any
+    # freed place is; being offered a place is a change, so that person's wait starts again.
     assert await erased(add_months(NOW, 24)) == {ids[long_ago], ids[pregnant], ids[first]}
     assert (await db.get(Registration, ids[first])).status == "withdrawn"
     moved_up = await db.get(Registration, ids[recent])
-    assert moved_up.status == "confirmed"
+    assert moved_up.status == "offered"
     assert moved_up.contact_email == recent
 
 

@@ -128,15 +128,16 @@ async def events(db: AsyncSession, programme_id: int, action: str) -> list[Regis
 
 
 def check_waiting_lines(rows: list[Row], max_size: int) -> None:
-    """Every cohort holds at most `max_size` confirmed, and its waiting list is numbered 1, 2, 3, … without
-    gaps or doubles; only waitlisted registrations have a position."""
+    """Every cohort holds at most `max_size` confirmed or offered a place, and its waiting list is
+    numbered 1, 2, 3, … without gaps or doubles; only waitlisted registrations have a position."""
     by_cohort: dict[int, list[Row]] = {}
     for row in rows:
         if row.cohort_id is not None:
             by_cohort.setdefault(row.cohort_id, []).append(row)
         assert (row.waitlist_position is not None) == (row.status == "waitlisted"), row
     for cohort_id, members in by_cohort.items():
-        confirmed = [m for m in members if m.status == "confirmed"]
+        # An open offer holds its place (registration/services/waiting_list.py).
+        confirmed = [m for m in members if m.status in ("confirmed", "offered")]
         assert len(confirmed) <= max_size, (cohort_id, len(confirmed))
         positions = sorted(m.waitlist_position for m in members if m.status == "waitlisted")
         assert positions == list(range(1, len(positions) + 1)), (cohort_id, positions)

@@ -1,5 +1,5 @@
 """A cohort never has more confirmed members than its maximum; beyond it a waiting list
-with positions; withdrawing promotes the first on the list."""
+with positions; withdrawing offers the place to the first on the list (test_offers.py)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ async def test_enrolment_starts_a_group_at_the_minimum_and_tells_the_coordinator
     )
 
 
-async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db):
+async def test_full_cohort_waitlists_and_withdrawal_offers_the_place_in_order(client, db):
     _, pid = await published_programme(
         db, "triple-p-group", "triple-test", revision={"max_group_size": 6, "min_group_size": 2}
     )
@@ -90,12 +90,16 @@ async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db
         ).all()
     )
     assert sorted(positions.values()) == [1, 2]
-    # A confirmed person withdraws: the first on the list gets the place and is told.
+    # A confirmed person withdraws: the first on the list is offered the place and told; it is theirs
+    # once they say yes (nobody is put in a group without being asked).
     withdrawn = await client.post(f"/api/v1/my/{tokens[0]}/withdraw")
     assert withdrawn.json()["status"] == "withdrawn"
-    promoted = (await client.get(f"/api/v1/my/{tokens[6]}")).json()
-    assert promoted["status"] == "confirmed"
+    offered = (await client.get(f"/api/v1/my/{tokens[6]}")).json()
+    assert offered["status"] == "offered"
     assert (await client.get(f"/api/v1/my/{tokens[8]}")).json()["waitlist_position"] == 1
+    accepted = await client.post(f"/api/v1/my/{tokens[6]}/offer/accept")
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "confirmed"
     assert (
         await db.scalar(
             select(func.count())
@@ -105,9 +109,7 @@ async def test_full_cohort_waitlists_and_withdrawal_promotes_in_order(client, db
         == 6
     )
     assert (
-        await db.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "waitlist_promoted")
-        )
+        await db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "place_offered"))
         == 1
     )
     # The withdrawn person's link still shows that they stopped (their data rights go on).

@@ -117,7 +117,7 @@ async def _withdraw_and_sign_up(url: str, slug: str, tokens: list[str], newcomer
 
 
 @pytest.mark.parametrize("backend", backends())
-def test_withdrawals_promote_from_the_waiting_list_beside_new_sign_ups(backend, tmp_path):
+def test_withdrawals_offer_places_from_the_waiting_list_beside_new_sign_ups(backend, tmp_path):
     url = _database(backend, tmp_path, "groepsaanbod_lock_withdraw_test")
     pid, _ = run_async(_triple_p(url, "withdraw-race"))
     tokens = run_async(_full_group(url, "withdraw-race", 18))  # 12 confirmed, 6 waiting
@@ -140,9 +140,14 @@ def test_withdrawals_promote_from_the_waiting_list_beside_new_sign_ups(backend, 
     live = [r for r in after.values() if r.status != "withdrawn"]
     assert len(live) == 18 - 7 + 10
     assert {r.cohort_id for r in live} == {before[confirmed[0]].cohort_id}
-    assert Counter(r.status for r in live) == {"confirmed": 12, "waitlisted": 9}
-    # The four who still waited from before moved up first, in their order.
-    assert all(after[i].status == "confirmed" for i in waiting if i not in leaving)
+    # Freed places are offered (held), not given, to whoever waits: nobody is put in a group unasked.
+    # A place freed when nobody waited goes to the next to sign up, so the split depends on timing.
+    counted = Counter(r.status for r in live)
+    assert counted["confirmed"] + counted["offered"] == 12
+    assert counted["waitlisted"] == 9
+    assert 4 <= counted["offered"] <= 5
+    # The four who still waited from before were offered first, in their order.
+    assert all(after[i].status == "offered" for i in waiting if i not in leaving)
     parallel.check_waiting_lines(list(after.values()), 12)
 
 

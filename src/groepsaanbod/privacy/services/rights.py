@@ -35,7 +35,7 @@ from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)
 #: A registration that still waits for a group or for a place in one.
-_WAITING = (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED)
+_WAITING = (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 
 
 def _day(value: Any) -> str | None:

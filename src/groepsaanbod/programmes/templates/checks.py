@@ -219,6 +219,17 @@ def _is_time(value: Any) -> bool:
     )
 
 
+def _open_group_rules(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
+    """Open groups: until which meeting people may still join (joinable_until_meeting 2: before
+    meeting 2), and the hours an offered place is held (offer_hours)."""
+    if raw.get("joinable_until_meeting") is not None:
+        rules["joinable_until_meeting"] = c.integer(
+            raw, "joinable_until_meeting", "rules.joinable_until_meeting", (1, max(meetings, 1))
+        )
+    if raw.get("offer_hours") is not None:
+        rules["offer_hours"] = c.integer(raw, "offer_hours", "rules.offer_hours", (1, 24 * 14))
+
+
 def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
     if raw is None:
         return ()
@@ -327,6 +338,7 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
                 c.add("rules.reminder_hours", N_("Give whole numbers of hours before a meeting, from 1 to 336."))
             else:
                 rules["reminder_hours"] = sorted(set(hours), reverse=True)
+        _open_group_rules(c, rules_raw, rules, len(sessions))
 
     template = TemplateData(
         key=key.strip(),

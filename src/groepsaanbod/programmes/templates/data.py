@@ -106,7 +106,8 @@ class TemplateData:
     languages: tuple[str, ...]
     sessions: tuple[SessionSpecData, ...]
     constraints: tuple[ConstraintData, ...] = ()
-    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..]
+    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..],
+    #: joinable_until_meeting (open groups), offer_hours (a freed place is held this long)
     rules: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -22,8 +22,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing, lock_row
 from groepsaanbod.history.services import Subject, record
-from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
@@ -31,6 +29,7 @@ from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
 from groepsaanbod.registration.models import Registration, RegistrationLink
+from groepsaanbod.registration.services.waiting_list import offer_free_places
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.settings import Settings
 
@@ -176,47 +175,9 @@ async def find_registration(session: AsyncSession, token: str, now: datetime | N
     return registration
 
 
-async def promote_from_waitlist(
-    session: AsyncSession, cohort: Cohort, *, max_size: int, now: datetime, programme_name: dict[str, str]
-) -> list[Registration]:
-    """Fill free places from the front of the waiting list; the rest move up."""
-    promoted: list[Registration] = []
-    while await confirmed_count(session, cohort.id) < max_size:
-        first = await session.scalar(
-            select(Registration)
-            .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.WAITLISTED)
-            .order_by(Registration.waitlist_position)
-            .limit(1)
-        )
-        if first is None:
-            break
-        first.status, first.waitlist_position, first.confirmed_at = RegistrationStatus.CONFIRMED, None, now
-        await session.flush()
-        await session.execute(
-            update(Registration)
-            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.WAITLISTED)
-            .values(waitlist_position=Registration.waitlist_position - 1)
-        )
-        person = first.participant
-        await queue_message(
-            session,
-            Recipient(first.language, person.email, person.phone),
-            MessageContent(
-                "waitlist_promoted",
-                {"name": person.full_name, "programme": pick(programme_name, first.language), "group": cohort.name},
-            ),
-            dedupe_key=f"registration:{first.id}:promoted:{cohort.id}",
-            now=now,
-        )
-        record(session, now, Subject(cohort.programme_id, registration_id=first.id, cohort_id=cohort.id), "promoted")
-        promoted.append(first)
-    return promoted
-
-
 async def end_registration(session: AsyncSession, registration_id: int, now: datetime) -> Registration | None:
-    """Withdraw one registration: the place goes to the first on the waiting list and those
-    behind it move up. The caller has begun writing (db.begin_writing) and commits.
+    """Withdraw one registration: the place is offered to the first on the waiting list and those
+    behind it move up (waiting_list.offer_free_places). The caller has begun writing (db.begin_writing) and commits.
     None when it had already ended (stopping twice changes nothing)."""
     programme_id = await session.scalar(select(Registration.programme_id).where(Registration.id == registration_id))
     if programme_id is None:
@@ -237,7 +198,7 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
         await lock_row(session, Cohort.__table__, registration.cohort_id)
     was, cohort_id, position = registration.status, registration.cohort_id, registration.waitlist_position
     registration.status, registration.withdrawn_at = RegistrationStatus.WITHDRAWN, now
-    registration.waitlist_position = None
+    registration.waitlist_position, registration.offered_until = None, None
     await session.flush()
     if cohort_id is not None and was == RegistrationStatus.WAITLISTED and position is not None:
         await session.execute(
@@ -249,12 +210,11 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
             )
             .values(waitlist_position=Registration.waitlist_position - 1)
         )
-    if cohort_id is not None and was == RegistrationStatus.CONFIRMED:
+    if cohort_id is not None and was in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED):
         cohort = await session.get_one(Cohort, cohort_id)
         template = await session.get_one(ProgrammeTemplate, cohort.template_id)
-        await promote_from_waitlist(
-            session, cohort, max_size=template.max_group_size, now=now, programme_name=registration.programme.name
-        )
+        # Offered, not placed: the group may be under way, and nobody is put in one without being asked.
+        await offer_free_places(session, cohort, template=template, now=now, programme_name=registration.programme.name)
     record(
         session,
         now,

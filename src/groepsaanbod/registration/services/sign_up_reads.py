@@ -128,8 +128,10 @@ class Placement:
     waitlist_position: int | None = None
 
 
+#: An open offer holds its place (waiting_list.offer_free_places): counted with the confirmed.
 _CONFIRMED = select(func.count()).where(
-    Registration.cohort_id == bindparam("cohort_id"), Registration.status == _word(RegistrationStatus.CONFIRMED)
+    Registration.cohort_id == bindparam("cohort_id"),
+    Registration.status.in_([_word(RegistrationStatus.CONFIRMED), _word(RegistrationStatus.OFFERED)]),
 )
 #: One backward step in ix_registrations_cohort_status_position, however long the list. Written
 #: as ORDER BY … LIMIT 1, not max(): on sign-up day the table grows faster than its statistics,
