@@ -15,8 +15,8 @@ from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
-from groepsaanbod.demo_venues import place_demo_meetings
 from groepsaanbod.demo_open_groups import load_demo_open_groups
+from groepsaanbod.demo_venues import place_demo_meetings
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services import set_up as programmes
