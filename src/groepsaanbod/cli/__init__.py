@@ -28,6 +28,7 @@ from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 from groepsaanbod.progress import progress
 from groepsaanbod.protection.encryption import key_ring, new_key
 from groepsaanbod.reminders.services import plan_due_reminders
+from groepsaanbod.scheduling.services.rota import keep_drop_ins
 from groepsaanbod.settings import Settings
 
 
@@ -160,6 +161,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float) -> None:
         try:
             while True:
                 await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
+                await keep_drop_ins(factory, datetime.now(UTC))
                 await run_housekeeping(factory, settings, datetime.now(UTC))
                 report = await deliver_due_messages(
                     factory,
