@@ -44,6 +44,7 @@ OUTSIDE_OPENING = N_("The location is not open then. Choose a time within its op
 SERIES_ENDED = N_("This series has ended.")
 SHORTER = N_("A series cannot be made shorter here. End the series instead.")
 NAME_NEEDED = N_("Give the series a name.")
+LAST_DAY_NEEDED = N_("Give the last day, or choose to keep it going.")
 
 
 @dataclass(frozen=True)
