@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod.access.viewer import Viewer
@@ -19,12 +19,11 @@ from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import lock_row
 from groepsaanbod.history.services import Subject, record
-from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.text import N_, Message, pick
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Constraint, Programme, ProgrammeTemplate, SessionSpec
-from groepsaanbod.refusals import Message
 from groepsaanbod.scheduling.constraints import ROLE_TOO_FEW
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
 from groepsaanbod.scheduling.models import RotaSwap, SeriesPlan, Session, SessionStaff
@@ -71,7 +70,7 @@ class RotaView:
     colleagues: dict[int, list[tuple[int, str]]]
 
 
-def _series_meetings(since: datetime, until: datetime):  # type: ignore[no-untyped-def]
+def _series_meetings(since: datetime, until: datetime) -> Select[Session]:
     return (
         select(Session)
         .join(SeriesPlan, SeriesPlan.cohort_id == Session.cohort_id)

@@ -18,12 +18,12 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
-from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations.models import Venue, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import SessionSpec
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
-from groepsaanbod.refusals import Message, Problem
+from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
 from groepsaanbod.scheduling.models import SeriesPause, SeriesPlan, Session
@@ -183,8 +183,8 @@ async def create_series(session: AsyncSession, viewer: Viewer, new: NewSeries, *
     ends = datetime.combine(today, new.start_time) + timedelta(minutes=duration)
     if ends.date() != today:
         raise ScheduleRefused.single("start_time", PAST_MIDNIGHT)
+    venue = await session.get(Venue, new.venue_id) if new.venue_id is not None else None
     if new.venue_id is not None:
-        venue = await session.get(Venue, new.venue_id)
         if venue is None or venue.organisation_id != programme.organisation_id:
             raise ScheduleRefused.single("venue_id", N_("This location does not belong to your organisation."))
         await _check_opening(session, venue.id, new.weekday, (new.start_time, ends.time()))
@@ -194,7 +194,7 @@ async def create_series(session: AsyncSession, viewer: Viewer, new: NewSeries, *
         name=name,
         language=programme.languages[0] if programme.languages else "nl",
         status=CohortStatus.RUNNING,
-        place=venue.city if new.venue_id is not None else "",
+        place=venue.city if venue is not None else "",
         venue_id=new.venue_id,
         reference_date=new.starts_on,
         weekday=new.weekday,
