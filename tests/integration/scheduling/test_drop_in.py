@@ -15,7 +15,7 @@ from groepsaanbod.scheduling.models import SeriesPlan, Session, SessionStaff
 from groepsaanbod.scheduling.services.rota import alert_short_rotas
 from groepsaanbod.scheduling.services.series import HORIZON, top_up_series
 from tests.conftest import NOW
-from tests.factories import make_staff, sign_in
+from tests.factories import make_organisation, make_staff, sign_in
 from tests.integration.registration.helpers import published_programme
 
 MONDAY = date(2026, 12, 7)
@@ -129,11 +129,6 @@ async def test_another_organisation_gets_404_and_volunteers_cannot_manage(client
     org, pid, venue, coordinator, volunteers = await kids_en_koffie(client, db)
     made = (await client.post(f"/api/v1/programmes/{pid}/series", json=series_body(venue))).json()
     meeting = made["meetings"][0]["id"]
-    _, other_pid = await published_programme(db, "kids-en-koffie", "kk-other", city="Zwolle")
-    stranger_org = await db.get(Venue, venue.id)
-    del stranger_org
-    from tests.factories import make_organisation
-
     elsewhere = await make_organisation(db, "Elders", "Zwolle")
     outsider = await make_staff(db, elsewhere, "coordinator")
     outside_volunteer = await make_staff(db, elsewhere, "volunteer")
@@ -155,7 +150,7 @@ async def test_rota_take_withdraw_swap_feed_and_alert_once(client, db):
     org, pid, venue, coordinator, volunteers = await kids_en_koffie(client, db)
     made = (await client.post(f"/api/v1/programmes/{pid}/series", json=series_body(venue))).json()
     first, second = made["meetings"][0]["id"], made["meetings"][1]["id"]
-    riet, hanneke, amina = volunteers
+    riet, hanneke, _ = volunteers
 
     await sign_in(client, riet)
     rota = (await client.get("/api/v1/me/rota")).json()
@@ -205,4 +200,3 @@ async def test_rota_take_withdraw_swap_feed_and_alert_once(client, db):
         select(OutboxMessage).where(OutboxMessage.dedupe_key == f"rota_short:{first}:{coordinator.id}")
     )
     assert alert is not None
-    del amina

@@ -158,6 +158,7 @@ async def _rota_meeting(session: AsyncSession, viewer: Viewer, session_id: int, 
     if s is None or programme is None or programme.organisation_id not in viewer.organisations_with({VOLUNTEER}):
         raise SessionNotFound()
     await lock_row(session, Session.__table__, s.id)
+    await session.refresh(s)  # as it is now that others wait for us
     return s
 
 
