@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
+from groepsaanbod.db import is_sqlite
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, Message
@@ -84,8 +85,11 @@ async def _check_opening(session: AsyncSession, venue_id: int, weekday: int, spa
         raise ScheduleRefused.single("start_time", OUTSIDE_OPENING)
 
 
-async def managed_series(session: AsyncSession, viewer: Viewer, cohort_id: int) -> tuple[Cohort, SeriesPlan]:
-    """A series the viewer may manage; another organisation's gets 404."""
+async def managed_series(
+    session: AsyncSession, viewer: Viewer, cohort_id: int, *, lock: bool = False
+) -> tuple[Cohort, SeriesPlan]:
+    """A series the viewer may manage; another organisation's gets 404. `lock`: held until commit,
+    so a change and the worker's topping up never plan the same weeks twice."""
     plan = await session.get(SeriesPlan, cohort_id, populate_existing=True)
     cohort = await session.get(Cohort, cohort_id) if plan else None
     if plan is None or cohort is None:
@@ -93,6 +97,11 @@ async def managed_series(session: AsyncSession, viewer: Viewer, cohort_id: int) 
     programme = await get_programme(session, viewer, cohort.programme_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
+    if lock and not is_sqlite(session):  # SQLite: the transaction holds the write lock already
+        await session.execute(
+            select(SeriesPlan.cohort_id).where(SeriesPlan.cohort_id == cohort_id).with_for_update(key_share=True)
+        )
+        await session.refresh(plan)
     return cohort, plan
 
 
@@ -225,7 +234,7 @@ async def extend_series(
 ) -> int:
     """Run the series longer: until `ends_on`, or open-ended (None). Gives the meetings added."""
     today = local_date(now)
-    cohort, plan = await managed_series(session, viewer, cohort_id)
+    cohort, plan = await managed_series(session, viewer, cohort_id, lock=True)
     if plan.ended:
         raise ScheduleRefused.single("ends_on", SERIES_ENDED)
     problems = _check_days(today, None, ends_on, ("starts_on", "ends_on"))
@@ -275,7 +284,7 @@ async def _cancel_between(session: AsyncSession, cohort: Cohort, first: date, la
 async def pause_series(session: AsyncSession, viewer: Viewer, cohort_id: int, pause: Pause, *, now: datetime) -> int:
     """No meetings from `starts_on` to `ends_on` (a holiday): those planned are cancelled, and
     topping up skips them too. Gives the meetings cancelled."""
-    cohort, plan = await managed_series(session, viewer, cohort_id)
+    cohort, plan = await managed_series(session, viewer, cohort_id, lock=True)
     if plan.ended:
         raise ScheduleRefused.single("starts_on", SERIES_ENDED)
     reason = pause.reason.strip()
@@ -313,7 +322,7 @@ async def end_series(
     """The series stops after `last_day` (default today): later meetings are cancelled, nothing
     new is planned. Gives the meetings cancelled."""
     today = local_date(now)
-    cohort, plan = await managed_series(session, viewer, cohort_id)
+    cohort, plan = await managed_series(session, viewer, cohort_id, lock=True)
     day = last_day or today
     problems = _check_days(today, day, None, ("last_day", "last_day"))
     if problems:
