@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Venue, VenueOpening
 from groepsaanbod.scheduling.models import SeriesPlan, Session, SessionStaff
-from groepsaanbod.scheduling.services.rota import alert_short_rotas
+from groepsaanbod.scheduling.services.rota import alert_short_rotas, keep_drop_ins
 from groepsaanbod.scheduling.services.series import HORIZON, top_up_series
 from tests.conftest import NOW
 from tests.factories import make_organisation, make_staff, sign_in
@@ -200,3 +200,17 @@ async def test_rota_take_withdraw_swap_feed_and_alert_once(client, db):
         select(OutboxMessage).where(OutboxMessage.dedupe_key == f"rota_short:{first}:{coordinator.id}")
     )
     assert alert is not None
+
+
+async def test_the_workers_round_tops_up_and_alerts(client, db, session_factory):
+    org, pid, venue, coordinator, _ = await kids_en_koffie(client, db)
+    made = (await client.post(f"/api/v1/programmes/{pid}/series", json=series_body(venue))).json()
+    before = await db.scalar(select(func.count()).select_from(Session).where(Session.cohort_id == made["cohort_id"]))
+    later = NOW + timedelta(weeks=4, days=2)  # the meeting of 4 January is 5 days away, nobody on it
+    await keep_drop_ins(session_factory, later)
+    after = await db.scalar(select(func.count()).select_from(Session).where(Session.cohort_id == made["cohort_id"]))
+    assert after == before + 3
+    told = await db.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key.like("rota_short:%"))
+    )
+    assert told == 1
