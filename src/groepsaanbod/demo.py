@@ -20,7 +20,8 @@ from groepsaanbod.demo_venues import place_demo_meetings
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services import set_up as programmes
-from groepsaanbod.scheduling.services import planning
+from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.services import planning, rota, series
 from groepsaanbod.settings import Settings
 
 DEMO_PASSWORD = "groepsaanbod-demo-2026"
@@ -250,7 +251,34 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         if org.classes:
             loaded = _Loaded(org, row.id, staff_ids, coordinator)
             await _plan_class_lessons(session, loaded, programme.id, now)
+        if demo.template_key == "kids-en-koffie":
+            await _start_drop_in(session, _Loaded(org, row.id, staff_ids, coordinator), programme.id, now)
     return created
+
+
+async def _start_drop_in(session: AsyncSession, loaded: _Loaded, programme_id: int, now: datetime) -> None:
+    """Kids & Koffie: Mondays 9:30 at the petting farm from next week, open-ended, with the
+    volunteers on the rota of the first weeks (one week a volunteer short, so the coordinator's
+    alert has something to say)."""
+    venue = await session.scalar(
+        select(Venue).where(Venue.organisation_id == loaded.organisation_id).order_by(Venue.id)
+    )
+    monday = now.date() + timedelta(days=7 - now.weekday())
+    new = series.NewSeries(programme_id, "Inloop Merwehoeve", 0, time(9, 30), monday, None, venue.id if venue else None)
+    cohort = await series.create_series(session, loaded.coordinator, new, now=now)
+    meetings = list(
+        await session.scalars(select(Session.id).where(Session.cohort_id == cohort.id).order_by(Session.starts_at))
+    )
+    volunteers = [p for p in loaded.org.staff if "volunteer" in p.roles]
+    for index, person in enumerate(volunteers):
+        staff_id = loaded.staff_ids[person.email]
+        viewer = Viewer(
+            staff_id=staff_id, full_name="demo", email="", roles={loaded.organisation_id: frozenset({"volunteer"})}
+        )
+        for week, meeting_id in enumerate(meetings[:6]):
+            if week == 1 and index == len(volunteers) - 1:
+                continue
+            await rota.take_meeting(session, viewer, meeting_id, now=now)
 
 
 async def _plan_class_lessons(session: AsyncSession, loaded: _Loaded, programme_id: int, now: datetime) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.viewer import Viewer
@@ -167,30 +167,44 @@ async def _group(session: AsyncSession, group: tuple, now: datetime) -> bool:
 
 
 async def _drop_ins(session: AsyncSession, now: datetime) -> bool:
+    """The weeks before the demo's drop-in series (demo.py starts it through create_series), with
+    head counts; a series of its own when there is none."""
     programme = await session.scalar(select(Programme).where(Programme.slug == "kids-en-koffie-sliedrecht"))
     name = "Inloop Merwehoeve"
-    if programme is None or await session.scalar(
-        select(Cohort.id).where(Cohort.programme_id == programme.id, Cohort.name == name)
+    if programme is None:
+        return False
+    cohort = await session.scalar(select(Cohort).where(Cohort.programme_id == programme.id, Cohort.name == name))
+    if cohort is not None and await session.scalar(
+        select(Session.id).where(Session.cohort_id == cohort.id, Session.starts_at < now)
     ):
         return False
     template = await _template(session, programme)
-    cohort = Cohort(
-        programme_id=programme.id,
-        template_id=template.id,
-        name=name,
-        language="nl",
-        status=CohortStatus.RUNNING,
-        place="Sliedrecht",
-    )
-    session.add(cohort)
-    await session.flush()
+    if cohort is None:
+        cohort = Cohort(
+            programme_id=programme.id,
+            template_id=template.id,
+            name=name,
+            language="nl",
+            status=CohortStatus.RUNNING,
+            place="Sliedrecht",
+        )
+        session.add(cohort)
+        await session.flush()
     themes = ["Slapen", "Voorlezen", "Eten en drinken", "Zindelijkheid", "Spelen", "Tandenpoetsen", "Taal", "Ruzie"]
+    # The past weeks come first: the planned meetings are numbered after them.
+    await session.execute(
+        update(Session).where(Session.cohort_id == cohort.id).values(number=Session.number + len(themes))
+    )
+    today = local_date(now)
+    weekday = cohort.weekday if cohort.weekday is not None else today.weekday()
+    last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
     rows = []
     for week, theme in enumerate(themes):
-        local, starts = _meeting(local_date(now) - timedelta(weeks=len(themes) - week, days=2), 9)
+        local, starts = _meeting(last - timedelta(weeks=len(themes) - 1 - week), 9)
         row = Session(
             programme_id=programme.id,
             cohort_id=cohort.id,
+            venue_id=cohort.venue_id,
             local_start=local.replace(minute=30),
             starts_at=starts + timedelta(minutes=30),
             duration_minutes=90,

@@ -31,7 +31,15 @@ from groepsaanbod.organisations.models import Organisation, VenueClosure, VenueO
 from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
+from groepsaanbod.scheduling.models import (
+    RotaSwap,
+    SeriesPause,
+    SeriesPlan,
+    Session,
+    SessionStaff,
+    StaffAbsence,
+    StaffAvailability,
+)
 from tests.conftest import NOW
 from tests.factories import make_venue
 
@@ -317,6 +325,21 @@ async def _group(db, world, org, programme_id, key, mark, venue_id, staff, facil
                 session_id=held, participant_id=None, status="head_count", adults=9, children=11, recorded_at=NOW
             )
         )
+        # The group is a drop-in series, paused once, with a volunteer asking for a swap.
+        db.add(
+            SeriesPlan(cohort_id=cohort.id, starts_on=date(2026, 11, 2), ends_on=None, planned_until=date(2027, 3, 1))
+        )
+        db.add(SeriesPause(cohort_id=cohort.id, starts_on=date(2026, 12, 21), ends_on=date(2027, 1, 3), reason=mark))
+        db.add(SessionStaff(session_id=meetings[1], staff_id=staff["coordinator"].id, role="volunteer"))
+        swap = RotaSwap(
+            session_id=meetings[1],
+            from_staff_id=staff["coordinator"].id,
+            to_staff_id=staff["volunteer"].id,
+            asked_at=NOW,
+        )
+        db.add(swap)
+        await db.flush()
+        world.add("swap", swap.id)
     db.add(
         StaffAbsence(
             staff_id=staff[facilitator].id,

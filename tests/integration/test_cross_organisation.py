@@ -9,7 +9,7 @@ ids in its path; no answer may contain a marker, and no change to A may succeed.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import Base
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import RotaSwap, SeriesPlan, Session
 from tests.conftest import NOW
 from tests.factories import PASSWORD, TOTP_SECRET, make_organisation, make_staff, make_venue, sign_in
 from tests.integration.registration.helpers import person, published_programme
@@ -115,8 +115,14 @@ async def world_of_organisation_a(client, db):
         expires_at=NOW + timedelta(days=7),
     )
     db.add(invitation)
+    # A's group is a drop-in series with a swap asked on its rota: B may not end, see or answer them.
+    db.add(SeriesPlan(cohort_id=cohort.id, starts_on=date(2027, 3, 22), ends_on=None, planned_until=date(2027, 4, 30)))
+    swap = RotaSwap(session_id=session_id, from_staff_id=coordinator_id, to_staff_id=coordinator_id, asked_at=NOW)
+    db.add(swap)
+    await db.flush()
     await db.commit()
     return {
+        "swap_id": swap.id,
         "invitation_id": invitation.id,
         "programme_id": pid,
         "cohort_id": cohort.id,

@@ -21,6 +21,7 @@ from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Venue
+from groepsaanbod.scheduling.models import SeriesPlan
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
 from tests.integration.attendance.test_least_privilege import MEMBERS, SECRET_NOTE, assign, group_meetings
@@ -105,6 +106,7 @@ async def world(db, walker_role: str):
         expires_at=NOW + timedelta(days=7),
     )
     db.add(invitation)
+    db.add(SeriesPlan(cohort_id=cohort.id, starts_on=NOW.date(), ends_on=None, planned_until=NOW.date()))
     await db.commit()
     ids = {
         "programme_id": programme_id,
@@ -115,6 +117,8 @@ async def world(db, walker_role: str):
         "signal_id": signal.id,
         "organisation_id": org.id,
         "invitation_id": invitation.id,
+        # The group is also a drop-in series (its page and API answer); no swap is asked of anyone.
+        "swap_id": 2**31 - 1,
         "lang": "nl",
     }
     return walker, ids, sessions[0]

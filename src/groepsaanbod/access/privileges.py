@@ -154,6 +154,17 @@ SCHEDULES = View(
         "POST /api/v1/venues/{venue_id:int}/feed",
         "GET /api/v1/programmes/{programme_id:int}/conflicts",
         "POST /api/v1/programmes/{programme_id:int}/guest-teacher-plan",
+        # Drop-in series (Kids & Koffie): made, made longer, paused and ended.
+        f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/series",
+        f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/series",
+        f"GET {_PAGE}/staff/series/{{cohort_id:int}}",
+        f"POST {_PAGE}/staff/series/{{cohort_id:int}}",
+        "POST /api/v1/programmes/{programme_id:int}/series",
+        "GET /api/v1/programmes/{programme_id:int}/series",
+        "GET /api/v1/series/{cohort_id:int}",
+        "POST /api/v1/series/{cohort_id:int}/extend",
+        "POST /api/v1/series/{cohort_id:int}/pause",
+        "POST /api/v1/series/{cohort_id:int}/end",
     ),
 )
 PROGRAMMES = View(
@@ -265,6 +276,23 @@ OWN = View(
         "POST /api/v1/auth/sign-out-everywhere",
     ),
 )
+ROTA = View(
+    "rota",
+    "The volunteers' rota of drop-ins: the coming meetings and the volunteers on each (no participants); "
+    "taking one, leaving it, asking another volunteer to swap",
+    "/{lang}/staff/rota",
+    _sights(volunteer=Sight.OWN),
+    (
+        f"GET {_PAGE}/staff/rota",
+        f"POST {_PAGE}/staff/rota/{{session_id:int}}",
+        f"POST {_PAGE}/staff/rota/swaps/{{swap_id:int}}",
+        "GET /api/v1/me/rota",
+        "POST /api/v1/me/rota/{session_id:int}/take",
+        "POST /api/v1/me/rota/{session_id:int}/withdraw",
+        "POST /api/v1/me/rota/{session_id:int}/swap",
+        "POST /api/v1/me/rota/swaps/{swap_id:int}",
+    ),
+)
 
 #: The table, in the README's order.
 VIEWS: tuple[View, ...] = (
@@ -279,6 +307,7 @@ VIEWS: tuple[View, ...] = (
     AUDIT,
     TEAM,
     OWN,
+    ROTA,
 )
 BY_KEY: dict[str, View] = {v.key: v for v in VIEWS}
 

@@ -30,6 +30,7 @@ from groepsaanbod.progress import progress
 from groepsaanbod.protection.encryption import key_ring, new_key
 from groepsaanbod.reminders.services import plan_due_reminders
 from groepsaanbod.scheduling.services.joining import run_open_groups
+from groepsaanbod.scheduling.services.rota import keep_drop_ins
 from groepsaanbod.settings import Settings
 
 
@@ -170,6 +171,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float, parent: 
         try:
             while True:
                 await plan_due_reminders(factory, settings.base_url, lambda: datetime.now(UTC))
+                await keep_drop_ins(factory, datetime.now(UTC))
                 await run_housekeeping(factory, settings, datetime.now(UTC))
                 await run_open_groups(factory, datetime.now(UTC), settings.base_url)
                 report = await deliver_due_messages(

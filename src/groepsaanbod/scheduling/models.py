@@ -82,3 +82,43 @@ class StaffAbsence(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime]
+
+
+class SeriesPlan(Timestamped, Base):
+    """A drop-in series (a cohort of a drop-in programme): from when, until when (None: open-ended),
+    and up to which day its meetings are planned. Open-ended series are topped up by the worker."""
+
+    __tablename__ = "drop_in_series"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    planned_until: Mapped[date]
+    ended: Mapped[bool] = mapped_column(default=False)
+
+
+class SeriesPause(Base):
+    """A drop-in series does not meet from `starts_on` to `ends_on` (holidays): no meetings then."""
+
+    __tablename__ = "drop_in_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RotaSwap(Base):
+    """A volunteer asks another to take their place on one meeting: asked, then accepted or declined."""
+
+    __tablename__ = "rota_swaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    from_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    to_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    #: asked | accepted | declined
+    status: Mapped[str] = mapped_column(String(16), default="asked")
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

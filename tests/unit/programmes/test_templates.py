@@ -103,6 +103,9 @@ def test_valid_templates_pass():
         (WEEKLY, "key", "", "key"),
         (PREGNANCY, "rules.first_meeting_weeks", [17, 12], "rules.first_meeting_weeks"),
         (PREGNANCY, "rules.first_meeting_weeks", [12, 50], "rules.first_meeting_weeks"),
+        (PREGNANCY, "rules.rota_alert_days", 0, "rules.rota_alert_days"),
+        (PREGNANCY, "rules.rota_alert_days", 29, "rules.rota_alert_days"),
+        (PREGNANCY, "rules.rota_alert_days", True, "rules.rota_alert_days"),
         (WEEKLY, "constraints", [{"kind": "role_present", "role": "wizard"}], "constraints[0].role"),
         (WEEKLY, "constraints", [{"kind": "moon_phase"}], "constraints[0].kind"),
         (WEEKLY, "constraints", [{"kind": "min_role_count", "role": "volunteer", "count": 0}], "constraints[0].count"),
@@ -127,6 +130,12 @@ def test_drop_in_has_one_weekly_meeting():
         "sessions": [{"kind": "group", "duration_minutes": 90, "timing": "weekly"}] * 2,
     }
     assert "sessions" in refused_fields(data)
+
+
+def test_kids_en_koffie_alerts_a_short_rota_five_days_ahead():
+    template = builtin_templates()["kids-en-koffie"]
+    assert template.rules["rota_alert_days"] == 5
+    assert any(c.kind == "min_role_count" and c.params["count"] == 3 for c in template.constraints)
 
 
 def test_refusal_says_what_is_allowed_in_the_persons_language():

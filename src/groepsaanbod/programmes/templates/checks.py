@@ -339,6 +339,13 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
             else:
                 rules["reminder_hours"] = sorted(set(hours), reverse=True)
         _open_group_rules(c, rules_raw, rules, len(sessions))
+        # Drop-ins: days before a meeting the coordinator hears it has too few volunteers.
+        alert_days = rules_raw.get("rota_alert_days")
+        if alert_days is not None:
+            if not isinstance(alert_days, int) or isinstance(alert_days, bool) or not 1 <= alert_days <= 28:
+                c.add("rules.rota_alert_days", N_("Give a whole number of days before a meeting, from 1 to 28."))
+            else:
+                rules["rota_alert_days"] = alert_days
 
     template = TemplateData(
         key=key.strip(),
