@@ -1,28 +1,74 @@
-"""Pages of the participant's own side: their page (place, group, meetings) and stopping."""
+"""Pages of the participant's own side: their page (place, group, meetings, their own times for
+individual meetings) and stopping."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response, Router, get, post
 
+from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.participants import services
 from groepsaanbod.registration.services.registrations import find_registration
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.scheduling.errors import ScheduleRefused
+from groepsaanbod.scheduling.services.appointment_views import own_appointments
+from groepsaanbod.scheduling.services.appointments import cancel_appointment, pick_appointment
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import Context
+from groepsaanbod.web import Context, act
+
+CHOOSE_A_TIME = N_("Choose one of the times.")
 
 
-@get("/my/{token:str}", opt=PUBLIC)
-async def my_page(ctx: Context, token: str) -> Response:
+async def _my_page(
+    ctx: Context, token: str, *, problems: list[dict[str, Any]] | None = None, done: str = ""
+) -> Response:
     place = await services.own_place(ctx.db, token, ctx.now())
     return ctx.render(
         "participants/my.html",
+        status_code=400 if problems is not None else 200,
         registration=place.registration,
         cohort=None if place.stopped else place.cohort,
         programme_name=pick(place.registration.programme.name, ctx.language),
         token=token,
         sessions=place.meetings,
+        appointments={a.meeting.id: a for a in await own_appointments(ctx.db, place.registration, ctx.now())},
+        problems=problems or [],
+        done=done,
+    )
+
+
+@get("/my/{token:str}", opt=PUBLIC)
+async def my_page(ctx: Context, token: str, done: str = "") -> Response:
+    return await _my_page(ctx, token, done=done)
+
+
+@post("/my/{token:str}/appointments/{session_id:int}", opt=PUBLIC)
+async def appointment_submit(ctx: Context, token: str, session_id: int) -> Response:
+    """Choose, change or cancel one's time for an individual meeting (a phone call, an intake)."""
+    form = await ctx.request.form()
+    action = str(form.get("action", ""))
+    registration = await find_registration(ctx.db, token, ctx.now())
+    slot = bounds.form_id(form.get("appointment_id", ""))
+
+    async def change() -> None:
+        if action == "cancel":
+            await cancel_appointment(ctx.db, registration, session_id, now=ctx.now())
+        elif not slot:
+            raise ScheduleRefused.single("appointment_id", CHOOSE_A_TIME)
+        else:
+            await pick_appointment(ctx.db, registration, session_id, slot, now=ctx.now())
+
+    async def show_form(problems: list[dict[str, Any]]) -> Response:
+        return await _my_page(ctx, token, problems=problems)
+
+    return await act(
+        ctx,
+        change,
+        done=lambda _: ctx.redirect(f"/my/{token}?done={'cancelled' if action == 'cancel' else 'chosen'}#appointments"),
+        form=show_form,
     )
 
 
@@ -44,4 +90,10 @@ async def withdraw_submit(ctx: Context, token: str, settings: Settings) -> Respo
     )
 
 
-ROUTES = [Router(path="/{lang:str}", route_handlers=[my_page, withdraw_page, withdraw_submit], include_in_schema=False)]
+ROUTES = [
+    Router(
+        path="/{lang:str}",
+        route_handlers=[my_page, appointment_submit, withdraw_page, withdraw_submit],
+        include_in_schema=False,
+    )
+]

@@ -1,0 +1,108 @@
+"""What individual appointments show: appointment_board (the trainer's page of one meeting),
+own_appointments (the person's own page), appointment_times (reminders, feeds and registers
+follow the times of a meeting that has them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.scheduling.models import Appointment, Session
+from groepsaanbod.scheduling.services.appointments import runnable_meeting
+from groepsaanbod.scheduling.services.context import MeetingContext
+from groepsaanbod.scheduling.status import SessionStatus
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    registration_id: int
+    name: str
+    appointment: Appointment | None
+
+
+@dataclass(frozen=True)
+class Board:
+    """An individual meeting as its trainer sees it: the times and who has each, and every member."""
+
+    meeting: MeetingContext
+    slots: list[Appointment]
+    #: registration id -> name, for the times that are taken
+    names: dict[int, str]
+    members: list[BoardLine]
+
+
+async def appointment_board(session: AsyncSession, viewer: Viewer, session_id: int) -> Board:
+    meeting = await runnable_meeting(session, viewer, session_id)
+    slots = list(
+        await session.scalars(
+            select(Appointment).where(Appointment.session_id == session_id).order_by(Appointment.local_start)
+        )
+    )
+    assert meeting.cohort is not None
+    registrations = list(
+        await session.scalars(
+            select(Registration)
+            .options(selectinload(Registration.participant))
+            .where(Registration.cohort_id == meeting.cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
+        )
+    )
+    names = {r.id: r.participant.full_name for r in registrations}
+    held = {a.registration_id: a for a in slots if a.registration_id is not None}
+    members = sorted(
+        (BoardLine(r.id, names[r.id], held.get(r.id)) for r in registrations),
+        key=lambda line: (line.appointment is None, line.appointment.local_start if line.appointment else 0, line.name),
+    )
+    return Board(meeting, slots, names, members)
+
+
+@dataclass(frozen=True)
+class OwnAppointment:
+    """An individual meeting of the person's group that has times: theirs, and the free ones."""
+
+    meeting: Session
+    mine: Appointment | None
+    free: list[Appointment]
+
+
+async def own_appointments(session: AsyncSession, registration: Registration, now: datetime) -> list[OwnAppointment]:
+    """For the person's own page: each individual meeting of their group with offered times."""
+    if registration.cohort_id is None or registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    rows = list(
+        await session.execute(
+            select(Session, Appointment)
+            .join(Appointment, Appointment.session_id == Session.id)
+            .where(Session.cohort_id == registration.cohort_id, Session.status != SessionStatus.CANCELLED)
+            .order_by(Session.starts_at, Appointment.local_start)
+        )
+    )
+    found: dict[int, OwnAppointment] = {}
+    for meeting, slot in rows:
+        entry = found.setdefault(meeting.id, OwnAppointment(meeting, None, []))
+        if slot.registration_id == registration.id:
+            found[meeting.id] = entry = OwnAppointment(meeting, slot, entry.free)
+        elif slot.registration_id is None and slot.starts_at > now:
+            entry.free.append(slot)
+    return list(found.values())
+
+
+async def appointment_times(session: AsyncSession, session_ids: Iterable[int]) -> dict[int, list[Appointment]]:
+    """The times offered per meeting (taken or free), for reminders, feeds and registers:
+    a meeting with times follows them instead of its own."""
+    ids = list(session_ids)
+    times: dict[int, list[Appointment]] = {}
+    if not ids:
+        return times
+    for slot in await session.scalars(
+        select(Appointment).where(Appointment.session_id.in_(ids)).order_by(Appointment.local_start)
+    ):
+        times.setdefault(slot.session_id, []).append(slot)
+    return times

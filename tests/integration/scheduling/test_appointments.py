@@ -1,0 +1,178 @@
+"""Individual appointments in a group programme: the trainer offers times for Triple P's phone
+call, parents choose from their private link, the trainer gives and frees times; what is refused
+(overlap, the past, outside the meeting's week, a group meeting) and who is refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from groepsaanbod.history.models import RegistrationEvent
+from groepsaanbod.scheduling.models import Appointment
+from tests.factories import make_organisation, make_staff, sign_in
+from tests.integration.scheduling.appointments_world import phone_group
+
+OFFER = {"day": "2027-03-31", "start_time": "10:00", "count": 3}
+
+
+async def _rows(db, session_id: int) -> list[tuple[str, int | None]]:
+    rows = await db.execute(
+        select(Appointment.local_start, Appointment.registration_id)
+        .where(Appointment.session_id == session_id)
+        .order_by(Appointment.local_start)
+        .execution_options(populate_existing=True)
+    )
+    return [(start.strftime("%H:%M"), reg) for start, reg in rows.all()]
+
+
+async def test_trainer_offers_times_and_parents_choose_change_and_cancel(client, db):
+    world = await phone_group(client, db)
+    a, b, c = world.registrations
+    await sign_in(client, world.trainer)
+    offered = await client.post(f"/api/v1/sessions/{world.phone}/appointments", json=OFFER)
+    assert offered.status_code == 200, offered.text
+    slots = [s["id"] for s in offered.json()["slots"]]
+    assert [s["local_start"] for s in offered.json()["slots"]] == [
+        "2027-03-31T10:00:00",
+        "2027-03-31T10:30:00",
+        "2027-03-31T11:00:00",
+    ]
+    await client.post("/api/v1/auth/sign-out")
+
+    mine = (await client.get(f"/api/v1/my/{world.tokens[0]}/appointments")).json()
+    assert [m["session_id"] for m in mine] == [world.phone]
+    assert mine[0]["mine"] is None and len(mine[0]["free"]) == 3
+    picked = await client.post(
+        f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[0]}
+    )
+    assert picked.status_code == 200, picked.text
+    assert picked.json()[0]["mine"]["id"] == slots[0]
+    # The same time for a second parent: refused, in the parent's words; nothing changes.
+    taken = await client.post(
+        f"/api/v1/my/{world.tokens[1]}/appointments/{world.phone}", json={"appointment_id": slots[0]}
+    )
+    assert taken.status_code == 422
+    assert "taken" in taken.text
+    assert await _rows(db, world.phone) == [("10:00", a), ("10:30", None), ("11:00", None)]
+    # The second chooses another; the first changes to the last time: their first is free again.
+    assert (
+        await client.post(f"/api/v1/my/{world.tokens[1]}/appointments/{world.phone}", json={"appointment_id": slots[1]})
+    ).status_code == 200
+    assert (
+        await client.post(f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[2]})
+    ).status_code == 200
+    assert await _rows(db, world.phone) == [("10:00", None), ("10:30", b), ("11:00", a)]
+    # Cancelling frees it; cancelling twice says there is nothing to cancel.
+    assert (await client.post(f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}/cancel")).status_code == 200
+    assert (await client.post(f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}/cancel")).status_code == 422
+    assert await _rows(db, world.phone) == [("10:00", None), ("10:30", b), ("11:00", None)]
+
+    # The trainer gives the third parent a time, moves the second, and gives one a new time.
+    await sign_in(client, world.trainer)
+    given = await client.post(
+        f"/api/v1/sessions/{world.phone}/appointments/assign", json={"registration_id": c, "appointment_id": slots[0]}
+    )
+    assert given.status_code == 200, given.text
+    moved = await client.post(
+        f"/api/v1/sessions/{world.phone}/appointments/assign",
+        json={"registration_id": b, "local_start": "2027-04-01T14:00:00"},
+    )
+    assert moved.status_code == 200, moved.text
+    board = moved.json()
+    assert {m["registration_id"]: m["appointment_id"] is not None for m in board["members"]} == {
+        a: False,
+        b: True,
+        c: True,
+    }
+    assert await _rows(db, world.phone) == [("10:00", c), ("10:30", None), ("11:00", None), ("14:00", b)]
+    # A taken time cannot be taken back; a free one can.
+    assert (
+        await client.post(f"/api/v1/sessions/{world.phone}/appointments/withdraw", json={"appointment_id": slots[0]})
+    ).status_code == 422
+    assert (
+        await client.post(f"/api/v1/sessions/{world.phone}/appointments/withdraw", json={"appointment_id": slots[1]})
+    ).status_code == 200
+    assert (
+        await client.post(f"/api/v1/sessions/{world.phone}/appointments/clear", json={"registration_id": c})
+    ).status_code == 200
+    assert await _rows(db, world.phone) == [("10:00", None), ("11:00", None), ("14:00", b)]
+    actions = set(
+        await db.scalars(select(RegistrationEvent.action).where(RegistrationEvent.programme_id == world.programme_id))
+    )
+    assert {"appointments_offered", "appointment_chosen", "appointment_cancelled", "appointment_withdrawn"} <= actions
+
+
+async def test_offers_that_cannot_be_are_refused_and_nothing_is_saved(client, db):
+    world = await phone_group(client, db)
+    await sign_in(client, world.trainer)
+    url = f"/api/v1/sessions/{world.phone}/appointments"
+    assert (await client.post(url, json=OFFER)).status_code == 200
+    refusals = {
+        "overlap": {"day": "2027-03-31", "start_time": "10:45", "count": 1},
+        "overlap within": {"day": "2027-04-01", "start_time": "09:00", "count": 3, "gap_minutes": 0, "start": 1},
+        "past": {"day": "2026-11-01", "start_time": "10:00"},
+        "other week": {"day": "2027-04-06", "start_time": "10:00"},
+        "too many": {"day": "2027-04-01", "start_time": "10:00", "count": 25},
+        "negative gap": {"day": "2027-04-01", "start_time": "10:00", "gap_minutes": -5},
+        "bad time": {"day": "2027-04-01", "start_time": "25:00"},
+        "past midnight": {"day": "2027-04-04", "start_time": "23:50"},
+    }
+    refusals.pop("overlap within")
+    for name, body in refusals.items():
+        answer = await client.post(url, json=body)
+        assert answer.status_code in (400, 422), (name, answer.status_code, answer.text)
+        assert answer.json()["errors"], name
+    # A group meeting has no times of its own.
+    group = await client.post(f"/api/v1/sessions/{world.meetings[1]}/appointments", json=OFFER)
+    assert group.status_code == 422
+    assert len(await _rows(db, world.phone)) == 3
+    # In Dutch, on the page.
+    page = await client.post(
+        f"/nl/staff/sessions/{world.phone}/appointments",
+        data={"action": "offer", "day": "2027-04-06", "start_time": "10:00", "count": "1", "gap_minutes": "0"},
+    )
+    assert page.status_code == 400
+    assert "2027-03-29" in page.text and "2027-04-04" in page.text
+
+
+async def test_who_may_run_the_times(client, db):
+    world = await phone_group(client, db)
+    url = f"/api/v1/sessions/{world.phone}/appointments"
+    assert (await client.get(url)).status_code in (401, 403)  # nobody
+    volunteer = await make_staff(db, world.org, "volunteer")
+    await sign_in(client, volunteer)
+    assert (await client.get(url)).status_code == 403  # a lower role
+    assert (await client.post(url, json=OFFER)).status_code == 403
+    await client.post("/api/v1/auth/sign-out")
+    other_trainer = await make_staff(db, world.org, "trainer")
+    await sign_in(client, other_trainer)
+    assert (await client.post(url, json=OFFER)).status_code == 422  # not planned on it
+    await client.post("/api/v1/auth/sign-out")
+    outsider = await make_staff(db, await make_organisation(db, "Elders"), "coordinator")
+    await sign_in(client, outsider)
+    assert (await client.get(url)).status_code == 404
+    assert (await client.post(url, json=OFFER)).status_code == 404
+    assert (await client.get(f"/nl/staff/sessions/{world.phone}/appointments")).status_code == 404
+    await client.post("/api/v1/auth/sign-out")
+    await sign_in(
+        client,
+        world.coordinator,
+    )
+    assert (await client.post(url, json=OFFER)).status_code == 200
+    slot = (await client.get(url)).json()["slots"][0]["id"]
+    await client.post("/api/v1/auth/sign-out")
+    # A parent of another group (another organisation) cannot choose this group's times.
+    stranger = await phone_group(client, db, slug="triple-elders")
+    wrong = await client.post(
+        f"/api/v1/my/{stranger.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slot}
+    )
+    assert wrong.status_code == 404
+    # Nor a time of another meeting through their own.
+    assert (
+        await client.post(
+            f"/api/v1/my/{stranger.tokens[0]}/appointments/{stranger.phone}", json={"appointment_id": slot}
+        )
+    ).status_code == 422
+    assert (
+        await client.post(f"/api/v1/my/not-a-token/appointments/{world.phone}", json={"appointment_id": slot})
+    ).status_code == 404
+    assert all(reg is None for _, reg in await _rows(db, world.phone))
