@@ -176,3 +176,83 @@ async def test_who_may_run_the_times(client, db):
         await client.post(f"/api/v1/my/not-a-token/appointments/{world.phone}", json={"appointment_id": slot})
     ).status_code == 404
     assert all(reg is None for _, reg in await _rows(db, world.phone))
+
+
+async def test_reminders_follow_each_persons_time(client, db, session_factory):
+    from datetime import timedelta
+
+    from groepsaanbod.messaging.models import OutboxMessage
+    from groepsaanbod.reminders.services import plan_due_reminders
+
+    world = await phone_group(client, db)
+    await sign_in(client, world.trainer)
+    slots = (await client.post(f"/api/v1/sessions/{world.phone}/appointments", json=OFFER)).json()["slots"]
+    await client.post("/api/v1/auth/sign-out")
+    await client.post(
+        f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[1]["id"]}
+    )
+    first = await db.get(Appointment, slots[1]["id"], populate_existing=True)
+    # 47 hours before the group's 19:30 on Tuesday: nothing (the person's call is on Wednesday).
+    phone_meeting_time = first.starts_at - timedelta(hours=14, minutes=30)  # Tuesday 19:30
+    assert (
+        await plan_due_reminders(session_factory, "http://test", lambda: phone_meeting_time - timedelta(hours=47)) == 0
+    )
+    # 47 hours before the call: one reminder, to that parent, with the call's time.
+    assert await plan_due_reminders(session_factory, "http://test", lambda: first.starts_at - timedelta(hours=47)) == 1
+    assert await plan_due_reminders(session_factory, "http://test", lambda: first.starts_at - timedelta(hours=46)) == 0
+    message = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "session_reminder"))
+    assert message.to_address == "ouder0@example.org"
+    assert "10:30" in message.body_text
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+async def test_feeds_downloads_and_the_register_follow_the_times(client, db):
+    world = await phone_group(client, db)
+    a, b, _ = world.registrations
+    await sign_in(client, world.trainer)
+    slots = (await client.post(f"/api/v1/sessions/{world.phone}/appointments", json=OFFER)).json()["slots"]
+    await client.post(
+        f"/api/v1/sessions/{world.phone}/appointments/assign",
+        json={"registration_id": b, "appointment_id": slots[0]["id"]},
+    )
+    staff_feed = _path((await client.post("/api/v1/me/feed")).json()["url"])
+    before = (await client.get(staff_feed)).headers["etag"]
+    await client.post("/api/v1/auth/sign-out")
+    await client.post(
+        f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[2]["id"]}
+    )
+
+    # The trainer's feed: each call at its time, with the parent's first name; no group slot at 19:30.
+    feed = await client.get(staff_feed)
+    assert feed.headers["etag"] != before
+    text = feed.text.replace("\r\n ", "")
+    assert f"appointment-{slots[0]['id']}@groepsaanbod" in text
+    assert f"appointment-{slots[2]['id']}@groepsaanbod" in text
+    assert f"session-{world.phone}@groepsaanbod" not in text
+    assert "DTSTART;TZID=Europe/Amsterdam:20270331T100000" in text
+    assert "DTSTART;TZID=Europe/Amsterdam:20270331T110000" in text
+    assert "Ouder" in text  # first names only
+    # The parent's feed and download: only their own call.
+    own_feed = _path((await client.post(f"/api/v1/my/{world.tokens[0]}/feed")).json()["url"])
+    for body in (
+        (await client.get(own_feed)).text,
+        (await client.get(f"/api/v1/my/{world.tokens[0]}/calendar.ics")).text,
+    ):
+        assert "20270331T110000" in body
+        assert "20270331T100000" not in body
+        assert "20270330T193000" not in body  # the group's slot of the phone week
+        assert "20270302T193000" in body  # the group meetings stay
+    # Someone without a time has no call in their calendar yet.
+    third = (await client.get(f"/api/v1/my/{world.tokens[2]}/calendar.ics")).text
+    assert "20270331T" not in third and "20270330T193000" not in third
+
+    # The register: each parent with their time, in time order.
+    await sign_in(client, world.coordinator)
+    register = (await client.get(f"/api/v1/sessions/{world.phone}/register")).json()
+    timed = [(line["participant_id"], line["appointment_at"]) for line in register["lines"]]
+    assert [at for _, at in timed][:2] == ["2027-03-31T08:00:00Z", "2027-03-31T09:00:00Z"]
+    assert timed[2][1] is None
+    _ = a

@@ -81,11 +81,9 @@ async def runnable_meeting(session: AsyncSession, viewer: Viewer, session_id: in
     return await individual_meeting(session, session_id)
 
 
-async def lock_meeting(session: AsyncSession, s: Session, now: datetime) -> None:
-    """Every change to a meeting's times queues behind the others on its row; the meeting's
-    stamp moves, so calendar feeds see the change (their ETag covers it)."""
+async def lock_meeting(session: AsyncSession, s: Session) -> None:
+    """Every change to a meeting's times queues behind the others on its row."""
     await lock_row(session, Session.__table__, s.id)
-    s.updated_at = now
 
 
 def _window(meeting: MeetingContext, spec: SessionSpec | None, neighbours: list[Session]) -> tuple[datetime, datetime]:

@@ -58,7 +58,7 @@ async def offer_slots(
     s = meeting.meeting
     if s.status == SessionStatus.CANCELLED:
         raise ScheduleRefused.single("session_id", CANCELLED)
-    await lock_meeting(session, s, now)
+    await lock_meeting(session, s)
     step = timedelta(minutes=s.duration_minutes + offer.gap_minutes)
     first = datetime.combine(offer.day, offer.start)
     await add_times(session, meeting, [first + step * i for i in range(offer.count)], now)
@@ -82,7 +82,7 @@ async def withdraw_slot(
     """Take back a free time."""
     meeting = await runnable_meeting(session, viewer, session_id)
     s = meeting.meeting
-    await lock_meeting(session, s, now)
+    await lock_meeting(session, s)
     slot = await _slot_of(session, s.id, appointment_id)
     if slot.registration_id is not None:
         raise ScheduleRefused.single("appointment_id", SLOT_TAKEN_WITHDRAW)
@@ -119,7 +119,7 @@ class Choice:
 async def _take(session: AsyncSession, meeting: MeetingContext, choice: Choice, now: datetime) -> Appointment:
     """Give the person this time (their earlier time of the meeting becomes free again)."""
     s = meeting.meeting
-    await lock_meeting(session, s, now)
+    await lock_meeting(session, s)
     slot = await _slot_of(session, s.id, choice.appointment_id)
     if slot.registration_id == choice.registration.id:
         return slot
@@ -221,7 +221,7 @@ async def cancel_appointment(
 ) -> None:
     """The person gives their time back; it is free for someone else."""
     meeting = await _own_meeting(session, registration, session_id)
-    await lock_meeting(session, meeting.meeting, now)
+    await lock_meeting(session, meeting.meeting)
     await _release(session, meeting, registration, now=now, by="participant")
 
 
@@ -251,7 +251,7 @@ async def set_appointment(
     if appointment_id is None:
         if choice.local_start is None:
             raise ScheduleRefused.single("appointment_id", UNKNOWN_SLOT)
-        await lock_meeting(session, meeting.meeting, now)
+        await lock_meeting(session, meeting.meeting)
         await add_times(session, meeting, [choice.local_start], now)
         appointment_id = await session.scalar(
             select(Appointment.id).where(
@@ -268,5 +268,5 @@ async def clear_appointment(
     """The trainer frees a member's time (the time stays offered)."""
     meeting = await runnable_meeting(session, viewer, session_id)
     registration = await _member(session, meeting, registration_id)
-    await lock_meeting(session, meeting.meeting, now)
+    await lock_meeting(session, meeting.meeting)
     await _release(session, meeting, registration, now=now, by="staff", actor=viewer.staff_id)
