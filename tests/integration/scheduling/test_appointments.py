@@ -40,7 +40,8 @@ async def test_trainer_offers_times_and_parents_choose_change_and_cancel(client,
 
     mine = (await client.get(f"/api/v1/my/{world.tokens[0]}/appointments")).json()
     assert [m["session_id"] for m in mine] == [world.phone]
-    assert mine[0]["mine"] is None and len(mine[0]["free"]) == 3
+    assert mine[0]["mine"] is None
+    assert len(mine[0]["free"]) == 3
     picked = await client.post(
         f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[0]}
     )
@@ -131,7 +132,8 @@ async def test_offers_that_cannot_be_are_refused_and_nothing_is_saved(client, db
         data={"action": "offer", "day": "2027-04-06", "start_time": "10:00", "count": "1", "gap_minutes": "0"},
     )
     assert page.status_code == 400
-    assert "2027-03-29" in page.text and "2027-04-04" in page.text
+    assert "2027-03-29" in page.text
+    assert "2027-04-04" in page.text
 
 
 async def test_who_may_run_the_times(client, db):
@@ -247,7 +249,8 @@ async def test_feeds_downloads_and_the_register_follow_the_times(client, db):
         assert "20270302T193000" in body  # the group meetings stay
     # Someone without a time has no call in their calendar yet.
     third = (await client.get(f"/api/v1/my/{world.tokens[2]}/calendar.ics")).text
-    assert "20270331T" not in third and "20270330T193000" not in third
+    assert "20270331T" not in third
+    assert "20270330T193000" not in third
 
     # The register: each parent with their time, in time order.
     await sign_in(client, world.coordinator)
