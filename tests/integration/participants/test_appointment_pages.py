@@ -78,3 +78,16 @@ async def test_trainer_offers_on_the_page_and_parents_choose_on_theirs(client, d
     assert await _free(db, world.phone) == slots[1:]
     page = await client.get(f"/nl/staff/sessions/{world.phone}/appointments")
     assert "Ouder 2" in page.text
+
+
+async def test_the_schedule_and_the_agenda_lead_to_the_times(client, db):
+    world = await phone_group(client, db)
+    trainer_id = world.trainer.id
+    await sign_in(client, world.coordinator)
+    schedule = await client.get(f"/nl/staff/cohorts/{world.cohort.id}/schedule")
+    assert f"/nl/staff/sessions/{world.phone}/appointments" in schedule.text
+    assert f"/nl/staff/sessions/{world.meetings[1]}/appointments" not in schedule.text
+    await client.post("/api/v1/auth/sign-out")
+    await sign_in(client, await db.get(Staff, trainer_id))
+    agenda = await client.get("/nl/staff/agenda")
+    assert f"/nl/staff/sessions/{world.phone}/appointments" in agenda.text

@@ -11,7 +11,7 @@ from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.organisations.pages import hours_from_form
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.services import changes, planning, views
+from groepsaanbod.scheduling.services import appointment_views, changes, planning, views
 from groepsaanbod.web import Context, act
 
 ANY_STAFF = needs_roles(*ROLES)
@@ -34,6 +34,7 @@ async def agenda_page(ctx: Context, done: str = "") -> Response:
         problems=[],
         hours_organisations=view.hours_organisations,
         hours=view.hours,
+        individual=await appointment_views.individual_meetings(ctx.db, [s.id for s in view.sessions]),
     )
 
 

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.programmes.models import SessionSpec
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Appointment, Session
-from groepsaanbod.scheduling.services.appointments import runnable_meeting
+from groepsaanbod.scheduling.services.appointment_checks import INDIVIDUAL_KINDS, runnable_meeting
 from groepsaanbod.scheduling.services.context import MeetingContext
 from groepsaanbod.scheduling.status import SessionStatus
 
@@ -106,3 +107,17 @@ async def appointment_times(session: AsyncSession, session_ids: Iterable[int]) -
     ):
         times.setdefault(slot.session_id, []).append(slot)
     return times
+
+
+async def individual_meetings(session: AsyncSession, session_ids: Iterable[int]) -> set[int]:
+    """Which of these meetings are individual (a phone call, an intake): their pages link to the times."""
+    ids = list(session_ids)
+    if not ids:
+        return set()
+    return set(
+        await session.scalars(
+            select(Session.id)
+            .join(SessionSpec, SessionSpec.id == Session.spec_id)
+            .where(Session.id.in_(ids), SessionSpec.kind.in_(INDIVIDUAL_KINDS))
+        )
+    )
