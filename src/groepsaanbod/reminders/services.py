@@ -50,7 +50,7 @@ class Due:
 
 
 async def _recipients(
-    session: AsyncSession, s: Session, whom: list[str], members: Select[tuple[Registration]]
+    session: AsyncSession, s: Session, whom: list[str], members: Select[Registration]
 ) -> list[tuple[str, int, Recipient, str]]:
     recipients: list[tuple[str, int, Recipient, str]] = []
     if "participants" in whom:
