@@ -259,3 +259,38 @@ async def test_feeds_downloads_and_the_register_follow_the_times(client, db):
     assert [at for _, at in timed][:2] == ["2027-03-31T08:00:00Z", "2027-03-31T09:00:00Z"]
     assert timed[2][1] is None
     _ = a
+
+
+async def test_centering_intake_times_fall_before_the_first_group_meeting(client, db):
+    from groepsaanbod.cohorts.models import Cohort
+    from groepsaanbod.programmes.models import ProgrammeTemplate
+    from groepsaanbod.scheduling.models import Session
+    from tests.integration.registration.helpers import published_programme
+
+    org, pid = await published_programme(db, "centering-pregnancy", "centering-intake")
+    template = await db.scalar(select(ProgrammeTemplate.id).where(ProgrammeTemplate.programme_id == pid))
+    cohort = Cohort(programme_id=pid, template_id=template, name="September", language="nl", status="confirmed")
+    db.add(cohort)
+    await db.commit()
+    cohort_id = cohort.id
+    await sign_in(client, await make_staff(db, org, "coordinator"))
+    planned = await client.post(
+        f"/api/v1/cohorts/{cohort_id}/schedule", json={"weekday": 2, "start_time": "10:00", "due_date": "2027-09-01"}
+    )
+    assert planned.status_code == 200, planned.text
+    meetings = list(await db.scalars(select(Session).where(Session.cohort_id == cohort_id).order_by(Session.number)))
+    intake, first_group = meetings[0], meetings[1]
+    url = f"/api/v1/sessions/{intake.id}/appointments"
+    after = (first_group.local_start.date()).isoformat()
+    refused = await client.post(url, json={"day": after, "start_time": "14:00"})
+    assert refused.status_code == 422, refused.text
+    before = intake.local_start.date().isoformat()
+    offered = await client.post(url, json={"day": before, "start_time": "14:00", "count": 4})
+    assert offered.status_code == 200, offered.text
+    assert len(offered.json()["slots"]) == 4
+    # The group meetings have no times of their own.
+    assert (
+        await client.post(
+            f"/api/v1/sessions/{first_group.id}/appointments", json={"day": before, "start_time": "09:00"}
+        )
+    ).status_code == 422
