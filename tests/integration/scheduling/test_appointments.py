@@ -52,7 +52,7 @@ async def test_trainer_offers_times_and_parents_choose_change_and_cancel(client,
         f"/api/v1/my/{world.tokens[1]}/appointments/{world.phone}", json={"appointment_id": slots[0]}
     )
     assert taken.status_code == 422
-    assert "taken" in taken.text
+    assert "Iemand anders heeft deze tijd net gekozen" in taken.text  # in the parent's language
     assert await _rows(db, world.phone) == [("10:00", a), ("10:30", None), ("11:00", None)]
     # The second chooses another; the first changes to the last time: their first is free again.
     assert (
@@ -294,3 +294,26 @@ async def test_centering_intake_times_fall_before_the_first_group_meeting(client
             f"/api/v1/sessions/{first_group.id}/appointments", json={"day": before, "start_time": "09:00"}
         )
     ).status_code == 422
+
+
+async def test_a_parent_who_stops_frees_their_time(client, db):
+    world = await phone_group(client, db)
+    await sign_in(client, world.trainer)
+    slots = (await client.post(f"/api/v1/sessions/{world.phone}/appointments", json=OFFER)).json()["slots"]
+    await client.post("/api/v1/auth/sign-out")
+    first = slots[0]["id"]
+    await client.post(f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": first})
+    assert (await client.post(f"/api/v1/my/{world.tokens[0]}/withdraw")).status_code == 200
+    # The others see the time as free and can take it.
+    free = (await client.get(f"/api/v1/my/{world.tokens[1]}/appointments")).json()[0]["free"]
+    assert first in [s["id"] for s in free]
+    taken = await client.post(
+        f"/api/v1/my/{world.tokens[1]}/appointments/{world.phone}", json={"appointment_id": first}
+    )
+    assert taken.status_code == 200, taken.text
+    assert (await _rows(db, world.phone))[0] == ("10:00", world.registrations[1])
+    # Someone who stopped cannot choose again.
+    again = await client.post(
+        f"/api/v1/my/{world.tokens[0]}/appointments/{world.phone}", json={"appointment_id": slots[1]["id"]}
+    )
+    assert again.status_code == 404

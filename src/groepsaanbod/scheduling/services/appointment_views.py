@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -79,31 +79,39 @@ async def own_appointments(session: AsyncSession, registration: Registration, no
         return []
     rows = list(
         await session.execute(
-            select(Session, Appointment)
+            select(Session, Appointment, Registration.status)
             .join(Appointment, Appointment.session_id == Session.id)
+            .outerjoin(Registration, Registration.id == Appointment.registration_id)
             .where(Session.cohort_id == registration.cohort_id, Session.status != SessionStatus.CANCELLED)
             .order_by(Session.starts_at, Appointment.local_start)
         )
     )
     found: dict[int, OwnAppointment] = {}
-    for meeting, slot in rows:
+    for meeting, slot, holder in rows:
         entry = found.setdefault(meeting.id, OwnAppointment(meeting, None, []))
         if slot.registration_id == registration.id:
             found[meeting.id] = entry = OwnAppointment(meeting, slot, entry.free)
-        elif slot.registration_id is None and slot.starts_at > now:
-            entry.free.append(slot)
+        elif holder != RegistrationStatus.CONFIRMED and slot.starts_at > now:
+            entry.free.append(slot)  # free, or held by someone who stopped (freed when taken)
     return list(found.values())
 
 
 async def appointment_times(session: AsyncSession, session_ids: Iterable[int]) -> dict[int, list[Appointment]]:
     """The times offered per meeting (taken or free), for reminders, feeds and registers:
-    a meeting with times follows them instead of its own."""
+    a meeting with times follows them instead of its own. A time held by someone who stopped is
+    left out (it is free again for the others, see appointments.free_left_times)."""
     ids = list(session_ids)
     times: dict[int, list[Appointment]] = {}
     if not ids:
         return times
     for slot in await session.scalars(
-        select(Appointment).where(Appointment.session_id.in_(ids)).order_by(Appointment.local_start)
+        select(Appointment)
+        .outerjoin(Registration, Registration.id == Appointment.registration_id)
+        .where(
+            Appointment.session_id.in_(ids),
+            or_(Appointment.registration_id.is_(None), Registration.status == RegistrationStatus.CONFIRMED),
+        )
+        .order_by(Appointment.local_start)
     ):
         times.setdefault(slot.session_id, []).append(slot)
     return times

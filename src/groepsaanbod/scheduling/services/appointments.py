@@ -83,6 +83,7 @@ async def withdraw_slot(
     meeting = await runnable_meeting(session, viewer, session_id)
     s = meeting.meeting
     await lock_meeting(session, s)
+    await free_left_times(session, s.id)
     slot = await _slot_of(session, s.id, appointment_id)
     if slot.registration_id is not None:
         raise ScheduleRefused.single("appointment_id", SLOT_TAKEN_WITHDRAW)
@@ -97,6 +98,17 @@ async def withdraw_slot(
         local_start=slot.local_start.isoformat(),
     )
     await session.commit()
+
+
+async def free_left_times(session: AsyncSession, session_id: int) -> None:
+    """Times of this meeting held by someone no longer in the group (they stopped) are free again.
+    Run under the meeting's lock, before a time is taken or taken back."""
+    stopped = select(Registration.id).where(Registration.status != RegistrationStatus.CONFIRMED)
+    await session.execute(
+        update(Appointment)
+        .where(Appointment.session_id == session_id, Appointment.registration_id.in_(stopped))
+        .values(registration_id=None, chosen_by=None, chosen_at=None, sequence=Appointment.sequence + 1)
+    )
 
 
 async def _slot_of(session: AsyncSession, session_id: int, appointment_id: int) -> Appointment:
@@ -120,6 +132,7 @@ async def _take(session: AsyncSession, meeting: MeetingContext, choice: Choice, 
     """Give the person this time (their earlier time of the meeting becomes free again)."""
     s = meeting.meeting
     await lock_meeting(session, s)
+    await free_left_times(session, s.id)
     slot = await _slot_of(session, s.id, choice.appointment_id)
     if slot.registration_id == choice.registration.id:
         return slot
