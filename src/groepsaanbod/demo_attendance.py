@@ -1,6 +1,7 @@
 """Demo attendance, so the reports have something to show: Triple P groups in Eindhoven
 (Dutch, Turkish, Arabic) that ran in the past weeks, a running Triple P group of 12 at CJG
-Sliedrecht whose latest meeting still waits for its register, and Kids & Koffie drop-ins
+Sliedrecht whose latest meeting still waits for its register (its trainer offers times for
+the phone calls, and some parents chose theirs), and Kids & Koffie drop-ins
 with head counts. Loaded once: a second run finds the groups and changes nothing."""
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import Appointment, Session
+from groepsaanbod.scheduling.services import appointments, planning
+from groepsaanbod.scheduling.services.appointment_checks import SlotOffer
 from groepsaanbod.scheduling.sessions import to_utc
 
 TIMEZONE = "Europe/Amsterdam"
@@ -223,8 +226,59 @@ async def _drop_ins(session: AsyncSession, now: datetime) -> bool:
     return True
 
 
+#: The running Triple P group whose phone calls (meetings 5 and 6) have times: of the first, four
+#: parents chose one and four are still free; the second's times are all still open.
+PHONE_GROUP = ("triple-p-sliedrecht", "Triple P Merwehoeve")
+
+
+async def _phone_calls(session: AsyncSession, now: datetime) -> bool:
+    slug, name = PHONE_GROUP
+    cohort = await session.scalar(
+        select(Cohort)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(Programme.slug == slug, Cohort.name == name)
+    )
+    if cohort is None:
+        return False
+    calls = list(
+        await session.scalars(
+            select(Session).where(Session.cohort_id == cohort.id, Session.number.in_((5, 6))).order_by(Session.number)
+        )
+    )
+    if not calls or await session.scalar(select(Appointment.id).where(Appointment.session_id == calls[0].id)):
+        return False
+    programme = await session.get_one(Programme, cohort.programme_id)
+    coordinator = await _coordinator(session, programme)
+    trainer = await session.scalar(
+        select(Role.staff_id).where(Role.organisation_id == programme.organisation_id, Role.role == "trainer")
+    )
+    if trainer is not None:
+        await planning.set_facilitator(
+            session, coordinator, cohort.id, planning.Facilitator(trainer, "trainer"), now=now
+        )
+    for call in calls:
+        if call.starts_at <= now:
+            continue
+        offer = SlotOffer(call.local_start.date(), time(13, 0), count=8)
+        await appointments.offer_slots(session, coordinator, call.id, offer, now=now)
+    members = list(
+        await session.scalars(
+            select(Registration).where(Registration.cohort_id == cohort.id).order_by(Registration.id).limit(4)
+        )
+    )
+    slots = list(
+        await session.scalars(
+            select(Appointment.id).where(Appointment.session_id == calls[0].id).order_by(Appointment.local_start)
+        )
+    )
+    for registration, slot in zip(members, slots[::2], strict=False):
+        await appointments.pick_appointment(session, registration, calls[0].id, slot, now=now)
+    return True
+
+
 async def load_demo_attendance(session: AsyncSession, now: datetime) -> bool:
     created = False
     for group in GROUPS:
         created = await _group(session, group, now) or created
+    created = await _phone_calls(session, now) or created
     return await _drop_ins(session, now) or created

@@ -23,7 +23,7 @@ from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.catalogue import list_catalogue
 from groepsaanbod.registration.models import Participant, Registration
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import Appointment, Session
 from groepsaanbod.settings import Settings
 from tests.conftest import NOW, backends
 from tests.databases import run_async, separate_database
@@ -42,6 +42,7 @@ COUNTED = (
     Registration,
     Attendance,
     SessionRegister,
+    Appointment,
 )
 
 
@@ -68,6 +69,7 @@ def test_demo_load_is_idempotent_and_covers_the_field(backend, tmp_path):
     assert counts["Organisation"] == 4
     assert counts["Programme"] == 5
     assert counts["SchoolClass"] == 3
+    assert counts["Appointment"] == 16  # the Sliedrecht Triple P group's phone calls: 8 times each for two
     assert roles == set(ROLES), "one staff account per role at least"
     cities = {place for entry in turkish for place in entry.places}
     assert cities == {"Huizen", "Sliedrecht", "Zwolle", "Eindhoven"}

@@ -46,7 +46,10 @@ def register_out(register: registers.Register, language: str) -> RegisterOut:
         register.counts_babies,
         taken.taken_at if taken else None,
         render_message(language, register.closed) if register.closed else None,
-        [LineOut(x.participant_id, x.name, x.status, x.reason, x.note, x.partners, x.babies) for x in register.lines],
+        [
+            LineOut(x.participant_id, x.name, x.status, x.reason, x.note, x.partners, x.babies, x.appointment_at)
+            for x in register.lines
+        ],
         register.adults,
         register.children,
         taken.theme if taken else "",

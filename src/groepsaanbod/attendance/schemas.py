@@ -43,6 +43,8 @@ class LineOut:
     note: str
     partners: int
     babies: int
+    #: The person's own time at an individual meeting with times (a phone call)
+    appointment_at: datetime | None = None
 
 
 @dataclass

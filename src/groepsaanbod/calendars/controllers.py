@@ -121,7 +121,9 @@ async def api_participant_download(ctx: Context, token: str, session_id: int | N
     """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
     registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
-    body = await services.cohort_calendar(ctx.db, registration.cohort_id, registration.language, session_id)
+    body = await services.cohort_calendar(
+        ctx.db, registration.cohort_id, registration.language, session_id, registration.id
+    )
     if body is None:
         raise NotFoundException()
     return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="groepsaanbod.ics"'})

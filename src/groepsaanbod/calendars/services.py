@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from groepsaanbod.accounts.models import Role, Staff
+from groepsaanbod.calendars.appointments import Whose, events_with_times
 from groepsaanbod.calendars.errors import FeedNotFound
 from groepsaanbod.calendars.ics import FeedEvent, build_calendar
 from groepsaanbod.calendars.models import Feed
@@ -30,7 +31,7 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Appointment, Session, SessionStaff
 from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
@@ -250,7 +251,18 @@ def _version_statement(subject_kind: str):
         stamps.append(
             select(named.updated_at).where(named.id == bindparam("subject_id", type_=Integer)).scalar_subquery()
         )
-    totals = (func.count(), func.coalesce(func.sum(Session.sequence), 0), func.coalesce(func.sum(Session.id), 0))
+    # Individual times (calendars/appointments.py) count too: added, taken, freed or taken back.
+    slots = select(Appointment).where(Appointment.session_id.in_(_joined(select(Session.id), subject_kind)))
+    stamps.append(slots.with_only_columns(func.max(Appointment.updated_at)).scalar_subquery())
+    slot_total = slots.with_only_columns(
+        func.count() + func.coalesce(func.sum(Appointment.sequence * 1_000_003 + Appointment.id), 0)
+    ).scalar_subquery()
+    totals = (
+        func.count(),
+        func.coalesce(func.sum(Session.sequence), 0),
+        func.coalesce(func.sum(Session.id), 0),
+        slot_total,
+    )
     return _joined(select(*totals, *stamps), subject_kind)
 
 
@@ -274,11 +286,20 @@ async def feed_version(session: AsyncSession, feed: Feed, now: datetime) -> tupl
     # Core execution (no ORM layer): the statement reads columns, not objects.
     connection = await session.connection()
     result = await connection.execute(_version_statement(feed.subject_kind), _parameters(feed, now))
-    count, total, ids, *moments = result.one()
+    count, total, ids, slots, *moments = result.one()
     known = [_aware(m) for m in moments if m is not None]
     latest = max(known, default=_aware(feed.created_at))
     fingerprint = ":".join(
-        [FEED_FORMAT, str(feed.id), feed.language, str(count), str(total), str(ids), *(m.isoformat() for m in known)]
+        [
+            FEED_FORMAT,
+            str(feed.id),
+            feed.language,
+            str(count),
+            str(total),
+            str(ids),
+            str(slots),
+            *(m.isoformat() for m in known),
+        ]
     )
     return f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"', latest
 
@@ -316,8 +337,8 @@ async def feed_calendar(session: AsyncSession, feed: Feed, now: datetime, etag: 
     key = f"{feed.token_hash}:{etag}" if etag is not None else None
     if key is not None and (body := rendered_feeds.get(key)) is not None:
         return body
-    rows = await session.execute(_rows_statement(feed.subject_kind), _parameters(feed, now))
-    events = [_event(row, feed.language) for row in rows]
+    rows = list(await session.execute(_rows_statement(feed.subject_kind), _parameters(feed, now)))
+    events = await events_with_times(session, rows, Whose(feed.subject_kind, feed.subject_id, feed.language), _event)
     body = build_calendar(events, await feed_name(session, feed))
     if key is not None:
         rendered_feeds.put(key, body)
@@ -366,10 +387,14 @@ _EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def cohort_calendar(
-    session: AsyncSession, cohort_id: int | None, language: str, session_id: int | None = None
+    session: AsyncSession,
+    cohort_id: int | None,
+    language: str,
+    session_id: int | None = None,
+    registration_id: int | None = None,
 ) -> bytes | None:
     """A group's meetings (or the one `session_id`) as a file to add to a calendar; None when
-    the group has no such meeting."""
+    the group has no such meeting. For a member (`registration_id`), individual meetings at their own time."""
     rows = []
     if cohort_id is not None:
         query = _rows_statement("cohort")
@@ -378,4 +403,5 @@ async def cohort_calendar(
         rows = list(await session.execute(query, {"subject_id": cohort_id, "since": _EVER}))
         if session_id is not None and not rows:
             return None
-    return build_calendar([_event(row, language) for row in rows], "groepsaanbod")
+    whose = Whose("participant" if registration_id else "cohort", registration_id, language)
+    return build_calendar(await events_with_times(session, rows, whose, _event), "groepsaanbod")

@@ -1,7 +1,8 @@
 """Planning reminders: plan_due_reminders, run by the worker before each delivery round.
 
 Each template's rules say when (reminder_hours, e.g. [48, 2]) and for whom
-(remind: participants and/or staff; participants by default). A reminder is a
+(remind: participants and/or staff; participants by default). A meeting with individual
+times (a phone call) reminds each person, and its staff, of that person's time. A reminder is a
 row in `reminders` and a message in the outbox, written together; the reminder's
 unique key makes planning it twice impossible.
 """
@@ -9,10 +10,12 @@ unique key makes planning it twice impossible.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -27,33 +30,31 @@ from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Appointment, Session, SessionStaff
 from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 LONGEST = timedelta(hours=24 * 14)
 
 
-async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime) -> int:
-    cohort = await session.get_one(Cohort, s.cohort_id)
-    template = await session.get_one(ProgrammeTemplate, cohort.template_id)
-    hours = due_hours(s.starts_at, template.rules.get("reminder_hours", []), moment)
-    if not hours:
-        return 0
-    h = hours[0]
-    programme = await session.get_one(Programme, s.programme_id)
-    venue = await session.get(Venue, s.venue_id) if s.venue_id else None
-    place = f"{venue.name}, {venue.street}, {venue.postcode} {venue.city}" if venue else ""
-    existing = set(await session.scalars(select(Reminder.dedupe_key).where(Reminder.session_id == s.id)))
-    planned = 0
-    whom = template.rules.get("remind", ["participants"])
+@dataclass(frozen=True)
+class Due:
+    """One reminder round of a meeting: at `starts_at` (the meeting's, or one person's appointment),
+    `hours` before it, to the recipients; `key` makes each reminder's dedupe key."""
+
+    meeting: Session
+    starts_at: datetime
+    hours: int
+    key: str
+    recipients: list[tuple[str, int, Recipient, str]]
+
+
+async def _recipients(
+    session: AsyncSession, s: Session, whom: list[str], members: Select[Registration]
+) -> list[tuple[str, int, Recipient, str]]:
     recipients: list[tuple[str, int, Recipient, str]] = []
     if "participants" in whom:
-        for registration in await session.scalars(
-            select(Registration)
-            .options(selectinload(Registration.participant))
-            .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
-        ):
+        for registration in await session.scalars(members.options(selectinload(Registration.participant))):
             member = registration.participant
             recipients.append(
                 (
@@ -68,8 +69,53 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
             select(Staff).where(Staff.id.in_(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
         ):
             recipients.append(("staff", person.id, Recipient(person.language, person.email, None), person.full_name))
-    for kind, recipient_id, recipient, name in recipients:
-        key = f"reminder:{s.id}:{s.sequence}:{h}:{kind}:{recipient_id}"
+    return recipients
+
+
+async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime) -> int:
+    if await session.scalar(select(Appointment.id).where(Appointment.session_id == s.id).limit(1)) is not None:
+        return 0  # a meeting with individual times: each person is reminded of their own (below)
+    template = await _template_of(session, s)
+    hours = due_hours(s.starts_at, template.rules.get("reminder_hours", []), moment)
+    if not hours:
+        return 0
+    members = select(Registration).where(
+        Registration.cohort_id == s.cohort_id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    recipients = await _recipients(session, s, template.rules.get("remind", ["participants"]), members)
+    return await _queue(session, Due(s, s.starts_at, hours[0], f"reminder:{s.id}:{s.sequence}", recipients), moment)
+
+
+async def _plan_for_appointment(session: AsyncSession, slot: Appointment, moment: datetime) -> int:
+    """An individual time (a phone call): its person, and the meeting's staff, at that time."""
+    s = await session.get_one(Session, slot.session_id)
+    template = await _template_of(session, s)
+    hours = due_hours(slot.starts_at, template.rules.get("reminder_hours", []), moment)
+    if not hours:
+        return 0
+    members = select(Registration).where(
+        Registration.id == slot.registration_id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    recipients = await _recipients(session, s, template.rules.get("remind", ["participants"]), members)
+    key = f"reminder:appointment:{slot.id}:{slot.sequence}"
+    return await _queue(session, Due(s, slot.starts_at, hours[0], key, recipients), moment)
+
+
+async def _template_of(session: AsyncSession, s: Session) -> ProgrammeTemplate:
+    cohort = await session.get_one(Cohort, s.cohort_id)
+    return await session.get_one(ProgrammeTemplate, cohort.template_id)
+
+
+async def _queue(session: AsyncSession, due: Due, moment: datetime) -> int:
+    s, h = due.meeting, due.hours
+    cohort = await session.get_one(Cohort, s.cohort_id)
+    programme = await session.get_one(Programme, s.programme_id)
+    venue = await session.get(Venue, s.venue_id) if s.venue_id else None
+    place = f"{venue.name}, {venue.street}, {venue.postcode} {venue.city}" if venue else ""
+    existing = set(await session.scalars(select(Reminder.dedupe_key).where(Reminder.session_id == s.id)))
+    planned = 0
+    for kind, recipient_id, recipient, name in due.recipients:
+        key = f"{due.key}:{h}:{kind}:{recipient_id}"
         if key in existing:
             continue
         message = await queue_message(
@@ -81,7 +127,7 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
                     "name": name,
                     "programme": pick(programme.name, recipient.language),
                     "group": cohort.name,
-                    "starts_at": s.starts_at,
+                    "starts_at": due.starts_at,
                     "timezone": s.timezone,
                     "place": place,
                 },
@@ -102,7 +148,7 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
                 language=recipient.language,
                 message_key="session_reminder",
                 params={"hours": h},
-                due_at=s.starts_at - timedelta(hours=h),
+                due_at=due.starts_at - timedelta(hours=h),
                 sent_at=None,
             )
         )
@@ -127,15 +173,37 @@ async def plan_due_reminders(
                 )
             )
         )
+        # Individual times (phone calls): each person at their own time.
+        slots = list(
+            await session.scalars(
+                select(Appointment.id)
+                .join(Session, Session.id == Appointment.session_id)
+                .where(
+                    Session.status == SessionStatus.PLANNED,
+                    Appointment.registration_id.is_not(None),
+                    Appointment.starts_at > moment,
+                    Appointment.starts_at <= moment + LONGEST,
+                )
+            )
+        )
     for session_id in ids:
         async with factory() as session:
             s = await session.get_one(Session, session_id)
-            try:
-                count = await _plan_for_session(session, s, moment)
-                await session.commit()
-                planned += count
-            except IntegrityError:
-                await session.rollback()  # another worker planned these a moment ago
+            planned += await _commit_planned(session, _plan_for_session(session, s, moment))
+    for slot_id in slots:
+        async with factory() as session:
+            slot = await session.get_one(Appointment, slot_id)
+            planned += await _commit_planned(session, _plan_for_appointment(session, slot, moment))
     if planned:
         log.info("reminders planned", extra={"reminders": planned})
     return planned
+
+
+async def _commit_planned(session: AsyncSession, planning: Coroutine[Any, Any, int]) -> int:
+    try:
+        count = await planning
+        await session.commit()
+        return count
+    except IntegrityError:
+        await session.rollback()  # another worker planned these a moment ago
+        return 0

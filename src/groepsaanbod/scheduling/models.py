@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -122,3 +122,29 @@ class RotaSwap(Base):
     status: Mapped[str] = mapped_column(String(16), default="asked")
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class Appointment(Timestamped, Base):
+    """A time offered for one person at an individual meeting (a phone call, an intake), and who has it.
+
+    A free time has no registration. Taking one is a conditional UPDATE (`registration_id IS NULL`),
+    so of two people choosing it at once exactly one gets it; one time per person per meeting.
+    """
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("session_id", "local_start", name="uq_appointments_session_local_start"),
+        UniqueConstraint("session_id", "registration_id", name="uq_appointments_session_registration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int]
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    #: participant | staff: who chose this time for the person
+    chosen_by: Mapped[str | None] = mapped_column(String(16))
+    chosen_at: Mapped[datetime | None]
+    #: Bumped whenever the time changes hands, for reminders and calendar feeds.
+    sequence: Mapped[int] = mapped_column(default=0)

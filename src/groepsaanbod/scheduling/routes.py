@@ -1,7 +1,7 @@
 """The routes of scheduling: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.scheduling import controllers, series_controllers
-from groepsaanbod.scheduling.pages import agenda, rota, schedule, series, venues
+from groepsaanbod.scheduling import appointment_controllers, controllers, series_controllers
+from groepsaanbod.scheduling.pages import agenda, appointments, rota, schedule, series, venues
 
-API = [*controllers.ROUTES, *series_controllers.ROUTES]
-PAGES = [*schedule.ROUTES, *agenda.ROUTES, *venues.ROUTES, *series.ROUTES, *rota.ROUTES]
+API = [*controllers.ROUTES, *series_controllers.ROUTES, *appointment_controllers.ROUTES]
+PAGES = [*schedule.ROUTES, *agenda.ROUTES, *venues.ROUTES, *series.ROUTES, *rota.ROUTES, *appointments.ROUTES]

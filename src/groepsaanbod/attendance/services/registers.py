@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +32,9 @@ from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.services.appointment_views import appointment_times
 from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class RegisterLine:
     note: str = ""
     partners: int = 0
     babies: int = 0
+    #: The person's own time at an individual meeting with times (a phone call)
+    appointment_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
                 a.babies if a else 0,
             )
         )
+    lines, opens, length = await _follow_times(session, s, lines)
     head = marks.get(None)
     taken = await session.get(SessionRegister, s.id, populate_existing=True)
     volunteers = []
@@ -128,8 +133,8 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
         lines,
         taken,
         rules.register_closed(
-            s.starts_at,
-            s.duration_minutes,
+            opens,
+            length,
             now,
             coordinator=_is_coordinator(viewer, programme),
             cancelled=s.status == SessionStatus.CANCELLED,
@@ -139,6 +144,32 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
         volunteers,
         meeting.sight,
     )
+
+
+async def _follow_times(
+    session: AsyncSession, s: Session, lines: list[RegisterLine]
+) -> tuple[list[RegisterLine], datetime, int]:
+    """An individual meeting with times: each line shows the person's time, in time order, and the
+    register is open from the first time to the end of the last."""
+    slots = (await appointment_times(session, [s.id])).get(s.id, [])
+    at = {slot.registration_id: slot for slot in slots if slot.registration_id is not None}
+    if not at:
+        return lines, s.starts_at, s.duration_minutes
+    by_person = dict(
+        (
+            await session.execute(select(Registration.participant_id, Registration.id).where(Registration.id.in_(at)))
+        ).all()
+    )
+    timed = [
+        replace(line, appointment_at=at[by_person[line.participant_id]].starts_at)
+        if line.participant_id in by_person
+        else line
+        for line in lines
+    ]
+    timed.sort(key=lambda line: (line.appointment_at is None, line.appointment_at or s.starts_at))
+    first = min(slot.starts_at for slot in at.values())
+    last = max(slot.starts_at + timedelta(minutes=slot.duration_minutes) for slot in at.values())
+    return timed, first, int((last - first).total_seconds() // 60)
 
 
 async def _mark_taken(session: AsyncSession, viewer: Viewer, s: Session, now: datetime) -> tuple[bool, SessionRegister]:

@@ -13,7 +13,7 @@ from groepsaanbod.access.roles import ROLES
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.organisations.pages import hours_from_form
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.services import changes, planning, views
+from groepsaanbod.scheduling.services import appointment_views, changes, planning, views
 from groepsaanbod.web import Context, act
 
 ANY_STAFF = needs_roles(*ROLES)
@@ -36,6 +36,7 @@ async def agenda_page(ctx: Context, done: str = "") -> Response:
         problems=[],
         hours_organisations=view.hours_organisations,
         hours=view.hours,
+        individual=await appointment_views.individual_meetings(ctx.db, [s.id for s in view.sessions]),
     )
 
 

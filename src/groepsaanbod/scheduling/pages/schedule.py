@@ -14,7 +14,7 @@ from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.pages.forms import form_date, form_time
-from groepsaanbod.scheduling.services import changes, planning, views
+from groepsaanbod.scheduling.services import appointment_views, changes, planning, views
 from groepsaanbod.scheduling.services.changes import Slot
 from groepsaanbod.web import Context, act
 
@@ -43,6 +43,7 @@ async def _schedule_page(
         problems=problems or [],
         done=done,
         proposals=proposals or {},
+        individual=await appointment_views.individual_meetings(ctx.db, [c.session.id for c in view.checks]),
     )
 
 
