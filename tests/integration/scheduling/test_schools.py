@@ -1,0 +1,149 @@
+"""THINK op school (issue 16): each school's holiday region, mentors on their class's lessons,
+and the school's contact told when a lesson is cancelled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from groepsaanbod.accounts.models import Staff
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
+from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.organisations.models import Organisation
+from groepsaanbod.scheduling.models import Session, SessionStaff
+from tests.factories import make_staff, sign_in
+from tests.integration.registration.helpers import published_programme
+
+CSV = (
+    "klas;schooljaar;naam mentor;e-mail mentor;aantal leerlingen\n"
+    "1A;2026-2027;Lotte Bakker;lotte.{school}@school.example;28\n"
+    "1C;2026-2027;Rik Meijer;rik.{school}@school.example;27\n"
+)
+CSV_HEADERS = {"Content-Type": "text/csv", "Accept-Language": "en"}
+
+
+async def a_school(db, city: str, slug: str):
+    """A school whose holiday region nobody has chosen yet."""
+    org, pid = await published_programme(db, "think-op-school", slug, languages=("nl",), city=city)
+    org.school_region = None
+    await db.commit()
+    return org.id, pid, (await make_staff(db, org, "coordinator"))
+
+
+async def upload(client, pid: int, school: str, query: str = ""):
+    return await client.post(
+        f"/api/v1/programmes/{pid}/school-classes{query}",
+        content=CSV.format(school=school).encode(),
+        headers=CSV_HEADERS,
+    )
+
+
+async def thursdays(client, db, pid: int) -> list[date]:
+    cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid, Cohort.name == "1A 2026-2027"))
+    planned = await client.post(
+        f"/api/v1/cohorts/{cohort.id}/schedule", json={"weekday": 3, "start_time": "10:00", "start_date": "2027-02-04"}
+    )
+    assert planned.status_code == 200, planned.text
+    return [date.fromisoformat(s["local_start"][:10]) for s in planned.json()["sessions"]]
+
+
+async def test_an_eindhoven_and_a_zwolle_class_skip_each_their_own_spring_break(client, db):
+    eindhoven, e_pid, e_coordinator = await a_school(db, "Eindhoven", "think-eindhoven")
+    zwolle, z_pid, z_coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    await sign_in(client, e_coordinator)
+    # No region yet: the place alone does not say it reliably, so the file is refused, whole.
+    refused = await upload(client, e_pid, "e")
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["region"]
+    assert "noord, midden or zuid" in refused.json()["errors"][0]["message"]
+    assert await db.scalar(select(func.count()).select_from(SchoolClass)) == 0
+    wrong = await upload(client, e_pid, "e", "?region=west&contact_email=not-an-address")
+    assert {e["field"] for e in wrong.json()["errors"]} == {"region", "contact_email"}
+    assert (await upload(client, e_pid, "e", "?region=zuid")).status_code == 200
+    e_days = await thursdays(client, db, e_pid)
+    # The next file keeps the region the school chose.
+    assert (await upload(client, e_pid, "e")).status_code == 200
+
+    await sign_in(client, z_coordinator)
+    assert (await upload(client, z_pid, "z", "?region=noord")).status_code == 200
+    z_days = await thursdays(client, db, z_pid)
+
+    # Spring break 2027: zuid 13-21 February, noord 20-28 February.
+    assert date(2027, 2, 18) not in e_days
+    assert date(2027, 2, 25) in e_days
+    assert date(2027, 2, 25) not in z_days
+    assert date(2027, 2, 18) in z_days
+    assert (await db.get(Organisation, eindhoven, populate_existing=True)).school_region == "zuid"
+    regions = dict((await db.execute(select(SchoolClass.organisation_id, SchoolClass.region))).all())
+    assert regions == {eindhoven: "zuid", zwolle: "noord"}
+
+
+async def test_imported_mentors_are_invited_and_on_each_lesson_of_their_class(client, db):
+    _, pid, coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    await sign_in(client, coordinator)
+    assert (await upload(client, pid, "z", "?region=noord")).status_code == 200
+    await thursdays(client, db, pid)
+    for email in ("lotte.z@school.example", "rik.z@school.example"):
+        invited = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_address == email)
+        assert await db.scalar(invited) == 1
+    lotte = await db.scalar(select(Staff.id).where(Staff.email == "lotte.z@school.example"))
+    cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid, Cohort.name == "1A 2026-2027"))
+    lessons = list(await db.scalars(select(Session.id).where(Session.cohort_id == cohort.id)))
+    mentors = await db.scalars(
+        select(SessionStaff.session_id).where(SessionStaff.staff_id == lotte, SessionStaff.role == "mentor")
+    )
+    assert len(lessons) == 10
+    assert sorted(mentors) == sorted(lessons)
+    sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()
+    assert not any(v["constraint"] == "role_present" for s in sessions for v in s["violations"])
+    # A file that names another mentor for 1A hands the group over; the old mentor leaves it.
+    other = CSV.format(school="z").replace("lotte.z@", "anna.z@")
+    replaced = await client.post(
+        f"/api/v1/programmes/{pid}/school-classes", content=other.encode(), headers=CSV_HEADERS
+    )
+    assert replaced.status_code == 200
+    leaders = await db.scalars(select(CohortFacilitator.staff_id).where(CohortFacilitator.cohort_id == cohort.id))
+    assert lotte not in list(leaders)
+
+
+async def test_a_cancelled_lesson_is_told_to_the_schools_contact(client, db):
+    _, pid, coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    await sign_in(client, coordinator)
+    query = "?region=noord&contact_email=Office@Vechtcollege.example"
+    assert (await upload(client, pid, "z", query)).status_code == 200
+    await thursdays(client, db, pid)
+    cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid, Cohort.name == "1A 2026-2027"))
+    first = await db.scalar(select(Session.id).where(Session.cohort_id == cohort.id).order_by(Session.starts_at))
+    cancelled = await client.post(f"/api/v1/sessions/{first}/cancel", json={"reason": "studiedag"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["told"] == 2  # the mentor and the school
+    told = await db.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.to_address == "office@vechtcollege.example", OutboxMessage.kind == "session_cancelled"
+        )
+    )
+    assert told is not None
+    assert told.language == "nl"
+
+
+async def test_the_upload_page_asks_for_the_region_and_the_contact(client, db):
+    _, pid, coordinator = await a_school(db, "Eindhoven", "think-eindhoven")
+    await sign_in(client, coordinator)
+    page = await client.get(f"/nl/staff/programmes/{pid}/registrations")
+    assert 'name="region"' in page.text
+    assert 'name="contact_email"' in page.text
+    files = {"file": ("klassen.csv", CSV.format(school="e").encode(), "text/csv")}
+    refused = await client.post(f"/nl/staff/programmes/{pid}/school-classes", files=files)
+    assert refused.status_code == 400
+    assert "error-summary" in refused.text
+    assert "zuid" in refused.text
+    done = await client.post(
+        f"/nl/staff/programmes/{pid}/school-classes",
+        files=files,
+        data={"region": "zuid", "contact_email": "info@school.example"},
+    )
+    assert done.status_code == 303
+    page = await client.get(done.headers["location"])
+    assert '<option value="zuid" selected>' in page.text
+    assert 'value="info@school.example"' in page.text
