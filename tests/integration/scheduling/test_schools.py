@@ -13,6 +13,7 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from tests.factories import make_staff, sign_in
+from tests.integration.membership.world import become, link_in_message
 from tests.integration.registration.helpers import published_programme
 
 CSV = (
@@ -95,8 +96,9 @@ async def test_imported_mentors_are_invited_and_on_each_lesson_of_their_class(cl
     )
     assert len(lessons) == 10
     assert sorted(mentors) == sorted(lessons)
-    sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions")).json()
-    assert not any(v["constraint"] == "role_present" for s in sessions for v in s["violations"])
+    sessions = (await client.get(f"/api/v1/cohorts/{cohort.id}/sessions", headers={"Accept-Language": "en"})).json()
+    # No lesson misses its mentor (the guest teacher is planned later, by the year planner).
+    assert not any("mentor" in v["message"] for s in sessions for v in s["violations"])
     # A file that names another mentor for 1A hands the group over; the old mentor leaves it.
     other = CSV.format(school="z").replace("lotte.z@", "anna.z@")
     replaced = await client.post(
@@ -147,3 +149,57 @@ async def test_the_upload_page_asks_for_the_region_and_the_contact(client, db):
     page = await client.get(done.headers["location"])
     assert '<option value="zuid" selected>' in page.text
     assert 'value="info@school.example"' in page.text
+
+
+async def test_a_mentor_of_another_organisation_is_placed_on_the_lessons_once_they_accept(client, db):
+    other, _ = await published_programme(db, "kids-en-koffie", "kids-elders", city="Deventer")
+    teacher = await make_staff(db, other, "volunteer", email="lotte.z@school.example")
+    org_id, pid, coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    await sign_in(client, coordinator)
+    assert (await upload(client, pid, "z", "?region=noord")).json()["invited_mentors"] == 1
+    await thursdays(client, db, pid)
+    mentor_on = select(func.count()).select_from(SessionStaff).where(SessionStaff.staff_id == teacher.id)
+    assert await db.scalar(mentor_on) == 0  # invited, never attached
+    await become(client, teacher)
+    link = await link_in_message(db, "lotte.z@school.example", "staff_join_invitation")
+    assert (await client.post(link, data={"action": "accept"})).status_code == 303
+    assert await db.scalar(mentor_on.where(SessionStaff.role == "mentor")) == 10
+
+
+async def guest_teacher_world(client, db):
+    org_id, pid, coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    org = await db.get(Organisation, org_id)
+    first_guest = await make_staff(db, org, "guest_teacher")
+    second_guest = await make_staff(db, org, "guest_teacher")
+    await sign_in(client, coordinator)
+    assert (await upload(client, pid, "z", "?region=noord&contact_email=office@school.example")).status_code == 200
+    await thursdays(client, db, pid)
+    cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid, Cohort.name == "1A 2026-2027"))
+    added = await client.post(
+        f"/api/v1/cohorts/{cohort.id}/facilitators", json={"staff_id": first_guest.id, "role": "guest_teacher"}
+    )
+    assert added.status_code == 200, added.text
+    lesson = await db.scalar(select(Session.id).where(Session.cohort_id == cohort.id).order_by(Session.starts_at))
+    return lesson, first_guest.id, second_guest.id
+
+
+async def guests_of(db, lesson: int) -> list[int]:
+    query = select(SessionStaff.staff_id).where(SessionStaff.session_id == lesson, SessionStaff.role == "guest_teacher")
+    return list(await db.scalars(query.execution_options(populate_existing=True)))
+
+
+async def test_an_absent_guest_teacher_is_replaced_by_a_free_one_or_the_lesson_is_cancelled(client, db):
+    lesson, first, second = await guest_teacher_world(client, db)
+    absent = await client.post(f"/api/v1/sessions/{lesson}/absence", json={"staff_id": first, "reason": "ziek"})
+    assert absent.status_code == 200, absent.text
+    assert absent.json()["cancelled"] is False
+    assert await guests_of(db, lesson) == [second]
+    told = select(OutboxMessage.to_address).where(OutboxMessage.kind == "lesson_taken_over")
+    assert list(await db.scalars(told)) == [(await db.get(Staff, second)).email]
+
+    # The stand-in cannot come either, and nobody else is free: the lesson is cancelled, everyone told.
+    again = await client.post(f"/api/v1/sessions/{lesson}/absence", json={"staff_id": second, "reason": "ziek"})
+    assert again.json()["cancelled"] is True
+    assert (await db.get(Session, lesson, populate_existing=True)).status == "cancelled"
+    cancelled = select(OutboxMessage.to_address).where(OutboxMessage.kind == "session_cancelled")
+    assert "office@school.example" in set(await db.scalars(cancelled))
