@@ -203,3 +203,57 @@ async def test_an_absent_guest_teacher_is_replaced_by_a_free_one_or_the_lesson_i
     assert (await db.get(Session, lesson, populate_existing=True)).status == "cancelled"
     cancelled = select(OutboxMessage.to_address).where(OutboxMessage.kind == "session_cancelled")
     assert "office@school.example" in set(await db.scalars(cancelled))
+
+
+async def test_guest_teachers_availability_page_and_the_plan_in_words(client, db):
+    org_id, pid, coordinator = await a_school(db, "Zwolle", "think-zwolle")
+    org = await db.get(Organisation, org_id)
+    org.name = "Vechtcollege"
+    ann = await make_staff(db, org, "guest_teacher")
+    bob = await make_staff(db, org, "guest_teacher")
+    await db.commit()
+    ann_id, bob_id = ann.id, bob.id
+    await sign_in(client, coordinator)
+    assert (await upload(client, pid, "z", "?region=noord")).status_code == 200
+    await thursdays(client, db, pid)  # 1A on Thursdays from 4 February 2027
+    page = await client.get(f"/en/staff/programmes/{pid}/guest-teachers")
+    assert page.status_code == 200
+    assert page.text.count("No guest teacher yet.") == 10
+    dutch = sorted({t["nl"] for t in await db.scalars(select(Session.topic).where(Session.programme_id == pid))})
+    # Ann gives every topic on Thursdays, but not in the week of 18 February; Bob only on Mondays.
+    form = {"topics": dutch, "weekdays": ["3"], "weeks_off": "18-02-2027", "max_lessons_per_week": "4"}
+    saved = await client.post(f"/nl/staff/programmes/{pid}/guest-teachers/{ann_id}", data=form)
+    assert saved.status_code == 303, saved.text
+    bad = await client.post(
+        f"/nl/staff/programmes/{pid}/guest-teachers/{bob_id}", data={"weekdays": ["6"], "weeks_off": "morgen"}
+    )
+    assert bad.status_code == 400
+    assert "error-summary" in bad.text
+    bob_form = {"topics": dutch, "weekdays": ["0"], "max_lessons_per_week": "4"}
+    assert (await client.post(f"/nl/staff/programmes/{pid}/guest-teachers/{bob_id}", data=bob_form)).status_code == 303
+
+    planned = await client.post(f"/en/staff/programmes/{pid}/guest-teachers/plan")
+    assert planned.status_code == 200
+    # The reason in words: the topic, the lesson's date, the class and the school; no week numbers or ids.
+    assert "No guest teacher for" in planned.text
+    assert "is free on Feb 18, 2027 at 10:00" in planned.text
+    assert "class 1A 2026-2027 at Vechtcollege" in planned.text
+    assert "202707" not in planned.text
+
+    # Ann can after all: now every lesson gets her.
+    form["weeks_off"] = ""
+    assert (await client.post(f"/nl/staff/programmes/{pid}/guest-teachers/{ann_id}", data=form)).status_code == 303
+    planned = await client.post(f"/en/staff/programmes/{pid}/guest-teachers/plan")
+    assert "Every lesson has a guest teacher." in planned.text
+    assert "No guest teacher yet." not in planned.text
+    given = select(func.count()).select_from(SessionStaff).where(SessionStaff.role == "guest_teacher")
+    assert await db.scalar(given.where(SessionStaff.staff_id == ann_id)) == 10
+
+
+async def test_another_organisations_guest_teacher_page_is_not_found(client, db):
+    _, pid, _ = await a_school(db, "Zwolle", "think-zwolle")
+    other_org, _, other_coordinator = await a_school(db, "Eindhoven", "think-eindhoven")
+    await sign_in(client, other_coordinator)
+    assert (await client.get(f"/nl/staff/programmes/{pid}/guest-teachers")).status_code == 404
+    answer = await client.put(f"/api/v1/programmes/{pid}/guest-teachers/1", json={"topics": ["x"], "weekdays": [0]})
+    assert answer.status_code == 404

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -21,7 +21,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
-from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.text import N_, Message, pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
@@ -30,6 +30,7 @@ from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.services.context import MeetingContext
 from groepsaanbod.scheduling.services.facts import is_free
+from groepsaanbod.scheduling.services.think_availability import stored_teachers
 from groepsaanbod.scheduling.status import SessionStatus
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
@@ -52,6 +53,26 @@ class YearPlanOutcome:
 def _week_key(moment: datetime) -> int:
     iso = moment.isocalendar()
     return iso.year * 100 + iso.week
+
+
+def in_words(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """The planner counts weeks as year*100 + ISO week and days as 0..4; people read the Monday of
+    the week as a date (shown in their language) and the day's name."""
+    shown = []
+    for problem in problems:
+        params = dict(problem.message.params)
+        week = params.get("week")
+        if isinstance(week, int) and week > 100:
+            monday = date.fromisocalendar(week // 100, week % 100, 1)
+            params["week"] = monday
+            day = params.get("day")
+            if isinstance(day, int) and 1 <= day <= 7:
+                params["day"] = monday + timedelta(days=day - 1)
+        hour = params.get("hour")
+        if isinstance(hour, int):
+            params["hour"] = f"{hour // 100:02d}:{hour % 100:02d}"
+        shown.append(Problem(problem.field, Message(problem.message.msgid, params)))
+    return tuple(shown)
 
 
 async def plan_think_year(
@@ -85,6 +106,17 @@ async def plan_think_year(
                 max_lessons_per_week=teacher.max_lessons_per_week,
             )
         )
+    if not teachers:  # none given: what the guest teachers' page keeps
+        pool = [
+            GuestTeacher(
+                str(staff_id),
+                frozenset(kept.topics),
+                frozenset(kept.weekdays),
+                frozenset(_week_key(datetime.combine(day, time())) for day in kept.weeks_off),
+                kept.max_lessons_per_week,
+            )
+            for staff_id, kept in await stored_teachers(session, programme.organisation_id)
+        ]
     rows = list(
         await session.execute(
             select(Session, Cohort)
@@ -100,7 +132,7 @@ async def plan_think_year(
     lessons = [
         Lesson(
             str(s.id),
-            str(programme.organisation_id),
+            programme.organisation.name,
             cohort.name,
             _week_key(s.local_start),
             s.local_start.weekday(),
@@ -134,7 +166,7 @@ async def plan_think_year(
         len(lessons),
         len(result.assignments) if not violations else 0,
         len(violations),
-        tuple(result.problems) + tuple(violations),
+        in_words(tuple(result.problems) + tuple(violations)),
         result.max_load,
         result.min_load,
     )
