@@ -31,7 +31,7 @@ WEEK_SHORTFALL = N_(
     "%(capacity)s lessons that week. Add guest teachers in the week of %(week)s, or give them more lessons per week."
 )
 SLOT_SHORTFALL = N_(
-    "On %(day)s at %(hour)s, %(needed)s lessons take place at the same time, "
+    "On %(day)s at %(hour)s there are %(needed)s lessons at the same time (%(classes)s), "
     "but only %(capacity)s guest teachers can give them. Add guest teachers for that time."
 )
 WEEK_TIGHT = N_(
@@ -85,7 +85,15 @@ def precheck(
     for (week, day, hour), group in sorted(by_slot.items()):
         capacity = len({t for i in group for t in eligible[i]})
         if capacity < len(group):
-            params = {"week": week, "day": day + 1, "hour": hour, "needed": len(group), "capacity": capacity}
+            classes = ", ".join(sorted({f"{lessons[i].class_name} ({lessons[i].school})" for i in group}))
+            params = {
+                "week": week,
+                "day": day + 1,
+                "hour": hour,
+                "needed": len(group),
+                "capacity": capacity,
+                "classes": classes,
+            }
             problems.append(Problem(f"weeks[{week}]", Message(SLOT_SHORTFALL, params)))
     for (week, topic), group in sorted(by_week_topic.items()):
         capacity = _capacity(lessons, teachers, eligible, group)
