@@ -86,8 +86,10 @@ async def test_imported_mentors_are_invited_and_on_each_lesson_of_their_class(cl
     assert (await upload(client, pid, "z", "?region=noord")).status_code == 200
     await thursdays(client, db, pid)
     for email in ("lotte.z@school.example", "rik.z@school.example"):
-        invited = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_address == email)
-        assert await db.scalar(invited) == 1
+        invited = select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)
+        [body] = list(await db.scalars(invited))
+        assert "/staff/password/" in body  # their account, and where their lessons and calendar link are
+        assert "/nl/staff/agenda" in body
     lotte = await db.scalar(select(Staff.id).where(Staff.email == "lotte.z@school.example"))
     cohort = await db.scalar(select(Cohort).where(Cohort.programme_id == pid, Cohort.name == "1A 2026-2027"))
     lessons = list(await db.scalars(select(Session.id).where(Session.cohort_id == cohort.id)))

@@ -139,7 +139,14 @@ def test_two_lessons_at_the_same_time_need_two_teachers():
     result = plan_guest_teachers(lessons, [teacher("ann")], TIME)
     assert result.status == "infeasible"
     assert result.problems[0].message.msgid == tt.SLOT_SHORTFALL
-    assert result.problems[0].message.params == {"week": 1, "day": 1, "hour": 1, "needed": 2, "capacity": 1}
+    assert result.problems[0].message.params == {
+        "week": 1,
+        "day": 1,
+        "hour": 1,
+        "needed": 2,
+        "capacity": 1,
+        "classes": "1A (school1), 1A (school2)",
+    }
 
 
 def test_a_teacher_is_never_at_two_schools_at_once():
