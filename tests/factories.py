@@ -37,9 +37,11 @@ def second_factor_code(staff: Staff, at: datetime = NOW) -> str:
 _numbers = itertools.count(1)
 
 
-async def make_organisation(db: AsyncSession, name: str = "CJG Testdorp", city: str = "Testdorp") -> Organisation:
+async def make_organisation(
+    db: AsyncSession, name: str = "CJG Testdorp", city: str = "Testdorp", school_region: str | None = "noord"
+) -> Organisation:
     n = next(_numbers)
-    org = Organisation(slug=f"org-{n}", name=name, kind="cjg", city=city)
+    org = Organisation(slug=f"org-{n}", name=name, kind="cjg", city=city, school_region=school_region)
     db.add(org)
     await db.flush()
     return org

@@ -207,6 +207,8 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
         staff_ids[person.email] = existing.id
     await session.flush()
     year = current_school_year(now)
+    if org.classes and row.school_region is None:
+        row.school_region = "noord"  # the demo school is in Zwolle
     for class_name, mentor_email in org.classes:
         found = await session.scalar(
             select(SchoolClass).where(
@@ -222,7 +224,7 @@ async def _ensure_organisation(session: AsyncSession, org: DemoOrganisation, now
                     school_name=org.name,
                     class_name=class_name,
                     school_year=year,
-                    region="noord",
+                    region=row.school_region or "noord",
                     mentor_id=staff_ids[mentor_email],
                     pupils=28,
                 )

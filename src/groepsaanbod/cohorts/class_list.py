@@ -21,6 +21,8 @@ from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.refusals import Problem
 
 MAX_CLASS_NAME = 40
+#: The three regions the Dutch government sets school holidays for (scheduling.closed_days knows their dates).
+SCHOOL_REGIONS = ("noord", "midden", "zuid")
 PUPILS_RANGE = (1, 60)
 YEAR_RANGE = (2000, 2100)
 
@@ -54,6 +56,11 @@ MENTOR_EMPTY = N_("Line %(line)s: the name of the mentor is empty.")
 EMAIL_EMPTY = N_("Line %(line)s: the email address of the mentor is empty.")
 EMAIL_WRONG = N_("Line %(line)s: %(value)s is not an email address.")
 PUPILS_WRONG = N_("Line %(line)s: the number of pupils must be a whole number from 1 to %(max)s.")
+REGION_NEEDED = N_(
+    "Choose the school holiday region of the school: noord, midden or zuid. "
+    "No lesson is planned in the holidays of that region."
+)
+CONTACT_WRONG = N_("The email address of the school's contact person is not right.")
 CELL_ONE_LINE = N_("Line %(line)s: write every cell on one line, without line breaks or tabs.")
 CELL_INVISIBLE = N_("Line %(line)s: a cell contains invisible characters that are not allowed. Type it again.")
 CELL_TOO_LONG = N_("Line %(line)s: a cell is too long. Use at most %(max)s characters.")
@@ -191,6 +198,26 @@ def _check_row(line: int, values: dict[str, str], problems: list[Problem]) -> Sc
         mentor_email=mentor_email,
         pupils=pupils,
     )
+
+
+def school_problems(region: str | None, contact_email: str | None) -> tuple[list[Problem], str | None]:
+    """Check the school's region (None: not given) and contact address (empty: none given).
+
+    The problems, and the contact address normalised (None when none was given or it is wrong).
+    """
+    problems: list[Problem] = []
+    if region is not None and region not in SCHOOL_REGIONS:
+        problems.append(Problem("region", Message(REGION_NEEDED)))
+    contact = (contact_email or "").strip()
+    if not contact:
+        return problems, None
+    try:
+        if bounds.line_problem(contact, bounds.EMAIL) is not None:
+            raise EmailNotValidError(contact)
+        return problems, validate_email(contact, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        problems.append(Problem("contact_email", Message(CONTACT_WRONG)))
+        return problems, None
 
 
 def read_school_classes_csv(text: str, max_rows: int = 200) -> SchoolClassImport:

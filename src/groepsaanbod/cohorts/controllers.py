@@ -20,7 +20,7 @@ from groepsaanbod.cohorts.schemas import (
 from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import cohort_view
-from groepsaanbod.cohorts.services.school_classes import import_school_classes
+from groepsaanbod.cohorts.services.school_classes import SchoolDetails, import_school_classes
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.settings import Settings
@@ -149,13 +149,23 @@ async def api_end(ctx: Context, cohort_id: int, settings: Settings) -> CohortOut
     status_code=200,
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
-async def api_import_classes(ctx: Context, programme_id: int, settings: Settings) -> ImportOut:
+async def api_import_classes(
+    ctx: Context, programme_id: int, settings: Settings, region: str | None = None, contact_email: str | None = None
+) -> ImportOut:
     """Upload the first-year classes as CSV (the request body, text/csv): class, school year, mentor name,
     mentor email, number of pupils. A file with a bad row imports nothing; each problem names line and field.
+    `region` (noord, midden or zuid) is the school's holiday region, kept for the next file; it is needed
+    the first time. `contact_email` is told when a lesson is cancelled.
     A mentor whose address has an account that does not work for this organisation is invited (never given
     a role): `invited_mentors` counts them, and the class has no mentor until they accept."""
     summary = await import_school_classes(
-        ctx.db, ctx.staff, programme_id, await ctx.request.body(), now=ctx.now(), base_url=settings.base_url
+        ctx.db,
+        ctx.staff,
+        programme_id,
+        await ctx.request.body(),
+        now=ctx.now(),
+        base_url=settings.base_url,
+        school=SchoolDetails(region or None, contact_email),
     )
     return ImportOut(
         summary.classes, summary.new_classes, summary.new_mentors, summary.new_cohorts, summary.invited_mentors

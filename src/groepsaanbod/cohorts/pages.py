@@ -15,7 +15,7 @@ from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import programme_groups
-from groepsaanbod.cohorts.services.school_classes import import_school_classes
+from groepsaanbod.cohorts.services.school_classes import SchoolDetails, import_school_classes
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
@@ -115,10 +115,13 @@ async def import_submit(ctx: Context, programme_id: int, settings: Settings) -> 
     form = await ctx.request.form()
     upload = form.get("file")
     data = await upload.read() if isinstance(upload, UploadFile) else b""
+    school = SchoolDetails(str(form.get("region", "")) or None, str(form.get("contact_email", "")))
     return await _act(
         ctx,
         programme_id,
-        lambda: import_school_classes(ctx.db, ctx.staff, programme_id, data, now=ctx.now(), base_url=settings.base_url),
+        lambda: import_school_classes(
+            ctx.db, ctx.staff, programme_id, data, now=ctx.now(), base_url=settings.base_url, school=school
+        ),
         "imported",
     )
 

@@ -21,6 +21,11 @@ class Organisation(Timestamped, Base):
     city: Mapped[str] = mapped_column(String(120))
     #: All staff must use a second factor (admins always must).
     require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A school's holiday region (noord | midden | zuid): its classes' lessons skip that region's breaks.
+    #: None until a coordinator chooses it: the place alone does not say it reliably.
+    school_region: Mapped[str | None] = mapped_column(String(8))
+    #: Who at the school hears when a lesson is cancelled (a school office, say).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     venues: Mapped[list[Venue]] = relationship(back_populates="organisation", order_by="Venue.name")
 

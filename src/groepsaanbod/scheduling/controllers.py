@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, time, timedelta
 
-from litestar import get, post
+from litestar import get, post, put
 from litestar.params import JSONBody
 
 from groepsaanbod import bounds
@@ -25,6 +25,7 @@ from groepsaanbod.scheduling.schemas import (
     CancelIn,
     ClosureIn,
     FacilitatorIn,
+    GuestTeacherAvailabilityIn,
     GuestTeacherPlanIn,
     GuestTeacherPlanOut,
     PlanIn,
@@ -37,6 +38,7 @@ from groepsaanbod.scheduling.schemas import (
 )
 from groepsaanbod.scheduling.services import changes, closures, planning, views
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
+from groepsaanbod.scheduling.services.think_availability import TeacherAvailability, set_guest_teacher_availability
 from groepsaanbod.scheduling.services.views import MeetingView
 from groepsaanbod.web import Context
 
@@ -189,6 +191,24 @@ async def api_guest_teachers(
     )
 
 
+@put(
+    "/api/v1/programmes/{programme_id:int}/guest-teachers/{staff_id:int}",
+    opt=EDITORS,
+    tags=["schedules"],
+    status_code=200,
+)
+async def api_guest_teacher_availability(
+    ctx: Context, programme_id: int, staff_id: int, data: JSONBody[GuestTeacherAvailabilityIn]
+) -> dict[str, str]:
+    """THINK op school: what a guest teacher of the organisation gives and when; the year planner uses it
+    when it is given no teachers. Someone who is not its guest teacher: 404."""
+    availability = TeacherAvailability(
+        tuple(data.topics), tuple(data.weekdays), tuple(data.weeks_off), data.max_lessons_per_week
+    )
+    await set_guest_teacher_availability(ctx.db, ctx.staff, programme_id, staff_id, availability, now=ctx.now())
+    return {"status": "ok"}
+
+
 @post("/api/v1/me/availability", opt=ANY_STAFF, tags=["schedules"], status_code=200)
 async def api_availability(ctx: Context, data: JSONBody[AvailabilityIn]) -> AvailabilityOut:
     """The weekly hours you can work for an organisation (replaces earlier ones of that organisation).
@@ -234,4 +254,5 @@ ROUTES = [
     api_venue_week,
     api_conflicts,
     api_guest_teachers,
+    api_guest_teacher_availability,
 ]

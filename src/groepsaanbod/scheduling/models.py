@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from groepsaanbod.db import Base, Timestamped
@@ -148,3 +149,21 @@ class Appointment(Timestamped, Base):
     chosen_at: Mapped[datetime | None]
     #: Bumped whenever the time changes hands, for reminders and calendar feeds.
     sequence: Mapped[int] = mapped_column(default=0)
+
+
+class GuestTeacherAvailability(Base):
+    """What a guest teacher gives for one organisation's THINK lessons and when: the year planner's input."""
+
+    __tablename__ = "guest_teacher_availability"
+    __table_args__ = (UniqueConstraint("organisation_id", "staff_id", name="guest_teacher_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    #: The lesson topics they give, as the template names them in Dutch.
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    #: 0 = Monday .. 4 = Friday
+    weekdays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: The Mondays (ISO dates) of the weeks they cannot teach.
+    weeks_off: Mapped[list[str]] = mapped_column(default=list)
+    max_lessons_per_week: Mapped[int] = mapped_column(default=4)

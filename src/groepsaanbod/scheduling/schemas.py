@@ -105,7 +105,19 @@ class GuestTeacherIn:
 
 @dataclass
 class GuestTeacherPlanIn:
-    teachers: list[GuestTeacherIn]
+    #: Left out or empty: the guest teachers as their page keeps them (topics, school days, weeks off).
+    teachers: list[GuestTeacherIn] = field(default_factory=list)
+
+
+@dataclass
+class GuestTeacherAvailabilityIn:
+    """What a guest teacher gives and when: topics as the programme names them in Dutch, school days
+    0 = Monday .. 4 = Friday, any day of each week they cannot teach, the most lessons in one week."""
+
+    topics: list[str]
+    weekdays: list[int]
+    weeks_off: list[date] = field(default_factory=list)
+    max_lessons_per_week: int = 4
 
 
 @dataclass

@@ -201,6 +201,7 @@ NOT_A_PARTICIPANTS = {
     "audit_events": "field names and fixed words only (record_audit refuses anything else)",
     "cohort_facilitators": "staff",
     "cohorts": "the group: its name, language, place, the due date it is built around (of many)",
+    "guest_teacher_availability": "staff: the topics, weekdays and weeks a guest teacher gives",
     "constraints": "the programme's rules",
     "feeds.language": "a language code",
     "feeds.subject_kind": "a word from a fixed list",

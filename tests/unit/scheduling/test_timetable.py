@@ -94,8 +94,15 @@ def test_topic_without_a_teacher_in_a_week_names_topic_and_week():
     [problem] = result.problems
     assert problem.field == "lessons[l2]"
     assert problem.message.msgid == tt.NO_TEACHER
-    assert problem.message.params == {"topic": "sleep", "week": 2, "school": "school1", "class_name": "1A"}
-    assert rendered(result.problems) == ["No guest teacher gives sleep in week 2 (school1, class 1A)."]
+    assert problem.message.params == {
+        "topic": "sleep",
+        "week": 2,
+        "day": 1,
+        "hour": 1,
+        "school": "school1",
+        "class_name": "1A",
+    }
+    assert rendered(result.problems) == ["No guest teacher for sleep is free on 1 at 1, for class 1A at school1."]
 
 
 def test_no_teacher_on_that_weekday_or_at_that_school():
@@ -132,7 +139,14 @@ def test_two_lessons_at_the_same_time_need_two_teachers():
     result = plan_guest_teachers(lessons, [teacher("ann")], TIME)
     assert result.status == "infeasible"
     assert result.problems[0].message.msgid == tt.SLOT_SHORTFALL
-    assert result.problems[0].message.params == {"week": 1, "day": 1, "hour": 1, "needed": 2, "capacity": 1}
+    assert result.problems[0].message.params == {
+        "week": 1,
+        "day": 1,
+        "hour": 1,
+        "needed": 2,
+        "capacity": 1,
+        "classes": "1A (school1), 1A (school2)",
+    }
 
 
 def test_a_teacher_is_never_at_two_schools_at_once():

@@ -82,7 +82,13 @@ async def send_first_password_link(
         Recipient(staff.language, staff.email),
         MessageContent(
             "staff_invitation",
-            {"name": staff.full_name, "inviter": inviter, "link": link_address(base_url, staff.language, token)},
+            {
+                "name": staff.full_name,
+                "inviter": inviter,
+                "link": link_address(base_url, staff.language, token),
+                # A mentor from a school's file: where their lessons and their calendar link are.
+                "agenda": f"{base_url}/{staff.language}/staff/agenda",
+            },
         ),
         dedupe_key=f"invitation:{token_hash(token)}",
         now=now,

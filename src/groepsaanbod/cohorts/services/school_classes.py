@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.viewer import Viewer
@@ -20,15 +20,31 @@ from groepsaanbod.accounts.services.invitations import (
 from groepsaanbod.accounts.services.links import send_first_password_link
 from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts import errors
-from groepsaanbod.cohorts.class_list import SchoolClassRow, decode_upload, read_school_classes_csv
-from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
+from groepsaanbod.cohorts.class_list import (
+    REGION_NEEDED,
+    SchoolClassRow,
+    decode_upload,
+    read_school_classes_csv,
+    school_problems,
+)
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, CohortStatus, SchoolClass
 from groepsaanbod.history.services import Subject, record
+from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
+from groepsaanbod.refusals import Problem
 
 log = logging.getLogger(__name__)
-#: The school-holiday region of an imported class: the file names none.
-IMPORTED_REGION = "noord"
+
+
+@dataclass(frozen=True)
+class SchoolDetails:
+    """What the coordinator says about the school with its file; None keeps what the school has."""
+
+    #: noord | midden | zuid: the school holidays its classes' lessons skip.
+    region: str | None = None
+    #: Who at the school is told when a lesson is cancelled.
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,21 @@ async def _mentor(
     return _Mentor(None, invitation)
 
 
+async def _place_mentor(session: AsyncSession, cohort_id: int, mentor_id: int | None) -> None:
+    """The class's mentor leads its group as mentor (planning puts the group's people on every lesson);
+    a mentor the file replaced no longer does."""
+    await session.execute(
+        delete(CohortFacilitator).where(
+            CohortFacilitator.cohort_id == cohort_id,
+            CohortFacilitator.role == "mentor",
+            CohortFacilitator.staff_id != (mentor_id or 0),
+        )
+    )
+    if mentor_id is not None and await session.get(CohortFacilitator, (cohort_id, mentor_id, "mentor")) is None:
+        session.add(CohortFacilitator(cohort_id=cohort_id, staff_id=mentor_id, role="mentor"))
+    await session.flush()
+
+
 async def import_school_classes(
     session: AsyncSession,
     viewer: Viewer,
@@ -90,6 +121,7 @@ async def import_school_classes(
     *,
     now: datetime,
     base_url: str,
+    school: SchoolDetails | None = None,
 ) -> ImportSummary:
     """Each class of the file becomes a cohort of the programme, with its mentor.
 
@@ -98,15 +130,30 @@ async def import_school_classes(
     link to choose a password; one of this organisation's staff gets the mentor role;
     any other account is invited (the class shows its mentor as invited until they
     accept), so a file never adds a role to another organisation's person.
+
+    Each class gets the school's holiday region (given now, or kept from before: the
+    place alone does not say it reliably, so without one the file is refused), and a
+    mentor of the organisation is put on their class's group, so every lesson planned
+    for it has the mentor (an invited mentor is put there when they accept).
     """
+    details = school or SchoolDetails()
     programme = await get_programme(session, viewer, programme_id)
     template = published_template(programme)
     if template is None or template.formation != Formation.SCHOOL_CLASS:
         raise errors.ImportRefused.single("programme", errors.NOT_FOR_SCHOOL_CLASSES)
+    problems, contact = school_problems(details.region, details.contact_email)
+    organisation = programme.organisation
+    region = details.region or organisation.school_region
+    if region is None and not problems:
+        problems.append(Problem("region", Message(REGION_NEEDED)))
     parsed = read_school_classes_csv(decode_upload(data))
-    if not parsed.ok:
-        raise errors.ImportRefused(parsed.problems)
-    org_id, school = programme.organisation_id, programme.organisation.name
+    if problems or not parsed.ok:
+        raise errors.ImportRefused((*problems, *parsed.problems))
+    assert region is not None  # refused above otherwise
+    organisation.school_region = region
+    if contact is not None:
+        organisation.contact_email = contact
+    org_id, school_name = programme.organisation_id, organisation.name
     new_classes = new_mentors = new_cohorts = 0
     invited: set[int] = set()
     for row in parsed.rows:
@@ -124,13 +171,14 @@ async def import_school_classes(
         if school_class is None:
             school_class = SchoolClass(
                 organisation_id=org_id,
-                school_name=school,
+                school_name=school_name,
                 class_name=row.class_name,
                 school_year=row.school_year,
-                region=IMPORTED_REGION,
+                region=region,
             )
             session.add(school_class)
             new_classes += 1
+        school_class.region = region
         school_class.mentor_id = mentor.staff.id if mentor.staff else None
         school_class.mentor_invitation_id = mentor.invitation.id if mentor.invitation else None
         school_class.pupils = row.pupils
@@ -139,18 +187,19 @@ async def import_school_classes(
             select(Cohort).where(Cohort.programme_id == programme_id, Cohort.school_class_id == school_class.id)
         )
         if cohort is None:
-            session.add(
-                Cohort(
-                    programme_id=programme_id,
-                    template_id=template.id,
-                    status=CohortStatus.CONFIRMED,
-                    name=f"{row.class_name} {row.school_year}",
-                    language="nl",
-                    place=programme.organisation.city,
-                    school_class_id=school_class.id,
-                )
+            cohort = Cohort(
+                programme_id=programme_id,
+                template_id=template.id,
+                status=CohortStatus.CONFIRMED,
+                name=f"{row.class_name} {row.school_year}",
+                language="nl",
+                place=organisation.city,
+                school_class_id=school_class.id,
             )
+            session.add(cohort)
+            await session.flush()
             new_cohorts += 1
+        await _place_mentor(session, cohort.id, school_class.mentor_id)
     record(
         session,
         now,
@@ -159,6 +208,7 @@ async def import_school_classes(
         actor=viewer.staff_id,
         classes=len(parsed.rows),
         new_cohorts=new_cohorts,
+        region=region,
     )
     await session.commit()
     log.info(

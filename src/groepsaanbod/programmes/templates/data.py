@@ -43,7 +43,7 @@ CONSTRAINT_KINDS = (
 )
 CONSTRAINT_PARAMS = ("role", "count", "from", "to", "on_violation")
 #: What happens when a hard rule breaks: cancel the meeting, or alert the coordinators.
-ON_VIOLATION = ("cancel", "alert")
+ON_VIOLATION = ("cancel", "alert", "reassign")
 #: Which kinds of "when" each schedule allows.
 TIMINGS_BY_SCHEDULE: dict[str, tuple[str, ...]] = {
     Schedule.PREGNANCY_WEEK: ("pregnancy_week", "weeks_after_birth"),

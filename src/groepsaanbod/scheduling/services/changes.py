@@ -34,6 +34,7 @@ from groepsaanbod.scheduling.services.context import (
     uses_school_holidays,
 )
 from groepsaanbod.scheduling.services.facts import session_facts
+from groepsaanbod.scheduling.services.guest_teachers import take_over_lesson
 from groepsaanbod.scheduling.services.notices import alert_coordinators, notify_session
 from groepsaanbod.scheduling.sessions import to_utc
 from groepsaanbod.scheduling.status import SessionStatus
@@ -225,9 +226,17 @@ async def _absence(
         facts = await session_facts(session, s, cohort, template)
         violations = check_session(facts, rules, template.min_group_size, template.max_group_size)
         hard = tuple(v for v in violations if v.hard)
-        if any(_policy(rules, v) == "cancel" for v in hard):
+        # "reassign" (THINK's guest teacher): another free person of that role takes the lesson; if nobody can, cancel.
+        cancel = any(_policy(rules, v) == "cancel" for v in hard)
+        reassign = [] if cancel else [v for v in hard if _policy(rules, v) == "reassign"]
+        taken = bool(reassign) and all(
+            [await take_over_lesson(session, about, str(v.message.params.get("role")), who, now) for v in reassign]
+        )
+        if cancel or (reassign and not taken):
             told = await cancel_session(session, s, reason=reason or "absence", now=now, actor=viewer.staff_id)
             cancelled = True
+        elif reassign:
+            told = len(reassign)
         elif violations:
             await alert_coordinators(session, about, violations, now=now)
     return AbsenceOutcome(cancelled, violations, told)

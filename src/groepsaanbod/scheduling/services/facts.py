@@ -90,6 +90,17 @@ async def _absent(
     )
 
 
+async def is_free(session: AsyncSession, staff_id: int, s: Session, organisation_id: int) -> bool:
+    """Whether the person can be at this meeting: not absent, within their hours, and at no other meeting then."""
+    end = session_end(s)
+    if await _absent(
+        session, staff_id, meeting_id=s.id, when=_When(s.starts_at, end, s.local_start), organisation_id=organisation_id
+    ):
+        return False
+    bookings = await _bookings(session, staff_id=staff_id, around=s, at=s.starts_at)
+    return not any(b.start < end and s.starts_at < b.end for b in bookings)
+
+
 async def _room(session: AsyncSession, s: Session, start: datetime, end: datetime) -> RoomFacts | None:
     if s.venue_id is None:
         return None

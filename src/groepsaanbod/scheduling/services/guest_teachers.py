@@ -1,4 +1,5 @@
-"""THINK op school: a guest teacher for every lesson of the school year (plan_think_year).
+"""THINK op school: a guest teacher for every lesson of the school year (plan_think_year), and
+another one for a lesson whose guest teacher cannot come (take_over_lesson).
 
 The solver (timetable.plan_guest_teachers, OR-Tools CP-SAT) proposes; the
 independent checker (timetable.check_timetable) must find no hard violation
@@ -9,23 +10,27 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.accounts.models import Role
+from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
-from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.text import N_, Message, pick
+from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.services.context import MeetingContext
+from groepsaanbod.scheduling.services.facts import is_free
+from groepsaanbod.scheduling.services.think_availability import stored_teachers
 from groepsaanbod.scheduling.status import SessionStatus
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
 
@@ -48,6 +53,26 @@ class YearPlanOutcome:
 def _week_key(moment: datetime) -> int:
     iso = moment.isocalendar()
     return iso.year * 100 + iso.week
+
+
+def in_words(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """The planner counts weeks as year*100 + ISO week and days as 0..4; people read the Monday of
+    the week as a date (shown in their language) and the day's name."""
+    shown = []
+    for problem in problems:
+        params = dict(problem.message.params)
+        week = params.get("week")
+        if isinstance(week, int) and week > 100:
+            monday = date.fromisocalendar(week // 100, week % 100, 1)
+            params["week"] = monday
+            day = params.get("day")
+            if isinstance(day, int) and 1 <= day <= 7:
+                params["day"] = monday + timedelta(days=day - 1)
+        hour = params.get("hour")
+        if isinstance(hour, int):
+            params["hour"] = f"{hour // 100:02d}:{hour % 100:02d}"
+        shown.append(Problem(problem.field, Message(problem.message.msgid, params)))
+    return tuple(shown)
 
 
 async def plan_think_year(
@@ -81,6 +106,17 @@ async def plan_think_year(
                 max_lessons_per_week=teacher.max_lessons_per_week,
             )
         )
+    if not teachers:  # none given: what the guest teachers' page keeps
+        pool = [
+            GuestTeacher(
+                str(staff_id),
+                frozenset(kept.topics),
+                frozenset(kept.weekdays),
+                frozenset(_week_key(datetime.combine(day, time())) for day in kept.weeks_off),
+                kept.max_lessons_per_week,
+            )
+            for staff_id, kept in await stored_teachers(session, programme.organisation_id)
+        ]
     rows = list(
         await session.execute(
             select(Session, Cohort)
@@ -96,7 +132,7 @@ async def plan_think_year(
     lessons = [
         Lesson(
             str(s.id),
-            str(programme.organisation_id),
+            programme.organisation.name,
             cohort.name,
             _week_key(s.local_start),
             s.local_start.weekday(),
@@ -130,7 +166,85 @@ async def plan_think_year(
         len(lessons),
         len(result.assignments) if not violations else 0,
         len(violations),
-        tuple(result.problems) + tuple(violations),
+        in_words(tuple(result.problems) + tuple(violations)),
         result.max_load,
         result.min_load,
     )
+
+
+async def take_over_lesson(
+    session: AsyncSession, about: MeetingContext, role: str, absent: int, now: datetime
+) -> int | None:
+    """Another person of the organisation with `role` who is free then takes the lesson of the absent one
+    (the one with the fewest lessons still to come in this programme, so the load stays even) and is told.
+    Returns who took it over, or None when nobody can (the caller cancels the lesson). The caller commits."""
+    s, programme = about.meeting, about.programme
+    on_it = set(await session.scalars(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
+    candidates = list(
+        await session.scalars(
+            select(Staff)
+            .join(Role, Role.staff_id == Staff.id)
+            .where(
+                Role.organisation_id == programme.organisation_id,
+                Role.role == role,
+                Staff.active.is_(True),
+                Staff.id.not_in(on_it | {absent}),
+            )
+            .order_by(Staff.id)
+        )
+    )
+    free = [person for person in candidates if await is_free(session, person.id, s, programme.organisation_id)]
+    if not free:
+        return None
+    load = dict(
+        (
+            await session.execute(
+                select(SessionStaff.staff_id, func.count())
+                .join(Session, Session.id == SessionStaff.session_id)
+                .where(
+                    Session.programme_id == programme.id,
+                    Session.status == SessionStatus.PLANNED,
+                    Session.starts_at >= now,
+                    SessionStaff.role == role,
+                )
+                .group_by(SessionStaff.staff_id)
+            )
+        ).all()
+    )
+    chosen = min(free, key=lambda person: (load.get(person.id, 0), person.id))
+    await session.execute(
+        delete(SessionStaff).where(
+            SessionStaff.session_id == s.id, SessionStaff.staff_id == absent, SessionStaff.role == role
+        )
+    )
+    session.add(SessionStaff(session_id=s.id, staff_id=chosen.id, role=role))
+    s.sequence += 1
+    await queue_message(
+        session,
+        Recipient(chosen.language, chosen.email, None),
+        MessageContent(
+            "lesson_taken_over",
+            {
+                "name": chosen.full_name,
+                "programme": pick(programme.name, chosen.language),
+                "group": about.cohort.name if about.cohort else "",
+                "starts_at": s.starts_at,
+                "timezone": s.timezone,
+            },
+        ),
+        dedupe_key=f"session:{s.id}:taken_over:{s.sequence}:staff:{chosen.id}",
+        organisation_id=programme.organisation_id,
+        now=now,
+    )
+    record(
+        session,
+        now,
+        Subject(s.programme_id, cohort_id=s.cohort_id),
+        "lesson_taken_over",
+        actor=None,
+        session_id=s.id,
+        staff_id=chosen.id,
+        instead_of=absent,
+    )
+    log.info("lesson taken over", extra={"session_id": s.id, "staff_id": chosen.id})
+    return chosen.id

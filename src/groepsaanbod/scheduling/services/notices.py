@@ -1,5 +1,6 @@
-"""Telling people about a meeting that changed, each in their own language: its staff and
-confirmed members (notify_session), or the coordinators when it is at risk (alert_coordinators)."""
+"""Telling people about a meeting that changed, each in their own language: its staff, its
+confirmed members and, for a class's lesson, its school's contact (notify_session), or the
+coordinators when it is at risk (alert_coordinators)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.i18n.translations import render_message
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.constraints import Violation
@@ -75,7 +77,40 @@ async def notify_session(
                 now=now,
             )
             told += 1
+        told += await _tell_school(session, about, kind, now=now, **context)
     return told
+
+
+async def _tell_school(
+    session: AsyncSession, about: MeetingContext, kind: str, *, now: datetime, **context: object
+) -> int:
+    """A class's lesson that changed is news for its school too: its contact person hears it (in Dutch,
+    the school's language), when the school gave one."""
+    s, cohort, programme = about.meeting, about.cohort, about.programme
+    if cohort is None or cohort.school_class_id is None:
+        return 0
+    school = await session.get_one(Organisation, programme.organisation_id)
+    if not school.contact_email:
+        return 0
+    await queue_message(
+        session,
+        Recipient("nl", school.contact_email, None),
+        MessageContent(
+            kind,
+            {
+                "name": school.name,
+                "programme": pick(programme.name, "nl"),
+                "group": cohort.name,
+                "starts_at": s.starts_at,
+                "timezone": s.timezone,
+                **context,
+            },
+        ),
+        dedupe_key=f"session:{s.id}:{kind}:{s.sequence}:school:{school.id}",
+        organisation_id=programme.organisation_id,
+        now=now,
+    )
+    return 1
 
 
 async def alert_coordinators(

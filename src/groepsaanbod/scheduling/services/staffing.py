@@ -1,5 +1,5 @@
 """Who works in an organisation's schedules, when they join or leave it:
-release_staff, take_up_mentorships. The caller (membership) opens the transaction
+release_staff, take_up_mentorships, place_mentor. The caller (membership) opens the transaction
 and commits; nothing here checks permissions."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
+from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,15 @@ async def release_staff(session: AsyncSession, staff_id: int, organisation_ids: 
 
 
 async def take_up_mentorships(session: AsyncSession, invitation_id: int, staff_id: int) -> int:
-    """The classes that waited for this invitation get the person who accepted it as mentor."""
+    """The classes that waited for this invitation get the person who accepted it as mentor,
+    on their groups and on every lesson of those groups still planned."""
+    waiting = list(
+        await session.scalars(
+            select(SchoolClass.id).where(
+                SchoolClass.mentor_invitation_id == invitation_id, SchoolClass.mentor_id.is_(None)
+            )
+        )
+    )
     # An UPDATE's result is a CursorResult, which counts the rows it changed.
     result = cast(
         CursorResult[Any],
@@ -72,4 +81,33 @@ async def take_up_mentorships(session: AsyncSession, invitation_id: int, staff_i
     )
     if result.rowcount:
         log.info("mentor took up classes", extra={"staff_id": staff_id, "classes": result.rowcount})
+    if waiting:
+        cohorts = list(await session.scalars(select(Cohort.id).where(Cohort.school_class_id.in_(waiting))))
+        await place_mentor(session, cohorts, staff_id)
     return result.rowcount or 0
+
+
+async def place_mentor(session: AsyncSession, cohort_ids: Collection[int], staff_id: int) -> int:
+    """The mentor on these classes' groups and on each of their lessons still planned (so no lesson
+    shows the mentor missing). Returns how many lessons gained them (their feeds change)."""
+    for cohort_id in cohort_ids:
+        if await session.get(CohortFacilitator, (cohort_id, staff_id, "mentor")) is None:
+            session.add(CohortFacilitator(cohort_id=cohort_id, staff_id=staff_id, role="mentor"))
+    lessons = list(
+        await session.scalars(
+            select(Session).where(
+                Session.cohort_id.in_(list(cohort_ids)),
+                Session.status == SessionStatus.PLANNED,
+                Session.id.not_in(
+                    select(SessionStaff.session_id).where(
+                        SessionStaff.staff_id == staff_id, SessionStaff.role == "mentor"
+                    )
+                ),
+            )
+        )
+    )
+    for lesson in lessons:
+        session.add(SessionStaff(session_id=lesson.id, staff_id=staff_id, role="mentor"))
+        lesson.sequence += 1
+    await session.flush()
+    return len(lessons)

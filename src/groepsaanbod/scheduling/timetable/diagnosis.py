@@ -16,22 +16,28 @@ from groepsaanbod.scheduling.timetable.rules import GuestTeacher, Lesson
 #: Time for each small per-week model when an infeasible year is explained.
 DIAGNOSIS_SECONDS_PER_WEEK = 0.5
 
-NO_TEACHER = N_("No guest teacher gives %(topic)s in week %(week)s (%(school)s, class %(class_name)s).")
+# The service shows `week` as the date of its Monday, `day` as the lesson's date and `hour` as a time
+# (guest_teachers.in_words); here they are the planner's numbers.
+NO_TEACHER = N_(
+    "No guest teacher for %(topic)s is free on %(day)s at %(hour)s, for class %(class_name)s at %(school)s."
+)
 TOPIC_SHORTFALL = N_(
-    "In week %(week)s there are %(needed)s lessons on %(topic)s, but the guest teachers for %(topic)s "
-    "can give at most %(capacity)s of them. Add guest teachers for %(topic)s in week %(week)s, "
+    "In the week of %(week)s there are %(needed)s lessons on %(topic)s, but the guest teachers for %(topic)s "
+    "can give at most %(capacity)s of them. Add guest teachers for %(topic)s in the week of %(week)s, "
     "or give them more lessons per week."
 )
 WEEK_SHORTFALL = N_(
-    "In week %(week)s there are %(needed)s lessons, but the guest teachers can give at most %(capacity)s "
-    "lessons that week. Add guest teachers in week %(week)s, or give them more lessons per week."
+    "In the week of %(week)s there are %(needed)s lessons, but the guest teachers can give at most "
+    "%(capacity)s lessons that week. Add guest teachers in the week of %(week)s, or give them more lessons per week."
 )
 SLOT_SHORTFALL = N_(
-    "In week %(week)s, %(needed)s lessons take place at the same time (day %(day)s of the week, hour %(hour)s), "
+    "On %(day)s at %(hour)s there are %(needed)s lessons at the same time (%(classes)s), "
     "but only %(capacity)s guest teachers can give them. Add guest teachers for that time."
 )
-WEEK_TIGHT = N_("No schedule fits week %(week)s: its lessons on %(topics)s need more guest teachers than are free.")
-TOPIC_TIGHT = N_("No schedule fits the lessons on %(topic)s in week %(week)s, even without the other topics.")
+WEEK_TIGHT = N_(
+    "No schedule fits the week of %(week)s: its lessons on %(topics)s need more guest teachers than are free."
+)
+TOPIC_TIGHT = N_("No schedule fits the lessons on %(topic)s in the week of %(week)s, even without the other topics.")
 
 
 def precheck(
@@ -58,6 +64,8 @@ def precheck(
                         {
                             "topic": lesson.topic,
                             "week": lesson.week,
+                            "day": lesson.weekday + 1,
+                            "hour": lesson.hour,
                             "school": lesson.school,
                             "class_name": lesson.class_name,
                         },
@@ -77,7 +85,15 @@ def precheck(
     for (week, day, hour), group in sorted(by_slot.items()):
         capacity = len({t for i in group for t in eligible[i]})
         if capacity < len(group):
-            params = {"week": week, "day": day + 1, "hour": hour, "needed": len(group), "capacity": capacity}
+            classes = ", ".join(sorted({f"{lessons[i].class_name} ({lessons[i].school})" for i in group}))
+            params = {
+                "week": week,
+                "day": day + 1,
+                "hour": hour,
+                "needed": len(group),
+                "capacity": capacity,
+                "classes": classes,
+            }
             problems.append(Problem(f"weeks[{week}]", Message(SLOT_SHORTFALL, params)))
     for (week, topic), group in sorted(by_week_topic.items()):
         capacity = _capacity(lessons, teachers, eligible, group)
