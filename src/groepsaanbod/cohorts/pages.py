@@ -14,6 +14,7 @@ from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services.overview import programme_groups
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.cohorts.services.school_classes import import_school_classes
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.settings import Settings
@@ -31,7 +32,7 @@ async def _page(
     done: str = "",
 ) -> Response:
     """Given `now`, the reading of the people's data is audited and invitations show as they are then."""
-    shown = await programme_groups(ctx.db, ctx.staff, programme_id, now=now)
+    shown = await programme_groups(ctx.db, ctx.staff, programme_id, now=now, today=local_date(ctx.now()))
     return ctx.render(
         "cohorts/coordinator.html",
         status_code=400 if problems else 200,
@@ -43,6 +44,7 @@ async def _page(
         members=shown.members,
         unplaced=shown.unplaced,
         spread_weeks=shown.spread_weeks,
+        outlooks=shown.outlooks,
         problems=problems or [],
         done=done,
     )

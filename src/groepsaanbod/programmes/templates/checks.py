@@ -171,6 +171,19 @@ def _check_session(
     )
 
 
+def _check_joining(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
+    """Until when one can join: the latest pregnancy week (sign-up, groups by due date) and the
+    last meeting before which a late joiner may still be added to a running group."""
+    if raw.get("latest_join_week") is not None:
+        rules["latest_join_week"] = c.integer(
+            raw, "latest_join_week", "rules.latest_join_week", TIMING_WEEK_RANGE["pregnancy_week"]
+        )
+    if raw.get("last_joining_meeting") is not None:
+        rules["last_joining_meeting"] = c.integer(
+            raw, "last_joining_meeting", "rules.last_joining_meeting", (1, max(meetings, 1))
+        )
+
+
 def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str) -> None:
     """Meetings in time order; in a weekly programme at most one meeting a week."""
     if schedule == Schedule.WEEKLY:
@@ -327,6 +340,10 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
                 c.add("rules.reminder_hours", N_("Give whole numbers of hours before a meeting, from 1 to 336."))
             else:
                 rules["reminder_hours"] = sorted(set(hours), reverse=True)
+        _check_joining(c, rules_raw, rules, len(sessions))
+        hours_of_day = c.pair(rules_raw, "meeting_hours", "rules.meeting_hours", (0, 24))
+        if hours_of_day:
+            rules["meeting_hours"] = list(hours_of_day)
 
     template = TemplateData(
         key=key.strip(),

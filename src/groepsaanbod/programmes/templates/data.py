@@ -106,7 +106,8 @@ class TemplateData:
     languages: tuple[str, ...]
     sessions: tuple[SessionSpecData, ...]
     constraints: tuple[ConstraintData, ...] = ()
-    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..]
+    #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..],
+    #: latest_join_week (pregnancy week), last_joining_meeting (number), meeting_hours [from, to]
     rules: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -27,6 +27,7 @@ from groepsaanbod.messaging.services.queue import MessageContent, Recipient, que
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
+from groepsaanbod.programmes.pregnancy_weeks import latest_join_week
 from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
@@ -135,6 +136,7 @@ def facts_of(
         places=cities,
         asks_due_date=formation == Formation.DUE_DATE or schedule == Schedule.PREGNANCY_WEEK,
         child_age_months=tuple(ages) if ages else None,
+        latest_join_week=latest_join_week(rules),
     )
 
 
