@@ -14,8 +14,8 @@ from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services.overview import programme_groups
-from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.cohorts.services.school_classes import import_school_classes
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act

@@ -3,8 +3,7 @@ and cohort_view (one group, as the API gives it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
