@@ -88,7 +88,13 @@ async def api_plan(ctx: Context, cohort_id: int, data: JSONBody[PlanIn]) -> Plan
     if not 0 <= data.weekday <= 6:
         raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
     request = planning.PlanRequest(
-        data.weekday, parse_time(data.start_time), data.venue_id, data.start_date, data.end_date, data.due_date
+        data.weekday,
+        parse_time(data.start_time),
+        data.venue_id,
+        data.start_date,
+        data.end_date,
+        data.due_date,
+        leave_out_past=data.leave_out_past,
     )
     plan = await planning.plan_cohort_sessions(ctx.db, ctx.staff, cohort_id, request, now=ctx.now())
     checks = await planning.check_cohort(ctx.db, ctx.staff, cohort_id)
