@@ -50,6 +50,12 @@ async def _page(
     )
 
 
+async def registrations_with_problems(ctx: Context, programme_id: int, problems: list[dict[str, Any]]) -> Response:
+    """The registrations page again with what was refused, for a form on it that another area
+    handles (a late joiner, in scheduling)."""
+    return await _page(ctx, programme_id, problems=problems)
+
+
 @get("/staff/programmes/{programme_id:int}/registrations", opt=EDITORS)
 async def registrations_page(ctx: Context, programme_id: int, done: str = "") -> Response:
     return await _page(ctx, programme_id, done=done, now=ctx.now())

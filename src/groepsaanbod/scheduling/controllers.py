@@ -27,6 +27,8 @@ from groepsaanbod.scheduling.schemas import (
     FacilitatorIn,
     GuestTeacherPlanIn,
     GuestTeacherPlanOut,
+    LateJoinerIn,
+    LateJoinerOut,
     PlanIn,
     PlanOut,
     RescheduleIn,
@@ -35,7 +37,7 @@ from groepsaanbod.scheduling.schemas import (
     SlotOut,
     ViolationOut,
 )
-from groepsaanbod.scheduling.services import changes, closures, planning, views
+from groepsaanbod.scheduling.services import changes, closures, late_joiners, planning, views
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.services.views import MeetingView
 from groepsaanbod.web import Context
@@ -222,7 +224,16 @@ async def api_session_staff(ctx: Context, session_id: int, data: JSONBody[Sessio
     return sessions_out(ctx.language, await views.meeting_views(ctx.db, [s]))[0]
 
 
+@post("/api/v1/cohorts/{cohort_id:int}/late-joiners", opt=EDITORS, tags=["cohorts"], status_code=200)
+async def api_late_joiner(ctx: Context, cohort_id: int, data: JSONBody[LateJoinerIn]) -> LateJoinerOut:
+    """Add a waiting person to a confirmed group with room, before its last joining meeting; she is
+    told her dates in her language."""
+    cohort = await late_joiners.add_late_joiner(ctx.db, ctx.staff, cohort_id, data.registration_id, now=ctx.now())
+    return LateJoinerOut(cohort.id, data.registration_id, "confirmed")
+
+
 ROUTES = [
+    api_late_joiner,
     api_availability,
     api_close_venue,
     api_session_staff,

@@ -144,3 +144,15 @@ class SessionStaffIn:
     role: str
     #: The person this one replaces on this meeting, if any.
     replace_staff_id: int | None = None
+
+
+@dataclass
+class LateJoinerIn:
+    registration_id: int
+
+
+@dataclass
+class LateJoinerOut:
+    cohort_id: int
+    registration_id: int
+    status: str
