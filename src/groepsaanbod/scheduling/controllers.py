@@ -22,6 +22,8 @@ from groepsaanbod.scheduling.schemas import (
     AbsenceOut,
     AvailabilityIn,
     AvailabilityOut,
+    BirthIn,
+    BirthOut,
     CancelIn,
     ClosureIn,
     FacilitatorIn,
@@ -37,7 +39,7 @@ from groepsaanbod.scheduling.schemas import (
     SlotOut,
     ViolationOut,
 )
-from groepsaanbod.scheduling.services import changes, closures, late_joiners, planning, views
+from groepsaanbod.scheduling.services import births, changes, closures, late_joiners, planning, views
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.services.views import MeetingView
 from groepsaanbod.web import Context
@@ -232,7 +234,18 @@ async def api_late_joiner(ctx: Context, cohort_id: int, data: JSONBody[LateJoine
     return LateJoinerOut(cohort.id, data.registration_id, "confirmed")
 
 
+@post("/api/v1/cohorts/{cohort_id:int}/births", opt=EDITORS, tags=["schedules"], status_code=200)
+async def api_birth(ctx: Context, cohort_id: int, data: JSONBody[BirthIn]) -> BirthOut:
+    """Record a member's birth date; the group's meetings after the birth follow the real dates
+    (the latest birth, or due date of who has not given birth yet). How many meetings moved."""
+    moved = await births.record_birth(
+        ctx.db, ctx.staff, cohort_id, births.Birth(data.registration_id, data.birth_date), now=ctx.now()
+    )
+    return BirthOut(data.registration_id, data.birth_date, moved)
+
+
 ROUTES = [
+    api_birth,
     api_late_joiner,
     api_availability,
     api_close_venue,

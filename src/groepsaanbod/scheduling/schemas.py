@@ -156,3 +156,17 @@ class LateJoinerOut:
     cohort_id: int
     registration_id: int
     status: str
+
+
+@dataclass
+class BirthIn:
+    registration_id: int
+    birth_date: date
+
+
+@dataclass
+class BirthOut:
+    registration_id: int
+    birth_date: date
+    #: how many of the group's meetings after the birth moved to the real dates
+    moved_meetings: int
