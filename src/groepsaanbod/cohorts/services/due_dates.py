@@ -44,7 +44,8 @@ def split_too_late(
     latest = latest_join_week(template.rules)
     if today is None or latest is None:
         return list(pending), ()
-    fits, late = [], {}
+    fits: list[PendingRegistration] = []
+    late: dict[tuple[str, str], list[PendingRegistration]] = {}
     for r in pending:
         if too_far_along(r.due_date, today, latest):
             late.setdefault((r.language, r.place), []).append(r)
@@ -106,13 +107,13 @@ def group_outlooks(
     for group in groups:
         if group.status != CohortStatus.PROPOSED:
             continue
-        people = [r for r in members.get(group.id, []) if r.participant.due_date is not None]
-        due = group_due_date(r.participant.due_date for r in people)
+        people = [(r, r.participant.due_date) for r in members.get(group.id, []) if r.participant.due_date]
+        due = group_due_date(own for _, own in people)
         if due is None:
             continue
         found[group.id] = GroupOutlook(
             due,
-            {r.id: missed_meetings(meetings, due, r.participant.due_date, today) for r in people},
-            part_of_day_wish(str((r.preferences or {}).get("part_of_day", "any")) for r in people),
+            {r.id: missed_meetings(meetings, due, own, today) for r, own in people},
+            part_of_day_wish(str((r.preferences or {}).get("part_of_day", "any")) for r, _ in people),
         )
     return found

@@ -93,7 +93,7 @@ async def _last_birth(session: AsyncSession, cohort_id: int) -> date | None:
             Registration.status.in_((RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)),
         )
     )
-    dates = [born or due for born, due in rows if born or due]
+    dates = [when for born, due in rows if (when := born or due) is not None]
     return max(dates) if dates else None
 
 
