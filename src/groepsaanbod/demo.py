@@ -15,6 +15,7 @@ from groepsaanbod.accounts.services.staff import NewStaff, create_staff
 from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
+from groepsaanbod.demo_pregnancy import load_demo_pregnancy
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services import set_up as programmes
@@ -311,6 +312,7 @@ async def load_demo(
                 if on_organisation_done is not None:
                     on_organisation_done()
             created = await load_demo_attendance(session, moment) or created
+            created = await load_demo_pregnancy(session, moment) or created
     finally:
         await engine.dispose()
     logins = [DemoLogin(", ".join(p.roles), p.email, o.name) for o in ORGANISATIONS for p in o.staff]
