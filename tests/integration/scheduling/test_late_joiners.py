@@ -39,8 +39,9 @@ def due(n: int) -> str:
     return f"2027-03-{24 + n % 8:02d}"
 
 
-async def running_group(client, db, moment, *, members: int = 10, revision: dict | None = None):
-    """A confirmed, planned Turkish group, one Turkish woman waiting; the coordinator signed in."""
+async def running_group(client, db, moment, *, members: int = 10, revision: dict | None = None, plan_in: int = 0):
+    """A confirmed Turkish group, planned `plan_in` weeks after it was confirmed (leaving out the
+    meetings then past), one Turkish woman waiting; the coordinator signed in."""
     org, pid = await published_programme(db, "centering-pregnancy", "centering-late", revision=revision)
     for n in range(members):
         signed = await client.post(REGISTER, json=person(n, due_date=due(n), language="tr"))
@@ -49,7 +50,12 @@ async def running_group(client, db, moment, *, members: int = 10, revision: dict
     await sign_in(client, coordinator, moment[0])
     cohort_id = (await client.post(f"/api/v1/programmes/{pid}/cohort-proposals")).json()["cohorts"][0]["id"]
     assert (await client.post(f"/api/v1/cohorts/{cohort_id}/confirm")).status_code == 200
-    planned = await client.post(f"/api/v1/cohorts/{cohort_id}/schedule", json={"weekday": 2, "start_time": "10:00"})
+    if plan_in:
+        moment[0] = SEPTEMBER + timedelta(weeks=plan_in)
+        await sign_in(client, coordinator, moment[0])
+    planned = await client.post(
+        f"/api/v1/cohorts/{cohort_id}/schedule", json={"weekday": 2, "start_time": "10:00", "leave_out_past": True}
+    )
     assert planned.status_code == 200, planned.text
     signed = await client.post(REGISTER, json=person(99, due_date="2027-04-10", language="tr"))
     assert signed.status_code == 202, signed.text
@@ -100,6 +106,13 @@ async def test_joining_is_refused_after_the_last_joining_meeting(client, db, mom
     assert "meeting 5" in response.json()["errors"][0]["message"]
     assert (await db.get(Registration, late_id, populate_existing=True)).cohort_id is None
     assert not list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "late_joiner_added")))
+
+
+async def test_a_group_planned_after_its_last_joining_meeting_takes_nobody(client, db, moment):
+    _, _, cohort_id, late_id, _ = await running_group(client, db, moment, plan_in=17)
+    response = await add(client, cohort_id, late_id)
+    assert response.status_code == 422
+    assert "after meeting 5" in response.json()["errors"][0]["message"]
 
 
 async def test_a_full_group_takes_nobody(client, db, moment):

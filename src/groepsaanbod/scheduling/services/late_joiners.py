@@ -36,6 +36,9 @@ GROUP_FULL = N_("This group is full: it has %(count)s people, at most %(max)s.")
 JOINING_OVER = N_(
     "This group can no longer take new people: meeting %(number)s, the last one to join before, was on %(date)s."
 )
+JOINING_LEFT_OUT = N_(
+    "This group can no longer take new people: it started after meeting %(number)s, the last one to join before."
+)
 NOT_WAITING = N_("This person is not waiting for a group. Choose someone who is waiting.")
 NOT_SAME_KIND = N_("This person chose another language or place than this group.")
 TOO_FAR_ALONG = N_("This person is more than %(weeks)s weeks pregnant: too late to join a group.")
@@ -65,13 +68,21 @@ async def _size(session: AsyncSession, cohort_id: int) -> int:
 async def _check_joining_open(
     session: AsyncSession, cohort: Cohort, template: ProgrammeTemplate, now: datetime
 ) -> None:
-    """The template's last joining meeting (else the group's last meeting) has not begun."""
-    last = template.rules.get("last_joining_meeting")
-    query = select(Session.number, Session.starts_at).where(Session.cohort_id == cohort.id)
-    query = query.where(Session.number == last) if last else query.order_by(Session.number.desc()).limit(1)
-    row = (await session.execute(query)).first()
-    if row is not None and row.starts_at <= now:
-        raise errors.CohortRefused.single("cohort", JOINING_OVER, number=row.number, date=local_date(row.starts_at))
+    """The template's last joining meeting (else the group's last meeting) has not begun, and was
+    not left out of the plan because its date had passed."""
+    rows = (
+        await session.execute(
+            select(Session.number, Session.starts_at).where(Session.cohort_id == cohort.id).order_by(Session.number)
+        )
+    ).all()
+    if not rows:
+        return  # not planned yet
+    last = template.rules.get("last_joining_meeting") or rows[-1].number
+    if rows[0].number > last:
+        raise errors.CohortRefused.single("cohort", JOINING_LEFT_OUT, number=last)
+    for row in rows:
+        if row.number == last and row.starts_at <= now:
+            raise errors.CohortRefused.single("cohort", JOINING_OVER, number=row.number, date=local_date(row.starts_at))
 
 
 async def add_late_joiner(
