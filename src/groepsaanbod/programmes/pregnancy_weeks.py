@@ -75,16 +75,6 @@ def missed_meetings(
     return tuple(missed)
 
 
-def past_meetings(days: Sequence[tuple[int, date]], today: date) -> tuple[tuple[int, date], ...]:
-    """The (number, day) of planned meetings that fall before `today`."""
-    return tuple((number, day) for number, day in days if day < today)
-
-
-def part_of_day(hour: int) -> str:
-    """Morning before 12:00, afternoon before 17:00, evening after."""
-    return "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
-
-
 @dataclass(frozen=True)
 class PartOfDayWish:
     """What the members asked for as the part of the day, as a soft preference.
