@@ -69,7 +69,7 @@ async def load_demo_pregnancy(session: AsyncSession, now: datetime) -> bool:
     )
     session.add(cohort)
     await session.flush()
-    people = [(name, i, cohort.id) for i, name in enumerate(NAMES)]
+    people: list[tuple[str, int, int | None]] = [(name, i, cohort.id) for i, name in enumerate(NAMES)]
     people += [(name, len(NAMES) + i, None) for i, name in enumerate(WAITING)]
     for name, index, cohort_id in people:
         person = _person(session, name, index, middle + timedelta(days=(index % 12) * 3 - 15))
