@@ -98,7 +98,7 @@ async def test_a_waiting_woman_joins_a_running_group_and_is_told_her_dates(clien
     assert again.status_code == 422  # no longer waiting
 
 
-async def test_joining_is_refused_after_the_last_joining_meeting(client, db, moment):
+async def test_joining_is_refused_once_the_joinable_until_meeting_began(client, db, moment):
     _, _, cohort_id, late_id, coordinator = await running_group(client, db, moment)
     await weeks_later(client, coordinator, moment, 17)  # meeting 5 (week 27, 23 December) is over
     response = await add(client, cohort_id, late_id)

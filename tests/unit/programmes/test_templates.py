@@ -105,7 +105,7 @@ def test_valid_templates_pass():
         (PREGNANCY, "rules.first_meeting_weeks", [12, 50], "rules.first_meeting_weeks"),
         (PREGNANCY, "rules.latest_join_week", 50, "rules.latest_join_week"),
         (PREGNANCY, "rules.latest_join_week", "26", "rules.latest_join_week"),
-        (PREGNANCY, "rules.last_joining_meeting", 99, "rules.last_joining_meeting"),
+        (PREGNANCY, "rules.joinable_until_meeting", 99, "rules.joinable_until_meeting"),
         (PREGNANCY, "rules.meeting_hours", [22, 8], "rules.meeting_hours"),
         (PREGNANCY, "rules.meeting_hours", [8, 25], "rules.meeting_hours"),
         (WEEKLY, "constraints", [{"kind": "role_present", "role": "wizard"}], "constraints[0].role"),

@@ -173,14 +173,15 @@ def _check_session(
 
 def _check_joining(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
     """Until when one can join: the latest pregnancy week (sign-up, groups by due date) and the
-    last meeting before which a late joiner may still be added to a running group."""
+    meeting before which a late joiner may still be added to a running group (joinable_until_meeting
+    5: before meeting 5 begins; the same rule as open groups')."""
     if raw.get("latest_join_week") is not None:
         rules["latest_join_week"] = c.integer(
             raw, "latest_join_week", "rules.latest_join_week", TIMING_WEEK_RANGE["pregnancy_week"]
         )
-    if raw.get("last_joining_meeting") is not None:
-        rules["last_joining_meeting"] = c.integer(
-            raw, "last_joining_meeting", "rules.last_joining_meeting", (1, max(meetings, 1))
+    if raw.get("joinable_until_meeting") is not None:
+        rules["joinable_until_meeting"] = c.integer(
+            raw, "joinable_until_meeting", "rules.joinable_until_meeting", (1, max(meetings, 1))
         )
 
 

@@ -107,7 +107,7 @@ class TemplateData:
     sessions: tuple[SessionSpecData, ...]
     constraints: tuple[ConstraintData, ...] = ()
     #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..],
-    #: latest_join_week (pregnancy week), last_joining_meeting (number), meeting_hours [from, to]
+    #: latest_join_week (pregnancy week), joinable_until_meeting (number), meeting_hours [from, to]
     rules: dict[str, Any] = field(default_factory=dict)
 
     @property

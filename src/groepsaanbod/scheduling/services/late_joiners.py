@@ -77,7 +77,7 @@ async def _check_joining_open(
     ).all()
     if not rows:
         return  # not planned yet
-    last = template.rules.get("last_joining_meeting") or rows[-1].number
+    last = template.rules.get("joinable_until_meeting") or rows[-1].number
     if rows[0].number > last:
         raise errors.CohortRefused.single("cohort", JOINING_LEFT_OUT, number=last)
     for row in rows:
