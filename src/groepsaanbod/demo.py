@@ -16,6 +16,7 @@ from groepsaanbod.cohorts.models import Cohort, CohortStatus, SchoolClass
 from groepsaanbod.db import engine_for, make_session_factory
 from groepsaanbod.demo_attendance import load_demo_attendance
 from groepsaanbod.demo_open_groups import load_demo_open_groups
+from groepsaanbod.demo_pregnancy import load_demo_pregnancy
 from groepsaanbod.demo_venues import place_demo_meetings
 from groepsaanbod.organisations.models import Organisation, Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
@@ -344,6 +345,7 @@ async def load_demo(
                     on_organisation_done()
             created = await load_demo_attendance(session, moment) or created
             created = await load_demo_open_groups(session, moment) or created
+            created = await load_demo_pregnancy(session, moment) or created
             # Last, so the meetings every other demo piece made get a place too.
             await place_demo_meetings(session, (o.slug for o in ORGANISATIONS))
     finally:

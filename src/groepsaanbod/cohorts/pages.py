@@ -16,6 +16,7 @@ from groepsaanbod.cohorts.services import forming as cohorts
 from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import programme_groups
 from groepsaanbod.cohorts.services.school_classes import SchoolDetails, import_school_classes
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
@@ -32,7 +33,7 @@ async def _page(
     done: str = "",
 ) -> Response:
     """Given `now`, the reading of the people's data is audited and invitations show as they are then."""
-    shown = await programme_groups(ctx.db, ctx.staff, programme_id, now=now)
+    shown = await programme_groups(ctx.db, ctx.staff, programme_id, now=now, today=local_date(ctx.now()))
     return ctx.render(
         "cohorts/coordinator.html",
         status_code=400 if problems else 200,
@@ -44,9 +45,16 @@ async def _page(
         members=shown.members,
         unplaced=shown.unplaced,
         spread_weeks=shown.spread_weeks,
+        outlooks=shown.outlooks,
         problems=problems or [],
         done=done,
     )
+
+
+async def registrations_with_problems(ctx: Context, programme_id: int, problems: list[dict[str, Any]]) -> Response:
+    """The registrations page again with what was refused, for a form on it that another area
+    handles (a late joiner, in scheduling)."""
+    return await _page(ctx, programme_id, problems=problems)
 
 
 @get("/staff/programmes/{programme_id:int}/registrations", opt=EDITORS)

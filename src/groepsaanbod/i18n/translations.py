@@ -64,6 +64,8 @@ def render_message(language: str, message: Message) -> str:
             params[key] = formatting.language_name(value, language)
         elif key == "languages" and isinstance(value, list | tuple):
             params[key] = formatting.listing([formatting.language_name(code, language) for code in value], language)
+        elif isinstance(value, list | tuple) and value and all(isinstance(v, date) for v in value):
+            params[key] = formatting.listing([formatting.short_date(v, language) for v in value], language)
         else:
             params[key] = value
     return gettext(language, message.msgid, **params)

@@ -17,6 +17,7 @@ from groepsaanbod import bounds
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.organisations.venues import normalise_postcode
+from groepsaanbod.programmes.pregnancy_weeks import too_far_along
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 
@@ -32,6 +33,10 @@ DUE_DATE_NEEDED = N_("Give your due date: the day your baby is expected.")
 DUE_DATE_PASSED = N_("This due date has passed. For care after the birth, please ask your midwife.")
 DUE_DATE_TOO_FAR = N_(
     "This due date is more than 42 weeks from today. Check the date, or sign up later in your pregnancy."
+)
+TOO_FAR_ALONG = N_(
+    "With this due date you are more than %(weeks)s weeks pregnant. That is too late to join a group: "
+    "most meetings would already be over. Ask your midwife for check-ups on your own."
 )
 BIRTH_DATE_NEEDED = N_("Give the date of birth of your child.")
 BIRTH_DATE_FUTURE = N_("This date of birth is in the future. Check the date.")
@@ -60,6 +65,8 @@ class ProgrammeFacts:
     asks_due_date: bool
     #: (from, to) in months, when the programme is for children of an age
     child_age_months: tuple[int, int] | None = None
+    #: the latest pregnancy week at which one can still join (the template's rule), or None
+    latest_join_week: int | None = None
 
     @property
     def asks_child_birth_date(self) -> bool:
@@ -192,6 +199,8 @@ def check_registration(
             refuse("due_date", DUE_DATE_PASSED)
         elif due_date > today + LONGEST_PREGNANCY:
             refuse("due_date", DUE_DATE_TOO_FAR)
+        elif too_far_along(due_date, today, facts.latest_join_week):
+            refuse("due_date", TOO_FAR_ALONG, weeks=facts.latest_join_week)
 
     born = _date(form.child_birth_date) if facts.asks_child_birth_date else None
     if facts.child_age_months is not None:

@@ -22,12 +22,16 @@ from groepsaanbod.scheduling.schemas import (
     AbsenceOut,
     AvailabilityIn,
     AvailabilityOut,
+    BirthIn,
+    BirthOut,
     CancelIn,
     ClosureIn,
     FacilitatorIn,
     GuestTeacherAvailabilityIn,
     GuestTeacherPlanIn,
     GuestTeacherPlanOut,
+    LateJoinerIn,
+    LateJoinerOut,
     PlanIn,
     PlanOut,
     RescheduleIn,
@@ -36,7 +40,7 @@ from groepsaanbod.scheduling.schemas import (
     SlotOut,
     ViolationOut,
 )
-from groepsaanbod.scheduling.services import changes, closures, planning, views
+from groepsaanbod.scheduling.services import births, changes, closures, late_joiners, planning, views
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.services.think_availability import TeacherAvailability, set_guest_teacher_availability
 from groepsaanbod.scheduling.services.views import MeetingView
@@ -90,7 +94,13 @@ async def api_plan(ctx: Context, cohort_id: int, data: JSONBody[PlanIn]) -> Plan
     if not 0 <= data.weekday <= 6:
         raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
     request = planning.PlanRequest(
-        data.weekday, parse_time(data.start_time), data.venue_id, data.start_date, data.end_date, data.due_date
+        data.weekday,
+        parse_time(data.start_time),
+        data.venue_id,
+        data.start_date,
+        data.end_date,
+        data.due_date,
+        leave_out_past=data.leave_out_past,
     )
     plan = await planning.plan_cohort_sessions(ctx.db, ctx.staff, cohort_id, request, now=ctx.now())
     checks = await planning.check_cohort(ctx.db, ctx.staff, cohort_id)
@@ -239,7 +249,27 @@ async def api_session_staff(ctx: Context, session_id: int, data: JSONBody[Sessio
     return sessions_out(ctx.language, await views.meeting_views(ctx.db, [s]))[0]
 
 
+@post("/api/v1/cohorts/{cohort_id:int}/late-joiners", opt=EDITORS, tags=["cohorts"], status_code=200)
+async def api_late_joiner(ctx: Context, cohort_id: int, data: JSONBody[LateJoinerIn]) -> LateJoinerOut:
+    """Add a waiting person to a confirmed group with room, before its last joining meeting; she is
+    told her dates in her language."""
+    cohort = await late_joiners.add_late_joiner(ctx.db, ctx.staff, cohort_id, data.registration_id, now=ctx.now())
+    return LateJoinerOut(cohort.id, data.registration_id, "confirmed")
+
+
+@post("/api/v1/cohorts/{cohort_id:int}/births", opt=EDITORS, tags=["schedules"], status_code=200)
+async def api_birth(ctx: Context, cohort_id: int, data: JSONBody[BirthIn]) -> BirthOut:
+    """Record a member's birth date; the group's meetings after the birth follow the real dates
+    (the latest birth, or due date of who has not given birth yet). How many meetings moved."""
+    moved = await births.record_birth(
+        ctx.db, ctx.staff, cohort_id, births.Birth(data.registration_id, data.birth_date), now=ctx.now()
+    )
+    return BirthOut(data.registration_id, data.birth_date, moved)
+
+
 ROUTES = [
+    api_birth,
+    api_late_joiner,
     api_availability,
     api_close_venue,
     api_session_staff,

@@ -1,7 +1,16 @@
 """The routes of scheduling: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
 from groepsaanbod.scheduling import appointment_controllers, controllers, series_controllers
-from groepsaanbod.scheduling.pages import agenda, appointments, guest_teachers, rota, schedule, series, venues
+from groepsaanbod.scheduling.pages import (
+    agenda,
+    appointments,
+    due_date_groups,
+    guest_teachers,
+    rota,
+    schedule,
+    series,
+    venues,
+)
 
 API = [*controllers.ROUTES, *series_controllers.ROUTES, *appointment_controllers.ROUTES]
 PAGES = [
@@ -12,4 +21,5 @@ PAGES = [
     *rota.ROUTES,
     *appointments.ROUTES,
     *guest_teachers.ROUTES,
+    *due_date_groups.ROUTES,
 ]

@@ -10,7 +10,8 @@ from groepsaanbod.organisations.schemas import HoursIn
 class PlanIn:
     """weekday 0 = Monday; start_time "HH:MM" (wall-clock, Europe/Amsterdam). Pregnancy programmes
     use due_date (default: the middle of the members' due dates); weekly ones start_date; drop-ins
-    start_date and end_date."""
+    start_date and end_date. A pregnancy group's meeting that would be in the past is refused,
+    unless leave_out_past: then only the coming meetings are planned."""
 
     weekday: int
     start_time: str
@@ -18,6 +19,7 @@ class PlanIn:
     start_date: date | None = None
     end_date: date | None = None
     due_date: date | None = None
+    leave_out_past: bool = False
 
 
 @dataclass
@@ -160,3 +162,29 @@ class SessionStaffIn:
     role: str
     #: The person this one replaces on this meeting, if any.
     replace_staff_id: int | None = None
+
+
+@dataclass
+class LateJoinerIn:
+    registration_id: int
+
+
+@dataclass
+class LateJoinerOut:
+    cohort_id: int
+    registration_id: int
+    status: str
+
+
+@dataclass
+class BirthIn:
+    registration_id: int
+    birth_date: date
+
+
+@dataclass
+class BirthOut:
+    registration_id: int
+    birth_date: date
+    #: how many of the group's meetings after the birth moved to the real dates
+    moved_meetings: int

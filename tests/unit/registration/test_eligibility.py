@@ -31,6 +31,7 @@ from groepsaanbod.registration.eligibility import (
     PLACE_NEEDED,
     POSTCODE_WRONG,
     SCHOOL_CLASSES_ONLY,
+    TOO_FAR_ALONG,
     CleanRegistration,
     ProgrammeFacts,
     RegistrationForm,
@@ -486,3 +487,28 @@ def test_every_refusal_renders_with_its_values(language):
         POSTCODE_WRONG,
         SCHOOL_CLASSES_ONLY,
     }
+
+
+# --- the latest pregnancy week at which one can still join (issue 16) -----------------------------------------
+
+CENTERING = replace(PREGNANCY, latest_join_week=26)
+
+
+@pytest.mark.parametrize("days", [0, 7, 30, 98])
+def test_a_due_date_today_or_soon_is_refused_with_what_to_do_instead(days):
+    form = replace(GOOD, due_date=TODAY + timedelta(days=days))
+    assert problems(form, CENTERING) == [("due_date", TOO_FAR_ALONG, {"weeks": 26})]
+    text = render_message("tr", Message(TOO_FAR_ALONG, {"weeks": 26}))
+    assert "26" in text
+    assert "midwife" not in text  # told in her language
+
+
+def test_the_last_day_of_the_latest_week_is_still_accepted():
+    # 99 days before the due date is 25 weeks 5 days: week 26.
+    assert accepted(replace(GOOD, due_date=TODAY + timedelta(days=99)), CENTERING).due_date == TODAY + timedelta(
+        days=99
+    )
+
+
+def test_without_the_rule_only_a_passed_due_date_is_refused():
+    assert accepted(replace(GOOD, due_date=TODAY + timedelta(days=7)), PREGNANCY)

@@ -4,7 +4,7 @@ member, split, merge, confirm. Every change is recorded with who and when."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,12 +15,15 @@ from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts import errors
 from groepsaanbod.cohorts.formation import CohortProposal, FormationRules, PendingRegistration, form_cohorts
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
+from groepsaanbod.cohorts.services import due_dates
 from groepsaanbod.cohorts.services.loading import load_cohort
 from groepsaanbod.db import take_write_lock
 from groepsaanbod.history.services import Subject, record
+from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.pregnancy_weeks import group_due_date, part_of_day_wish
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant, Registration
@@ -126,10 +129,25 @@ async def _unassigned_pending(session: AsyncSession, programme_id: int) -> list[
     ]
 
 
-async def current_unplaced(session: AsyncSession, viewer: Viewer, programme_id: int) -> CohortProposal:
-    """What cohort formation would say now about the people not yet in a group."""
+async def _formation(
+    session: AsyncSession, programme_id: int, template: ProgrammeTemplate, today: date | None
+) -> tuple[CohortProposal, dict[int, date]]:
+    """The proposal for the people not yet in a group (those too far along to join are left out,
+    with the reason), and everybody's due date."""
+    pending = await _unassigned_pending(session, programme_id)
+    fits, too_late = due_dates.split_too_late(pending, template, today)
+    proposal = form_cohorts(fits, formation_rules(template))
+    return CohortProposal(proposal.cohorts, too_late + proposal.unplaced), {
+        r.registration_id: r.due_date for r in pending
+    }
+
+
+async def current_unplaced(
+    session: AsyncSession, viewer: Viewer, programme_id: int, today: date | None = None
+) -> CohortProposal:
+    """What cohort formation would say on `today` about the people not yet in a group."""
     _, template = await _programme_and_template(session, viewer, programme_id)
-    return form_cohorts(await _unassigned_pending(session, programme_id), formation_rules(template))
+    return (await _formation(session, programme_id, template, today))[0]
 
 
 async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: int, now: datetime) -> CohortProposal:
@@ -144,7 +162,8 @@ async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: i
     await session.execute(
         delete(Cohort).where(Cohort.programme_id == programme_id, Cohort.status == CohortStatus.PROPOSED)
     )
-    proposal = form_cohorts(await _unassigned_pending(session, programme_id), formation_rules(template))
+    proposal, due = await _formation(session, programme_id, template, local_date(now))
+    wished = await due_dates.wishes(session, (i for c in proposal.cohorts for i in c.members))
     for number, proposed in enumerate(proposal.cohorts, start=1):
         cohort = Cohort(
             programme_id=programme_id,
@@ -153,7 +172,9 @@ async def propose_cohorts(session: AsyncSession, viewer: Viewer, programme_id: i
             name=f"{proposed.place or '-'} {proposed.language} {proposed.first_due:%Y-%m} #{number}",
             language=proposed.language,
             place=proposed.place,
-            reference_date=proposed.first_due,
+            # Planned around the middle of the members' due dates, at the part of the day most asked for.
+            reference_date=group_due_date(due[i] for i in proposed.members),
+            start_time=due_dates.suggested_time(part_of_day_wish(wished.get(i, "any") for i in proposed.members)),
         )
         session.add(cohort)
         await session.flush()

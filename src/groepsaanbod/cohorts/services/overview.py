@@ -3,8 +3,8 @@ and cohort_view (one group, as the API gives it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.formation import Unplaced
 from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.cohorts.services import forming
+from groepsaanbod.cohorts.services import due_dates, forming
 from groepsaanbod.cohorts.services.school_classes import ClassMentor, class_mentors
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
@@ -38,12 +38,21 @@ class ProgrammeGroups:
     #: largest spread of due dates in a group, in weeks. None otherwise.
     unplaced: tuple[Unplaced, ...] | None
     spread_weeks: int | None
+    #: Proposed groups by due date, per cohort id: their due date, the meetings each member would
+    #: miss, and the part of the day the members asked for.
+    outlooks: dict[int, due_dates.GroupOutlook] = field(default_factory=dict)
 
 
 async def programme_groups(
-    session: AsyncSession, viewer: Viewer, programme_id: int, *, now: datetime | None = None
+    session: AsyncSession,
+    viewer: Viewer,
+    programme_id: int,
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> ProgrammeGroups:
-    """Given `now`, the reading of the people's data is audited (as the registrations page)."""
+    """Given `now`, the reading of the people's data is audited (as the registrations page); given
+    `today`, groups by due date show who is too far along and which meetings each member would miss."""
     programme = await get_programme(session, viewer, programme_id)
     template = published_template(programme)
     registrations = await forming.list_registrations(
@@ -51,14 +60,18 @@ async def programme_groups(
     )
     groups = await forming.list_cohorts(session, viewer, programme_id)
     mentors = await class_mentors(session, groups, now)
-    unplaced, spread_weeks = None, None
-    if template is not None and template.formation == Formation.DUE_DATE:
-        unplaced = (await forming.current_unplaced(session, viewer, programme_id)).unplaced
-        spread_weeks = forming.formation_rules(template).max_spread_days // 7
     members: dict[int | None, list[Registration]] = {}
     for registration in registrations:
         members.setdefault(registration.cohort_id, []).append(registration)
-    return ProgrammeGroups(programme, template, registrations, groups, mentors, members, unplaced, spread_weeks)
+    unplaced, spread_weeks, outlooks = None, None, {}
+    if template is not None and template.formation == Formation.DUE_DATE:
+        unplaced = (await forming.current_unplaced(session, viewer, programme_id, today)).unplaced
+        spread_weeks = forming.formation_rules(template).max_spread_days // 7
+        if today is not None:
+            outlooks = due_dates.group_outlooks(groups, members, template, today)
+    return ProgrammeGroups(
+        programme, template, registrations, groups, mentors, members, unplaced, spread_weeks, outlooks
+    )
 
 
 @dataclass(frozen=True)

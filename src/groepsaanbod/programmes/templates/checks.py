@@ -171,6 +171,23 @@ def _check_session(
     )
 
 
+def _check_joining(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
+    """Until when one can join: the latest pregnancy week (sign-up, groups by due date) and the
+    meeting before which people may still join a group (joinable_until_meeting 5: before meeting 5
+    begins; an open group closes then, and a late joiner is refused from then), and the hours an
+    offered place is held (offer_hours)."""
+    if raw.get("latest_join_week") is not None:
+        rules["latest_join_week"] = c.integer(
+            raw, "latest_join_week", "rules.latest_join_week", TIMING_WEEK_RANGE["pregnancy_week"]
+        )
+    if raw.get("joinable_until_meeting") is not None:
+        rules["joinable_until_meeting"] = c.integer(
+            raw, "joinable_until_meeting", "rules.joinable_until_meeting", (1, max(meetings, 1))
+        )
+    if raw.get("offer_hours") is not None:
+        rules["offer_hours"] = c.integer(raw, "offer_hours", "rules.offer_hours", (1, 24 * 14))
+
+
 def _check_order(c: _Checker, sessions: Sequence[SessionSpecData], schedule: str) -> None:
     """Meetings in time order; in a weekly programme at most one meeting a week."""
     if schedule == Schedule.WEEKLY:
@@ -217,17 +234,6 @@ def _is_time(value: Any) -> bool:
         and int(text[:2]) < 24
         and int(text[3:]) < 60
     )
-
-
-def _open_group_rules(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
-    """Open groups: until which meeting people may still join (joinable_until_meeting 2: before
-    meeting 2), and the hours an offered place is held (offer_hours)."""
-    if raw.get("joinable_until_meeting") is not None:
-        rules["joinable_until_meeting"] = c.integer(
-            raw, "joinable_until_meeting", "rules.joinable_until_meeting", (1, max(meetings, 1))
-        )
-    if raw.get("offer_hours") is not None:
-        rules["offer_hours"] = c.integer(raw, "offer_hours", "rules.offer_hours", (1, 24 * 14))
 
 
 def _check_constraints(c: _Checker, raw: Any) -> tuple[ConstraintData, ...]:
@@ -338,7 +344,10 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
                 c.add("rules.reminder_hours", N_("Give whole numbers of hours before a meeting, from 1 to 336."))
             else:
                 rules["reminder_hours"] = sorted(set(hours), reverse=True)
-        _open_group_rules(c, rules_raw, rules, len(sessions))
+        _check_joining(c, rules_raw, rules, len(sessions))
+        hours_of_day = c.pair(rules_raw, "meeting_hours", "rules.meeting_hours", (0, 24))
+        if hours_of_day:
+            rules["meeting_hours"] = list(hours_of_day)
         # Drop-ins: days before a meeting the coordinator hears it has too few volunteers.
         alert_days = rules_raw.get("rota_alert_days")
         if alert_days is not None:

@@ -107,7 +107,9 @@ class TemplateData:
     sessions: tuple[SessionSpecData, ...]
     constraints: tuple[ConstraintData, ...] = ()
     #: first_meeting_weeks [from, to], child_age_months [from, to], reminder_hours [..],
-    #: joinable_until_meeting (open groups), offer_hours (a freed place is held this long)
+    #: latest_join_week (pregnancy week), joinable_until_meeting (number; open groups close then,
+    #: late joiners are refused from then), offer_hours (a freed place is held this long),
+    #: meeting_hours [from, to], rota_alert_days (drop-ins)
     rules: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -25,6 +25,7 @@ from groepsaanbod.history.services import Subject, record
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.programmes.errors import ProgrammeNotFound
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
+from groepsaanbod.programmes.pregnancy_weeks import latest_join_week
 from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.registration import errors
 from groepsaanbod.registration.eligibility import ProgrammeFacts
@@ -134,6 +135,7 @@ def facts_of(
         places=cities,
         asks_due_date=formation == Formation.DUE_DATE or schedule == Schedule.PREGNANCY_WEEK,
         child_age_months=tuple(ages) if ages else None,
+        latest_join_week=latest_join_week(rules),
     )
 
 

@@ -14,7 +14,7 @@ from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.pages.forms import form_date, form_time
-from groepsaanbod.scheduling.services import appointment_views, changes, planning, views
+from groepsaanbod.scheduling.services import appointment_views, changes, due_date_plans, planning, views
 from groepsaanbod.scheduling.services.changes import Slot
 from groepsaanbod.web import Context, act
 
@@ -30,6 +30,7 @@ async def _schedule_page(
     proposals: dict[int, list[Slot]] | None = None,
 ) -> Response:
     view = await views.cohort_schedule(ctx.db, ctx.staff, cohort_id)
+    due_dates = await due_date_plans.due_dates_of(ctx.db, ctx.staff, cohort_id)
     return ctx.render(
         "scheduling/cohort.html",
         status_code=400 if problems is not None else 200,
@@ -44,6 +45,7 @@ async def _schedule_page(
         done=done,
         proposals=proposals or {},
         individual=await appointment_views.individual_meetings(ctx.db, [c.session.id for c in view.checks]),
+        due_dates=due_dates,
     )
 
 
@@ -86,6 +88,7 @@ async def plan_submit(ctx: Context, cohort_id: int) -> Response:
             form_date(form.get("start_date")),
             form_date(form.get("end_date")),
             form_date(form.get("due_date")),
+            leave_out_past=form.get("leave_out_past") == "yes",
         )
         await planning.plan_cohort_sessions(ctx.db, ctx.staff, cohort_id, request, now=ctx.now())
 

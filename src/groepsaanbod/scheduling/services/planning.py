@@ -30,6 +30,7 @@ from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
 from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAvailability
+from groepsaanbod.scheduling.services import due_date_plans
 from groepsaanbod.scheduling.services.context import (
     TIMEZONE,
     SessionCheck,
@@ -79,6 +80,8 @@ class PlanRequest:
     start_date: date | None = None
     end_date: date | None = None
     due_date: date | None = None
+    #: Groups by due date: plan only the meetings still to come (else a meeting in the past is refused).
+    leave_out_past: bool = False
 
 
 async def _group_due_date(session: AsyncSession, cohort: Cohort) -> date | None:
@@ -128,12 +131,15 @@ async def plan_cohort_sessions(
     data = template_data(programme, template)
     region = await region_of(session, cohort)
     at = MeetingTime(request.weekday, request.start_time, TIMEZONE)
+    due_date_plans.check_meeting_hours(template, request.start_time)
     if template.schedule == Schedule.PREGNANCY_WEEK:
         due = request.due_date or await _group_due_date(session, cohort)
         if due is None:
             raise ScheduleRefused.single("due_date", NEEDS_DUE_DATE)
+        due_date_plans.check_group_due(due, await due_date_plans.member_due_dates(session, cohort.id))
         years = range(due.year - 1, due.year + 2)
         plan = plan_pregnancy_sessions(data.sessions, due, at, closed=closed_days(years, region, school=False))
+        plan = due_date_plans.without_past(plan, now, leave_out=request.leave_out_past)
         cohort.reference_date = due
     elif template.schedule == Schedule.WEEKLY:
         if request.start_date is None:
