@@ -124,6 +124,10 @@ async def world(db, walker_role: str):
     return walker, ids, sessions[0]
 
 
+#: Pages about one meeting of the person's own: another meeting sends them to their agenda.
+SENT_TO_OWN_AGENDA = {"GET /{lang:str}/staff/agenda/{session_id:int}/absence"}
+
+
 def fill(route: str, ids: dict) -> tuple[str, str]:
     method, path = route.split(" ", 1)
     return method, re.sub(r"\{([a-z_]+):[a-z]+\}", lambda m: str(ids[m.group(1)]), path)
@@ -148,7 +152,10 @@ async def test_each_role_gets_what_its_cells_say(app, client, db, role):
         sight = view.sights[role]
         reading = route.startswith("GET")
         attempts = [(ids, {200} if reading else None)]
-        if sight is Sight.ASSIGNED and "{session_id" in route:
+        if route in SENT_TO_OWN_AGENDA:
+            # Not their meeting: sent back to their own agenda (nothing of the meeting shown).
+            attempts = [(ids, {303}), ({**ids, "session_id": assigned_session}, {200})]
+        elif sight is Sight.ASSIGNED and "{session_id" in route:
             # Not assigned: as if the meeting did not exist (a body is checked first: 400).
             attempts = [
                 (ids, {404} if reading else {400, 404}),

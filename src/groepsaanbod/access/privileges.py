@@ -118,6 +118,15 @@ REGISTRATIONS = View(
         "POST /api/v1/cohorts/{cohort_id:int}/split",
         "POST /api/v1/cohorts/{cohort_id:int}/merge",
         "POST /api/v1/cohorts/{cohort_id:int}/confirm",
+        # Open groups: closed for joining, reopened, ended.
+        "POST /api/v1/cohorts/{cohort_id:int}/close",
+        "POST /api/v1/cohorts/{cohort_id:int}/reopen",
+        "POST /api/v1/cohorts/{cohort_id:int}/end",
+        # Groups by due date: a late joiner, a baby's birth date.
+        f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/late-joiners",
+        f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/births",
+        "POST /api/v1/cohorts/{cohort_id:int}/late-joiners",
+        "POST /api/v1/cohorts/{cohort_id:int}/births",
     ),
 )
 MESSAGES = View(
@@ -154,6 +163,11 @@ SCHEDULES = View(
         "POST /api/v1/venues/{venue_id:int}/feed",
         "GET /api/v1/programmes/{programme_id:int}/conflicts",
         "POST /api/v1/programmes/{programme_id:int}/guest-teacher-plan",
+        # THINK: guest teachers' availability and the year plan.
+        f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/guest-teachers",
+        f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/guest-teachers/{{staff_id:int}}",
+        f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/guest-teachers/plan",
+        "PUT /api/v1/programmes/{programme_id:int}/guest-teachers/{staff_id:int}",
         # Drop-in series (Kids & Koffie): made, made longer, paused and ended.
         f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/series",
         f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/series",
@@ -256,6 +270,7 @@ OWN = View(
         f"GET {_PAGE}/staff/agenda",
         f"POST {_PAGE}/staff/agenda/feed",
         f"POST {_PAGE}/staff/agenda/hours",
+        f"GET {_PAGE}/staff/agenda/{{session_id:int}}/absence",
         f"POST {_PAGE}/staff/agenda/{{session_id:int}}/absence",
         f"POST {_PAGE}/staff/sign-out-everywhere",
         f"GET {_PAGE}/staff/account",

@@ -75,7 +75,11 @@ async def _page(
 
 @get("/staff/programmes/{programme_id:int}/guest-teachers", opt=EDITORS)
 async def guest_teachers_page(ctx: Context, programme_id: int, done: str = "") -> Response:
-    return await _page(ctx, programme_id, done=done if done in ("saved",) else "")
+    try:
+        return await _page(ctx, programme_id, done=done if done in ("saved",) else "")
+    except ScheduleRefused as refused:
+        # A programme not given to school classes: say so on the page (a link may lead here).
+        return ctx.render("scheduling/guest_teachers.html", not_for_classes=refused.problems, programme=None)
 
 
 @post("/staff/programmes/{programme_id:int}/guest-teachers/{staff_id:int}", opt=EDITORS)
