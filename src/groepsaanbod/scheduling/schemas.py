@@ -73,7 +73,8 @@ class AbsenceOut:
     told: int
     violations: list[ViolationOut]
     #: What happened: cancelled (the meeting is off and everyone is told), coordinators_told (it is
-    #: at risk and the coordinators know) or noted (it goes ahead without this person).
+    #: at risk and the coordinators know), taken_over (a THINK stand-in gives the lesson and is told)
+    #: or noted (it goes ahead without this person).
     outcome: str = "noted"
     #: The same in a sentence, in the caller's language.
     said: str = ""

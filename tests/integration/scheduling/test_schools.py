@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.cohorts.models import Cohort, CohortFacilitator, SchoolClass
+from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.scheduling.models import Session, SessionStaff
@@ -195,6 +196,7 @@ async def test_an_absent_guest_teacher_is_replaced_by_a_free_one_or_the_lesson_i
     absent = await client.post(f"/api/v1/sessions/{lesson}/absence", json={"staff_id": first, "reason": "ziek"})
     assert absent.status_code == 200, absent.text
     assert absent.json()["cancelled"] is False
+    assert absent.json()["outcome"] == "taken_over"  # not "the coordinator is told": nobody alerted them
     assert await guests_of(db, lesson) == [second]
     told = select(OutboxMessage.to_address).where(OutboxMessage.kind == "lesson_taken_over")
     assert list(await db.scalars(told)) == [(await db.get(Staff, second)).email]
@@ -259,3 +261,16 @@ async def test_another_organisations_guest_teacher_page_is_not_found(client, db)
     assert (await client.get(f"/nl/staff/programmes/{pid}/guest-teachers")).status_code == 404
     answer = await client.put(f"/api/v1/programmes/{pid}/guest-teachers/1", json={"topics": ["x"], "weekdays": [0]})
     assert answer.status_code == 404
+
+
+async def test_a_guest_teachers_confirmation_page_says_a_stand_in_takes_the_lesson(client, db):
+    lesson, first, second = await guest_teacher_world(client, db)
+    await client.post("/api/v1/auth/sign-out")
+    await sign_in(client, await db.get(Staff, first))
+    page = await client.get(f"/nl/staff/agenda/{lesson}/absence")
+    assert page.status_code == 200, page.text
+    assert gettext("nl", "Another guest teacher takes the lesson and is told. The lesson goes ahead.") in page.text
+    # Showing it changed nothing and told nobody.
+    assert await guests_of(db, lesson) == [first]
+    told = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "lesson_taken_over")
+    assert await db.scalar(told) == 0

@@ -47,6 +47,7 @@ ABSENCE_SAID = {
     "cancelled": N_("The meeting is cancelled. Everyone is told: %(count)s messages are sent."),
     "coordinators_told": N_("The meeting stays planned. The coordinator is told that it is at risk."),
     "noted": N_("The meeting goes ahead without you. Your schedule shows that you cannot come."),
+    "taken_over": N_("Another guest teacher takes the lesson and is told. The lesson goes ahead."),
 }
 ALREADY_CANCELLED = N_("This meeting is already cancelled.")
 
@@ -80,11 +81,16 @@ class AbsenceOutcome:
     cancelled: bool
     violations: tuple[Violation, ...]
     told: int
+    #: Who took the lesson over (THINK's stand-in rule); the coordinators are not alerted then.
+    stand_in: int | None = None
 
     @property
     def kind(self) -> str:
-        """cancelled | coordinators_told (the meeting is at risk) | noted (it goes ahead as it is)."""
-        return "cancelled" if self.cancelled else "coordinators_told" if self.violations else "noted"
+        """cancelled | taken_over (a stand-in gives it) | coordinators_told (the meeting is at risk) |
+        noted (it goes ahead as it is)."""
+        if self.cancelled:
+            return "cancelled"
+        return "taken_over" if self.stand_in else "coordinators_told" if self.violations else "noted"
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,7 @@ async def _absence(
         staff_id=who,
     )
     violations: tuple[Violation, ...] = ()
-    cancelled, told = False, 0
+    cancelled, told, stand_in = False, 0, None
     if template is not None:
         rules = rules_of(template)
         facts = await session_facts(session, s, cohort, template)
@@ -229,17 +235,17 @@ async def _absence(
         # "reassign" (THINK's guest teacher): another free person of that role takes the lesson; if nobody can, cancel.
         cancel = any(_policy(rules, v) == "cancel" for v in hard)
         reassign = [] if cancel else [v for v in hard if _policy(rules, v) == "reassign"]
-        taken = bool(reassign) and all(
-            [await take_over_lesson(session, about, str(v.message.params.get("role")), who, now) for v in reassign]
-        )
-        if cancel or (reassign and not taken):
+        stand_ins = [
+            await take_over_lesson(session, about, str(v.message.params.get("role")), who, now) for v in reassign
+        ]
+        if cancel or (reassign and None in stand_ins):
             told = await cancel_session(session, s, reason=reason or "absence", now=now, actor=viewer.staff_id)
             cancelled = True
         elif reassign:
-            told = len(reassign)
+            told, stand_in = len(reassign), stand_ins[0]
         elif violations:
             await alert_coordinators(session, about, violations, now=now)
-    return AbsenceOutcome(cancelled, violations, told)
+    return AbsenceOutcome(cancelled, violations, told, stand_in)
 
 
 async def cancel_by_coordinator(

@@ -20,16 +20,18 @@ from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort
+from groepsaanbod.db import lock_row
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import N_, Message, pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.programmes.models import Programme
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Session, SessionStaff
+from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence
 from groepsaanbod.scheduling.services.context import MeetingContext
-from groepsaanbod.scheduling.services.facts import is_free
+from groepsaanbod.scheduling.services.facts import is_free, session_end
 from groepsaanbod.scheduling.services.think_availability import stored_teachers
 from groepsaanbod.scheduling.status import SessionStatus
 from groepsaanbod.scheduling.timetable import GuestTeacher, Lesson, check_timetable, plan_guest_teachers
@@ -172,6 +174,41 @@ async def plan_think_year(
     )
 
 
+async def _stand_ins(session: AsyncSession, about: MeetingContext, role: str, absent: int) -> list[Staff]:
+    """Who of the organisation with `role` could take the lesson, locked, in id order. The locks
+    follow the house order (programme, cohort, the meeting, then people) and are held until commit,
+    so two lessons losing their guest teacher at once are handed out one after the other: the second
+    sees the first one's stand-in booked and chooses another (or nobody). Whoever said they cannot
+    come to a meeting at this hour is not asked to give another one then."""
+    s, programme = about.meeting, about.programme
+    await lock_row(session, Programme.__table__, programme.id)
+    if s.cohort_id is not None:
+        await lock_row(session, Cohort.__table__, s.cohort_id)
+    await lock_row(session, Session.__table__, s.id)
+    await session.refresh(s)  # what a take-over before ours changed (its sequence, its status)
+    on_it = set(await session.scalars(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
+    said_no = select(StaffAbsence.staff_id).where(
+        StaffAbsence.starts_at < session_end(s), StaffAbsence.ends_at > s.starts_at
+    )
+    candidates = (
+        select(Staff.id)
+        .join(Role, Role.staff_id == Staff.id)
+        .where(
+            Role.organisation_id == programme.organisation_id,
+            Role.role == role,
+            Staff.active.is_(True),
+            Staff.id.not_in(on_it | {absent}),
+            Staff.id.not_in(said_no),
+        )
+        .order_by(Staff.id)
+    )
+    ids = list(await session.scalars(candidates))
+    for staff_id in ids:
+        await lock_row(session, Staff.__table__, staff_id)
+    people = list(await session.scalars(select(Staff).where(Staff.id.in_(ids)).order_by(Staff.id)))
+    return [person for person in people if await is_free(session, person.id, s, programme.organisation_id)]
+
+
 async def take_over_lesson(
     session: AsyncSession, about: MeetingContext, role: str, absent: int, now: datetime
 ) -> int | None:
@@ -179,21 +216,14 @@ async def take_over_lesson(
     (the one with the fewest lessons still to come in this programme, so the load stays even) and is told.
     Returns who took it over, or None when nobody can (the caller cancels the lesson). The caller commits."""
     s, programme = about.meeting, about.programme
-    on_it = set(await session.scalars(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
-    candidates = list(
+    free = await _stand_ins(session, about, role, absent)
+    holders = set(
         await session.scalars(
-            select(Staff)
-            .join(Role, Role.staff_id == Staff.id)
-            .where(
-                Role.organisation_id == programme.organisation_id,
-                Role.role == role,
-                Staff.active.is_(True),
-                Staff.id.not_in(on_it | {absent}),
-            )
-            .order_by(Staff.id)
+            select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id, SessionStaff.role == role)
         )
     )
-    free = [person for person in candidates if await is_free(session, person.id, s, programme.organisation_id)]
+    if absent not in holders and holders:
+        return min(holders)  # taken over already, by an absence of the same person a moment before
     if not free:
         return None
     load = dict(
