@@ -291,6 +291,22 @@ OWN = View(
         "POST /api/v1/auth/sign-out-everywhere",
     ),
 )
+APPOINTMENTS = View(
+    "appointments",
+    "Times for each person at an individual meeting (Triple P's phone calls, an intake): the times "
+    "offered and who chose which; trainers and midwives only of the meetings they are planned on",
+    "/{lang}/staff/sessions/{id}/appointments",
+    _sights(**_EDITORS, trainer=Sight.ALL, midwife=Sight.ALL),
+    (
+        f"GET {_PAGE}/staff/sessions/{{session_id:int}}/appointments",
+        f"POST {_PAGE}/staff/sessions/{{session_id:int}}/appointments",
+        "GET /api/v1/sessions/{session_id:int}/appointments",
+        "POST /api/v1/sessions/{session_id:int}/appointments",
+        "POST /api/v1/sessions/{session_id:int}/appointments/assign",
+        "POST /api/v1/sessions/{session_id:int}/appointments/clear",
+        "POST /api/v1/sessions/{session_id:int}/appointments/withdraw",
+    ),
+)
 ROTA = View(
     "rota",
     "The volunteers' rota of drop-ins: the coming meetings and the volunteers on each (no participants); "
@@ -318,6 +334,7 @@ VIEWS: tuple[View, ...] = (
     REPORTS,
     MUNICIPALITY,
     SCHEDULES,
+    APPOINTMENTS,
     PROGRAMMES,
     AUDIT,
     TEAM,
