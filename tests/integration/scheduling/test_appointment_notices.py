@@ -100,15 +100,15 @@ async def test_parent_is_told_when_the_trainer_sets_changes_or_frees_their_time(
 
 
 async def _busy_elsewhere(db, world, other) -> None:
-    """The trainer of `world` also runs the other group's first meeting, moved to Wednesday
-    31 March 10:00, and its phone call, with a parent's call on Thursday 1 April 14:00."""
-    meeting = await db.get(Session, other.meetings[1])
+    """The trainer of `world` gives the group's fourth meeting on Wednesday 31 March 10:00 (moved),
+    and also works for another organisation: its phone call, with a parent's call on Thursday
+    1 April 14:00."""
+    meeting = await db.get(Session, world.meetings[4])
     local = datetime(2027, 3, 31, 10, 0)
     meeting.local_start, meeting.starts_at = local, to_utc(local, meeting.timezone)
     call = datetime(2027, 4, 1, 14, 0)
     db.add_all(
         [
-            SessionStaff(session_id=other.meetings[1], staff_id=world.trainer.id, role="trainer"),
             SessionStaff(session_id=other.phone, staff_id=world.trainer.id, role="trainer"),
             Appointment(
                 session_id=other.phone,
@@ -127,21 +127,23 @@ async def test_times_that_clash_with_the_trainers_other_meetings_are_refused(cli
     await _busy_elsewhere(db, world, other)
     await sign_in(client, world.trainer)
     url = f"/api/v1/sessions/{world.phone}/appointments"
-    # Overlapping the other group's meeting (10:00 for its length) and the other group's call.
-    for body, number in (
-        ({"day": "2027-03-31", "start_time": "09:45", "count": 2}, 1),
-        ({"day": "2027-04-01", "start_time": "14:15"}, 5),
-    ):
-        answer = await client.post(url, json=body)
-        assert answer.status_code == 422, answer.text
-        text = answer.text
-        assert other.cohort.name in text, text
-        assert f"bijeenkomst {number} van groep" in text, text
-    assert (
-        await db.scalar(select(func.count()).select_from(Appointment).where(Appointment.session_id == world.phone)) == 0
-    )
+    # Overlapping the trainer's group meeting (10:00 for its length): named, in the trainer's Dutch.
+    named = await client.post(url, json={"day": "2027-03-31", "start_time": "09:45", "count": 2})
+    assert named.status_code == 422, named.text
+    assert f"bijeenkomst 4 van groep {world.cohort.name} (31 mrt 2027, 10:00)" in named.text
+    # Overlapping the call for the other organisation: refused, without naming their group.
+    elsewhere = await client.post(url, json={"day": "2027-04-01", "start_time": "14:15"})
+    assert elsewhere.status_code == 422, elsewhere.text
+    assert "andere organisatie" in elsewhere.text
+    assert other.cohort.name not in elsewhere.text
+    count = select(func.count()).select_from(Appointment).where(Appointment.session_id == world.phone)
+    assert await db.scalar(count) == 0
     # Next to them is fine: after the call.
     assert (await client.post(url, json={"day": "2027-04-01", "start_time": "14:30"})).status_code == 200
+    # A cancelled meeting does not count.
+    await db.execute(update(Session).where(Session.id == world.meetings[4]).values(status="cancelled"))
+    await db.commit()
+    assert (await client.post(url, json={"day": "2027-03-31", "start_time": "10:00"})).status_code == 200
     # In Dutch on the page, dates and times written out.
     page = await client.post(
         f"/nl/staff/sessions/{world.phone}/appointments",
@@ -149,4 +151,3 @@ async def test_times_that_clash_with_the_trainers_other_meetings_are_refused(cli
     )
     assert page.status_code == 400
     assert "1 apr 2027, 13:45" in page.text
-    assert "1 apr 2027, 14:00" in page.text
