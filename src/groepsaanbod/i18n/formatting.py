@@ -41,6 +41,16 @@ def date_and_time(moment: datetime, language: str, timezone: str = VENUE_TIMEZON
     return pattern.replace("{1}", day).replace("{0}", clock)
 
 
+def wall_date_and_time(local: datetime, language: str) -> str:
+    """'30 mrt 2027, 19:30': a moment already in the venue's wall-clock time (no time zone), the
+    short way a refusal names it."""
+    locale = _locale(language)
+    day = format_date(local.date(), format="medium", locale=locale)
+    clock = format_time(local.time(), format="short", locale=locale)
+    pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", clock)
+
+
 def number(value: float | int, language: str) -> str:
     return format_decimal(value, locale=_locale(language))
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -53,10 +54,14 @@ def ngettext(language: str, singular: str, plural: str, n: int, /, **params: Any
 
 
 def render_message(language: str, message: Message) -> str:
-    """A message in `language`; dates, language codes and lists of them are shown for that reader."""
+    """A message in `language`; dates (and times), language codes and lists of them are shown for that reader."""
     params: dict[str, Any] = {}
     for key, value in message.params.items():
-        if isinstance(value, date):
+        if isinstance(value, datetime):
+            # A naive one is wall-clock time at the venue already; an aware one is shown there.
+            local = value if value.tzinfo is None else value.astimezone(ZoneInfo(formatting.VENUE_TIMEZONE))
+            params[key] = formatting.wall_date_and_time(local.replace(tzinfo=None), language)
+        elif isinstance(value, date):
             params[key] = formatting.short_date(value, language)
         elif key == "role" and value in ROLE_NAMES:
             params[key] = gettext(language, ROLE_NAMES[value])

@@ -1,5 +1,5 @@
 """JSON API of individual appointments for the trainer (and coordinators): the times of one
-meeting and who has each, offering and taking back times, giving a member a time or freeing it."""
+meeting and who has each, offering and taking back times, giving a member a time or freeing it (the member is told)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from litestar import get, post
 from litestar.params import JSONBody
 
 from groepsaanbod.access.requirements import needs_roles
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.scheduling.appointment_schemas import AppointmentOut, AssignIn, BoardOut, MemberIn, SlotIdIn, SlotsIn
 from groepsaanbod.scheduling.controllers import parse_time
 from groepsaanbod.scheduling.models import Appointment
 from groepsaanbod.scheduling.services import appointment_views, appointments
 from groepsaanbod.scheduling.services.appointment_checks import SlotOffer
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
 #: Who runs individual meetings: the trainer or midwife planned on it, and coordinators.
@@ -69,18 +71,22 @@ async def api_withdraw_slot(ctx: Context, session_id: int, data: JSONBody[SlotId
 
 
 @post("/api/v1/sessions/{session_id:int}/appointments/assign", opt=RUNNERS, tags=["appointments"], status_code=200)
-async def api_assign(ctx: Context, session_id: int, data: JSONBody[AssignIn]) -> BoardOut:
+async def api_assign(ctx: Context, session_id: int, data: JSONBody[AssignIn], settings: Settings) -> BoardOut:
     """Give a member a time (their earlier time of this meeting becomes free)."""
     local = data.local_start.replace(tzinfo=None) if data.local_start else None
     choice = appointments.StaffChoice(data.registration_id, data.appointment_id, local)
-    await appointments.set_appointment(ctx.db, ctx.staff, session_id, choice, now=ctx.now())
+    await appointments.set_appointment(
+        ctx.db, ctx.staff, session_id, choice, now=ctx.now(), links=PrivateLinks.of(settings)
+    )
     return await _board(ctx, session_id)
 
 
 @post("/api/v1/sessions/{session_id:int}/appointments/clear", opt=RUNNERS, tags=["appointments"], status_code=200)
-async def api_clear(ctx: Context, session_id: int, data: JSONBody[MemberIn]) -> BoardOut:
+async def api_clear(ctx: Context, session_id: int, data: JSONBody[MemberIn], settings: Settings) -> BoardOut:
     """Free a member's time (it stays offered to the others)."""
-    await appointments.clear_appointment(ctx.db, ctx.staff, session_id, data.registration_id, now=ctx.now())
+    await appointments.clear_appointment(
+        ctx.db, ctx.staff, session_id, data.registration_id, now=ctx.now(), links=PrivateLinks.of(settings)
+    )
     return await _board(ctx, session_id)
 
 

@@ -11,11 +11,13 @@ from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
 from groepsaanbod.i18n.text import N_
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.scheduling.appointment_controllers import RUNNERS
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.pages.forms import form_date, form_time
 from groepsaanbod.scheduling.services import appointment_views, appointments
 from groepsaanbod.scheduling.services.appointment_checks import SlotOffer
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
 DAY_FORM = N_("Give a date, for example 2027-03-15.")
@@ -64,18 +66,20 @@ def _choice(form: Any) -> appointments.StaffChoice:
 
 
 @post("/staff/sessions/{session_id:int}/appointments", opt=RUNNERS)
-async def appointments_submit(ctx: Context, session_id: int) -> Response:
+async def appointments_submit(ctx: Context, session_id: int, settings: Settings) -> Response:
     form = await ctx.request.form()
     action = str(form.get("action", ""))
-    now = ctx.now()
+    now, links = ctx.now(), PrivateLinks.of(settings)
     actions: dict[str, Callable[[], Awaitable[Any]]] = {
         "offer": lambda: appointments.offer_slots(ctx.db, ctx.staff, session_id, _offer(form), now=now),
         "withdraw": lambda: appointments.withdraw_slot(
             ctx.db, ctx.staff, session_id, bounds.form_id(form.get("appointment_id", "")), now=now
         ),
-        "assign": lambda: appointments.set_appointment(ctx.db, ctx.staff, session_id, _choice(form), now=now),
+        "assign": lambda: appointments.set_appointment(
+            ctx.db, ctx.staff, session_id, _choice(form), now=now, links=links
+        ),
         "clear": lambda: appointments.clear_appointment(
-            ctx.db, ctx.staff, session_id, bounds.form_id(form.get("registration_id", "")), now=now
+            ctx.db, ctx.staff, session_id, bounds.form_id(form.get("registration_id", "")), now=now, links=links
         ),
     }
     chosen = actions.get(action)

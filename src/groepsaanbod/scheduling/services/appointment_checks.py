@@ -5,23 +5,26 @@ around it, not overlapping another time of the group)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod import bounds
 from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.accounts.models import Staff
+from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import lock_row
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, Message
-from groepsaanbod.programmes.models import SessionSpec
+from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.refusals import Problem
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
 from groepsaanbod.scheduling.models import Appointment, Session, SessionStaff
 from groepsaanbod.scheduling.services.context import MeetingContext, may_manage, session_context
 from groepsaanbod.scheduling.sessions import to_utc
+from groepsaanbod.scheduling.status import SessionStatus
 
 INDIVIDUAL_KINDS = ("individual", "phone")
 #: At most this many times in one offer, and this long a pause between two.
@@ -33,6 +36,11 @@ IN_THE_PAST = N_("This time has passed. Choose a time in the future.")
 OUTSIDE_WEEK = N_("Choose a time from %(first)s to %(last)s: the week of this meeting.")
 OUTSIDE_MEETINGS = N_("Choose a time between the meeting before this one and the meeting after it.")
 OVERLAP = N_("The time %(time)s overlaps a time that is already offered. Choose another time.")
+STAFF_BUSY = N_(
+    "At %(time)s %(person)s is busy: meeting %(number)s of group %(group)s (%(when)s). Choose another time."
+)
+#: Busy for another organisation: which meeting is theirs to know, not ours.
+STAFF_BUSY_ELSEWHERE = N_("At %(time)s %(person)s is busy with another organisation. Choose another time.")
 
 
 @dataclass(frozen=True)
@@ -101,9 +109,7 @@ def _window(meeting: MeetingContext, spec: SessionSpec | None, neighbours: list[
 def _outside(window: tuple[datetime, datetime], field: str, spec: SessionSpec | None) -> ScheduleRefused:
     first, last = window
     if spec is not None and spec.timing == "week_after_start":
-        return ScheduleRefused.single(
-            field, OUTSIDE_WEEK, first=first.date().isoformat(), last=(last.date() - timedelta(days=1)).isoformat()
-        )
+        return ScheduleRefused.single(field, OUTSIDE_WEEK, first=first.date(), last=last.date() - timedelta(days=1))
     return ScheduleRefused.single(field, OUTSIDE_MEETINGS)
 
 
@@ -144,6 +150,10 @@ async def add_times(session: AsyncSession, meeting: MeetingContext, starts: list
     window = _window(meeting, spec, neighbours)
     taken = [(a.local_start, _end(a.local_start, a.duration_minutes)) for a in await _cohort_times(session, cohort.id)]
     meeting_days = bounds.meeting_window(local_date(now))
+    utc = [to_utc(start, s.timezone) for start in starts]
+    busy = await staff_busy(
+        session, s, (min(utc, default=now) - timedelta(days=1), max(utc, default=now) + timedelta(days=1))
+    )
     for start in starts:
         problem = bounds.check_date("day", start.date(), meeting_days)
         if problem is not None:
@@ -154,7 +164,10 @@ async def add_times(session: AsyncSession, meeting: MeetingContext, starts: list
         if not (window[0] <= start and end <= window[1]):
             raise _outside(window, "day", spec)
         if any(start < other_end and other_start < end for other_start, other_end in taken):
-            raise ScheduleRefused.single("start", OVERLAP, time=start.strftime("%Y-%m-%d %H:%M"))
+            raise ScheduleRefused.single("start", OVERLAP, time=start)
+        clash = next((c for c in busy if c.overlaps(to_utc(start, s.timezone), s.duration_minutes)), None)
+        if clash is not None:
+            raise clash.refusal(start)
         taken.append((start, end))
         session.add(
             Appointment(
@@ -165,3 +178,75 @@ async def add_times(session: AsyncSession, meeting: MeetingContext, starts: list
             )
         )
     await session.flush()
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Where a staff member of the meeting is at some time: another meeting, or a time of another
+    individual meeting (UTC)."""
+
+    person: str
+    group: str
+    number: int
+    starts_at: datetime
+    local_start: datetime
+    minutes: int
+    elsewhere: bool = False
+
+    def overlaps(self, start: datetime, minutes: int) -> bool:
+        return start < _end(self.starts_at, self.minutes) and self.starts_at < _end(start, minutes)
+
+    def refusal(self, start: datetime) -> ScheduleRefused:
+        if self.elsewhere:
+            return ScheduleRefused.single("start", STAFF_BUSY_ELSEWHERE, time=start, person=self.person)
+        return ScheduleRefused.single(
+            "start",
+            STAFF_BUSY,
+            time=start,
+            person=self.person,
+            group=self.group,
+            number=self.number,
+            when=self.local_start,
+        )
+
+
+async def staff_busy(session: AsyncSession, s: Session, around: tuple[datetime, datetime]) -> list[Busy]:
+    """The other meetings and individual times (UTC `around`) of everyone planned on meeting `s`
+    (not cancelled): a group meeting by its own time, an individual meeting by its offered times.
+    The same group's times are add_times' own check."""
+    staff = select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)
+    home = select(Programme.organisation_id).where(Programme.id == s.programme_id).scalar_subquery()
+    rows = await session.execute(
+        select(Session, Staff.full_name, Cohort.name, SessionSpec.kind, Programme.organisation_id != home)
+        .join(SessionStaff, SessionStaff.session_id == Session.id)
+        .join(Staff, Staff.id == SessionStaff.staff_id)
+        .join(Programme, Programme.id == Session.programme_id)
+        .outerjoin(Cohort, Cohort.id == Session.cohort_id)
+        .outerjoin(SessionSpec, SessionSpec.id == Session.spec_id)
+        .where(
+            SessionStaff.staff_id.in_(staff),
+            Session.id != s.id,
+            Session.status != SessionStatus.CANCELLED,
+            or_(SessionSpec.kind.in_(INDIVIDUAL_KINDS), Session.starts_at.between(*around)),
+        )
+    )
+    busy: list[Busy] = []
+    individual: dict[int, list[Busy]] = {}
+    for other, person, group, kind, elsewhere in rows.all():
+        seen = Busy(
+            person, group or "", other.number, other.starts_at, other.local_start, other.duration_minutes, elsewhere
+        )
+        if kind not in INDIVIDUAL_KINDS:
+            busy.append(seen)
+        elif other.cohort_id != s.cohort_id:
+            individual.setdefault(other.id, []).append(seen)
+    if individual:
+        slots = await session.scalars(
+            select(Appointment).where(Appointment.session_id.in_(individual), Appointment.starts_at.between(*around))
+        )
+        for slot in slots:
+            busy += [
+                replace(b, starts_at=slot.starts_at, local_start=slot.local_start, minutes=slot.duration_minutes)
+                for b in individual[slot.session_id]
+            ]
+    return busy

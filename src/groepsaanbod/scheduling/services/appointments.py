@@ -1,7 +1,8 @@
 """Use cases of individual appointments inside a group programme (Triple P's phone weeks,
 CenteringPregnancy's intake): offer_slots, withdraw_slot, set_appointment and clear_appointment
-for the trainer or a coordinator; pick_appointment and cancel_appointment for the person from
-their private link; what they show is appointment_views.py.
+for the trainer or a coordinator (the person is told: appointment_notices.py); pick_appointment
+and cancel_appointment for the person from their private link; what they show is
+appointment_views.py.
 
 A template marks a meeting individual by its kind ("individual" or "phone"), with its length.
 Each offered time is a row in `appointments`; taking one is a conditional UPDATE, and every
@@ -23,6 +24,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.errors import ScheduleRefused, SessionNotFound
 from groepsaanbod.scheduling.models import Appointment, Session
@@ -35,6 +37,7 @@ from groepsaanbod.scheduling.services.appointment_checks import (
     lock_meeting,
     runnable_meeting,
 )
+from groepsaanbod.scheduling.services.appointment_notices import FREED, SET, AppointmentNews, tell_appointment
 from groepsaanbod.scheduling.services.context import MeetingContext
 from groepsaanbod.scheduling.status import SessionStatus
 
@@ -128,17 +131,33 @@ class Choice:
     actor: int | None = None
 
 
-async def _take(session: AsyncSession, meeting: MeetingContext, choice: Choice, now: datetime) -> Appointment:
-    """Give the person this time (their earlier time of the meeting becomes free again)."""
+@dataclass(frozen=True)
+class Taken:
+    """The time the person has now; `changed` when they did not have it before, and `before` the
+    start (UTC) of the earlier time of the meeting they gave up for it."""
+
+    slot: Appointment
+    changed: bool
+    before: datetime | None = None
+
+
+async def _take(session: AsyncSession, meeting: MeetingContext, choice: Choice, now: datetime) -> Taken:
+    """Give the person this time (their earlier time of the meeting becomes free again). The
+    caller commits."""
     s = meeting.meeting
     await lock_meeting(session, s)
     await free_left_times(session, s.id)
     slot = await _slot_of(session, s.id, choice.appointment_id)
     if slot.registration_id == choice.registration.id:
-        return slot
+        return Taken(slot, changed=False)
     if slot.starts_at <= now:
         raise ScheduleRefused.single("appointment_id", IN_THE_PAST)
     registration_id = choice.registration.id
+    before = await session.scalar(
+        select(Appointment.starts_at).where(
+            Appointment.session_id == s.id, Appointment.registration_id == registration_id
+        )
+    )
     await session.execute(
         update(Appointment)
         .where(Appointment.session_id == s.id, Appointment.registration_id == registration_id)
@@ -171,24 +190,25 @@ async def _take(session: AsyncSession, meeting: MeetingContext, choice: Choice, 
         local_start=slot.local_start.isoformat(),
         by=choice.by,
     )
-    await session.commit()
-    await session.refresh(slot)
     log.info("appointment chosen", extra={"session_id": s.id, "appointment_id": slot.id, "by": choice.by})
-    return slot
+    return Taken(slot, changed=True, before=before)
 
 
-async def _release(session: AsyncSession, meeting: MeetingContext, registration: Registration, **event: Any) -> None:
+async def _release(
+    session: AsyncSession, meeting: MeetingContext, registration: Registration, **event: Any
+) -> Appointment:
+    """Free the person's time of the meeting; gives the time they had. The caller commits."""
     s = meeting.meeting
-    result = cast(
-        CursorResult[Any],
-        await session.execute(
-            update(Appointment)
-            .where(Appointment.session_id == s.id, Appointment.registration_id == registration.id)
-            .values(registration_id=None, chosen_by=None, chosen_at=None, sequence=Appointment.sequence + 1)
-        ),
+    slot = await session.scalar(
+        select(Appointment).where(Appointment.session_id == s.id, Appointment.registration_id == registration.id)
     )
-    if result.rowcount != 1:
+    if slot is None:
         raise ScheduleRefused.single("session_id", NO_APPOINTMENT)
+    await session.execute(
+        update(Appointment)
+        .where(Appointment.id == slot.id)
+        .values(registration_id=None, chosen_by=None, chosen_at=None, sequence=Appointment.sequence + 1)
+    )
     record(
         session,
         event.pop("now"),
@@ -197,7 +217,7 @@ async def _release(session: AsyncSession, meeting: MeetingContext, registration:
         session_id=s.id,
         **event,
     )
-    await session.commit()
+    return slot
 
 
 def _member_of(meeting: MeetingContext, registration: Registration) -> bool:
@@ -226,7 +246,14 @@ async def pick_appointment(
 ) -> Appointment:
     """The person chooses (or changes to) a free time of an individual meeting of their group."""
     meeting = await _own_meeting(session, registration, session_id)
-    return await _take(session, meeting, Choice(registration, appointment_id, "participant"), now)
+    taken = await _take(session, meeting, Choice(registration, appointment_id, "participant"), now)
+    return await _done(session, taken.slot)
+
+
+async def _done(session: AsyncSession, slot: Appointment) -> Appointment:
+    await session.commit()
+    await session.refresh(slot)
+    return slot
 
 
 async def cancel_appointment(
@@ -236,6 +263,7 @@ async def cancel_appointment(
     meeting = await _own_meeting(session, registration, session_id)
     await lock_meeting(session, meeting.meeting)
     await _release(session, meeting, registration, now=now, by="participant")
+    await session.commit()
 
 
 async def _member(session: AsyncSession, meeting: MeetingContext, registration_id: int) -> Registration:
@@ -255,9 +283,10 @@ class StaffChoice:
 
 
 async def set_appointment(
-    session: AsyncSession, viewer: Viewer, session_id: int, choice: StaffChoice, *, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, choice: StaffChoice, *, now: datetime, links: PrivateLinks
 ) -> Appointment:
-    """The trainer gives a member a time: one of the free times, or a new one (checked as an offer)."""
+    """The trainer gives a member a time: one of the free times, or a new one (checked as an offer).
+    The member is told, unless they had this time already."""
     meeting = await runnable_meeting(session, viewer, session_id)
     registration = await _member(session, meeting, choice.registration_id)
     appointment_id = choice.appointment_id
@@ -272,14 +301,20 @@ async def set_appointment(
             )
         )
         assert appointment_id is not None
-    return await _take(session, meeting, Choice(registration, appointment_id, "staff", viewer.staff_id), now)
+    taken = await _take(session, meeting, Choice(registration, appointment_id, "staff", viewer.staff_id), now)
+    if taken.changed:
+        news = AppointmentNews(SET, taken.slot, taken.before)
+        await tell_appointment(session, meeting, registration, news, now=now, links=links)
+    return await _done(session, taken.slot)
 
 
 async def clear_appointment(
-    session: AsyncSession, viewer: Viewer, session_id: int, registration_id: int, *, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, registration_id: int, *, now: datetime, links: PrivateLinks
 ) -> None:
-    """The trainer frees a member's time (the time stays offered)."""
+    """The trainer frees a member's time (the time stays offered); the member is told."""
     meeting = await runnable_meeting(session, viewer, session_id)
     registration = await _member(session, meeting, registration_id)
     await lock_meeting(session, meeting.meeting)
-    await _release(session, meeting, registration, now=now, by="staff", actor=viewer.staff_id)
+    slot = await _release(session, meeting, registration, now=now, by="staff", actor=viewer.staff_id)
+    await tell_appointment(session, meeting, registration, AppointmentNews(FREED, slot), now=now, links=links)
+    await session.commit()
