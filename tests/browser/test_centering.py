@@ -2,18 +2,22 @@
 too close is refused at sign-up in the person's language; women sign up; the coordinator adds a
 waiting woman to the running group, proposes and confirms a new group, sees who would miss which
 meeting, plans it (a night-time start and meetings in the past are refused), and a wrong birth date
-is refused. In Dutch and English; the pages pass axe at 360 px."""
+is refused. After the birth: the midwife takes the register of a group near its births with a woman
+away because she gave birth and her baby's date, and the meeting with the babies moves (Dutch and
+Turkish). In Dutch and English; the pages pass axe at 360 px."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from groepsaanbod.i18n.formatting import date_and_time, local_date
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.registration import eligibility
-from groepsaanbod.scheduling.services import due_date_plans
+from groepsaanbod.scheduling.services import births, due_date_plans
+from groepsaanbod.scheduling.sessions import to_utc
 from tests.browser.staff import sign_in
 
 pytestmark = pytest.mark.browser
@@ -103,3 +107,66 @@ def test_centering_from_sign_up_to_the_schedule(server, phone, lang):
     plan.locator("button[type=submit]").click()
     phone.wait_for_url("**/schedule?done=planned")
     assert phone.locator("article.programme-card").count() >= 8
+
+
+def maud_on_the_register(page, server: str, lang: str):
+    """Group #2 of the demo (near its births): yesterday's meeting, and Maud's line on its register."""
+    page.goto(f"{server}/{lang}/staff/registers")
+    page.locator("a[href$='/register']", has_text="#2").first.click()
+    assert "/register" in page.url
+    line = page.locator(".register-person", has_text="Maud")
+    line.locator("details.register-details summary").click()
+    return line
+
+
+def babies_meeting_text(page, server: str, lang: str) -> str:
+    page.goto(f"{server}/{lang}/staff/agenda")
+    return page.locator("article.programme-card", has_text="#2").last.inner_text()
+
+
+def test_centering_after_the_birth_on_the_register(server, phone):
+    """The midwife takes the register of yesterday's meeting: Maud was away because she gave birth;
+    with her baby's date the meeting with the babies moves a week on (8 weeks after the last birth
+    or due date), shown on the midwife's agenda. A date in the future is refused in Dutch and in
+    Turkish and changes nothing; then the municipality's report opens."""
+    yesterday = local_date(datetime.now(UTC)) - timedelta(days=1)
+    before = to_utc(datetime.combine(yesterday + timedelta(weeks=11), time(9, 30)), "Europe/Amsterdam")
+    after = to_utc(datetime.combine(yesterday + timedelta(weeks=12), time(9, 30)), "Europe/Amsterdam")
+    sign_in(phone, server, "nl", "midwife@verloskunde-huizen.example")
+    assert date_and_time(before, "nl") in babies_meeting_text(phone, server, "nl")
+
+    line = maud_on_the_register(phone, server, "nl")
+    no_violations(phone, "/nl/staff/sessions/…/register (Centering)")
+    line.locator("select[name^=reason-]").select_option("gave_birth")
+    line.locator("input[name^=birth-]").fill((yesterday + timedelta(days=5)).isoformat())
+    phone.click("button.register-save")
+    assert gettext("nl", births.BIRTH_DATE_FUTURE) in phone.locator("#error-summary").inner_text()
+    no_violations(phone, "/nl/staff/sessions/…/register (birth date refused)")
+    assert date_and_time(before, "nl") in babies_meeting_text(phone, server, "nl")
+
+    line = maud_on_the_register(phone, server, "nl")
+    line.locator("select[name^=reason-]").select_option("gave_birth")
+    line.locator("input[name^=birth-]").fill((yesterday - timedelta(days=2)).isoformat())
+    phone.click("button.register-save")
+    phone.wait_for_url("**/register?done=saved")
+    assert gettext("nl", "The register is saved.") in phone.locator("main").inner_text()
+    moved = babies_meeting_text(phone, server, "nl")
+    assert date_and_time(after, "nl") in moved
+    assert date_and_time(before, "nl") not in moved
+
+    # In Turkish: the date is shown as recorded; one in the future is refused in Turkish.
+    sign_in(phone, server, "tr", "midwife@verloskunde-huizen.example")
+    line = maud_on_the_register(phone, server, "tr")
+    assert line.locator("input[name^=birth-]").input_value() == (yesterday - timedelta(days=2)).isoformat()
+    line.locator("input[name^=birth-]").fill((yesterday + timedelta(days=5)).isoformat())
+    phone.click("button.register-save")
+    assert gettext("tr", births.BIRTH_DATE_FUTURE) in phone.locator("#error-summary").inner_text()
+    no_violations(phone, "/tr/staff/sessions/…/register (birth date refused)")
+    assert date_and_time(after, "tr") in babies_meeting_text(phone, server, "tr")
+
+    # The municipality's report opens (a CJG staff member reads it).
+    for lang in ("nl", "tr"):
+        sign_in(phone, server, lang, "cjg@cjg-sliedrecht.example")
+        phone.goto(f"{server}/{lang}/staff/reports/municipality")
+        assert phone.locator("#summary-heading").count() == 1
+        no_violations(phone, f"/{lang}/staff/reports/municipality")

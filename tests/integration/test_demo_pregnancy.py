@@ -1,7 +1,10 @@
 """The demo's CenteringPregnancy group in Huizen (issue 16): confirmed, 12 women, the midwife on
-every coming meeting, nothing planned in the past, and two women waiting who could join late."""
+every coming meeting, nothing planned in the past, and two women waiting who could join late; a
+second group near its births with yesterday's meeting to take the register of."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +26,9 @@ async def centering(settings: Settings):
     try:
         async with make_session_factory(engine)() as session:
             programme = await session.scalar(select(Programme).where(Programme.slug == "centering-pregnancy-huizen"))
-            [cohort] = await session.scalars(select(Cohort).where(Cohort.programme_id == programme.id))
+            cohort, near_birth = await session.scalars(
+                select(Cohort).where(Cohort.programme_id == programme.id).order_by(Cohort.id)
+            )
             statuses = list(
                 await session.scalars(select(Registration.status).where(Registration.programme_id == programme.id))
             )
@@ -39,7 +44,8 @@ async def centering(settings: Settings):
                 .join(Session)
                 .where(Session.cohort_id == cohort.id, SessionStaff.role == "midwife")
             )
-            return cohort, statuses, meetings, roles, with_midwife
+            near = list(await session.scalars(select(Session).where(Session.cohort_id == near_birth.id)))
+            return cohort, statuses, meetings, roles, with_midwife, near
     finally:
         await engine.dispose()
 
@@ -50,10 +56,15 @@ def test_the_demo_has_a_running_centering_group_with_its_midwife(backend, tmp_pa
     upgrade(url)
     settings = Settings(database_url=url)
     run_async(load_demo(settings, NOW))
-    cohort, statuses, meetings, roles, with_midwife = run_async(centering(settings))
+    cohort, statuses, meetings, roles, with_midwife, near = run_async(centering(settings))
     assert cohort.status == "confirmed"
-    assert sorted(statuses) == ["confirmed"] * 12 + ["pending"] * 2
+    assert sorted(statuses) == ["confirmed"] * (12 + 8) + ["pending"] * 2
     assert len(meetings) >= 8
     assert all(m.starts_at > NOW for m in meetings)
     assert roles == {"midwife", "coordinator"}
     assert with_midwife == len(meetings)
+    # Group #2, near its births: one meeting held yesterday (its register open), the rest to come.
+    held = [m for m in near if m.starts_at <= NOW]
+    assert len(held) == 1
+    assert NOW - timedelta(days=2) < held[0].starts_at < NOW
+    assert len(near) >= 2

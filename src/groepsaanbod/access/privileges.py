@@ -122,12 +122,20 @@ REGISTRATIONS = View(
         "POST /api/v1/cohorts/{cohort_id:int}/close",
         "POST /api/v1/cohorts/{cohort_id:int}/reopen",
         "POST /api/v1/cohorts/{cohort_id:int}/end",
-        # Groups by due date: a late joiner, a baby's birth date.
+        # Groups by due date: a late joiner added, a birth recorded on the registrations page.
         f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/late-joiners",
         f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/births",
         "POST /api/v1/cohorts/{cohort_id:int}/late-joiners",
-        "POST /api/v1/cohorts/{cohort_id:int}/births",
     ),
+)
+BIRTHS = View(
+    "births",
+    "Recording a member's birth date in a CenteringPregnancy group, so the meeting with the babies "
+    "moves (midwives, mentors and trainers: in the groups they are planned on; also on the register "
+    'with "gave birth")',
+    "/{lang}/staff/sessions/{id}/register",
+    _sights(**_EDITORS, midwife=Sight.ALL, mentor=Sight.ALL, trainer=Sight.ALL),
+    ("POST /api/v1/cohorts/{cohort_id:int}/births",),
 )
 MESSAGES = View(
     "messages",
@@ -330,6 +338,7 @@ VIEWS: tuple[View, ...] = (
     REGISTERS,
     SIGNALS,
     REGISTRATIONS,
+    BIRTHS,
     MESSAGES,
     REPORTS,
     MUNICIPALITY,

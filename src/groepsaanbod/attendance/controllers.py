@@ -47,7 +47,17 @@ def register_out(register: registers.Register, language: str) -> RegisterOut:
         taken.taken_at if taken else None,
         render_message(language, register.closed) if register.closed else None,
         [
-            LineOut(x.participant_id, x.name, x.status, x.reason, x.note, x.partners, x.babies, x.appointment_at)
+            LineOut(
+                x.participant_id,
+                x.name,
+                x.status,
+                x.reason,
+                x.note,
+                x.partners,
+                x.babies,
+                x.appointment_at,
+                x.birth_date,
+            )
             for x in register.lines
         ],
         register.adults,
@@ -72,10 +82,18 @@ async def api_register(ctx: Context, session_id: int) -> RegisterOut:
 async def api_take_register(ctx: Context, session_id: int, data: JSONBody[RegisterIn]) -> RegisterOut:
     """Save who was there. Open from half an hour before the meeting until 7 days after; later only
     coordinators. Every change is kept with who and when. Volunteers and guest teachers tick presence
-    only (no reason or note); what others recorded is kept."""
+    only (no reason or note); what others recorded is kept. A woman absent with reason gave_birth
+    may come with her baby's `birth_date`: it is recorded as on the births route and the group's
+    meeting with the babies moves; a refused date saves nothing."""
     marks = [
         rules.Mark(
-            m.participant_id, present=m.present, reason=m.reason, note=m.note, partners=m.partners, babies=m.babies
+            m.participant_id,
+            present=m.present,
+            reason=m.reason,
+            note=m.note,
+            partners=m.partners,
+            babies=m.babies,
+            birth_date=m.birth_date,
         )
         for m in data.marks
     ]

@@ -17,11 +17,13 @@ from groepsaanbod.attendance.controllers import (
     SIGNAL_READERS,
     default_period,
 )
-from groepsaanbod.attendance.errors import ReportRefused
+from groepsaanbod.attendance.errors import RegisterRefused, ReportRefused
 from groepsaanbod.attendance.services import exports, meetings, registers, reports, signals
 from groepsaanbod.i18n.formatting import local_date
-from groepsaanbod.i18n.text import N_
+from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.eligibility import DATE_WRONG
 from groepsaanbod.web import Context, act, problems_for_page
 
 REPORTS = N_("Reports")
@@ -86,15 +88,8 @@ async def register_submit(ctx: Context, session_id: int) -> Response:
         else:
             ticked = {_int(v) for v in form.getall("present")} if "present" in form else set()
             marks = [
-                rules.Mark(
-                    line.participant_id,
-                    present=line.participant_id in ticked,
-                    reason=str(form.get(f"reason-{line.participant_id}", "no_reason")) or "no_reason",
-                    note=str(form.get(f"note-{line.participant_id}", "")),
-                    partners=_int(form.get(f"partners-{line.participant_id}")),
-                    babies=_int(form.get(f"babies-{line.participant_id}")),
-                )
-                for line in register.lines
+                _mark(form, i, line.participant_id, line.participant_id in ticked, register.asks_birth_date)
+                for i, line in enumerate(register.lines)
             ]
             await registers.take_register(ctx.db, ctx.staff, session_id, marks, now=ctx.now())
 
@@ -104,6 +99,27 @@ async def register_submit(ctx: Context, session_id: int) -> Response:
 
     return await act(
         ctx, save, done=lambda _: ctx.redirect(f"/staff/sessions/{session_id}/register?done=saved"), form=show_form
+    )
+
+
+def _mark(form: Any, i: int, pid: int, present: bool, asks_birth_date: bool) -> rules.Mark:
+    """One line of the register form. The baby's date of birth counts only beside "gave birth"
+    (the field stays filled in when the reason changes); a date that is no date is refused."""
+    reason = str(form.get(f"reason-{pid}", "no_reason")) or "no_reason"
+    born_text = str(form.get(f"birth-{pid}", "")).strip()
+    born = None
+    if asks_birth_date and not present and reason == "gave_birth" and born_text:
+        born = _date(born_text)
+        if born is None:
+            raise RegisterRefused([Problem(f"marks[{i}].birth_date", Message(DATE_WRONG))])
+    return rules.Mark(
+        pid,
+        present=present,
+        reason=reason,
+        note=str(form.get(f"note-{pid}", "")),
+        partners=_int(form.get(f"partners-{pid}")),
+        babies=_int(form.get(f"babies-{pid}")),
+        birth_date=born,
     )
 
 

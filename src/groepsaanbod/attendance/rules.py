@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from groepsaanbod import bounds
@@ -47,6 +47,7 @@ NOT_A_MEMBER = N_("This person is not a member of this group.")
 UNKNOWN_REASON = N_("Choose one of the reasons on the list.")
 NOTE_TOO_LONG = N_("Keep the note to %(most)s characters.")
 COUNT_RANGE = N_("Give a whole number from 0 to %(most)s.")
+BIRTH_DATE_ONLY_WITH_BIRTH = N_('Give a date of birth only for someone absent with the reason "gave birth".')
 ONLY_TICKS = N_(
     "You can tick who is here, but not give reasons or notes. Leave them empty; a coordinator can add them."
 )
@@ -62,6 +63,8 @@ class Mark:
     note: str = ""
     partners: int = 0
     babies: int = 0
+    #: Absent because she gave birth: the baby's date of birth (optional; moves the meeting with the babies).
+    birth_date: date | None = None
 
 
 def register_closed(
@@ -91,6 +94,8 @@ def check_marks(marks: Sequence[Mark], members: Iterable[int]) -> tuple[Problem,
         if wrong is not None:
             too_long = wrong.msgid == bounds.TOO_LONG
             problems.append(Problem(f"{at}.note", Message(NOTE_TOO_LONG, {"most": MAX_NOTE}) if too_long else wrong))
+        if mark.birth_date is not None and (mark.present or mark.reason != "gave_birth"):
+            problems.append(Problem(f"{at}.birth_date", Message(BIRTH_DATE_ONLY_WITH_BIRTH)))
         for name in ("partners", "babies"):
             if not 0 <= getattr(mark, name) <= MAX_EXTRA:
                 problems.append(Problem(f"{at}.{name}", Message(COUNT_RANGE, {"most": MAX_EXTRA})))
@@ -106,6 +111,8 @@ def check_helper_marks(marks: Sequence[Mark]) -> tuple[Problem, ...]:
             problems.append(Problem(f"marks[{i}].reason", Message(ONLY_TICKS)))
         if mark.note.strip():
             problems.append(Problem(f"marks[{i}].note", Message(ONLY_TICKS)))
+        if mark.birth_date is not None:
+            problems.append(Problem(f"marks[{i}].birth_date", Message(ONLY_TICKS)))
     return tuple(problems)
 
 

@@ -16,6 +16,9 @@ class MarkIn:
     #: Counted only where the meeting invites partners or babies.
     partners: int = 0
     babies: int = 0
+    #: With reason gave_birth only: the baby's date of birth (a CenteringPregnancy group's meeting
+    #: with the babies moves to the real dates). Not in the future, nor far from her due date.
+    birth_date: date | None = None
 
 
 @dataclass
@@ -45,6 +48,8 @@ class LineOut:
     babies: int
     #: The person's own time at an individual meeting with times (a phone call)
     appointment_at: datetime | None = None
+    #: Her baby's date of birth, as recorded (groups planned by pregnancy weeks; not for helpers)
+    birth_date: date | None = None
 
 
 @dataclass

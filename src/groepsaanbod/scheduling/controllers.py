@@ -10,6 +10,7 @@ from litestar import get, post, put
 from litestar.params import JSONBody
 
 from groepsaanbod import bounds
+from groepsaanbod.access.privileges import BIRTHS
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.i18n.translations import gettext, render_message
@@ -47,6 +48,7 @@ from groepsaanbod.scheduling.services.views import MeetingView
 from groepsaanbod.web import Context
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
+BIRTH_RECORDERS = needs_roles(*BIRTHS.roles)
 ANY_STAFF = needs_roles(*ROLES)
 
 
@@ -257,10 +259,12 @@ async def api_late_joiner(ctx: Context, cohort_id: int, data: JSONBody[LateJoine
     return LateJoinerOut(cohort.id, data.registration_id, "confirmed")
 
 
-@post("/api/v1/cohorts/{cohort_id:int}/births", opt=EDITORS, tags=["schedules"], status_code=200)
+@post("/api/v1/cohorts/{cohort_id:int}/births", opt=BIRTH_RECORDERS, tags=["schedules"], status_code=200)
 async def api_birth(ctx: Context, cohort_id: int, data: JSONBody[BirthIn]) -> BirthOut:
     """Record a member's birth date; the group's meetings after the birth follow the real dates
-    (the latest birth, or due date of who has not given birth yet). How many meetings moved."""
+    (the latest birth, or due date of who has not given birth yet). How many meetings moved.
+    Coordinators and admins for any group; midwives, mentors and trainers for a group they are
+    planned on (another group: 404)."""
     moved = await births.record_birth(
         ctx.db, ctx.staff, cohort_id, births.Birth(data.registration_id, data.birth_date), now=ctx.now()
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,15 +26,18 @@ from groepsaanbod.attendance.models import Attendance, SessionRegister
 from groepsaanbod.attendance.services.meetings import meeting_in_sight, members
 from groepsaanbod.attendance.services.signals import raise_signals
 from groepsaanbod.audit.services import DataUse, record_audit
+from groepsaanbod.cohorts.errors import CohortNotFound
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import Message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
-from groepsaanbod.programmes.templates import Formation
+from groepsaanbod.programmes.templates import Formation, Schedule
 from groepsaanbod.refusals import Problem
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.services.appointment_views import appointment_times
+from groepsaanbod.scheduling.services.births import NOT_BY_PREGNANCY_WEEK, Birth, group_of, note_birth
 from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ class RegisterLine:
     babies: int = 0
     #: The person's own time at an individual meeting with times (a phone call)
     appointment_at: datetime | None = None
+    #: Her baby's date of birth as recorded (groups by pregnancy weeks, full sight only)
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,11 @@ class Register:
     #: ALL, or ASSIGNED for a helper: first names only, no reasons or notes (access/privileges.py).
     sight: Sight = Sight.ALL
 
+    @property
+    def asks_birth_date(self) -> bool:
+        """A group by pregnancy weeks: "gave birth" comes with the baby's date of birth."""
+        return self.template.schedule == Schedule.PREGNANCY_WEEK and self.sight is Sight.ALL
+
 
 def _is_coordinator(viewer: Viewer, programme: Programme) -> bool:
     return programme.organisation_id in viewer.organisations_with(PROGRAMME_EDITORS)
@@ -91,6 +101,7 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
     }
     people = await members(session, meeting, drop_in=drop_in)
     full = meeting.sight is Sight.ALL
+    pregnancy = meeting.template.schedule == Schedule.PREGNANCY_WEEK
     names = [p.full_name for p in people] if full else first_names([p.full_name for p in people])
     lines = []
     for person, name in zip(people, names, strict=True):
@@ -105,6 +116,7 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
                 (a.note or "") if a and full else "",
                 a.partners if a else 0,
                 a.babies if a else 0,
+                birth_date=person.child_birth_date if full and pregnancy else None,
             )
         )
     lines, opens, length = await _follow_times(session, s, lines)
@@ -198,6 +210,7 @@ async def take_register(
         problems += rules.check_helper_marks(marks)
     if problems:
         raise RegisterRefused(problems)
+    await _record_births(session, viewer, register, marks, now)
     s = register.session
     existing = {
         a.participant_id: a
@@ -259,6 +272,34 @@ async def take_register(
         },
     )
     return await open_register(session, viewer, session_id, now)
+
+
+async def _record_births(
+    session: AsyncSession, viewer: Viewer, register: Register, marks: Sequence[rules.Mark], now: datetime
+) -> None:
+    """Absent because she gave birth, with her baby's date: recorded as the births use case does
+    (the meeting with the babies moves), in the register's own transaction: a refused date
+    (field marks[i].birth_date) rolls all of it back."""
+    wanted = [(i, m) for i, m in enumerate(marks) if m.birth_date is not None]
+    if not wanted:
+        return
+    if not register.asks_birth_date:
+        raise RegisterRefused([Problem(f"marks[{i}].birth_date", Message(NOT_BY_PREGNANCY_WEEK)) for i, _ in wanted])
+    group = await group_of(session, register.cohort.id)
+    for i, mark in wanted:
+        registration_id = await session.scalar(
+            select(Registration.id).where(
+                Registration.cohort_id == register.cohort.id, Registration.participant_id == mark.participant_id
+            )
+        )
+        if registration_id is None or mark.birth_date is None:
+            raise RegisterRefused([Problem(f"marks[{i}].participant_id", Message(rules.NOT_A_MEMBER))])
+        try:
+            await note_birth(session, group, Birth(registration_id, mark.birth_date), actor=viewer.staff_id, now=now)
+        except ScheduleRefused as refused:
+            raise RegisterRefused([Problem(f"marks[{i}].birth_date", p.message) for p in refused.problems]) from None
+        except CohortNotFound:
+            raise RegisterRefused([Problem(f"marks[{i}].participant_id", Message(rules.NOT_A_MEMBER))]) from None
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.errors import CohortNotFound
-from groepsaanbod.cohorts.models import Cohort
-from groepsaanbod.cohorts.services.loading import load_cohort
+from groepsaanbod.cohorts.models import Cohort, CohortFacilitator
 from groepsaanbod.db import lock_row, take_write_lock
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
@@ -28,7 +28,7 @@ from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.errors import ScheduleRefused
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.services.context import TIMEZONE, session_context
 from groepsaanbod.scheduling.services.notices import notify_session
 from groepsaanbod.scheduling.sessions import MeetingTime, plan_pregnancy_sessions, to_utc
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 #: A birth more than this long before the due date is taken for a typo.
 EARLIEST_BEFORE_DUE = timedelta(weeks=20)
 BIRTH_DATE_FUTURE = N_("This date of birth is in the future. Check the date.")
+#: … and more than this long after it (a pregnancy lasts at most 42 weeks: due date + 2 weeks).
+LATEST_AFTER_DUE = timedelta(weeks=4)
+BIRTH_TOO_LATE = N_("This date of birth is more than 4 weeks after her due date (%(due)s). Check the date.")
 BIRTH_TOO_EARLY = N_("This date of birth is more than 20 weeks before her due date (%(due)s). Check the date.")
 NOT_BY_PREGNANCY_WEEK = N_("This group is not planned by pregnancy weeks.")
 
@@ -49,10 +52,71 @@ class Birth:
     birth_date: date
 
 
+#: Who records a birth besides coordinators and admins: the midwife, trainer (or mentor) who runs
+#: the group's meetings, for a group they are planned on (access/privileges.py BIRTHS).
+CARERS = frozenset({"midwife", "mentor", "trainer"})
+
+
 async def record_birth(session: AsyncSession, viewer: Viewer, cohort_id: int, birth: Birth, *, now: datetime) -> int:
     """Store the birth date; the meetings after the birth are planned from the real dates. The
-    number of meetings moved."""
-    cohort, programme, template = await load_cohort(session, viewer, cohort_id)
+    number of meetings moved. Coordinators and admins of the organisation record it for any
+    group; a midwife, mentor or trainer for a group they are planned on (else: not found)."""
+    group = await group_of(session, cohort_id)
+    if not await _may_record(session, viewer, group.cohort, group.programme.organisation_id):
+        raise CohortNotFound()
+    moved = await note_birth(session, group, birth, actor=viewer.staff_id, now=now)
+    await session.commit()
+    log.info("birth recorded", extra={"cohort_id": cohort_id, "moved": moved, "by": viewer.staff_id})
+    return moved
+
+
+async def _may_record(session: AsyncSession, viewer: Viewer, cohort: Cohort, organisation_id: int) -> bool:
+    held = set(viewer.roles.get(organisation_id, ()))
+    if held & PROGRAMME_EDITORS:
+        return True
+    if not held & CARERS:
+        return False
+    facilitator = select(CohortFacilitator.cohort_id).where(
+        CohortFacilitator.cohort_id == cohort.id, CohortFacilitator.staff_id == viewer.staff_id
+    )
+    on_a_meeting = (
+        select(SessionStaff.session_id)
+        .join(Session, Session.id == SessionStaff.session_id)
+        .where(Session.cohort_id == cohort.id, SessionStaff.staff_id == viewer.staff_id)
+    )
+    return bool(await session.scalar(select(or_(facilitator.exists(), on_a_meeting.exists()))))
+
+
+@dataclass(frozen=True)
+class GroupOf:
+    """A group with its programme and template, already loaded and checked for the person."""
+
+    cohort: Cohort
+    programme: Programme
+    template: ProgrammeTemplate
+
+
+async def group_of(session: AsyncSession, cohort_id: int) -> GroupOf:
+    """The group with what planning needs loaded (not checked for anyone: callers check access)."""
+    cohort = await session.get(Cohort, cohort_id, populate_existing=True)
+    programme = await session.get(Programme, cohort.programme_id) if cohort else None
+    if cohort is None or programme is None:
+        raise CohortNotFound()
+    template = (
+        await session.scalars(
+            select(ProgrammeTemplate)
+            .options(selectinload(ProgrammeTemplate.session_specs), selectinload(ProgrammeTemplate.constraints))
+            .where(ProgrammeTemplate.id == cohort.template_id)
+        )
+    ).one()
+    return GroupOf(cohort, programme, template)
+
+
+async def note_birth(session: AsyncSession, group: GroupOf, birth: Birth, *, actor: int | None, now: datetime) -> int:
+    """The birth stored and the meetings after it moved, not yet committed: the caller (this
+    module, or the register that records it with a "gave birth" absence) commits it with the rest,
+    or rolls all back. Refused (field "birth_date") in the future or long before the due date."""
+    cohort, programme, template = group.cohort, group.programme, group.template
     if template.schedule != Schedule.PREGNANCY_WEEK:
         raise ScheduleRefused.single("cohort", NOT_BY_PREGNANCY_WEEK)
     await take_write_lock(session, Programme.__table__, programme.id)
@@ -69,18 +133,19 @@ async def record_birth(session: AsyncSession, viewer: Viewer, cohort_id: int, bi
         raise ScheduleRefused.single("birth_date", BIRTH_DATE_FUTURE)
     if person.due_date is not None and birth.birth_date < person.due_date - EARLIEST_BEFORE_DUE:
         raise ScheduleRefused.single("birth_date", BIRTH_TOO_EARLY, due=person.due_date)
+    if person.due_date is not None and birth.birth_date > person.due_date + LATEST_AFTER_DUE:
+        raise ScheduleRefused.single("birth_date", BIRTH_TOO_LATE, due=person.due_date)
+    if person.child_birth_date == birth.birth_date:
+        return 0  # the register saved again: nothing new
     person.child_birth_date = birth.birth_date
     record(
         session,
         now,
         Subject(programme.id, registration_id=registration.id, cohort_id=cohort.id),
         "birth_recorded",
-        actor=viewer.staff_id,
+        actor=actor,
     )
-    moved = await _plan_after_birth(session, viewer, cohort, (programme, template), now)
-    await session.commit()
-    log.info("birth recorded", extra={"cohort_id": cohort.id, "moved": moved, "by": viewer.staff_id})
-    return moved
+    return await _plan_after_birth(session, actor, cohort, (programme, template), now)
 
 
 async def _last_birth(session: AsyncSession, cohort_id: int) -> date | None:
@@ -98,7 +163,7 @@ async def _last_birth(session: AsyncSession, cohort_id: int) -> date | None:
 
 
 async def _plan_after_birth(
-    session: AsyncSession, viewer: Viewer, cohort: Cohort, of: tuple[Programme, ProgrammeTemplate], now: datetime
+    session: AsyncSession, actor: int | None, cohort: Cohort, of: tuple[Programme, ProgrammeTemplate], now: datetime
 ) -> int:
     programme, template = of
     last = await _last_birth(session, cohort.id)
@@ -142,7 +207,7 @@ async def _plan_after_birth(
             now,
             Subject(row.programme_id, cohort_id=cohort.id),
             "session_moved",
-            actor=viewer.staff_id,
+            actor=actor,
             session_id=row.id,
             old=old.isoformat(),
             new=row.starts_at.isoformat(),
