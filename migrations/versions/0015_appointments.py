@@ -1,7 +1,7 @@
 """appointments: the times offered for individual meetings (phone calls, intakes) and who has each
 
-Revision ID: 0013_appointments
-Revises: 0012
+Revision ID: 0015_appointments
+Revises: 0014_dropin
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import groepsaanbod.db
 
-revision: str = '0013_appointments'
-down_revision: str | None = "0013_dropin"
+revision: str = "0015_appointments"
+down_revision: str | None = "0014_dropin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

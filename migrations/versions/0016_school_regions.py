@@ -5,8 +5,8 @@ A school (an organisation) keeps the school-holiday region its classes are plann
 contact, who is told when a lesson is cancelled. A guest teacher's topics, weekdays and
 weeks off per organisation, which the THINK year planner uses.
 
-Revision ID: 0013_school_regions
-Revises: 0012
+Revision ID: 0016_school_regions
+Revises: 0015_appointments
 Create Date: 2026-12-03 14:15:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0013_school_regions'
-down_revision: str | None = "0013_appointments"
+revision: str = "0016_school_regions"
+down_revision: str | None = "0015_appointments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

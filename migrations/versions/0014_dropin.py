@@ -1,7 +1,7 @@
 """drop-in series, pauses and rota swaps
 
-Revision ID: 0013_dropin
-Revises: 0012
+Revision ID: 0014_dropin
+Revises: 0013_open_groups
 Create Date: 2026-12-03 13:59:32.961403
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 import groepsaanbod.db
 
-revision: str = "0013_dropin"
+revision: str = "0014_dropin"
 down_revision: str | None = "0013_open_groups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
