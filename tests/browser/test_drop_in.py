@@ -96,3 +96,8 @@ def test_kids_en_koffie_from_start_to_end(server, phone, lang):
     assert phone.locator("button[value=pause]").count() == 0
     assert phone.locator("article.programme-card", has_text=gettext(lang, "Cancelled")).count() >= 2
     no_violations(phone, f"/{lang}/staff/series/… (ended)")
+
+    # The coordinator's report counts the meetings and who came, at 360 px too.
+    phone.goto(f"{server}/{lang}/staff/reports")
+    assert phone.locator("#summary-heading").count() == 1
+    no_violations(phone, f"/{lang}/staff/reports")

@@ -151,6 +151,11 @@ def test_an_open_groups_life(server, server_folder, phone, lang, link_sent_to):
     phone.wait_for_load_state()
     assert gettext(lang, "The register is saved.") in phone.inner_text("main")
 
+    # The coordinator's report counts the groups' meetings and who came.
+    phone.goto(f"{server}/{lang}/staff/reports")
+    assert phone.locator("#summary-heading").count() == 1
+    no_violations(phone, f"/{lang}/staff/reports")
+
 
 def _ids(server_folder, slug: str, group: str) -> tuple[int, int | None]:
     """A programme's group's id and its first meeting's id (None before it is planned)."""
