@@ -1,6 +1,7 @@
 """The routes of participants: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.participants import controllers, pages
+from groepsaanbod.participants import controllers
+from groepsaanbod.participants.pages import own_page
 
 API = [*controllers.ROUTES]
-PAGES = [*pages.ROUTES]
+PAGES = [*own_page.ROUTES]
