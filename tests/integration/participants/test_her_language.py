@@ -66,6 +66,8 @@ async def test_signed_up_from_arabic_into_a_dutch_group_everything_reaches_her_i
     participant = await db.get(Participant, registration.participant_id)
     assert (registration.language, participant.language, registration.consent_language) == ("nl", "ar", "ar")
     assert received.participant_id == participant.id
+    mine = (await client.get(f"/api/v1/my/{token}")).json()
+    assert (mine["language"], mine["group_language"]) == ("ar", "nl")
 
     # A Dutch-reading person signs up: the group (Dutch) starts, and she is told in Arabic.
     await sign_up(client, db, "her-language", person(1, child_birth_date=CHILD))
@@ -201,3 +203,33 @@ async def test_signed_up_again_and_a_new_link_reach_her_in_her_language(client, 
     assert {m.participant_id for m in await _messages_to(db, HER)} == {
         await db.scalar(select(Participant.id).where(Participant.email == HER))
     }
+
+
+async def test_a_centering_group_confirmed_by_the_coordinator_tells_her_in_arabic(client, db):
+    """The issue's case: an Arabic-speaking woman in a Dutch-language CenteringPregnancy group."""
+    org, pid = await published_programme(db, "centering-pregnancy", "her-centering")
+    due = NOW.date() + timedelta(weeks=20)
+    form = {
+        "full_name": "Fatima Haddad",
+        "email": HER,
+        "language": "nl",
+        "place": "Eindhoven",
+        "due_date": due.isoformat(),
+        "consent": "yes",
+    }
+    assert (await client.post("/ar/programmes/her-centering/register", data=form)).status_code == 303
+    for n in range(9):
+        body = person(n, due_date=(due + timedelta(days=n + 1)).isoformat())
+        assert (await client.post("/api/v1/catalogue/her-centering/registrations", json=body)).status_code == 202
+    coordinator = await make_staff(db, org, "coordinator")
+    await sign_in(client, coordinator)
+    proposal = (await client.post(f"/api/v1/programmes/{pid}/cohort-proposals")).json()
+    [group] = proposal["cohorts"]
+    confirmed = await client.post(f"/api/v1/cohorts/{group['id']}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    told = await _messages_to(db, HER)
+    assert [m.kind for m in told] == ["registration_received", "cohort_confirmed"]
+    for message in told:
+        _in_arabic(message)
+    others = set(await db.scalars(select(OutboxMessage.language).where(OutboxMessage.kind == "cohort_confirmed")))
+    assert others == {"nl", "ar"}
