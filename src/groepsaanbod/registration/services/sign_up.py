@@ -75,8 +75,8 @@ class SignUp:
     now: datetime
     link: str
     shown_language: str
-    #: The language she reads (her messages, links, pages, calendar files): the one she said, else
-    #: the page's; clean.language is her group's (spoken in the room).
+    #: The language she reads (her messages, links, pages, calendar files): clean.reads_language,
+    #: else her group's, clean.language (spoken in the room).
     reads_language: str
 
 
@@ -165,8 +165,8 @@ async def register_participant(
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
-    shown in. She reads `form.reads_language`, else the page's language (`shown_language`), else
-    her group's (`form.language`): her messages and private link are in it. The private link works
+    shown in. She reads `form.reads_language` (the page's language, or the API's field or request
+    language), else her group's (`form.language`): her messages and private link are in it. The private link works
     for `links.days` (a new one can be sent).
     None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
@@ -182,7 +182,7 @@ async def register_participant(
         await _tell_known_person(session, programme, known, now, links)
         return None
     token = secrets.token_urlsafe(32)
-    reads = clean.reads_language or shown_language or clean.language
+    reads = clean.reads_language or clean.language
     sign_up = SignUp(clean, programme, now, links.to(reads, token), shown_language or clean.language, reads)
 
     await begin_writing(session)
