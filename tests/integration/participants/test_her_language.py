@@ -233,3 +233,13 @@ async def test_a_centering_group_confirmed_by_the_coordinator_tells_her_in_arabi
         _in_arabic(message)
     others = set(await db.scalars(select(OutboxMessage.language).where(OutboxMessage.kind == "cohort_confirmed")))
     assert others == {"nl", "ar"}
+
+
+async def test_the_form_says_the_group_language_is_spoken_and_messages_come_in_the_pages(client, db):
+    await published_programme(db, "triple-p-group", "her-form", revision=PAIRS)
+    page = await client.get("/ar/programmes/her-form/register")
+    assert page.status_code == 200
+    assert 'aria-describedby="language-hint"' in page.text
+    hint = re.search(r'id="language-hint">([^<]*)<', page.text).group(1)
+    assert "العربية" in hint
+    assert ARABIC.search(hint)
