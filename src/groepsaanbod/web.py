@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.errors import NotSignedIn
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.i18n.languages import BY_CODE, choose_language
+from groepsaanbod.i18n.languages import BY_CODE, choose_language, parse_accept_language
 from groepsaanbod.protection.cookies import CSRF_COOKIE, LANGUAGE_COOKIE, read_cookie, request_cookie_name
 from groepsaanbod.protection.csrf import csrf_token, new_csrf_cookie_value
 from groepsaanbod.refusals import Problem, Refused
@@ -84,6 +84,15 @@ def request_language(request: Request) -> str:
     first = request.url.path.strip("/").split("/", 1)[0]
     prefix = first if first in BY_CODE else request.query_params.get("lang")
     return choose_language(prefix, read_cookie(request, LANGUAGE_COOKIE), request.headers.get("accept-language"))
+
+
+def asked_language(request: Request) -> str:
+    """API: the language the request asks for (?lang=, else Accept-Language) when it is one of the
+    seven; "" when it asks for none of them (request_language would then say Dutch)."""
+    for candidate in (request.query_params.get("lang"), *parse_accept_language(request.headers.get("accept-language"))):
+        if candidate in BY_CODE:
+            return candidate
+    return ""
 
 
 T = TypeVar("T")

@@ -107,22 +107,23 @@ async def api_venue_feed(ctx: Context, venue_id: int, settings: Settings) -> Fee
 
 @post("/api/v1/my/{token:str}/feed", opt=PUBLIC, tags=["calendars"], status_code=200)
 async def api_participant_feed(ctx: Context, token: str, settings: Settings) -> FeedOut:
-    """A link to subscribe to the meetings of your group, in the language you chose."""
+    """A link to subscribe to the meetings of your group, in the language you read."""
     registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
     new = await services.create_feed(
-        ctx.db, "participant", registration.id, language=registration.language, now=ctx.now()
+        ctx.db, "participant", registration.id, language=registration.participant.language, now=ctx.now()
     )
     return _out(settings, new)
 
 
 @get("/api/v1/my/{token:str}/calendar.ics", opt=PUBLIC, tags=["calendars"], media_type=ICS)
 async def api_participant_download(ctx: Context, token: str, session_id: int | None = None) -> Response:
-    """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=)."""
+    """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=),
+    in the language you read."""
     registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
     body = await services.cohort_calendar(
-        ctx.db, registration.cohort_id, registration.language, session_id, registration.id
+        ctx.db, registration.cohort_id, registration.participant.language, session_id, registration.id
     )
     if body is None:
         raise NotFoundException()

@@ -53,7 +53,7 @@ async def participant_feed_submit(ctx: Context, token: str, settings: Settings) 
     if registration.status == RegistrationStatus.WITHDRAWN:  # the page no longer offers it: show why
         return ctx.redirect(f"/my/{token}")
     new = await services.create_feed(
-        ctx.db, "participant", registration.id, language=registration.language, now=ctx.now()
+        ctx.db, "participant", registration.id, language=registration.participant.language, now=ctx.now()
     )
     return _show(ctx, settings, new, f"/my/{token}")
 

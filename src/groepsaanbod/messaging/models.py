@@ -48,6 +48,9 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None]
     #: The organisation whose staff see a failure (None for messages of no one organisation).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    #: The participant it was sent to (None for staff and schools): her data export lists these,
+    #: and erasing her deletes them, whichever address they went to.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
 
     #: A sender's claim (delivery.py): its random token, and until when other workers keep away.
     claim_token: Mapped[str | None] = mapped_column(String(32))

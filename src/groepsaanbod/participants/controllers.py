@@ -23,13 +23,14 @@ from groepsaanbod.web import Context
 def my_registration_out(place: services.OwnPlace) -> MyRegistrationOut:
     registration = place.registration
     return MyRegistrationOut(
-        programme=pick(registration.programme.name, registration.language),
+        programme=pick(registration.programme.name, registration.participant.language),
         status=registration.status,
         waitlist_position=registration.waitlist_position,
         group=place.cohort.name if place.cohort else None,
-        language=registration.language,
+        language=registration.participant.language,
         place=registration.place,
         offered_until=registration.offered_until,
+        group_language=registration.language,
     )
 
 

@@ -24,7 +24,7 @@ from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import Context
+from groepsaanbod.web import Context, asked_language
 
 
 @get("/api/v1/catalogue/{slug:str}/form", opt=PUBLIC, tags=["registration"])
@@ -59,8 +59,9 @@ async def api_register(
     """Sign up without an account. The answer is the same whether or not you were signed up
     before (202, "check your messages"): the message we send says how it went and holds your
     private link; someone signed up already gets a message with a further link. Refusals (422)
-    are in the language asked for with ?lang= or Accept-Language."""
-    form = RegistrationForm(**data.__dict__)
+    are in the language asked for with ?lang= or Accept-Language. Messages are in
+    `reads_language`, else in that language when it is one of the seven, else in the group's."""
+    form = RegistrationForm(**{**data.__dict__, "reads_language": data.reads_language or asked_language(ctx.request)})
     moment = ctx.now()
     await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
     await sign_up.register_participant(

@@ -48,6 +48,9 @@ LANGUAGE_NOT_OFFERED = N_(
     "Choose one of these, or look for another programme on the start page."
 )
 LANGUAGE_NEEDED = N_("Choose a language from the list.")
+READS_LANGUAGE_UNKNOWN = N_(
+    "We can write to you in these languages only: %(languages)s. Choose the one you read best, or leave it empty."
+)
 PLACE_NEEDED = N_("Choose a place from the list.")
 PART_OF_DAY_NEEDED = N_("Choose a part of the day from the list.")
 CONSENT_NEEDED = N_("Tick the box to say that you agree. Without your permission we cannot sign you up.")
@@ -87,6 +90,8 @@ class RegistrationForm:
     child_birth_date: str | date | None = None
     postcode: str = ""
     consent: bool = False
+    #: The language she reads (her messages, links and calendar files); empty: the caller's default.
+    reads_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ class CleanRegistration:
     due_date: date | None
     child_birth_date: date | None
     postcode: str | None
+    #: The language she reads, when she said; else "" (the sign-up takes the page's language).
+    reads_language: str = ""
 
 
 def _date(value: str | date | None) -> date | None | str:
@@ -178,6 +185,10 @@ def check_registration(
         refuse("language", LANGUAGE_NEEDED)
     elif language not in facts.languages:
         refuse("language", LANGUAGE_NOT_OFFERED, language=language, languages=list(facts.languages))
+    # Any of the seven, whatever the group speaks; anything else is not repeated back.
+    reads_language = (form.reads_language or "").strip()
+    if reads_language and reads_language not in LANGUAGE_CODES:
+        refuse("reads_language", READS_LANGUAGE_UNKNOWN, languages=list(LANGUAGE_CODES))
 
     place = line("place", form.place, bounds.PLACE) or ""
     if facts.places and place not in facts.places and not any(p.field == "place" for p in problems):
@@ -235,6 +246,7 @@ def check_registration(
             due_date=due_date if isinstance(due_date, date) else None,
             child_birth_date=born if isinstance(born, date) else None,
             postcode=postcode,
+            reads_language=reads_language,
         ),
         (),
     )

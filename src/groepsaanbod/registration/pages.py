@@ -78,7 +78,8 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
         lambda: sign_up.register_participant(
             ctx.db,
             slug,
-            RegistrationForm(**values),
+            # She reads the language of the page she signs up on; the form's language is her group's.
+            RegistrationForm(**values, reads_language=ctx.language),
             now=moment,
             links=PrivateLinks.of(settings),
             shown_language=ctx.language,

@@ -10,6 +10,11 @@ class RegistrationIn:
 
     due_date is asked by pregnancy programmes, child_birth_date by programmes for
     young children (see GET /api/v1/catalogue/{slug}/form); consent must be true.
+
+    `language` is the group's language (spoken in the room: one the programme offers);
+    `reads_language` the language she reads, which every message, link and calendar file to her
+    is in (any of nl en tr ar pl es so). Without it: the language of the request (?lang= or
+    Accept-Language) when it is one of those, else the group's language.
     """
 
     full_name: str
@@ -22,6 +27,7 @@ class RegistrationIn:
     due_date: date | None = None
     child_birth_date: date | None = None
     postcode: str = ""
+    reads_language: str = ""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from groepsaanbod.messaging.services.queue import MessageContent, Recipient, que
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.reminders.timing import due_hours
@@ -60,7 +61,7 @@ async def _recipients(
                 (
                     "registration",
                     registration.id,
-                    Recipient(registration.language, member.email, member.phone),
+                    participant_recipient(member),
                     member.full_name,
                 )
             )

@@ -51,11 +51,20 @@ MINE = (
     "MRK-SIGNAL-MINE",
     "MRK-ANSWER-MINE",
     "MRK-ERROR-MINE",
+    "MRK-OLD-ADDRESS-MINE",
 )
 #: Other ways of writing them, searched for afterwards too.
 MINE_WRITTEN_OTHERWISE = ("9876zx", *date_forms(DUE))
 OTHER_NAME, OTHER_EMAIL = "Oskarina Plimsoll", "oskarina.plimsoll@example.org"
-OTHERS = ("Oskarina", "Plimsoll", "oskarina.plimsoll", "MRK-ATTENDANCE-OTHER", "MRK-SIGNAL-OTHER", "2027-06-02")
+OTHERS = (
+    "Oskarina",
+    "Plimsoll",
+    "oskarina.plimsoll",
+    "MRK-ATTENDANCE-OTHER",
+    "MRK-SIGNAL-OTHER",
+    "2027-06-02",
+    "MRK-OLD-ADDRESS-OTHER",
+)
 
 
 async def _attendance_totals(db) -> list[tuple]:
@@ -91,6 +100,22 @@ async def _everything_about_two_people(client, db, session_factory, clock):
     for email, group in ((EMAIL, group_a), (OTHER_EMAIL, group_b)):
         regs[email].cohort_id, regs[email].status, regs[email].confirmed_at = group.id, "confirmed", NOW - 30 * DAY
     regs[EMAIL].preferences = {"part_of_day": "morning", "note": f"MRK-ANSWER-MINE {NAME} needs an interpreter"}
+    # A message to an address each no longer has (her contact changed since): found by whose it is.
+    for email, mark in ((EMAIL, "MINE"), (OTHER_EMAIL, "OTHER")):
+        db.add(
+            OutboxMessage(
+                dedupe_key=f"test:old-address:{mark}",
+                channel="email",
+                to_address=f"mrk-old-address-{mark.lower()}@example.org",
+                language="ar",
+                kind="private_link",
+                subject=f"MRK-OLD-ADDRESS-{mark}",
+                body_text=f"MRK-OLD-ADDRESS-{mark} for you",
+                body_html=f"<p>MRK-OLD-ADDRESS-{mark}</p>",
+                created_at=NOW,
+                participant_id=regs[email].participant_id,
+            )
+        )
     await db.commit()
 
     coordinator = await make_staff(db, org, "coordinator")

@@ -21,12 +21,13 @@ from groepsaanbod.db import take_write_lock
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
-from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.pregnancy_weeks import group_due_date, part_of_day_wish
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 
 log = logging.getLogger(__name__)
@@ -353,12 +354,12 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
         person = registration.participant
         await queue_message(
             session,
-            Recipient(registration.language, person.email, person.phone),
+            participant_recipient(person),
             MessageContent(
                 "cohort_confirmed",
                 {
                     "name": person.full_name,
-                    "programme": pick(programme.name, registration.language),
+                    "programme": pick(programme.name, person.language),
                     "group": cohort.name,
                 },
             ),

@@ -29,6 +29,9 @@ class Recipient:
     language: str
     email: str | None = None
     phone: str | None = None
+    #: A participant's id (participant_recipient sets it): the message is hers, for her data
+    #: export and her erasure. None for staff and schools.
+    participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def message_row(
         "kind": content.kind,
         "created_at": now,
         "organisation_id": organisation_id,
+        "participant_id": recipient.participant_id,
         "attempts": 0,
     }
 

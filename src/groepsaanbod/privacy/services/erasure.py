@@ -37,13 +37,20 @@ log = logging.getLogger(__name__)
 _KEY_REGISTRATION = re.compile(r"(?:^|:)(?:registration|private-link):(\d+)(?::|$)")
 
 
-async def _delete_messages(session: AsyncSession, contacts: set[str], registration_ids: set[int]) -> None:
-    """The person's messages: those to their addresses, except the ones about another
-    person's registration (two people, or one person's two sign-ups, may share an address)."""
+async def _delete_messages(
+    session: AsyncSession, participant_id: int, contacts: set[str], registration_ids: set[int]
+) -> None:
+    """The person's messages: those sent to her (participant_id, whatever address they went to),
+    and, for messages from before the outbox knew whose they were, those to her addresses except
+    the ones about another person's registration (two people, or one person's two sign-ups, may
+    share an address)."""
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.participant_id == participant_id))
     if not contacts:
         return
     rows = await session.execute(
-        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(OutboxMessage.to_address.in_(contacts))
+        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
+            OutboxMessage.to_address.in_(contacts), OutboxMessage.participant_id.is_(None)
+        )
     )
     theirs = []
     for message_id, key in rows.all():
@@ -59,7 +66,7 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
     contacts = {c for r in registrations for c in (r.contact_email, r.contact_phone) if c} | {
         c for c in (person.email, person.phone) if c
     }
-    await _delete_messages(session, contacts, {r.id for r in registrations})
+    await _delete_messages(session, person.id, contacts, {r.id for r in registrations})
     await session.execute(
         delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
     )

@@ -19,6 +19,7 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import begin_writing
 from groepsaanbod.history.models import RegistrationEvent
 from groepsaanbod.i18n.text import pick
+from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.privacy.retention import (
     WAITING_MONTHS,
     RegistrationFacts,
@@ -42,8 +43,41 @@ def _day(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+async def _messages_to(session: AsyncSession, participant_id: int) -> list[dict[str, Any]]:
+    """What we sent her (or will send: sent_at is None until it went), oldest first."""
+    rows = await session.execute(
+        select(
+            OutboxMessage.kind,
+            OutboxMessage.channel,
+            OutboxMessage.to_address,
+            OutboxMessage.language,
+            OutboxMessage.subject,
+            OutboxMessage.body_text,
+            OutboxMessage.created_at,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.participant_id == participant_id)
+        .order_by(OutboxMessage.id)
+    )
+    return [
+        {
+            "kind": row.kind,
+            "channel": row.channel,
+            "to": row.to_address,
+            "language": row.language,
+            "subject": row.subject,
+            "body_text": row.body_text,
+            "created_at": _day(row.created_at),
+            "sent_at": _day(row.sent_at),
+        }
+        for row in rows.all()
+    ]
+
+
 async def export_participant_data(session: AsyncSession, token: str, now: datetime) -> dict[str, Any]:
-    """Everything we keep about the person behind a private link, as plain data."""
+    """Everything we keep about the person behind a private link, as plain data: her details (with
+    the language she reads), her registrations (with the language of each group) and the messages
+    we sent her."""
     registration = await find_registration(session, token, now)
     person = registration.participant
     registrations = list(
@@ -67,10 +101,12 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
         )
         out_regs.append(
             {
-                "programme": pick(r.programme.name, r.language),
+                "programme": pick(r.programme.name, person.language),
                 "status": r.status,
                 "group": cohort.name if cohort else None,
-                "language": r.language,
+                # She reads one language (her messages are in it); her group speaks another, or the same.
+                "language": person.language,
+                "group_language": r.language,
                 "place": r.place,
                 "preferences": r.preferences,
                 "registered_at": _day(r.created_at),
@@ -105,6 +141,7 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
             "child_birth_date": _day(person.child_birth_date),
         },
         "registrations": out_regs,
+        "messages": await _messages_to(session, person.id),
         "exported_at": _day(now),
     }
 

@@ -19,6 +19,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 
 
@@ -97,12 +98,12 @@ async def start_cohort_when_enough(
         kind = "cohort_confirmed" if registration.status == RegistrationStatus.CONFIRMED else "cohort_waitlisted"
         await queue_message(
             session,
-            Recipient(registration.language, person.email, person.phone),
+            participant_recipient(person),
             MessageContent(
                 kind,
                 {
                     "name": person.full_name,
-                    "programme": pick(programme.name, registration.language),
+                    "programme": pick(programme.name, person.language),
                     "group": cohort.name,
                     "position": registration.waitlist_position,
                 },

@@ -3,7 +3,7 @@
 The public answer to a sign-up is the same whether or not the person is known, so nobody can
 learn from it whether someone is, say, in pregnancy care (a registration oracle). The person on
 record is told instead: a message to the contact on record (never to an address typed in this
-request), in the language they chose, with their name as they gave it then and a further
+request), in the language they read, with their name as they gave it then and a further
 private link. The link they have keeps working, so a stranger who types their address cannot
 stop it. At most a few such messages per contact per hour (then the same answer, and no
 message), so the sign-up form cannot flood anyone's inbox.
@@ -54,6 +54,8 @@ _KNOWN = (
         Registration.contact_email,
         Registration.contact_phone,
         Participant.full_name,
+        Participant.id.label("participant_id"),
+        Participant.language.label("reads_language"),
     )
     .join(Participant, Participant.id == Registration.participant_id)
     .where(
@@ -93,14 +95,16 @@ async def tell_known_person(
             continue
         token = secrets.token_urlsafe(32)
         hashed = token_hash(token)
+        reads = registration.reads_language  # she reads it; registration.language is her group's
         message = message_row(
-            Recipient(registration.language, registration.contact_email, registration.contact_phone),
+            # To the contact on record (never to one typed in this request), in the language she reads.
+            Recipient(reads, registration.contact_email, registration.contact_phone, registration.participant_id),
             MessageContent(
                 "registration_already",
                 {
                     "name": registration.full_name,
-                    "programme": pick(programme_name, registration.language),
-                    "link": links.to(registration.language, token),
+                    "programme": pick(programme_name, reads),
+                    "link": links.to(reads, token),
                 },
             ),
             dedupe_key=f"registration:{registration.id}:already:{hashed[:16]}",

@@ -61,7 +61,9 @@ async def wait_for_next_group(
         await tell(
             session,
             registration,
-            MessageContent("waiting_for_next_group", {"programme": pick(programme.name, registration.language)}),
+            MessageContent(
+                "waiting_for_next_group", {"programme": pick(programme.name, registration.participant.language)}
+            ),
             now=now,
             key=registration.cohort_id,
         )
@@ -134,7 +136,7 @@ async def place_waiting(
             MessageContent(
                 kind,
                 {
-                    "programme": pick(programme.name, registration.language),
+                    "programme": pick(programme.name, registration.participant.language),
                     "group": open_cohort.name,
                     "position": placement.waitlist_position,
                 },
@@ -250,7 +252,7 @@ async def expire_offers(session: AsyncSession, now: datetime, base_url: str) -> 
         await tell(
             session,
             registration,
-            MessageContent("offer_expired", {"programme": pick(programme.name, registration.language)}),
+            MessageContent("offer_expired", {"programme": pick(programme.name, registration.participant.language)}),
             now=now,
             key=until.isoformat(),
         )

@@ -82,13 +82,14 @@ async def resend_private_link(session: AsyncSession, contact: str, now: datetime
         person = registration.participant
         await queue_message(
             session,
-            Recipient(registration.language, registration.contact_email, registration.contact_phone),
+            # The contact on record of this registration, in the language she reads.
+            Recipient(person.language, registration.contact_email, registration.contact_phone, person.id),
             MessageContent(
                 "private_link",
                 {
                     "name": person.full_name,
-                    "programme": pick(registration.programme.name, registration.language),
-                    "link": links.to(registration.language, token),
+                    "programme": pick(registration.programme.name, person.language),
+                    "link": links.to(person.language, token),
                 },
             ),
             dedupe_key=f"private-link:{registration.id}:{token_hash(token)[:16]}",

@@ -9,4 +9,4 @@ from groepsaanbod.registration.models import Participant
 
 def participant_recipient(participant: Participant) -> Recipient:
     """The one place that turns a participant into a message's receiver."""
-    return Recipient(participant.language, participant.email, participant.phone)
+    return Recipient(participant.language, participant.email, participant.phone, participant.id)

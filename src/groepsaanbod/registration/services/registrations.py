@@ -250,4 +250,5 @@ async def withdraw_registration(
     ):
         registration.access_expires_at = link_until
     await session.commit()
+    await session.refresh(registration, ["participant"])  # the answer is in the language she reads
     return registration

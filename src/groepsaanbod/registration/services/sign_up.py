@@ -75,6 +75,9 @@ class SignUp:
     now: datetime
     link: str
     shown_language: str
+    #: The language she reads (her messages, links, pages, calendar files): clean.reads_language,
+    #: else her group's, clean.language (spoken in the room).
+    reads_language: str
 
 
 def _sign_up_rows(
@@ -86,7 +89,7 @@ def _sign_up_rows(
         "full_name": clean.full_name,
         "email": clean.email,
         "phone": clean.phone,
-        "language": clean.language,
+        "language": sign_up.reads_language,
         "postcode": clean.postcode,
         "due_date": clean.due_date,
         "child_birth_date": clean.child_birth_date,
@@ -127,14 +130,15 @@ def _registered_event(sign_up: SignUp, cohort: OpenCohort | None, placement: Pla
 
 def _told_message(sign_up: SignUp, cohort: OpenCohort | None, placement: Placement) -> dict[str, Any] | None:
     """The outbox row that tells the person how the sign-up went (its dedupe key comes with the id)."""
-    clean = sign_up.clean
+    clean, reads = sign_up.clean, sign_up.reads_language
     row = message_row(
-        Recipient(clean.language, clean.email, clean.phone),
+        # participant_recipient's receiver, before her row exists: her id is filled in as it is written.
+        Recipient(reads, clean.email, clean.phone),
         MessageContent(
             MESSAGE_OF_STATUS.get(placement.status, "registration_received"),
             {
                 "name": clean.full_name,
-                "programme": pick(sign_up.programme.name, clean.language),
+                "programme": pick(sign_up.programme.name, reads),
                 "group": cohort.name if cohort else "",
                 "position": placement.waitlist_position,
                 "link": sign_up.link,
@@ -145,7 +149,7 @@ def _told_message(sign_up: SignUp, cohort: OpenCohort | None, placement: Placeme
         now=sign_up.now,
     )
     if row is not None:
-        del row["dedupe_key"]
+        del row["dedupe_key"], row["participant_id"]
     return row
 
 
@@ -161,7 +165,9 @@ async def register_participant(
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
-    shown in; the private link works for `links.days` (a new one can be sent).
+    shown in. She reads `form.reads_language` (the page's language, or the API's field or request
+    language), else her group's (`form.language`): her messages and private link are in it. The private link works
+    for `links.days` (a new one can be sent).
     None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
     if programme is None:
@@ -176,7 +182,8 @@ async def register_participant(
         await _tell_known_person(session, programme, known, now, links)
         return None
     token = secrets.token_urlsafe(32)
-    sign_up = SignUp(clean, programme, now, links.to(clean.language, token), shown_language or clean.language)
+    reads = clean.reads_language or clean.language
+    sign_up = SignUp(clean, programme, now, links.to(reads, token), shown_language or clean.language, reads)
 
     await begin_writing(session)
     cohort, placement = None, Placement(RegistrationStatus.PENDING)
@@ -201,13 +208,14 @@ async def register_participant(
         message=_told_message(sign_up, cohort, placement) if decided else None,
     )
     try:
-        registration_id = await insert_sign_up(session, rows)
+        ids = await insert_sign_up(session, rows)
     except IntegrityError:
         # The same person a moment ago, in another request: the unique indexes say so.
         await session.rollback()
         known = await known_registrations(session, programme.id, clean)
         await _tell_known_person(session, programme, known, now, links)
         return None
+    registration_id = ids.registration_id
     if not decided:
         cohort, placement = await _start_group_when_enough(session, sign_up, registration_id, links.base_url)
         record(
@@ -219,7 +227,8 @@ async def register_participant(
         )
         message = _told_message(sign_up, cohort, placement)
         if message is not None:
-            session.add(OutboxMessage(dedupe_key=dedupe_key(registration_id, message["kind"]), **message))
+            key = dedupe_key(registration_id, message["kind"])
+            session.add(OutboxMessage(dedupe_key=key, participant_id=ids.participant_id, **message))
     else:
         message = rows.message
     await session.commit()

@@ -85,7 +85,7 @@ class SignUpRows:
     registration: dict[str, Any]
     #: Without registration_id; None when the caller records the event itself.
     event: dict[str, Any] | None = None
-    #: Without dedupe_key (see `dedupe_key`); None when there is nothing to send.
+    #: Without dedupe_key (see `dedupe_key`) and participant_id; None when there is nothing to send.
     message: dict[str, Any] | None = None
 
 
@@ -110,10 +110,10 @@ def _one_statement(with_event: bool, with_message: bool) -> TextClause:
         # The same key as dedupe_key(), made where the registration's id is known.
         key = "'registration:' || (SELECT id FROM new_registration) || ':' || CAST(:m_kind AS varchar)"
         parts.append(
-            f"new_message AS (INSERT INTO outbox_messages (dedupe_key, {', '.join(MESSAGE_COLUMNS)}) "
-            f"VALUES ({_values('m', MESSAGE_COLUMNS, key)}))"
+            f"new_message AS (INSERT INTO outbox_messages (dedupe_key, participant_id, {', '.join(MESSAGE_COLUMNS)}) "
+            f"VALUES ({_values('m', MESSAGE_COLUMNS, key + ', (SELECT id FROM new_participant)')}))"
         )
-    statement = text(",\n".join(parts) + "\nSELECT id FROM new_registration")
+    statement = text(",\n".join(parts) + "\nSELECT id, (SELECT id FROM new_participant) FROM new_registration")
     typed = [bindparam("r_preferences", type_=JSON)]
     if with_event:
         typed.append(bindparam("e_details", type_=JSON))
@@ -130,13 +130,21 @@ def _parameters(rows: SignUpRows) -> dict[str, Any]:
     return parameters
 
 
-async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> int:
-    """Write the rows in the session's transaction; the new registration's id. A second live
-    registration of the same person raises IntegrityError (the unique indexes)."""
+@dataclass(frozen=True)
+class SignUpIds:
+    registration_id: int
+    participant_id: int
+
+
+async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> SignUpIds:
+    """Write the rows in the session's transaction; the new registration's and participant's ids
+    (the message is the participant's). A second live registration of the same person raises
+    IntegrityError (the unique indexes)."""
     if not is_sqlite(session):
         statement = _one_statement(with_event=rows.event is not None, with_message=rows.message is not None)
         connection = await session.connection()
-        return (await connection.execute(statement, _parameters(rows))).scalar_one()
+        registration_id, participant_id = (await connection.execute(statement, _parameters(rows))).one()
+        return SignUpIds(registration_id, participant_id)
     participant_id = (
         await session.execute(insert(_PARTICIPANTS).values(**rows.participant).returning(_PARTICIPANTS.c.id))
     ).scalar_one()
@@ -151,5 +159,5 @@ async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> int:
         await session.execute(insert(_EVENTS).values(registration_id=registration_id, **rows.event))
     if rows.message is not None:
         key = dedupe_key(registration_id, rows.message["kind"])
-        await session.execute(insert(_OUTBOX).values(dedupe_key=key, **rows.message))
-    return registration_id
+        await session.execute(insert(_OUTBOX).values(dedupe_key=key, participant_id=participant_id, **rows.message))
+    return SignUpIds(registration_id, participant_id)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 
 #: How long an offer is held when the template does not say (rules.offer_hours).
@@ -44,7 +45,7 @@ async def tell(
     person = registration.participant
     await queue_message(
         session,
-        Recipient(registration.language, person.email, person.phone),
+        participant_recipient(person),
         MessageContent(content.kind, {"name": person.full_name, **content.context}),
         dedupe_key=f"registration:{registration.id}:{content.kind}:{key}",
         now=now,
@@ -81,7 +82,11 @@ async def offer_free_places(
             first,
             MessageContent(
                 "place_offered",
-                {"programme": pick(programme_name, first.language), "group": cohort.name, "until": until},
+                {
+                    "programme": pick(programme_name, first.participant.language),
+                    "group": cohort.name,
+                    "until": until,
+                },
             ),
             now=now,
             key=f"{cohort.id}:{until.isoformat()}",

@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.services.registrations import PrivateLinks, token_hash
 from groepsaanbod.scheduling.models import Appointment
 from groepsaanbod.scheduling.services.context import MeetingContext
@@ -53,17 +54,17 @@ async def tell_appointment(
     s, programme = meeting.meeting, meeting.programme
     message = await queue_message(
         session,
-        Recipient(registration.language, person.email, person.phone),
+        participant_recipient(person),
         MessageContent(
             news.kind,
             {
                 "name": person.full_name,
-                "programme": pick(programme.name, registration.language),
+                "programme": pick(programme.name, person.language),
                 "group": meeting.cohort.name if meeting.cohort else "",
                 "starts_at": news.slot.starts_at,
                 "before": news.before,
                 "timezone": s.timezone,
-                "link": links.to(registration.language, token),
+                "link": links.to(person.language, token),
             },
         ),
         dedupe_key=f"appointment:{news.slot.id}:{news.kind}:{hashed[:16]}",

@@ -20,10 +20,11 @@ from groepsaanbod.db import lock_row, take_write_lock
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
-from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
+from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.pregnancy_weeks import latest_join_week, too_far_along
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.services.context import TIMEZONE
@@ -119,12 +120,12 @@ async def add_late_joiner(
     registration.confirmed_at, registration.waitlist_position = now, None
     await queue_message(
         session,
-        Recipient(registration.language, person.email, person.phone),
+        participant_recipient(person),
         MessageContent(
             "late_joiner_added",
             {
                 "name": person.full_name,
-                "programme": pick(programme.name, registration.language),
+                "programme": pick(programme.name, person.language),
                 "group": cohort.name,
                 "meetings": await _coming_meetings(session, cohort.id, now),
                 "timezone": TIMEZONE,

@@ -17,6 +17,7 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Organisation
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.constraints import Violation
 from groepsaanbod.scheduling.models import SessionStaff
@@ -60,12 +61,12 @@ async def notify_session(
             participant = registration.participant
             await queue_message(
                 session,
-                Recipient(registration.language, participant.email, participant.phone),
+                participant_recipient(participant),
                 MessageContent(
                     kind,
                     {
                         "name": participant.full_name,
-                        "programme": pick(programme.name, registration.language),
+                        "programme": pick(programme.name, participant.language),
                         "group": cohort.name,
                         "starts_at": s.starts_at,
                         "timezone": s.timezone,
