@@ -75,6 +75,10 @@ class SignUp:
     now: datetime
     link: str
     shown_language: str
+    #: The language she reads (her messages and link); the form's language is her group's.
+    reads: str
+    #: The staff member who signed her up on her behalf (registration/services/on_behalf.py), or None.
+    actor: int | None = None
 
 
 def _sign_up_rows(
@@ -86,7 +90,7 @@ def _sign_up_rows(
         "full_name": clean.full_name,
         "email": clean.email,
         "phone": clean.phone,
-        "language": clean.language,
+        "language": sign_up.reads,
         "postcode": clean.postcode,
         "due_date": clean.due_date,
         "child_birth_date": clean.child_birth_date,
@@ -120,6 +124,7 @@ def _registered_event(sign_up: SignUp, cohort: OpenCohort | None, placement: Pla
         "programme_id": sign_up.programme.id,
         "cohort_id": cohort.id if cohort else None,
         "action": "registered",
+        "actor_staff_id": sign_up.actor,
         "details": {"status": placement.status},
         "at": sign_up.now,
     }
@@ -129,12 +134,12 @@ def _told_message(sign_up: SignUp, cohort: OpenCohort | None, placement: Placeme
     """The outbox row that tells the person how the sign-up went (its dedupe key comes with the id)."""
     clean = sign_up.clean
     row = message_row(
-        Recipient(clean.language, clean.email, clean.phone),
+        Recipient(sign_up.reads, clean.email, clean.phone),
         MessageContent(
             MESSAGE_OF_STATUS.get(placement.status, "registration_received"),
             {
                 "name": clean.full_name,
-                "programme": pick(sign_up.programme.name, clean.language),
+                "programme": pick(sign_up.programme.name, sign_up.reads),
                 "group": cohort.name if cohort else "",
                 "position": placement.waitlist_position,
                 "link": sign_up.link,
@@ -157,11 +162,15 @@ async def register_participant(
     now: datetime,
     links: PrivateLinks,
     shown_language: str | None = None,
+    reads_language: str | None = None,
+    actor: int | None = None,
 ) -> RegistrationOutcome | None:
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
-    shown in; the private link works for `links.days` (a new one can be sent).
+    shown in; the private link works for `links.days` (a new one can be sent). Her messages and
+    link are in `reads_language` (default: the form's language); `actor` is the staff member who
+    signed her up on her behalf, recorded in the history.
     None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
     if programme is None:
@@ -176,7 +185,8 @@ async def register_participant(
         await _tell_known_person(session, programme, known, now, links)
         return None
     token = secrets.token_urlsafe(32)
-    sign_up = SignUp(clean, programme, now, links.to(clean.language, token), shown_language or clean.language)
+    reads = reads_language or clean.language
+    sign_up = SignUp(clean, programme, now, links.to(reads, token), shown_language or clean.language, reads, actor)
 
     await begin_writing(session)
     cohort, placement = None, Placement(RegistrationStatus.PENDING)
@@ -215,6 +225,7 @@ async def register_participant(
             now,
             Subject(programme.id, registration_id=registration_id, cohort_id=cohort.id if cohort else None),
             "registered",
+            actor=sign_up.actor,
             status=placement.status,
         )
         message = _told_message(sign_up, cohort, placement)
