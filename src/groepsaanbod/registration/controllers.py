@@ -110,9 +110,7 @@ async def api_register_on_behalf(
             links=PrivateLinks.of(settings),
         ),
     )
-    return OnBehalfAccepted(
-        HTTP_202_ACCEPTED, gettext(ctx.language, on_behalf.SHE_GETS_A_MESSAGE), done.reads_language
-    )
+    return OnBehalfAccepted(HTTP_202_ACCEPTED, gettext(ctx.language, on_behalf.SHE_GETS_A_MESSAGE), done.reads_language)
 
 
 ROUTES = [api_registration_form, api_register, api_register_on_behalf]
