@@ -213,3 +213,17 @@ async def test_all_attempts_have_a_larger_bound(db):
             for n in range(6)
         ]
     assert answers == [422, 422, 422, 422, 429, 429]
+
+
+async def test_huge_and_hostile_input_is_refused_not_a_crash(client, db):
+    org, pid = await published_programme(db, "kids-en-koffie", "kids-desk-hostile")
+    desk = await make_staff(db, org, "cjg_staff")
+    await sign_in(client, desk)
+    hostile = {**her(600), "full_name": "x" * 100_000, "reads_language": "ar" * 10_000, "place": "\u202e" * 50}
+    answer = await client.post(api(pid), json=hostile)
+    assert answer.status_code in (413, 422), answer.text
+    for programme_id in (0, -1, 2**40):
+        missing = await client.post(api(programme_id), json={**her(601), "reads_language": "nl"})
+        assert missing.status_code in (404, 422), missing.text
+    assert (await client.get(f"/nl/staff/programmes/{pid}/sign-up/sent?reads=<script>")).status_code == 200
+    assert await _count(db, Registration) == 0
