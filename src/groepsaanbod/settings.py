@@ -55,6 +55,11 @@ class Settings:
     rate_limit_sign_in: int = 5
     #: GROEPSAANBOD_RATE_LIMIT_REGISTER: registrations per network address per hour.
     rate_limit_register: int = 20
+    #: GROEPSAANBOD_RATE_LIMIT_REGISTER_TRIES: sign-up attempts per network address per hour, refused ones
+    #: too (a refused one does not use up the registrations above); never fewer than those.
+    rate_limit_register_tries: int = 200
+    #: GROEPSAANBOD_RATE_LIMIT_ASSISTED_SIGN_UP: people one staff member signs up per hour (not per address).
+    rate_limit_assisted_sign_up: int = 100
     #: GROEPSAANBOD_RATE_LIMIT_LINK: requests for a new private link or password reset per address per hour.
     rate_limit_link: int = 5
     #: GROEPSAANBOD_PARTICIPANT_LINK_DAYS: how long a participant's private link works.
@@ -132,6 +137,12 @@ class Settings:
             session_idle_minutes=int(get("SESSION_IDLE_MINUTES", str(defaults.session_idle_minutes))),
             rate_limit_sign_in=int(get("RATE_LIMIT_SIGN_IN", str(defaults.rate_limit_sign_in))),
             rate_limit_register=int(get("RATE_LIMIT_REGISTER", str(defaults.rate_limit_register))),
+            rate_limit_register_tries=_number(
+                get, "RATE_LIMIT_REGISTER_TRIES", defaults.rate_limit_register_tries, least=1
+            ),
+            rate_limit_assisted_sign_up=_number(
+                get, "RATE_LIMIT_ASSISTED_SIGN_UP", defaults.rate_limit_assisted_sign_up, least=1
+            ),
             rate_limit_link=int(get("RATE_LIMIT_LINK", str(defaults.rate_limit_link))),
             participant_link_days=int(get("PARTICIPANT_LINK_DAYS", str(defaults.participant_link_days))),
             retention_months=int(get("RETENTION_MONTHS", str(defaults.retention_months))),

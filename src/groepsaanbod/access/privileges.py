@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.roles import ROLES, SIGN_UP_ASSISTANTS
 
 
 class Sight(StrEnum):
@@ -126,6 +126,20 @@ REGISTRATIONS = View(
         f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/late-joiners",
         f"POST {_PAGE}/staff/cohorts/{{cohort_id:int}}/births",
         "POST /api/v1/cohorts/{cohort_id:int}/late-joiners",
+    ),
+)
+ASSISTED_SIGN_UP = View(
+    "assisted_sign_up",
+    "Signing a person up on her behalf, at the desk or on the phone: the programmes open for sign-up "
+    "and their form (her own link goes to her, never to the staff member)",
+    "/{lang}/staff/sign-up",
+    _sights(**dict.fromkeys(SIGN_UP_ASSISTANTS, Sight.ALL)),
+    (
+        f"GET {_PAGE}/staff/sign-up",
+        f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/sign-up",
+        f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/sign-up",
+        f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/sign-up/sent",
+        "POST /api/v1/programmes/{programme_id:int}/registrations/on-behalf",
     ),
 )
 BIRTHS = View(
@@ -338,6 +352,7 @@ VIEWS: tuple[View, ...] = (
     REGISTERS,
     SIGNALS,
     REGISTRATIONS,
+    ASSISTED_SIGN_UP,
     BIRTHS,
     MESSAGES,
     REPORTS,

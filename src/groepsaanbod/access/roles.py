@@ -19,3 +19,7 @@ PROGRAMME_EDITORS: frozenset[str] = frozenset({"coordinator", "admin"})
 #: teachers see only first names of the people in their own meetings; an organisation can
 #: still require the second factor of all its staff.
 SECOND_FACTOR_ROLES: frozenset[str] = frozenset({"midwife", "mentor", "trainer", "coordinator", "cjg_staff", "admin"})
+
+#: Roles that may sign a person up on her behalf, at the desk or on the phone (assisted sign-up):
+#: those who work with participants. Volunteers, mentors and guest teachers do not.
+SIGN_UP_ASSISTANTS: frozenset[str] = frozenset({"midwife", "trainer", "coordinator", "cjg_staff", "admin"})

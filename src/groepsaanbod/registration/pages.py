@@ -9,12 +9,11 @@ from litestar import Response, Router, get, post
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.guards import client_address
 from groepsaanbod.i18n.text import pick
-from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
-from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.registration.services.registrations import PrivateLinks
+from groepsaanbod.registration.services.sign_up_limits import address_limits, counted_sign_up
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -68,21 +67,27 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
     moment = ctx.now()
-    await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
         return await _form_page(ctx, slug, values=values, problems=problems)
 
     return await act(
         ctx,
-        lambda: sign_up.register_participant(
+        # Counted per address; a refused form does not use up the address's sign-ups (sign_up_limits.py).
+        lambda: counted_sign_up(
             ctx.db,
-            slug,
-            # She reads the language of the page she signs up on; the form's language is her group's.
-            RegistrationForm(**values, reads_language=ctx.language),
-            now=moment,
-            links=PrivateLinks.of(settings),
-            shown_language=ctx.language,
+            address_limits(settings),
+            client_address(ctx.request),
+            moment,
+            lambda: sign_up.register_participant(
+                ctx.db,
+                slug,
+                # She reads the language of the page she signs up on; the form's language is her group's.
+                RegistrationForm(**values, reads_language=ctx.language),
+                now=moment,
+                links=PrivateLinks.of(settings),
+                shown_language=ctx.language,
+            ),
         ),
         # The same page for everyone, signed up before or not: the message tells the person how it went.
         done=lambda _: ctx.redirect(f"/programmes/{slug}/register/sent"),

@@ -52,3 +52,33 @@ class RegistrationFormOut:
     asks_child_birth_date: bool
     child_age_months: list[int] | None
     open_for_registration: bool
+
+
+@dataclass
+class OnBehalfIn:
+    """Sign a person up on her behalf (signed-in staff). The fields of a sign-up, and
+    reads_language: the language she reads (her messages and her own link come in it);
+    `language` is the language spoken in her group. consent true: you explained to her, in her
+    language, what is kept and why, and she agrees."""
+
+    full_name: str
+    language: str
+    reads_language: str
+    consent: bool
+    email: str = ""
+    phone: str = ""
+    place: str = ""
+    part_of_day: str = "any"
+    due_date: date | None = None
+    child_birth_date: date | None = None
+    postcode: str = ""
+
+
+@dataclass
+class OnBehalfAccepted:
+    """Taken: she gets a message with her own link, in the language she reads (the same answer
+    whether or not she was signed up before; her link is never in this answer)."""
+
+    status_code: int
+    detail: str
+    reads_language: str

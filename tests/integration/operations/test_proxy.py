@@ -49,6 +49,8 @@ def _serve(folder: Path, port: int, environment: dict[str, str]) -> tuple[subpro
     env |= {
         "GROEPSAANBOD_DATABASE_URL": f"sqlite:///{database}",
         "GROEPSAANBOD_RATE_LIMIT_REGISTER": str(LIMIT),
+        # Refused sign-ups (as these are) do not use up the address's sign-ups, but its attempts.
+        "GROEPSAANBOD_RATE_LIMIT_REGISTER_TRIES": str(LIMIT),
         "GROEPSAANBOD_METRICS_DIR": str(folder / "metrics"),
         **environment,
     }
@@ -80,11 +82,12 @@ def _wait_until_ready(url: str, *processes: subprocess.Popen, log: Path) -> None
 
 def _counted(database: Path) -> dict[str, int]:
     with sqlite3.connect(database) as connection:
-        return dict(connection.execute("SELECT key, hits FROM rate_counters WHERE key LIKE 'register:%'").fetchall())
+        rows = connection.execute("SELECT key, hits FROM rate_counters WHERE key LIKE 'register-tries:%'")
+        return dict(rows.fetchall())
 
 
 def _sign_ups(client: httpx.Client, headers) -> Counter:
-    """Sign-ups for a programme that does not exist: each is counted first, then refused (422)."""
+    """Sign-ups for a programme that does not exist: each attempt is counted first, then refused (422)."""
     answers = Counter()
     for n in range(ATTEMPTS):
         response = client.post("/api/v1/catalogue/nothing/registrations", json=SIGN_UP, headers=headers(n))
@@ -153,7 +156,7 @@ def test_a_client_rotating_x_forwarded_for_through_the_compose_proxy_stays_limit
             _stop(process)
     assert answers == Counter({422: LIMIT, 429: ATTEMPTS - LIMIT}), answers
     # Every attempt counted under the address the proxy saw, none under a spoofed one.
-    assert _counted(database) == {counter_key("register", "127.0.0.2"): ATTEMPTS}
+    assert _counted(database) == {counter_key("register-tries", "127.0.0.2"): ATTEMPTS}
 
 
 def test_only_the_trusted_proxys_x_forwarded_for_is_believed(tmp_path):
@@ -174,6 +177,6 @@ def test_only_the_trusted_proxys_x_forwarded_for_is_believed(tmp_path):
     assert untrusted == Counter({422: LIMIT, 429: ATTEMPTS - LIMIT}), untrusted
     assert trusted.status_code == 422
     assert _counted(database) == {
-        counter_key("register", "127.0.0.1"): ATTEMPTS,
-        counter_key("register", "198.51.100.7"): 1,
+        counter_key("register-tries", "127.0.0.1"): ATTEMPTS,
+        counter_key("register-tries", "198.51.100.7"): 1,
     }

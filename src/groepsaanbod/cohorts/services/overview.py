@@ -18,6 +18,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Registration
+from groepsaanbod.registration.services.on_behalf import signed_up_by
 from groepsaanbod.registration.status import RegistrationStatus
 
 
@@ -41,6 +42,8 @@ class ProgrammeGroups:
     #: Proposed groups by due date, per cohort id: their due date, the meetings each member would
     #: miss, and the part of the day the members asked for.
     outlooks: dict[int, due_dates.GroupOutlook] = field(default_factory=dict)
+    #: Who signed a person up on her behalf, per registration id (assisted sign-up).
+    signed_up_by: dict[int, str] = field(default_factory=dict)
 
 
 async def programme_groups(
@@ -70,7 +73,16 @@ async def programme_groups(
         if today is not None:
             outlooks = due_dates.group_outlooks(groups, members, template, today)
     return ProgrammeGroups(
-        programme, template, registrations, groups, mentors, members, unplaced, spread_weeks, outlooks
+        programme,
+        template,
+        registrations,
+        groups,
+        mentors,
+        members,
+        unplaced,
+        spread_weeks,
+        outlooks,
+        await signed_up_by(session, programme_id),
     )
 
 

@@ -1,5 +1,5 @@
 """The participant's private link: resend_private_link (a new one, to the registered
-email or phone), and the rate limits on registering and asking for a link.
+email or phone), and the rate limit on asking for a link (signing up: sign_up_limits.py).
 
 Only hashes are stored, so an old link cannot be sent again: a new secret is made,
 the old one stops working, and the message goes to the contact on record, never
@@ -27,10 +27,6 @@ from groepsaanbod.registration.services.registrations import PrivateLinks, token
 from groepsaanbod.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def register_limit(settings: Settings) -> Limit:
-    return Limit("register", settings.rate_limit_register, timedelta(hours=1))
 
 
 def link_limit(settings: Settings) -> Limit:

@@ -78,6 +78,8 @@ class SignUp:
     #: The language she reads (her messages, links, pages, calendar files): clean.reads_language,
     #: else her group's, clean.language (spoken in the room).
     reads_language: str
+    #: The staff member who signed her up on her behalf (registration/services/on_behalf.py), or None.
+    actor: int | None = None
 
 
 def _sign_up_rows(
@@ -123,6 +125,7 @@ def _registered_event(sign_up: SignUp, cohort: OpenCohort | None, placement: Pla
         "programme_id": sign_up.programme.id,
         "cohort_id": cohort.id if cohort else None,
         "action": "registered",
+        "actor_staff_id": sign_up.actor,
         "details": {"status": placement.status},
         "at": sign_up.now,
     }
@@ -161,12 +164,16 @@ async def register_participant(
     now: datetime,
     links: PrivateLinks,
     shown_language: str | None = None,
+    reads_language: str | None = None,
+    actor: int | None = None,
 ) -> RegistrationOutcome | None:
     """Sign a person up for a programme, in one transaction: checked, placed, told.
 
     The consent is recorded with the version of its text and the language it was
     shown in. She reads `form.reads_language` (the page's language, or the API's field or request
-    language), else her group's (`form.language`): her messages and private link are in it. The private link works
+    language), else her group's (`form.language`): her messages and private link are in it;
+    `reads_language` (assisted sign-up) overrides the form's. `actor` is the staff member who signed her
+    up on her behalf, recorded in the history. The private link works
     for `links.days` (a new one can be sent).
     None when the person was signed up already: they are told by message instead."""
     programme = await sign_up_programme(session, slug)
@@ -182,8 +189,8 @@ async def register_participant(
         await _tell_known_person(session, programme, known, now, links)
         return None
     token = secrets.token_urlsafe(32)
-    reads = clean.reads_language or clean.language
-    sign_up = SignUp(clean, programme, now, links.to(reads, token), shown_language or clean.language, reads)
+    reads = reads_language or clean.reads_language or clean.language
+    sign_up = SignUp(clean, programme, now, links.to(reads, token), shown_language or clean.language, reads, actor)
 
     await begin_writing(session)
     cohort, placement = None, Placement(RegistrationStatus.PENDING)
@@ -223,6 +230,7 @@ async def register_participant(
             now,
             Subject(programme.id, registration_id=registration_id, cohort_id=cohort.id if cohort else None),
             "registered",
+            actor=sign_up.actor,
             status=placement.status,
         )
         message = _told_message(sign_up, cohort, placement)

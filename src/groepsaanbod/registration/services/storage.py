@@ -56,7 +56,7 @@ REGISTRATION_COLUMNS = (
     "created_at",
     "updated_at",
 )
-EVENT_COLUMNS = ("programme_id", "cohort_id", "action", "details", "at")
+EVENT_COLUMNS = ("programme_id", "cohort_id", "actor_staff_id", "action", "details", "at")
 MESSAGE_COLUMNS = (
     "channel",
     "to_address",
