@@ -58,7 +58,8 @@ async def test_each_member_gets_one_message_with_all_dates_and_her_links(client,
     assert len(dutch) == 1
     body = dutch[0].body_text
     assert dutch[0].language == "nl"
-    assert "2027" in body and body.count("19:30") == meetings  # every meeting, with its time
+    assert "2027" in body
+    assert body.count("19:30") == meetings  # every meeting, with its time
     assert "/nl/my/" in body  # her page
     assert "/calendar.ics" in body  # her calendar
     # The Arabic reader gets it in Arabic, with her page in Arabic.
@@ -84,7 +85,7 @@ async def test_planning_again_the_same_sends_nothing_new_but_a_change_does(clien
     await _plan(client, cohort, start="2027-03-09")  # a week later: new dates
     told = await _told(db, "ouder1@example.org")
     assert len(told) == 2
-    assert "9 maart 2027" in told[1].body_text or "09-03-2027" in told[1].body_text or "2027" in told[1].body_text
+    assert told[1].body_text != told[0].body_text
     assert await _told(db, "ouder3@example.org") == []
 
 
