@@ -238,6 +238,12 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
             rules.pop(key, None)
             if str(form.get(f"rules-{key}", "")).strip():
                 rules[key] = number(f"rules-{key}")
+    for key in REMINDER_RULES:  # a list of hours, e.g. "48, 2"; empty: none
+        if f"rules-{key}" in form:
+            rules.pop(key, None)
+            hours = _hours_from_form(str(form.get(f"rules-{key}", "")))
+            if hours:
+                rules[key] = hours
     return {
         **current,
         "min_group_size": number("min_group_size"),
@@ -250,6 +256,14 @@ def _template_from_form(form: FormMultiDict, current: dict[str, Any], language: 
 
 #: The rules of open groups the plan form edits (programmes/templates/checks.py checks them).
 OPEN_GROUP_RULES = ("joinable_until_meeting", "offer_hours")
+#: The reminder rules the plan form edits (programmes/templates/reminders.py checks them).
+REMINDER_RULES = ("reminder_hours", "reminder_choices_hours")
+
+
+def _hours_from_form(raw: str) -> list[int | str]:
+    """ "48, 2" as [48, 2]; what is not a number stays as typed, so the check names the field."""
+    parts = [p for p in raw[:120].replace(";", ",").replace(" ", ",").split(",") if p]
+    return [n if (n := bounds.form_number(p)) is not None else p for p in parts]
 
 
 @post("/staff/programmes/{programme_id:int}/template", opt=EDITORS, request_max_body_size=LONG_FORM_BODY_LIMIT)

@@ -85,6 +85,11 @@ class Registration(Timestamped, Base):
     access_revoked_at: Mapped[datetime | None]
     #: The private link stops working after this moment; a new one can be sent.
     access_expires_at: Mapped[datetime | None]
+    #: How she wants meeting reminders: email | sms | both | none; None: email, else SMS.
+    reminder_channels: Mapped[str | None] = mapped_column(String(8))
+    #: Hours before a meeting she chose (one of the template's reminder_choices_hours);
+    #: None: the template's reminder_hours.
+    reminder_hours: Mapped[int | None]
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship()

@@ -1,7 +1,9 @@
 """Planning reminders: plan_due_reminders, run by the worker before each delivery round.
 
 Each template's rules say when (reminder_hours, e.g. [48, 2]) and for whom
-(remind: participants and/or staff; participants by default). A meeting with individual
+(remind: participants and/or staff; participants by default). Each participant may have chosen
+her own time (one of reminder_choices_hours) and channels (email, SMS, both or none): her
+registration keeps the choice, programmes/templates/reminders.py says what it makes. A meeting with individual
 times (a phone call) reminds each person, and its staff, of that person's time. A reminder is a
 row in `reminders` and a message in the outbox, written together; the reminder's
 unique key makes planning it twice impossible.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +28,7 @@ from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
+from groepsaanbod.programmes.templates.reminders import member_channels, member_hours, reminds_at_all
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
@@ -50,56 +53,81 @@ class Due:
     recipients: list[tuple[str, int, Recipient, str]]
 
 
-async def _recipients(
-    session: AsyncSession, s: Session, whom: list[str], members: Select[Registration]
-) -> list[tuple[str, int, Recipient, str]]:
-    recipients: list[tuple[str, int, Recipient, str]] = []
-    if "participants" in whom:
-        for registration in await session.scalars(members.options(selectinload(Registration.participant))):
-            member = registration.participant
-            recipients.append(
-                (
-                    "registration",
-                    registration.id,
-                    participant_recipient(member),
-                    member.full_name,
-                )
-            )
-    if "staff" in whom:
+async def _staff_recipients(session: AsyncSession, s: Session) -> list[tuple[str, int, Recipient, str]]:
+    return [
+        ("staff", person.id, Recipient(person.language, person.email, None), person.full_name)
         for person in await session.scalars(
             select(Staff).where(Staff.id.in_(select(SessionStaff.staff_id).where(SessionStaff.session_id == s.id)))
-        ):
-            recipients.append(("staff", person.id, Recipient(person.language, person.email, None), person.full_name))
+        )
+    ]
+
+
+def _member_recipients(registration: Registration) -> list[tuple[str, int, Recipient, str]]:
+    """Her, by the channels she chose (templates/reminders.py member_channels); the SMS of "both"
+    is a recipient of its own kind, so its reminder has a key of its own."""
+    member = registration.participant
+    whole = participant_recipient(member)
+    channels = member_channels(registration.reminder_channels, member.email, member.phone)
+    recipients = []
+    for channel in channels:
+        only = replace(whole, phone=None) if channel == "email" else replace(whole, email=None)
+        kind = "registration_sms" if channel == "sms" and len(channels) > 1 else "registration"
+        recipients.append((kind, registration.id, only, member.full_name))
     return recipients
+
+
+async def _rounds(
+    session: AsyncSession,
+    s: Session,
+    rules: dict[str, Any],
+    members: Select[Registration],
+    at: tuple[datetime, datetime],
+) -> dict[int, list[tuple[str, int, Recipient, str]]]:
+    """Who is due a reminder now, by hours before: the staff by the template's hours, each member
+    by her own choice (templates/reminders.py member_hours). `at` is (starts_at, now)."""
+    starts_at, moment = at
+    whom = rules.get("remind", ["participants"])
+    rounds: dict[int, list[tuple[str, int, Recipient, str]]] = {}
+    if "participants" in whom:
+        for registration in await session.scalars(members.options(selectinload(Registration.participant))):
+            mine = member_hours(rules, registration.reminder_channels, registration.reminder_hours)
+            for h in due_hours(starts_at, mine, moment):
+                rounds.setdefault(h, []).extend(_member_recipients(registration))
+    if "staff" in whom:
+        for h in due_hours(starts_at, rules.get("reminder_hours", []), moment):
+            rounds.setdefault(h, []).extend(await _staff_recipients(session, s))
+    return rounds
 
 
 async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime) -> int:
     if await session.scalar(select(Appointment.id).where(Appointment.session_id == s.id).limit(1)) is not None:
         return 0  # a meeting with individual times: each person is reminded of their own (below)
     template = await _template_of(session, s)
-    hours = due_hours(s.starts_at, template.rules.get("reminder_hours", []), moment)
-    if not hours:
+    if not reminds_at_all(template.rules):
         return 0
     members = select(Registration).where(
         Registration.cohort_id == s.cohort_id, Registration.status == RegistrationStatus.CONFIRMED
     )
-    recipients = await _recipients(session, s, template.rules.get("remind", ["participants"]), members)
-    return await _queue(session, Due(s, s.starts_at, hours[0], f"reminder:{s.id}:{s.sequence}", recipients), moment)
+    planned = 0
+    for h, recipients in (await _rounds(session, s, template.rules, members, (s.starts_at, moment))).items():
+        planned += await _queue(session, Due(s, s.starts_at, h, f"reminder:{s.id}:{s.sequence}", recipients), moment)
+    return planned
 
 
 async def _plan_for_appointment(session: AsyncSession, slot: Appointment, moment: datetime) -> int:
     """An individual time (a phone call): its person, and the meeting's staff, at that time."""
     s = await session.get_one(Session, slot.session_id)
     template = await _template_of(session, s)
-    hours = due_hours(slot.starts_at, template.rules.get("reminder_hours", []), moment)
-    if not hours:
+    if not reminds_at_all(template.rules):
         return 0
     members = select(Registration).where(
         Registration.id == slot.registration_id, Registration.status == RegistrationStatus.CONFIRMED
     )
-    recipients = await _recipients(session, s, template.rules.get("remind", ["participants"]), members)
     key = f"reminder:appointment:{slot.id}:{slot.sequence}"
-    return await _queue(session, Due(s, slot.starts_at, hours[0], key, recipients), moment)
+    planned = 0
+    for h, recipients in (await _rounds(session, s, template.rules, members, (slot.starts_at, moment))).items():
+        planned += await _queue(session, Due(s, slot.starts_at, h, key, recipients), moment)
+    return planned
 
 
 async def _template_of(session: AsyncSession, s: Session) -> ProgrammeTemplate:

@@ -16,6 +16,7 @@ from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
 from groepsaanbod.i18n.translations import gettext, render_message
 from groepsaanbod.organisations.schemas import hours_of
 from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.scheduling.constraints import Violation
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.schemas import (
@@ -45,6 +46,7 @@ from groepsaanbod.scheduling.services import births, changes, closures, late_joi
 from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.services.think_availability import TeacherAvailability, set_guest_teacher_availability
 from groepsaanbod.scheduling.services.views import MeetingView
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -91,7 +93,7 @@ def sessions_out(language: str, found: list[MeetingView]) -> list[SessionOut]:
 
 
 @post("/api/v1/cohorts/{cohort_id:int}/schedule", opt=EDITORS, tags=["schedules"], status_code=200)
-async def api_plan(ctx: Context, cohort_id: int, data: JSONBody[PlanIn]) -> PlanOut:
+async def api_plan(ctx: Context, cohort_id: int, data: JSONBody[PlanIn], settings: Settings) -> PlanOut:
     """Plan all meetings of a cohort from its template (replaces meetings not yet held)."""
     if not 0 <= data.weekday <= 6:
         raise ScheduleRefused.single("weekday", planning.WEEKDAY_FORM)
@@ -104,7 +106,9 @@ async def api_plan(ctx: Context, cohort_id: int, data: JSONBody[PlanIn]) -> Plan
         data.due_date,
         leave_out_past=data.leave_out_past,
     )
-    plan = await planning.plan_cohort_sessions(ctx.db, ctx.staff, cohort_id, request, now=ctx.now())
+    plan = await planning.plan_cohort_sessions(
+        ctx.db, ctx.staff, cohort_id, request, now=ctx.now(), links=PrivateLinks.of(settings)
+    )
     checks = await planning.check_cohort(ctx.db, ctx.staff, cohort_id)
     return PlanOut(
         sessions_out(ctx.language, await views.meeting_views(ctx.db, checks)),

@@ -250,6 +250,7 @@ NOT_A_PARTICIPANTS = {
     "registrations.language": "a language code, counted in reports",
     "registrations.place": "the town, counted in reports",
     "registrations.status": "a word from a fixed list",
+    "registrations.reminder_channels": "a word from a fixed list (email, sms, both, none)",
     "recovery_codes": "staff second-factor recovery codes, hashes only",
     "reminders": "ids, a channel and a message name; what was sent is in outbox_messages",
     "roles": "staff",

@@ -33,6 +33,7 @@ from groepsaanbod.programmes.templates.data import (
     SessionSpecData,
     TemplateData,
 )
+from groepsaanbod.programmes.templates.reminders import check_reminder_rules
 from groepsaanbod.refusals import Problem
 
 
@@ -336,14 +337,10 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
         ages = c.pair(rules_raw, "child_age_months", "rules.child_age_months", (0, 18 * 12))
         if ages:
             rules["child_age_months"] = list(ages)
-        hours = rules_raw.get("reminder_hours")
-        if hours is not None:
-            if not isinstance(hours, Sequence) or not all(
-                isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 14 for h in hours
-            ):
-                c.add("rules.reminder_hours", N_("Give whole numbers of hours before a meeting, from 1 to 336."))
-            else:
-                rules["reminder_hours"] = sorted(set(hours), reverse=True)
+        reminder_rules, reminder_problems = check_reminder_rules(rules_raw)
+        rules.update(reminder_rules)
+        for where, msgid in reminder_problems:
+            c.add(where, msgid)
         _check_joining(c, rules_raw, rules, len(sessions))
         hours_of_day = c.pair(rules_raw, "meeting_hours", "rules.meeting_hours", (0, 24))
         if hours_of_day:

@@ -12,10 +12,12 @@ from litestar import Response, Router, get, post
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.scheduling.errors import ScheduleRefused
 from groepsaanbod.scheduling.pages.forms import form_date, form_time
 from groepsaanbod.scheduling.services import appointment_views, changes, due_date_plans, planning, views
 from groepsaanbod.scheduling.services.changes import Slot
+from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
@@ -70,7 +72,7 @@ async def _change(ctx: Context, cohort_id: int, action: Callable[[], Awaitable[A
 
 
 @post("/staff/cohorts/{cohort_id:int}/schedule", opt=EDITORS)
-async def plan_submit(ctx: Context, cohort_id: int) -> Response:
+async def plan_submit(ctx: Context, cohort_id: int, settings: Settings) -> Response:
     form = await ctx.request.form()
     weekday = str(form.get("weekday", ""))
     start_time = form_time(form.get("start_time"))
@@ -90,7 +92,9 @@ async def plan_submit(ctx: Context, cohort_id: int) -> Response:
             form_date(form.get("due_date")),
             leave_out_past=form.get("leave_out_past") == "yes",
         )
-        await planning.plan_cohort_sessions(ctx.db, ctx.staff, cohort_id, request, now=ctx.now())
+        await planning.plan_cohort_sessions(
+            ctx.db, ctx.staff, cohort_id, request, now=ctx.now(), links=PrivateLinks.of(settings)
+        )
 
     return await _change(ctx, cohort_id, plan, "planned")
 

@@ -25,6 +25,7 @@ from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.services.set_up import get_programme, template_data
 from groepsaanbod.programmes.templates import Schedule
 from groepsaanbod.registration.models import Participant, Registration
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.scheduling.closed_days import closed_days
 from groepsaanbod.scheduling.constraints import check_session
@@ -40,6 +41,7 @@ from groepsaanbod.scheduling.services.context import (
     session_context,
     uses_school_holidays,
 )
+from groepsaanbod.scheduling.services.dates_told import tell_group_dates
 from groepsaanbod.scheduling.services.facts import session_facts
 from groepsaanbod.scheduling.sessions import (
     DropInSeries,
@@ -103,9 +105,17 @@ async def _group_due_date(session: AsyncSession, cohort: Cohort) -> date | None:
 
 
 async def plan_cohort_sessions(
-    session: AsyncSession, viewer: Viewer, cohort_id: int, request: PlanRequest, *, now: datetime
+    session: AsyncSession,
+    viewer: Viewer,
+    cohort_id: int,
+    request: PlanRequest,
+    *,
+    now: datetime,
+    links: PrivateLinks | None = None,
 ) -> SessionPlan:
-    """All meetings of a cohort from its template: dates, times, room, facilitators."""
+    """All meetings of a cohort from its template: dates, times, room, facilitators. Each
+    confirmed member is told the dates once (dates_told), with a further private link when
+    `links` is given."""
     window = bounds.meeting_window(local_date(now))
     problems = [
         p
@@ -193,6 +203,8 @@ async def plan_cohort_sessions(
         actor=viewer.staff_id,
         sessions=len(plan.sessions),
     )
+    await session.flush()
+    await tell_group_dates(session, cohort.id, now=now, links=links)
     await session.commit()
     log.info("sessions planned", extra={"cohort_id": cohort.id, "sessions": len(plan.sessions), "by": viewer.staff_id})
     return plan
