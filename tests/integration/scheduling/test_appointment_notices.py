@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from groepsaanbod.messaging.models import OutboxMessage
-from groepsaanbod.registration.models import Registration, RegistrationLink
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.scheduling.models import Appointment, Session, SessionStaff
 from groepsaanbod.scheduling.sessions import to_utc
 from tests.factories import sign_in
@@ -34,8 +34,9 @@ async def _links(db) -> int:
 async def test_parent_is_told_when_the_trainer_sets_changes_or_frees_their_time(client, db):
     world = await phone_group(client, db)
     a, b, _ = world.registrations
-    # The second parent reads Turkish.
-    await db.execute(update(Registration).where(Registration.id == b).values(language="tr"))
+    # The second parent reads Turkish (her group speaks Dutch): messages follow the language she reads.
+    reader = select(Registration.participant_id).where(Registration.id == b).scalar_subquery()
+    await db.execute(update(Participant).where(Participant.id == reader).values(language="tr"))
     await db.commit()
     await sign_in(client, world.trainer)
     slots = [

@@ -143,8 +143,8 @@ async def insert_sign_up(session: AsyncSession, rows: SignUpRows) -> SignUpIds:
     if not is_sqlite(session):
         statement = _one_statement(with_event=rows.event is not None, with_message=rows.message is not None)
         connection = await session.connection()
-        registration_id, participant_id = (await connection.execute(statement, _parameters(rows))).one()
-        return SignUpIds(registration_id, participant_id)
+        written = (await connection.execute(statement, _parameters(rows))).one()
+        return SignUpIds(written[0], written[1])
     participant_id = (
         await session.execute(insert(_PARTICIPANTS).values(**rows.participant).returning(_PARTICIPANTS.c.id))
     ).scalar_one()
