@@ -46,6 +46,7 @@ async def _page(
         unplaced=shown.unplaced,
         spread_weeks=shown.spread_weeks,
         outlooks=shown.outlooks,
+        support=shown.support,
         problems=problems or [],
         done=done,
     )

@@ -23,6 +23,7 @@ from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.registration.services.registrations import PrivateLinks
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, answers_from_api
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
@@ -39,6 +40,7 @@ async def api_registration_form(ctx: Context, slug: str) -> RegistrationFormOut:
         asks_child_birth_date=facts.asks_child_birth_date,
         child_age_months=list(facts.child_age_months) if facts.child_age_months else None,
         open_for_registration=facts.formation != Formation.SCHOOL_CLASS,
+        interpreter_languages=list(INTERPRETER_LANGUAGES),
     )
 
 
@@ -60,7 +62,7 @@ async def api_register(
     before (202, "check your messages"): the message we send says how it went and holds your
     private link; someone signed up already gets a message with a further link. Refusals (422)
     are in the language asked for with ?lang= or Accept-Language."""
-    form = RegistrationForm(**data.__dict__)
+    form = RegistrationForm(**{**data.__dict__, "support": answers_from_api(data.support)})
     moment = ctx.now()
     await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
     await sign_up.register_participant(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -20,6 +21,7 @@ from groepsaanbod.organisations.venues import normalise_postcode
 from groepsaanbod.programmes.pregnancy_weeks import too_far_along
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.support import SupportAnswers, check_support
 
 PARTS_OF_DAY = ("any", "morning", "afternoon", "evening")
 LONGEST_PREGNANCY = timedelta(weeks=42)
@@ -87,6 +89,8 @@ class RegistrationForm:
     child_birth_date: str | date | None = None
     postcode: str = ""
     consent: bool = False
+    #: The optional "Help to come" answers (registration/support.py); None: not asked.
+    support: SupportAnswers | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class CleanRegistration:
     due_date: date | None
     child_birth_date: date | None
     postcode: str | None
+    #: The support needs in their stored shape, None when she asked for nothing.
+    support: dict[str, Any] | None = None
 
 
 def _date(value: str | date | None) -> date | None | str:
@@ -219,6 +225,9 @@ def check_registration(
         if postcode is None:
             refuse("postcode", POSTCODE_WRONG)
 
+    support, support_problems = check_support(form.support)
+    problems.extend(support_problems)
+
     if not form.consent:
         refuse("consent", CONSENT_NEEDED)
 
@@ -235,6 +244,7 @@ def check_registration(
             due_date=due_date if isinstance(due_date, date) else None,
             child_birth_date=born if isinstance(born, date) else None,
             postcode=postcode,
+            support=support,
         ),
         (),
     )

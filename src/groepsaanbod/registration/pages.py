@@ -15,6 +15,7 @@ from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.private_links import register_limit
 from groepsaanbod.registration.services.registrations import PrivateLinks
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -52,6 +53,7 @@ async def _form_page(
         organisation=shown.organisation,
         facts=facts,
         parts_of_day=PARTS_OF_DAY,
+        interpreter_languages=INTERPRETER_LANGUAGES,
         values={**defaults, **(values or {})},
         problems=problems or [],
     )
@@ -67,18 +69,21 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
     form = await ctx.request.form()
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
+    shown = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
+    support = answers_from_fields(shown, form.getall("support_access", []))
+    shown["support_access"] = list(support.access)  # type: ignore[assignment]
     moment = ctx.now()
     await take(ctx.db, register_limit(settings), client_address(ctx.request), moment)
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
-        return await _form_page(ctx, slug, values=values, problems=problems)
+        return await _form_page(ctx, slug, values={**values, **shown}, problems=problems)
 
     return await act(
         ctx,
         lambda: sign_up.register_participant(
             ctx.db,
             slug,
-            RegistrationForm(**values),
+            RegistrationForm(**values, support=support),
             now=moment,
             links=PrivateLinks.of(settings),
             shown_language=ctx.language,

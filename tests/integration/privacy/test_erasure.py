@@ -51,6 +51,7 @@ MINE = (
     "MRK-SIGNAL-MINE",
     "MRK-ANSWER-MINE",
     "MRK-ERROR-MINE",
+    "MRK-SUPPORT-MINE",
 )
 #: Other ways of writing them, searched for afterwards too.
 MINE_WRITTEN_OTHERWISE = ("9876zx", *date_forms(DUE))
@@ -91,6 +92,14 @@ async def _everything_about_two_people(client, db, session_factory, clock):
     for email, group in ((EMAIL, group_a), (OTHER_EMAIL, group_b)):
         regs[email].cohort_id, regs[email].status, regs[email].confirmed_at = group.id, "confirmed", NOW - 30 * DAY
     regs[EMAIL].preferences = {"part_of_day": "morning", "note": f"MRK-ANSWER-MINE {NAME} needs an interpreter"}
+    regs[EMAIL].support = {
+        "interpreter": "ti",
+        "children": 2,
+        "partner": True,
+        "travel": True,
+        "access": ["wheelchair"],
+        "access_note": "MRK-SUPPORT-MINE a ramp at the door",
+    }
     await db.commit()
 
     coordinator = await make_staff(db, org, "coordinator")
@@ -252,6 +261,7 @@ ERASED = {
     "registrations.contact_email",
     "registrations.contact_phone",
     "registrations.preferences",
+    "registrations.support",
     "registrations.access_token_hash",
     "registration_links.token_hash",
     "attendance.note",

@@ -73,6 +73,7 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
                 "language": r.language,
                 "place": r.place,
                 "preferences": r.preferences,
+                "support": r.support,
                 "registered_at": _day(r.created_at),
                 "consent": {
                     "given_at": _day(r.consented_at),
