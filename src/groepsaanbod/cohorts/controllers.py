@@ -15,6 +15,7 @@ from groepsaanbod.cohorts.schemas import (
     MoveIn,
     ProposalOut,
     RegistrationRowOut,
+    SupportCountsOut,
     UnplacedOut,
 )
 from groepsaanbod.cohorts.services import forming as cohorts
@@ -41,6 +42,7 @@ async def cohort_out(ctx: Context, cohort: Cohort) -> CohortOut:
         view.waitlist,
         view.mentor.name if view.mentor else None,
         view.mentor.status if view.mentor else None,
+        SupportCountsOut(**view.support.__dict__),
     )
 
 
@@ -63,6 +65,7 @@ async def api_registrations(ctx: Context, programme_id: int) -> list[Registratio
             r.participant.child_birth_date,
             r.participant.email,
             r.participant.phone,
+            r.support,
         )
         for r in rows
     ]

@@ -47,6 +47,7 @@ async def _page(
         spread_weeks=shown.spread_weeks,
         outlooks=shown.outlooks,
         signed_up_by=shown.signed_up_by,
+        support=shown.support,
         problems=problems or [],
         done=done,
     )

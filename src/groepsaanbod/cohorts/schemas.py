@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass
@@ -19,6 +20,17 @@ class RegistrationRowOut:
     child_birth_date: date | None
     email: str | None
     phone: str | None
+    #: Her support needs (interpreter, children, partner, travel, access, access_note); None: none asked.
+    support: dict[str, Any] | None = None
+
+
+@dataclass
+class SupportCountsOut:
+    interpreters: dict[str, int] = field(default_factory=dict)
+    children: int = 0
+    partners: int = 0
+    travel: int = 0
+    access: int = 0
 
 
 @dataclass
@@ -34,6 +46,9 @@ class CohortOut:
     mentor: str | None = None
     #: mentor | invited | declined | withdrawn | none (school classes only)
     mentor_status: str | None = None
+    #: The members' support needs counted: interpreters per language, children to look after,
+    #: partners coming, help with travel, accessibility needs.
+    support: SupportCountsOut | None = None
 
 
 @dataclass

@@ -25,6 +25,7 @@ from groepsaanbod.registration.services import on_behalf, sign_up
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.services.sign_up_limits import address_limits, counted_sign_up, staff_limits
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, answers_from_api
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, asked_language
 
@@ -41,6 +42,7 @@ async def api_registration_form(ctx: Context, slug: str) -> RegistrationFormOut:
         asks_child_birth_date=facts.asks_child_birth_date,
         child_age_months=list(facts.child_age_months) if facts.child_age_months else None,
         open_for_registration=facts.formation != Formation.SCHOOL_CLASS,
+        interpreter_languages=list(INTERPRETER_LANGUAGES),
     )
 
 
@@ -63,7 +65,13 @@ async def api_register(
     private link; someone signed up already gets a message with a further link. Refusals (422)
     are in the language asked for with ?lang= or Accept-Language. Messages are in
     `reads_language`, else in that language when it is one of the seven, else in the group's."""
-    form = RegistrationForm(**{**data.__dict__, "reads_language": data.reads_language or asked_language(ctx.request)})
+    form = RegistrationForm(
+        **{
+            **data.__dict__,
+            "reads_language": data.reads_language or asked_language(ctx.request),
+            "support": answers_from_api(data.support),
+        }
+    )
     moment = ctx.now()
     await counted_sign_up(
         ctx.db,
@@ -96,6 +104,7 @@ async def api_register_on_behalf(
     member GROEPSAANBOD_RATE_LIMIT_ASSISTED_SIGN_UP an hour. The history records who did it."""
     values = dict(data.__dict__)
     reads = values.pop("reads_language")
+    values["support"] = answers_from_api(data.support)
     moment = ctx.now()
     done = await counted_sign_up(
         ctx.db,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -20,6 +21,7 @@ from groepsaanbod.organisations.venues import normalise_postcode
 from groepsaanbod.programmes.pregnancy_weeks import too_far_along
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.refusals import Problem
+from groepsaanbod.registration.support import SupportAnswers, check_support
 
 PARTS_OF_DAY = ("any", "morning", "afternoon", "evening")
 LONGEST_PREGNANCY = timedelta(weeks=42)
@@ -92,6 +94,8 @@ class RegistrationForm:
     consent: bool = False
     #: The language she reads (her messages, links and calendar files); empty: the caller's default.
     reads_language: str = ""
+    #: The optional "Help to come" answers (registration/support.py); None: not asked.
+    support: SupportAnswers | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ class CleanRegistration:
     postcode: str | None
     #: The language she reads, when she said; else "" (the sign-up takes the page's language).
     reads_language: str = ""
+    #: The support needs in their stored shape, None when she asked for nothing.
+    support: dict[str, Any] | None = None
 
 
 def _date(value: str | date | None) -> date | None | str:
@@ -230,6 +236,9 @@ def check_registration(
         if postcode is None:
             refuse("postcode", POSTCODE_WRONG)
 
+    support, support_problems = check_support(form.support)
+    problems.extend(support_problems)
+
     if not form.consent:
         refuse("consent", CONSENT_NEEDED)
 
@@ -247,6 +256,7 @@ def check_registration(
             child_birth_date=born if isinstance(born, date) else None,
             postcode=postcode,
             reads_language=reads_language,
+            support=support,
         ),
         (),
     )

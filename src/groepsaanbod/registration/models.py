@@ -80,6 +80,9 @@ class Registration(Timestamped, Base):
     withdrawn_at: Mapped[datetime | None]
     #: Place, part of the day, … as asked by the programme.
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Support needs (interpreter, childcare, partner, travel, access; registration/support.py
+    #: gives the shape); None when she asked for nothing. Personal data: erased with the person.
+    support: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     #: Hash of the private link's secret (the secret itself is never stored).
     access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     access_revoked_at: Mapped[datetime | None]

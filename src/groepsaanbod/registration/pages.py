@@ -14,6 +14,7 @@ from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.services.sign_up_limits import address_limits, counted_sign_up
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -51,6 +52,7 @@ async def _form_page(
         organisation=shown.organisation,
         facts=facts,
         parts_of_day=PARTS_OF_DAY,
+        interpreter_languages=INTERPRETER_LANGUAGES,
         values={**defaults, **(values or {})},
         problems=problems or [],
     )
@@ -66,10 +68,13 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
     form = await ctx.request.form()
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
+    shown = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
+    support = answers_from_fields(shown, form.getall("support_access", []))
+    shown["support_access"] = list(support.access)  # type: ignore[assignment]
     moment = ctx.now()
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
-        return await _form_page(ctx, slug, values=values, problems=problems)
+        return await _form_page(ctx, slug, values={**values, **shown}, problems=problems)
 
     return await act(
         ctx,
@@ -83,7 +88,7 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
                 ctx.db,
                 slug,
                 # She reads the language of the page she signs up on; the form's language is her group's.
-                RegistrationForm(**values, reads_language=ctx.language),
+                RegistrationForm(**values, reads_language=ctx.language, support=support),
                 now=moment,
                 links=PrivateLinks.of(settings),
                 shown_language=ctx.language,

@@ -1,7 +1,23 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+
+@dataclass
+class SupportIn:
+    """Help to come (all optional): an interpreter and the language she speaks
+    (interpreter_language, one of GET /api/v1/catalogue/{slug}/form's interpreter_languages),
+    the number of her other children to look after (0 to 6), a partner coming along, help with
+    travel, accessibility (access: wheelchair, hearing, sight) and a note of at most 300 characters."""
+
+    interpreter: bool = False
+    interpreter_language: str = ""
+    children: int = 0
+    partner: bool = False
+    travel: bool = False
+    access: list[str] = field(default_factory=list)
+    access_note: str = ""
 
 
 @dataclass
@@ -28,6 +44,8 @@ class RegistrationIn:
     child_birth_date: date | None = None
     postcode: str = ""
     reads_language: str = ""
+    #: Optional: the help she needs to come (see SupportIn). Only the programme's staff see it.
+    support: SupportIn | None = None
 
 
 @dataclass
@@ -52,6 +70,8 @@ class RegistrationFormOut:
     asks_child_birth_date: bool
     child_age_months: list[int] | None
     open_for_registration: bool
+    #: The languages an interpreter can be asked for (support.interpreter_language).
+    interpreter_languages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +92,8 @@ class OnBehalfIn:
     due_date: date | None = None
     child_birth_date: date | None = None
     postcode: str = ""
+    #: Optional: the help she needs to come (see SupportIn). Only the programme's staff see it.
+    support: SupportIn | None = None
 
 
 @dataclass

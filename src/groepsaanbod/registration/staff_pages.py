@@ -16,6 +16,7 @@ from groepsaanbod.registration.pages import FORM_FIELDS
 from groepsaanbod.registration.services import on_behalf
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.services.sign_up_limits import counted_sign_up, staff_limits
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -51,6 +52,7 @@ async def _form_page(
         facts=facts,
         parts_of_day=PARTS_OF_DAY,
         reading_languages=LANGUAGE_CODES,
+        interpreter_languages=INTERPRETER_LANGUAGES,
         values={**defaults, **(values or {})},
         problems=problems or [],
     )
@@ -67,10 +69,15 @@ async def assisted_submit(ctx: Context, programme_id: int, settings: Settings) -
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
     reads = str(form.get("reads_language", ""))
+    shown = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
+    support = answers_from_fields(shown, form.getall("support_access", []))
+    shown["support_access"] = list(support.access)  # type: ignore[assignment]
     moment = ctx.now()
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
-        return await _form_page(ctx, programme_id, values={**values, "reads_language": reads}, problems=problems)
+        return await _form_page(
+            ctx, programme_id, values={**values, **shown, "reads_language": reads}, problems=problems
+        )
 
     return await act(
         ctx,
@@ -83,7 +90,7 @@ async def assisted_submit(ctx: Context, programme_id: int, settings: Settings) -
                 ctx.db,
                 ctx.staff,
                 programme_id,
-                on_behalf.OnBehalf(RegistrationForm(**values), reads),
+                on_behalf.OnBehalf(RegistrationForm(**values, support=support), reads),
                 now=moment,
                 links=PrivateLinks.of(settings),
             ),

@@ -79,6 +79,11 @@ ROOM_TOO_SMALL = N_(
     "%(room)s holds %(capacity)s people, but %(people)s are coming to meeting %(number)s "
     "(%(members)s members and %(extra)s partners or babies). Choose a larger room."
 )
+ROOM_TOO_SMALL_WITH_SUPPORT = N_(
+    "%(room)s holds %(capacity)s people, but %(people)s are coming to meeting %(number)s: %(members)s members, "
+    "%(extra)s partners or babies invited to this meeting, %(partners)s partners who come along and "
+    "%(children)s children to look after. Choose a larger room."
+)
 ROOM_CLOSED = N_(
     "%(room)s is closed during meeting %(number)s on %(date)s from %(start)s to %(end)s. "
     "Choose a time when it is open, or another room."
@@ -131,6 +136,10 @@ class SessionFacts:
     cohort_language: str
     members: int  # confirmed members
     extra_people: int = 0  # partners / babies who come along (room must hold them too)
+    # Support needs the template's room_counts rule counts (registration/support.py): partners who
+    # said they come along, and children looked after in the room.
+    support_partners: int = 0
+    support_children: int = 0
     staff: tuple[AssignedStaff, ...] = ()
     room: RoomFacts | None = None
     pregnancy_week: int | None = None  # the template's week for this meeting
@@ -308,17 +317,19 @@ def _room_checks(c: _Collector) -> None:
         c.add("room_unavailable", ROOM_UNAVAILABLE, hard=True, room=room.name)
     elif not _is_open(room, facts.local_start, facts.local_end):
         c.add("room_open", ROOM_CLOSED, hard=True, room=room.name, **local)
-    people = facts.members + facts.extra_people
+    support = facts.support_partners + facts.support_children
+    people = facts.members + facts.extra_people + support
     if people > room.capacity:
         c.add(
             "room_capacity",
-            ROOM_TOO_SMALL,
+            ROOM_TOO_SMALL_WITH_SUPPORT if support else ROOM_TOO_SMALL,
             hard=True,
             room=room.name,
             capacity=room.capacity,
             people=people,
             members=facts.members,
             extra=facts.extra_people,
+            **({"partners": facts.support_partners, "children": facts.support_children} if support else {}),
         )
 
 

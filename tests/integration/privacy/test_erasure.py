@@ -52,6 +52,7 @@ MINE = (
     "MRK-ANSWER-MINE",
     "MRK-ERROR-MINE",
     "MRK-OLD-ADDRESS-MINE",
+    "MRK-SUPPORT-MINE",
 )
 #: Other ways of writing them, searched for afterwards too.
 MINE_WRITTEN_OTHERWISE = ("9876zx", *date_forms(DUE))
@@ -116,6 +117,14 @@ async def _everything_about_two_people(client, db, session_factory, clock):
                 participant_id=regs[email].participant_id,
             )
         )
+    regs[EMAIL].support = {
+        "interpreter": "ti",
+        "children": 2,
+        "partner": True,
+        "travel": True,
+        "access": ["wheelchair"],
+        "access_note": "MRK-SUPPORT-MINE a ramp at the door",
+    }
     await db.commit()
 
     coordinator = await make_staff(db, org, "coordinator")
@@ -278,6 +287,7 @@ ERASED = {
     "registrations.contact_email",
     "registrations.contact_phone",
     "registrations.preferences",
+    "registrations.support",
     "registrations.access_token_hash",
     "registration_links.token_hash",
     "attendance.note",

@@ -29,6 +29,7 @@ from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.registration.support import wants_interpreter
 
 log = logging.getLogger(__name__)
 DEFAULT_SPREAD_DAYS = 35
@@ -42,6 +43,12 @@ NOT_SAME_GROUP_KIND = N_("These groups have a different language or place. Only 
 TOO_FEW_TO_SPLIT = N_("A group needs at least 2 people to split it.")
 NO_PUBLISHED_PLAN = N_("Publish the programme first.")
 NOT_BY_DUE_DATE = N_("Groups for this programme are not formed by due date.")
+OTHER_LANGUAGE = N_(
+    "She signed up for a group in %(language)s and did not ask for an interpreter. A person moves to a group "
+    "in another language only when she asks for an interpreter (she can say so on her own page). "
+    "Move her to a group in %(language)s."
+)
+NOT_SAME_PLACE = N_("She wants to meet in %(place)s. Move her to a group in %(place)s.")
 SAME_GROUP = N_("A group cannot be joined with itself. Choose another group.")
 
 
@@ -245,13 +252,18 @@ async def move_member(
     if registration.cohort_id is not None:
         source = await session.get_one(Cohort, registration.cohort_id)
         _must_be_proposed(source, "registration_id")
-    if registration.language != target.language or registration.place != target.place:
-        raise errors.CohortRefused.single("registration_id", NOT_SAME_GROUP_KIND)
+    if registration.place != target.place:
+        raise errors.CohortRefused.single("registration_id", NOT_SAME_PLACE, place=registration.place or "-")
+    # Another language only with an interpreter (registration/support.py); then her group's language is the new one.
+    was_language = registration.language
+    if was_language != target.language and not wants_interpreter(registration.support):
+        raise errors.CohortRefused.single("registration_id", OTHER_LANGUAGE, language=was_language)
     size = await _size(session, target.id) + 1
     if size > template.max_group_size:
         raise errors.CohortRefused.single("cohort_id", TOO_LARGE, count=size, max=template.max_group_size)
     was = registration.cohort_id
-    registration.cohort_id = target.id
+    registration.cohort_id, registration.language = target.id, target.language
+    languages = {"was_language": was_language, "language": target.language} if was_language != target.language else {}
     record(
         session,
         now,
@@ -259,8 +271,10 @@ async def move_member(
         "member_moved",
         actor=viewer.staff_id,
         was=was,
+        **languages,
     )
     await session.commit()
+    log.info("member moved", extra={"registration_id": registration.id, "cohort_id": target.id, "by": viewer.staff_id})
     return target
 
 

@@ -20,6 +20,10 @@ from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.on_behalf import signed_up_by
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.registration.support import SupportCounts, count_support
+
+#: Whose support needs a group's counts hold: its members (not its waiting list, not who stopped).
+_COUNTED = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class ProgrammeGroups:
     outlooks: dict[int, due_dates.GroupOutlook] = field(default_factory=dict)
     #: Who signed a person up on her behalf, per registration id (assisted sign-up).
     signed_up_by: dict[int, str] = field(default_factory=dict)
+    #: The members' support needs counted, per cohort id (None: those waiting for a group).
+    support: dict[int | None, SupportCounts] = field(default_factory=dict)
 
 
 async def programme_groups(
@@ -72,6 +78,10 @@ async def programme_groups(
         spread_weeks = forming.formation_rules(template).max_spread_days // 7
         if today is not None:
             outlooks = due_dates.group_outlooks(groups, members, template, today)
+    support = {
+        cohort_id: count_support(r.support for r in people if r.status in _COUNTED)
+        for cohort_id, people in members.items()
+    }
     return ProgrammeGroups(
         programme,
         template,
@@ -83,6 +93,7 @@ async def programme_groups(
         spread_weeks,
         outlooks,
         await signed_up_by(session, programme_id),
+        support,
     )
 
 
@@ -95,12 +106,14 @@ class CohortView:
     waitlist: list[int]
     #: A school class's mentor; None for other groups.
     mentor: ClassMentor | None
+    #: The members' support needs, counted.
+    support: SupportCounts = field(default_factory=SupportCounts)
 
 
 async def cohort_view(session: AsyncSession, cohort: Cohort) -> CohortView:
     rows = (
         await session.execute(
-            select(Registration.id, Registration.status)
+            select(Registration.id, Registration.status, Registration.support)
             .where(Registration.cohort_id == cohort.id)
             .order_by(Registration.waitlist_position, Registration.id)
         )
@@ -108,7 +121,8 @@ async def cohort_view(session: AsyncSession, cohort: Cohort) -> CohortView:
     mentor = (await class_mentors(session, [cohort])).get(cohort.id)
     return CohortView(
         cohort,
-        [i for i, s in rows if s in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)],
-        [i for i, s in rows if s == RegistrationStatus.WAITLISTED],
+        [i for i, s, _ in rows if s in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)],
+        [i for i, s, _ in rows if s == RegistrationStatus.WAITLISTED],
         mentor,
+        count_support(support for _, s, support in rows if s in _COUNTED),
     )

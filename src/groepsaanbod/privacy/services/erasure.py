@@ -81,6 +81,7 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
     for r in registrations:
         r.contact_email = r.contact_phone = None
         r.preferences = {}
+        r.support = None
         r.access_token_hash = None
         r.access_revoked_at = r.access_revoked_at or now
         r.access_expires_at = None

@@ -109,6 +109,7 @@ async def export_participant_data(session: AsyncSession, token: str, now: dateti
                 "group_language": r.language,
                 "place": r.place,
                 "preferences": r.preferences,
+                "support": r.support,
                 "registered_at": _day(r.created_at),
                 "consent": {
                     "given_at": _day(r.consented_at),

@@ -172,6 +172,22 @@ def _check_session(
     )
 
 
+#: What a template's room_counts rule may name (registration/support.py ROOM_COUNTS: kept apart, as
+#: programmes sit below registration).
+ROOM_COUNTS = ("partners", "children")
+
+
+def _check_room_counts(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any]) -> None:
+    """Which support needs take room at a meeting: partners who come along, children looked after."""
+    counted = raw.get("room_counts")
+    if counted is None:
+        return
+    if not isinstance(counted, Sequence) or isinstance(counted, str) or not all(k in ROOM_COUNTS for k in counted):
+        c.add("rules.room_counts", N_("Give a list with partners, children or both."))
+    else:
+        rules["room_counts"] = sorted(set(counted))
+
+
 def _check_joining(c: _Checker, raw: Mapping[str, Any], rules: dict[str, Any], meetings: int) -> None:
     """Until when one can join: the latest pregnancy week (sign-up, groups by due date) and the
     meeting before which people may still join a group (joinable_until_meeting 5: before meeting 5
@@ -342,6 +358,7 @@ def check_template(raw: Mapping[str, Any]) -> TemplateCheck:
         for where, msgid in reminder_problems:
             c.add(where, msgid)
         _check_joining(c, rules_raw, rules, len(sessions))
+        _check_room_counts(c, rules_raw, rules)
         hours_of_day = c.pair(rules_raw, "meeting_hours", "rules.meeting_hours", (0, 24))
         if hours_of_day:
             rules["meeting_hours"] = list(hours_of_day)

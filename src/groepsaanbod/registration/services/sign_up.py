@@ -112,6 +112,7 @@ def _sign_up_rows(
         "consent_language": sign_up.shown_language,
         "confirmed_at": now if placement.status == RegistrationStatus.CONFIRMED else None,
         "preferences": {"part_of_day": clean.part_of_day},
+        "support": clean.support,
         "access_token_hash": token_hash(token),
         "access_expires_at": links.expires(now),
         "created_at": stamp,

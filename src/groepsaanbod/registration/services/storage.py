@@ -51,6 +51,7 @@ REGISTRATION_COLUMNS = (
     "consent_language",
     "confirmed_at",
     "preferences",
+    "support",
     "access_token_hash",
     "access_expires_at",
     "created_at",
@@ -114,7 +115,7 @@ def _one_statement(with_event: bool, with_message: bool) -> TextClause:
             f"VALUES ({_values('m', MESSAGE_COLUMNS, key + ', (SELECT id FROM new_participant)')}))"
         )
     statement = text(",\n".join(parts) + "\nSELECT id, (SELECT id FROM new_participant) FROM new_registration")
-    typed = [bindparam("r_preferences", type_=JSON)]
+    typed = [bindparam("r_preferences", type_=JSON), bindparam("r_support", type_=JSON(none_as_null=True))]
     if with_event:
         typed.append(bindparam("e_details", type_=JSON))
     return statement.bindparams(*typed)

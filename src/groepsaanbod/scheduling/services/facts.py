@@ -19,6 +19,7 @@ from groepsaanbod.organisations.models import Venue, VenueClosure, VenueOpening
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.registration.support import count_support, room_people
 from groepsaanbod.scheduling.closed_days import school_holidays
 from groepsaanbod.scheduling.constraints import AssignedStaff, Booking, RoomFacts, SessionFacts
 from groepsaanbod.scheduling.models import Session, SessionStaff, StaffAbsence, StaffAvailability
@@ -158,18 +159,24 @@ async def session_facts(
             )
         )
     members, extra = 0, 0
+    support_room = (0, 0)
     due_dates: tuple[date, ...] = ()
     spec = await session.get(SessionSpec, s.spec_id) if s.spec_id else None
     if cohort is not None:
         rows = (
             await session.execute(
-                select(Participant.due_date)
+                select(Participant.due_date, Registration.support)
                 .join(Registration, Registration.participant_id == Participant.id)
                 .where(Registration.cohort_id == cohort.id, Registration.status == RegistrationStatus.CONFIRMED)
             )
         ).all()
         members = len(rows)
-        due_dates = tuple(d for (d,) in rows if d is not None)
+        due_dates = tuple(d for d, _ in rows if d is not None)
+        # The template's room_counts rule: partners who come along (where the meeting does not
+        # count one per member already) and children looked after in the room take room too.
+        counted = count_support(needs for _, needs in rows)
+        partners, children = room_people(counted, template.rules.get("room_counts", ()))
+        support_room = (0 if spec is not None and spec.partners_invited else partners, children)
         if cohort.school_class_id:
             school_class = await session.get_one(SchoolClass, cohort.school_class_id)
             members = school_class.pupils or members
@@ -200,6 +207,8 @@ async def session_facts(
         cohort_language=cohort.language if cohort else "nl",
         members=members,
         extra_people=extra,
+        support_partners=support_room[0],
+        support_children=support_room[1],
         staff=tuple(staff),
         room=await _room(session, s, start, end),
         pregnancy_week=spec.week if spec is not None and spec.timing == "pregnancy_week" else None,
