@@ -136,5 +136,5 @@ def mask(address: str | None) -> str:
         return ""
     if "@" in address:
         name, domain = address.split("@", 1)
-        return f"{name[:1]}…@{domain}"
+        return f"{name[:1]}…@{domain[:1]}…"
     return f"…{address[-2:]}"
