@@ -156,14 +156,18 @@ def check_note(field: str, note: str) -> Problem | None:
 
 MISSED_IN_A_ROW = "missed_in_a_row"
 BELOW_THRESHOLD = "below_threshold"
+#: Not about coming: she moved her due date far from her group's (participants/services/changes.py).
+DUE_DATE_MOVED = "due_date_moved"
 
 SIGNAL_NAMES: dict[str, str] = {
     MISSED_IN_A_ROW: N_("Missed the last two meetings"),
     BELOW_THRESHOLD: N_("Comes too seldom to complete the programme"),
+    DUE_DATE_MOVED: N_("Changed her due date: it is far from her group's"),
 }
 SUGGESTED_ACTIONS: dict[str, str] = {
     MISSED_IN_A_ROW: N_("Call or text them to ask how they are and whether the day and time still suit them."),
     BELOW_THRESHOLD: N_("Talk with them about what would help them come, for example another group or time."),
+    DUE_DATE_MOVED: N_("Look for a group with due dates close to hers, and move her there if she agrees."),
 }
 
 

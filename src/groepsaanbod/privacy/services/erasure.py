@@ -67,6 +67,14 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
         c for c in (person.email, person.phone) if c
     }
     await _delete_messages(session, person.id, contacts, {r.id for r in registrations})
+    # Messages about her registrations that carry no owner (to an address she has since changed).
+    for r in registrations:
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.dedupe_key.startswith(f"registration:{r.id}:", autoescape=True)
+                | OutboxMessage.dedupe_key.startswith(f"private-link:{r.id}:", autoescape=True)
+            )
+        )
     await session.execute(
         delete(Feed).where(Feed.subject_kind == "participant", Feed.subject_id.in_([r.id for r in registrations]))
     )
