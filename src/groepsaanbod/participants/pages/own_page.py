@@ -43,6 +43,7 @@ async def _my_page(
         sessions=place.meetings,
         appointments={a.meeting.id: a for a in await own_appointments(ctx.db, place.registration, ctx.now())},
         notices=await absences.notices_of(ctx.db, place.registration.id),
+        reasons=absences.HER_REASONS,
         now=ctx.now(),
         problems=problems or [],
         offer_problems=offer_problems or [],
