@@ -56,6 +56,7 @@ def upgrade() -> None:
             "registration_id", sa.Integer(), sa.ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False
         ),
         sa.Column("created_at", groepsaanbod.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_sms", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.PrimaryKeyConstraint("token_hash"),
     )
     op.create_index("ix_absence_links_session_id", "absence_links", ["session_id"])

@@ -22,6 +22,8 @@ class AbsenceLink(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
+    #: The reminder carrying it went by SMS: an SMS reply ("NEE") answers the latest such one.
+    by_sms: Mapped[bool] = mapped_column(default=False)
 
 
 class SmsReply(Base):

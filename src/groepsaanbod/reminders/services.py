@@ -122,7 +122,13 @@ async def _queue(session: AsyncSession, due: Due, moment: datetime, base_url: st
             continue
         # A member's reminder carries her one-meeting "can't come" link (participants/services/absences.py).
         cant_come = (
-            absence_link(base_url, recipient.language, await make_absence_link(session, s.id, recipient_id, moment))
+            absence_link(
+                base_url,
+                recipient.language,
+                await make_absence_link(
+                    session, s.id, recipient_id, moment, by_sms=not recipient.email and bool(recipient.phone)
+                ),
+            )
             if kind == "registration"
             else ""
         )

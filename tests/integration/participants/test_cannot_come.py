@@ -139,7 +139,7 @@ async def test_attackers_get_nothing(client, db, session_factory, clock):
     clock.at = first.starts_at + timedelta(minutes=1)
     late = await client.post(f"/api/v1/my/{mine}/meetings/{first.id}/absence", json={})
     assert late.status_code == 422
-    assert "started" in late.text
+    assert "Deze bijeenkomst is begonnen" in late.text
     assert (await client.delete(f"/api/v1/my/{hers}/meetings/{first.id}/absence")).status_code == 422
     page = await client.get(f"/nl/my/absence/{link}")
     assert page.status_code == 200

@@ -62,9 +62,11 @@ async def test_no_by_sms_marks_the_meeting_and_stop_ends_sms(client, db, session
     assert answer.status_code == 200, answer.text
     assert answer.json()["taken_as"] == "cannot_come"
     notice = await db.scalar(select(AbsenceNotice).where(AbsenceNotice.session_id == world.first.id))
-    assert notice is not None and notice.via == "sms"
+    assert notice is not None
+    assert notice.via == "sms"
     confirmation = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "cannot_come_confirmed"))
-    assert confirmation.channel == "sms" and confirmation.language == "ar"
+    assert confirmation.channel == "sms"
+    assert confirmation.language == "ar"
     # The same message again (a replay by the gateway): taken once.
     again = await gateway.reply("+31612345678", "لا", message_id="m1")
     assert again.json()["taken_as"] == "duplicate"

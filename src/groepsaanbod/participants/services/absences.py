@@ -62,12 +62,19 @@ def absence_link(base_url: str, language: str, token: str) -> str:
     return f"{base_url}/{language}/my/absence/{token}"
 
 
-async def make_absence_link(session: AsyncSession, session_id: int, registration_id: int, now: datetime) -> str:
-    """A new secret for one meeting and one person (kept hashed), in the caller's transaction."""
+async def make_absence_link(
+    session: AsyncSession, session_id: int, registration_id: int, now: datetime, *, by_sms: bool = False
+) -> str:
+    """A new secret for one meeting and one person (kept hashed), in the caller's transaction;
+    `by_sms`: the reminder carrying it goes by SMS (she has a phone and no email)."""
     token = secrets.token_urlsafe(24)
     session.add(
         AbsenceLink(
-            token_hash=token_hash(token), session_id=session_id, registration_id=registration_id, created_at=now
+            token_hash=token_hash(token),
+            session_id=session_id,
+            registration_id=registration_id,
+            created_at=now,
+            by_sms=by_sms,
         )
     )
     return token

@@ -23,13 +23,12 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.participants.errors import AbsenceRefused, SmsReplyNotFound
-from groepsaanbod.participants.models import SmsReply
+from groepsaanbod.participants.models import AbsenceLink, SmsReply
 from groepsaanbod.participants.services.absences import tell_cannot_come
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.registration.eligibility import normalise_phone
 from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services.recipients import participant_recipient
-from groepsaanbod.reminders.models import Reminder
 from groepsaanbod.scheduling.models import Session
 
 log = logging.getLogger(__name__)
@@ -77,19 +76,19 @@ class InboundSms:
 async def _latest_reminder(
     session: AsyncSession, participant_ids: list[int], now: datetime
 ) -> tuple[Registration, Session] | None:
-    """The latest reminder sent by SMS to these people whose meeting has not started."""
+    """The latest reminder sent by SMS to these people whose meeting has not started (each carries
+    its one-meeting link, absence_links, made with it)."""
     row = (
         await session.execute(
             select(Registration, Session)
-            .join(Reminder, Reminder.recipient_id == Registration.id)
-            .join(Session, Session.id == Reminder.session_id)
+            .join(AbsenceLink, AbsenceLink.registration_id == Registration.id)
+            .join(Session, Session.id == AbsenceLink.session_id)
             .where(
-                Reminder.recipient_kind == "registration",
-                Reminder.channel == "sms",
+                AbsenceLink.by_sms.is_(True),
                 Registration.participant_id.in_(participant_ids),
                 Session.starts_at > now,
             )
-            .order_by(Reminder.due_at.desc(), Reminder.id.desc())
+            .order_by(AbsenceLink.created_at.desc(), Session.starts_at)
             .limit(1)
         )
     ).first()
