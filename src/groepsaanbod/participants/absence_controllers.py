@@ -49,27 +49,27 @@ async def api_take_back_cannot_come(ctx: Context, token: str, session_id: int) -
     return _out(session_id, None)
 
 
-@get("/api/v1/my/absence/{link:str}", opt=PUBLIC, tags=["registration"])
-async def api_absence_link(ctx: Context, link: str) -> AbsenceOut:
+@get("/api/v1/my/absence/{token:str}", opt=PUBLIC, tags=["registration"])
+async def api_absence_link(ctx: Context, token: str) -> AbsenceOut:
     """What a reminder's link is for: its meeting, and whether you told us you can't come."""
-    found = await absences.meeting_of_link(ctx.db, link)
+    found = await absences.meeting_of_link(ctx.db, token)
     return _out(found.meeting.id, found.notice)
 
 
-@post("/api/v1/my/absence/{link:str}", opt=PUBLIC, tags=["registration"], status_code=200)
-async def api_cannot_come_by_link(ctx: Context, link: str, data: JSONBody[CannotComeIn]) -> AbsenceOut:
+@post("/api/v1/my/absence/{token:str}", opt=PUBLIC, tags=["registration"], status_code=200)
+async def api_cannot_come_by_link(ctx: Context, token: str, data: JSONBody[CannotComeIn]) -> AbsenceOut:
     """The reminder's link: I can't come to this meeting."""
-    found = await absences.meeting_of_link(ctx.db, link)
+    found = await absences.meeting_of_link(ctx.db, token)
     notice = await absences.tell_cannot_come(
         ctx.db, found.registration, found.meeting.id, reason=data.reason[:20], via="link", now=ctx.now()
     )
     return _out(found.meeting.id, notice)
 
 
-@delete("/api/v1/my/absence/{link:str}", opt=PUBLIC, tags=["registration"], status_code=200)
-async def api_take_back_by_link(ctx: Context, link: str) -> AbsenceOut:
+@delete("/api/v1/my/absence/{token:str}", opt=PUBLIC, tags=["registration"], status_code=200)
+async def api_take_back_by_link(ctx: Context, token: str) -> AbsenceOut:
     """The reminder's link: I can come after all."""
-    found = await absences.meeting_of_link(ctx.db, link)
+    found = await absences.meeting_of_link(ctx.db, token)
     await absences.take_back_cannot_come(ctx.db, found.registration, found.meeting.id, now=ctx.now())
     return _out(found.meeting.id, None)
 

@@ -40,13 +40,13 @@ async def absence_from_page(ctx: Context, token: str, session_id: int) -> Respon
 
 
 async def _link_page(
-    ctx: Context, link: str, *, problems: list[dict[str, Any]] | None = None, done: str = ""
+    ctx: Context, token: str, *, problems: list[dict[str, Any]] | None = None, done: str = ""
 ) -> Response:
-    found = await absences.meeting_of_link(ctx.db, link)
+    found = await absences.meeting_of_link(ctx.db, token)
     return ctx.render(
         "participants/absence.html",
         status_code=400 if problems else 200,
-        link=link,
+        link=token,
         meeting=found.meeting,
         notice=found.notice,
         started=found.started(ctx.now()) or found.meeting.status == "cancelled",
@@ -59,16 +59,16 @@ async def _link_page(
     )
 
 
-@get("/my/absence/{link:str}", opt=PUBLIC)
-async def absence_link_page(ctx: Context, link: str, done: str = "") -> Response:
+@get("/my/absence/{token:str}", opt=PUBLIC)
+async def absence_link_page(ctx: Context, token: str, done: str = "") -> Response:
     """The reminder's link: the meeting and one button. Opening it changes nothing."""
-    return await _link_page(ctx, link, done=done[:20])
+    return await _link_page(ctx, token, done=done[:20])
 
 
-@post("/my/absence/{link:str}", opt=PUBLIC)
-async def absence_link_submit(ctx: Context, link: str) -> Response:
+@post("/my/absence/{token:str}", opt=PUBLIC)
+async def absence_link_submit(ctx: Context, token: str) -> Response:
     action, reason = _answer(await ctx.request.form())
-    found = await absences.meeting_of_link(ctx.db, link)
+    found = await absences.meeting_of_link(ctx.db, token)
 
     async def change() -> str:
         if action == "take_back":
@@ -80,9 +80,9 @@ async def absence_link_submit(ctx: Context, link: str) -> Response:
         return "cannot_come"
 
     async def again(problems: list[dict[str, Any]]) -> Response:
-        return await _link_page(ctx, link, problems=problems)
+        return await _link_page(ctx, token, problems=problems)
 
-    return await act(ctx, change, done=lambda done: ctx.redirect(f"/my/absence/{link}?done={done}"), form=again)
+    return await act(ctx, change, done=lambda done: ctx.redirect(f"/my/absence/{token}?done={done}"), form=again)
 
 
 ROUTES = [
