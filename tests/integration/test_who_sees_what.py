@@ -132,7 +132,7 @@ async def world(db, walker_role: str):
         "venue_id": await db.scalar(select(Venue.id).where(Venue.organisation_id == org.id)),
         "staff_id": colleague.id,
         "signal_id": signal.id,
-        "reply_id": sms_reply.id,
+        "sms_reply_id": sms_reply.id,
         "organisation_id": org.id,
         "invitation_id": invitation.id,
         # The group is also a drop-in series (its page and API answer); no swap is asked of anyone.

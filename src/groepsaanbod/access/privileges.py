@@ -106,7 +106,7 @@ SMS_REPLIES = View(
     _sights(coordinator=Sight.ALL, admin=Sight.ALL),
     (
         f"GET {_PAGE}/staff/sms-replies",
-        f"POST {_PAGE}/staff/sms-replies/{{reply_id:int}}",
+        f"POST {_PAGE}/staff/sms-replies/{{sms_reply_id:int}}",
     ),
 )
 REGISTRATIONS = View(

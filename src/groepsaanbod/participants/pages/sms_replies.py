@@ -18,9 +18,9 @@ async def sms_replies_page(ctx: Context) -> Response:
     return ctx.render("participants/sms_replies.html", found=found, done=ctx.request.query_params.get("done", "")[:20])
 
 
-@post("/staff/sms-replies/{reply_id:int}", opt=READERS)
-async def sms_reply_handled(ctx: Context, reply_id: int) -> Response:
-    await sms_replies.mark_reply_handled(ctx.db, ctx.staff, reply_id, now=ctx.now())
+@post("/staff/sms-replies/{sms_reply_id:int}", opt=READERS)
+async def sms_reply_handled(ctx: Context, sms_reply_id: int) -> Response:
+    await sms_replies.mark_reply_handled(ctx.db, ctx.staff, sms_reply_id, now=ctx.now())
     return ctx.redirect("/staff/sms-replies?done=handled")
 
 
