@@ -73,6 +73,9 @@ class Settings:
     sms_gateway_url: str = ""
     #: GROEPSAANBOD_SMS_GATEWAY_TOKEN: bearer token for that endpoint.
     sms_gateway_token: str = ""
+    #: GROEPSAANBOD_SMS_INBOUND_SECRET: the gateway signs the replies it passes on with it (HMAC-SHA256);
+    #: empty refuses every inbound SMS.
+    sms_inbound_secret: str = ""
     #: GROEPSAANBOD_MAIL_FROM: the sender of email messages.
     mail_from: str = "groepsaanbod <noreply@groepsaanbod.example>"
     #: GROEPSAANBOD_WEB_PROCESSES: processes `groepsaanbod serve` runs (uvicorn workers); --workers overrides.
@@ -150,6 +153,7 @@ class Settings:
             mail_from=get("MAIL_FROM", defaults.mail_from),
             sms_gateway_url=get("SMS_GATEWAY_URL", defaults.sms_gateway_url),
             sms_gateway_token=get("SMS_GATEWAY_TOKEN", defaults.sms_gateway_token),
+            sms_inbound_secret=get("SMS_INBOUND_SECRET", defaults.sms_inbound_secret),
             web_processes=int(get("WEB_PROCESSES", str(defaults.web_processes))),
             log_format=_choice(get("LOG_FORMAT", defaults.log_format).lower(), "LOG_FORMAT", ("", "json", "text")),
             metrics_dir=get("METRICS_DIR", defaults.metrics_dir),

@@ -28,6 +28,7 @@ from groepsaanbod.db import Base
 from groepsaanbod.history.services import Subject, record
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Organisation, VenueClosure, VenueOpening
+from groepsaanbod.participants.models import SmsReply
 from groepsaanbod.programmes.models import ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.services import set_up as programmes
 from groepsaanbod.registration.models import Participant, Registration
@@ -208,6 +209,17 @@ async def build_organisation(db, tag: str, *, marked: bool, password_hash: str) 
             failed_at=NOW - timedelta(hours=1),
             last_error="550",
             organisation_id=org.id,
+        )
+    )
+    db.add(
+        SmsReply(
+            message_id=f"walk-{tag}",
+            from_phone="+31612345678",
+            text=f"Later {mark}",
+            received_at=NOW - timedelta(hours=2),
+            organisation_id=org.id,
+            participant_id=world.first("participant"),
+            understood="unknown",
         )
     )
     record_audit(

@@ -21,6 +21,7 @@ from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Venue
+from groepsaanbod.participants.models import SmsReply
 from groepsaanbod.scheduling.models import SeriesPlan
 from tests.conftest import NOW
 from tests.factories import make_staff, sign_in
@@ -32,7 +33,13 @@ CELL = {Sight.ALL: "all", Sight.ASSIGNED: "assigned", Sight.FIGURES: "counts", S
 FULL_NAME, EMAIL, PHONE = MEMBERS[0]
 FIRST_NAME, SURNAME = FULL_NAME.split()
 #: What a role with sight ALL must find in some answer of that row (so the walk is not empty).
-SHOWN_TO_ALL = {"registers": FULL_NAME, "signals": PHONE, "registrations": EMAIL, "messages": EMAIL}
+SHOWN_TO_ALL = {
+    "registers": FULL_NAME,
+    "signals": PHONE,
+    "sms_replies": PHONE,
+    "registrations": EMAIL,
+    "messages": EMAIL,
+}
 
 
 def rendered_table() -> str:
@@ -78,6 +85,16 @@ async def world(db, walker_role: str):
         programme_id=programme_id, cohort_id=cohort.id, participant_id=people[0], kind="missed_in_a_row", raised_at=NOW
     )
     db.add(signal)
+    sms_reply = SmsReply(
+        message_id="who-sees-what",
+        from_phone=PHONE,
+        text="?",
+        received_at=NOW,
+        organisation_id=org.id,
+        participant_id=people[0],
+        understood="unknown",
+    )
+    db.add(sms_reply)
     db.add(
         OutboxMessage(
             dedupe_key=f"wsw-{walker_role}",
@@ -115,6 +132,7 @@ async def world(db, walker_role: str):
         "venue_id": await db.scalar(select(Venue.id).where(Venue.organisation_id == org.id)),
         "staff_id": colleague.id,
         "signal_id": signal.id,
+        "sms_reply_id": sms_reply.id,
         "organisation_id": org.id,
         "invitation_id": invitation.id,
         # The group is also a drop-in series (its page and API answer); no swap is asked of anyone.

@@ -99,6 +99,16 @@ SIGNALS = View(
         "POST /api/v1/signals/{signal_id:int}/handled",
     ),
 )
+SMS_REPLIES = View(
+    "sms_replies",
+    "SMS replies the service did not understand: who sent it (name, number) and the text; marking one handled",
+    "/{lang}/staff/sms-replies",
+    _sights(coordinator=Sight.ALL, admin=Sight.ALL),
+    (
+        f"GET {_PAGE}/staff/sms-replies",
+        f"POST {_PAGE}/staff/sms-replies/{{sms_reply_id:int}}",
+    ),
+)
 REGISTRATIONS = View(
     "registrations",
     "Registrations, groups and waiting lists: names, contact details, due dates, children's "
@@ -351,6 +361,7 @@ ROTA = View(
 VIEWS: tuple[View, ...] = (
     REGISTERS,
     SIGNALS,
+    SMS_REPLIES,
     REGISTRATIONS,
     ASSISTED_SIGN_UP,
     BIRTHS,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from groepsaanbod.db import Base
@@ -70,3 +70,30 @@ class AttendanceSignal(Base):
     handled_at: Mapped[datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     handled_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AbsenceNotice(Base):
+    """She can't come to this meeting. At most one live notice (withdrawn_at empty) per meeting and
+    registration; the register shows it pre-filled as excused."""
+
+    __tablename__ = "absence_notices"
+    __table_args__ = (
+        Index(
+            "uq_absence_notices_live",
+            "session_id",
+            "registration_id",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    #: One of the register's absence reasons (attendance.rules.ABSENCE_REASONS); excused when not given.
+    reason: Mapped[str] = mapped_column(String(16), default="excused")
+    #: page | link | sms
+    via: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]

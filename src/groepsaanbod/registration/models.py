@@ -26,6 +26,8 @@ class Participant(Timestamped, Base):
     child_birth_date: Mapped[date | None]
     #: When the personal data above was erased (at the person's request or after the retention time).
     erased_at: Mapped[datetime | None]
+    #: She answered STOP by SMS: no more messages by SMS (participant_recipient leaves out the phone).
+    sms_stopped_at: Mapped[datetime | None]
 
 
 class Registration(Timestamped, Base):

@@ -27,6 +27,7 @@ from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.organisations.models import Venue
+from groepsaanbod.participants.services.absences import absence_link, make_absence_link
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.templates.reminders import member_channels, member_hours, reminds_at_all
 from groepsaanbod.registration.models import Registration
@@ -67,7 +68,8 @@ def _member_recipients(registration: Registration) -> list[tuple[str, int, Recip
     is a recipient of its own kind, so its reminder has a key of its own."""
     member = registration.participant
     whole = participant_recipient(member)
-    channels = member_channels(registration.reminder_channels, member.email, member.phone)
+    # Her reachable addresses: after STOP by SMS, participant_recipient leaves out her phone.
+    channels = member_channels(registration.reminder_channels, whole.email, whole.phone)
     recipients = []
     for channel in channels:
         only = replace(whole, phone=None) if channel == "email" else replace(whole, email=None)
@@ -99,7 +101,7 @@ async def _rounds(
     return rounds
 
 
-async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime) -> int:
+async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime, base_url: str = "") -> int:
     if await session.scalar(select(Appointment.id).where(Appointment.session_id == s.id).limit(1)) is not None:
         return 0  # a meeting with individual times: each person is reminded of their own (below)
     template = await _template_of(session, s)
@@ -110,11 +112,12 @@ async def _plan_for_session(session: AsyncSession, s: Session, moment: datetime)
     )
     planned = 0
     for h, recipients in (await _rounds(session, s, template.rules, members, (s.starts_at, moment))).items():
-        planned += await _queue(session, Due(s, s.starts_at, h, f"reminder:{s.id}:{s.sequence}", recipients), moment)
+        due = Due(s, s.starts_at, h, f"reminder:{s.id}:{s.sequence}", recipients)
+        planned += await _queue(session, due, moment, base_url)
     return planned
 
 
-async def _plan_for_appointment(session: AsyncSession, slot: Appointment, moment: datetime) -> int:
+async def _plan_for_appointment(session: AsyncSession, slot: Appointment, moment: datetime, base_url: str = "") -> int:
     """An individual time (a phone call): its person, and the meeting's staff, at that time."""
     s = await session.get_one(Session, slot.session_id)
     template = await _template_of(session, s)
@@ -126,7 +129,7 @@ async def _plan_for_appointment(session: AsyncSession, slot: Appointment, moment
     key = f"reminder:appointment:{slot.id}:{slot.sequence}"
     planned = 0
     for h, recipients in (await _rounds(session, s, template.rules, members, (slot.starts_at, moment))).items():
-        planned += await _queue(session, Due(s, slot.starts_at, h, key, recipients), moment)
+        planned += await _queue(session, Due(s, slot.starts_at, h, key, recipients), moment, base_url)
     return planned
 
 
@@ -135,7 +138,7 @@ async def _template_of(session: AsyncSession, s: Session) -> ProgrammeTemplate:
     return await session.get_one(ProgrammeTemplate, cohort.template_id)
 
 
-async def _queue(session: AsyncSession, due: Due, moment: datetime) -> int:
+async def _queue(session: AsyncSession, due: Due, moment: datetime, base_url: str = "") -> int:
     s, h = due.meeting, due.hours
     cohort = await session.get_one(Cohort, s.cohort_id)
     programme = await session.get_one(Programme, s.programme_id)
@@ -147,6 +150,18 @@ async def _queue(session: AsyncSession, due: Due, moment: datetime) -> int:
         key = f"{due.key}:{h}:{kind}:{recipient_id}"
         if key in existing:
             continue
+        # A member's reminder carries her one-meeting "can't come" link (participants/services/absences.py).
+        cant_come = (
+            absence_link(
+                base_url,
+                recipient.language,
+                await make_absence_link(
+                    session, s.id, recipient_id, moment, by_sms=not recipient.email and bool(recipient.phone)
+                ),
+            )
+            if kind == "registration"
+            else ""
+        )
         message = await queue_message(
             session,
             recipient,
@@ -159,6 +174,7 @@ async def _queue(session: AsyncSession, due: Due, moment: datetime) -> int:
                     "starts_at": due.starts_at,
                     "timezone": s.timezone,
                     "place": place,
+                    "cant_come_link": cant_come,
                 },
             ),
             dedupe_key=key,
@@ -218,11 +234,11 @@ async def plan_due_reminders(
     for session_id in ids:
         async with factory() as session:
             s = await session.get_one(Session, session_id)
-            planned += await _commit_planned(session, _plan_for_session(session, s, moment))
+            planned += await _commit_planned(session, _plan_for_session(session, s, moment, base_url))
     for slot_id in slots:
         async with factory() as session:
             slot = await session.get_one(Appointment, slot_id)
-            planned += await _commit_planned(session, _plan_for_appointment(session, slot, moment))
+            planned += await _commit_planned(session, _plan_for_appointment(session, slot, moment, base_url))
     if planned:
         log.info("reminders planned", extra={"reminders": planned})
     return planned

@@ -22,7 +22,7 @@ from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.attendance import rules
 from groepsaanbod.attendance.errors import RegisterRefused
-from groepsaanbod.attendance.models import Attendance, SessionRegister
+from groepsaanbod.attendance.models import AbsenceNotice, Attendance, SessionRegister
 from groepsaanbod.attendance.services.meetings import meeting_in_sight, members
 from groepsaanbod.attendance.services.signals import raise_signals
 from groepsaanbod.audit.services import DataUse, record_audit
@@ -57,6 +57,9 @@ class RegisterLine:
     appointment_at: datetime | None = None
     #: Her baby's date of birth as recorded (groups by pregnancy weeks, full sight only)
     birth_date: date | None = None
+    #: She told us beforehand that she can't come (her page, a reminder's link, an SMS reply): the
+    #: line is pre-filled as absent with her reason (excused) until staff save the register.
+    cannot_come: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,23 +103,26 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
         a.participant_id: a for a in await session.scalars(select(Attendance).where(Attendance.session_id == s.id))
     }
     people = await members(session, meeting, drop_in=drop_in)
+    told = await notices_for(session, s.id)
     full = meeting.sight is Sight.ALL
     pregnancy = meeting.template.schedule == Schedule.PREGNANCY_WEEK
     names = [p.full_name for p in people] if full else first_names([p.full_name for p in people])
     lines = []
     for person, name in zip(people, names, strict=True):
         a = marks.get(person.id)
+        notice = told.get(person.id) if a is None else None
         lines.append(
             RegisterLine(
                 person.id,
                 name,
                 person.language,
-                a.status if a else None,
-                a.absence_reason if a and full else None,
+                a.status if a else (rules.Presence.ABSENT if notice else None),
+                (a.absence_reason if a else notice) if full else None,
                 (a.note or "") if a and full else "",
                 a.partners if a else 0,
                 a.babies if a else 0,
                 birth_date=person.child_birth_date if full and pregnancy else None,
+                cannot_come=person.id in told,
             )
         )
     lines, opens, length = await _follow_times(session, s, lines)
@@ -156,6 +162,16 @@ async def open_register(session: AsyncSession, viewer: Viewer, session_id: int, 
         volunteers,
         meeting.sight,
     )
+
+
+async def notices_for(session: AsyncSession, session_id: int) -> dict[int, str]:
+    """The members who told us they can't come to this meeting (participant -> her reason)."""
+    rows = await session.execute(
+        select(Registration.participant_id, AbsenceNotice.reason)
+        .join(Registration, Registration.id == AbsenceNotice.registration_id)
+        .where(AbsenceNotice.session_id == session_id, AbsenceNotice.withdrawn_at.is_(None))
+    )
+    return {pid: reason or "excused" for pid, reason in rows.all()}
 
 
 async def _follow_times(
@@ -223,6 +239,18 @@ async def take_register(
         marks = rules.helper_marks(
             marks, {pid: (a.status, a.absence_reason, a.note or "") for pid, a in existing.items()}
         )
+    # A member who told us she can't come, left out of the marks: saved as her notice says (excused).
+    told = await notices_for(session, s.id)
+    given = {m.participant_id for m in marks}
+    on_register = {line.participant_id for line in register.lines}
+    marks = [
+        *marks,
+        *(
+            rules.Mark(pid, present=False, reason=reason)
+            for pid, reason in told.items()
+            if pid not in given and pid not in existing and pid in on_register
+        ),
+    ]
     before = {pid: (a.status, a.absence_reason) for pid, a in existing.items()}
     for mark in marks:
         row = existing.get(mark.participant_id)

@@ -11,6 +11,7 @@ from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.participants import services
+from groepsaanbod.participants.services import absences
 from groepsaanbod.registration.services import offers
 from groepsaanbod.registration.services.registrations import find_registration
 from groepsaanbod.registration.status import RegistrationStatus
@@ -41,6 +42,9 @@ async def _my_page(
         token=token,
         sessions=place.meetings,
         appointments={a.meeting.id: a for a in await own_appointments(ctx.db, place.registration, ctx.now())},
+        notices=await absences.notices_of(ctx.db, place.registration.id),
+        reasons=absences.HER_REASONS,
+        now=ctx.now(),
         problems=problems or [],
         offer_problems=offer_problems or [],
         done=done,

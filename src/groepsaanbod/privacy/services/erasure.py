@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
@@ -25,6 +25,7 @@ from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.calendars.models import Feed
 from groepsaanbod.db import lock_row
 from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.participants.models import AbsenceLink, SmsReply
 from groepsaanbod.programmes.models import Programme
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services.registrations import end_registration
@@ -86,6 +87,11 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
     # A signal is work for a coordinator about this person, with their note of what they did:
     # nothing is counted from it, and a signal without a person is no work.
     await session.execute(delete(AttendanceSignal).where(AttendanceSignal.participant_id == person.id))
+    # Her SMS replies (number and text) and her reminders' one-meeting links go with her.
+    await session.execute(
+        delete(SmsReply).where(or_(SmsReply.participant_id == person.id, SmsReply.from_phone.in_(contacts)))
+    )
+    await session.execute(delete(AbsenceLink).where(AbsenceLink.registration_id.in_([r.id for r in registrations])))
     for r in registrations:
         r.contact_email = r.contact_phone = None
         r.preferences = {}
