@@ -101,6 +101,8 @@ SUMMARY_NAMES: dict[str, str] = {
     "drop_in_adults": N_("Drop-in visits by adults"),
     "drop_in_children": N_("Drop-in visits by children"),
     "median_wait_weeks": N_("Median wait from sign-up to first meeting, in weeks"),
+    "absences_excused": N_("Absences excused (she told us beforehand, or marked excused)"),
+    "absences_unexcused": N_("Absences not excused"),
 }
 SUMMARY_KINDS: dict[str, str] = {
     "sessions_planned": COUNT,
@@ -118,6 +120,9 @@ SUMMARY_KINDS: dict[str, str] = {
     "drop_in_adults": PEOPLE,
     "drop_in_children": PEOPLE,
     "median_wait_weeks": WEEKS,
+    #: Absences are of people: small counts are hidden like the others.
+    "absences_excused": PEOPLE,
+    "absences_unexcused": PEOPLE,
 }
 
 TABLE_NAMES: dict[str, str] = {

@@ -31,6 +31,8 @@ EXPECTED_SUMMARY = {
     "drop_in_adults": 0,
     "drop_in_children": 0,
     "median_wait_weeks": 2,
+    "absences_excused": 7,
+    "absences_unexcused": 4,
 }
 EXPECTED_TABLES = {
     "cancel_reasons": {"Trainer ziek": (1,)},
@@ -100,6 +102,7 @@ async def test_municipality_report_reconciles_with_suppression(db):
         "sessions_planned": 10,
         "sessions_held": 9,
         "median_wait_weeks": 2,
+        "absences_unexcused": f.SUPPRESSED,
     }
     assert dict(report.summary) == expected
     language = as_dict(report.table("reach_language"))

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from groepsaanbod.attendance import figures as f
-from groepsaanbod.attendance.models import Attendance
+from groepsaanbod.attendance.models import AbsenceNotice, Attendance
 from groepsaanbod.attendance.rules import Presence
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
@@ -53,6 +53,8 @@ class Counts:
     #: The most meetings one group with a fixed series has in the scope (not cancelled): the dose
     #: table has a row for every number up to it.
     most_meetings: int = 0
+    #: (absences excused or told beforehand, other absences) at meetings held
+    absences: tuple[int, int] = (0, 0)
 
 
 def _whole_weeks(session: AsyncSession, later: Any, earlier: Any) -> Any:
@@ -217,7 +219,38 @@ async def count_report(session: AsyncSession, scope: Scope, *, start: date, now:
         .subquery()
     )
     most = await session.scalar(select(func.max(per_group.c.n)))
-    return Counts(sessions, open_ or 0, doses, reach, waits, heads, int(most or 0))
+    return Counts(sessions, open_ or 0, doses, reach, waits, heads, int(most or 0), await _absences(session, where))
+
+
+async def _absences(session: AsyncSession, where: tuple[ColumnElement[bool], ...]) -> tuple[int, int]:
+    """Absences at meetings held (their register taken): excused when the register says "excused" or
+    she told us beforehand that she could not come (a live notice, whatever reason she gave)."""
+    told = (
+        select(AbsenceNotice.id)
+        .join(Registration, Registration.id == AbsenceNotice.registration_id)
+        .where(
+            AbsenceNotice.session_id == Attendance.session_id,
+            AbsenceNotice.withdrawn_at.is_(None),
+            Registration.participant_id == Attendance.participant_id,
+        )
+        .exists()
+    )
+    excused = case((or_(Attendance.absence_reason == "excused", told), 1), else_=0)
+    row = (
+        await session.execute(
+            select(func.coalesce(func.sum(excused), 0), func.count())
+            .select_from(Attendance)
+            .join(Session, Session.id == Attendance.session_id)
+            .join(Programme, Programme.id == Session.programme_id)
+            .where(
+                *where,
+                Session.status == SessionStatus.HELD,
+                Attendance.status == Presence.ABSENT,
+                Attendance.participant_id.is_not(None),
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1]) - int(row[0])
 
 
 def shape_report(counts: Counts, scope: Scope, *, audience: str, title: str, period: tuple[date, date]) -> f.Report:
@@ -325,6 +358,8 @@ def shape_report(counts: Counts, scope: Scope, *, audience: str, title: str, per
         ("drop_in_adults", int(counts.heads[1])),
         ("drop_in_children", int(counts.heads[2])),
         ("median_wait_weeks", f.median_week(per_week)),
+        ("absences_excused", counts.absences[0]),
+        ("absences_unexcused", counts.absences[1]),
     )
     return f.Report(audience, title, period[0], period[1], summary, tuple(tables))
 

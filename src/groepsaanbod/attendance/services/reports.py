@@ -13,6 +13,9 @@ Definitions (the reconciliation tests check each):
   their language, the four digits of their postcode and age group (child's age at the start of
   the period, or "expecting").
 - waiting: from signing up for the programme to the first meeting they came to, in whole weeks.
+- absences: absent marks at held meetings; excused = the register says "excused" or she told us
+  beforehand (a live "can't come" notice, any reason); the rest are not excused. A notice for a
+  meeting not held (cancelled, no register yet) or taken back counts nowhere.
 """
 
 from __future__ import annotations
