@@ -157,7 +157,8 @@ async def test_a_member_who_accepts_an_offer_into_a_planned_group_is_told_its_da
     told = await _told(db, "ouder6@example.org")
     assert len(told) == 1
     assert told[0].language == "ar"
-    assert "/ar/my/" in told[0].body_text and "/calendar.ics" in told[0].body_text
+    assert "/ar/my/" in told[0].body_text
+    assert "/calendar.ics" in told[0].body_text
     meetings = await db.scalar(select(func.count()).select_from(Session).where(Session.cohort_id == cohort.id))
     assert told[0].body_text.count("2027") == meetings  # all coming dates, one a line
     assert len([line for line in told[0].body_text.splitlines() if "2027" in line]) == meetings
@@ -239,9 +240,7 @@ async def test_a_drop_in_series_is_not_told_weekly_on_top_ups(client, db, sessio
     db.add(parent)
     await db.flush()
     db.add(
-        Registration(
-            participant_id=parent.id, programme_id=pid, cohort_id=made.json()["cohort_id"], status="confirmed"
-        )
+        Registration(participant_id=parent.id, programme_id=pid, cohort_id=made.json()["cohort_id"], status="confirmed")
     )
     await db.commit()
     assert await _step(session_factory) == 0

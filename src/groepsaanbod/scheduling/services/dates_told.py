@@ -162,7 +162,7 @@ EVERY = timedelta(minutes=1)
 _last_run: dict[str, datetime] = {}
 
 
-def untold_members(now: datetime, batch: int = BATCH) -> Select[tuple[int, int | None]]:
+def untold_members(now: datetime, batch: int = BATCH) -> Select[int, int | None]:
     """(registration, group) of confirmed members whom a message can reach, in a group (not a
     drop-in series) with a coming planned meeting, who never had a dates message."""
     coming = exists().where(
