@@ -45,6 +45,7 @@ from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 KIND = "group_dates"
+LATE_JOINER = "late_joiner_added"
 
 
 @dataclass(frozen=True)
@@ -164,15 +165,21 @@ _last_run: dict[str, datetime] = {}
 
 def untold_members(now: datetime, batch: int = BATCH) -> Select[int, int | None]:
     """(registration, group) of confirmed members whom a message can reach, in a group (not a
-    drop-in series) with a coming planned meeting, who never had a dates message."""
+    drop-in series) with a coming planned meeting, who never had a dates message (nor a late
+    joiner's welcome, which lists the meetings)."""
     coming = exists().where(
         Session.cohort_id == Registration.cohort_id, Session.status == SessionStatus.PLANNED, Session.starts_at > now
     )
     series = exists().where(SeriesPlan.cohort_id == Registration.cohort_id)
+    registration = cast(Registration.id, String)
     told = exists().where(
         OutboxMessage.participant_id == Registration.participant_id,  # indexed: a few rows per person
-        OutboxMessage.kind == KIND,
-        OutboxMessage.dedupe_key.like(literal(f"{KIND}:") + cast(Registration.id, String) + literal(":%")),
+        OutboxMessage.kind.in_((KIND, LATE_JOINER)),
+        or_(
+            OutboxMessage.dedupe_key.like(literal(f"{KIND}:") + registration + literal(":%")),
+            # A late joiner's welcome (late_joiners.py) lists the meetings already.
+            OutboxMessage.dedupe_key.like(literal("registration:") + registration + literal(":late_joiner:%")),
+        ),
     )
     reachable = or_(
         Participant.email.is_not(None), and_(Participant.phone.is_not(None), Participant.sms_stopped_at.is_(None))
