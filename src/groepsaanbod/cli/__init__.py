@@ -28,7 +28,9 @@ from groepsaanbod.operations.processes import ServeOptions, Supervisor
 from groepsaanbod.privacy.services.housekeeping import run_housekeeping
 from groepsaanbod.progress import progress
 from groepsaanbod.protection.encryption import key_ring, new_key
+from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.reminders.services import plan_due_reminders
+from groepsaanbod.scheduling.services.dates_told import tell_new_members_dates
 from groepsaanbod.scheduling.services.joining import run_open_groups
 from groepsaanbod.scheduling.services.rota import keep_drop_ins
 from groepsaanbod.settings import Settings
@@ -174,6 +176,7 @@ def worker(once: bool, interval: float, concurrency: int, lease: float, parent: 
                 await keep_drop_ins(factory, datetime.now(UTC))
                 await run_housekeeping(factory, settings, datetime.now(UTC))
                 await run_open_groups(factory, datetime.now(UTC), settings.base_url)
+                await tell_new_members_dates(factory, datetime.now(UTC), PrivateLinks.of(settings))
                 report = await deliver_due_messages(
                     factory,
                     Channels(

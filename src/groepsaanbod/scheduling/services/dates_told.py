@@ -9,6 +9,12 @@ Planning the same dates again tells nobody again: the message's dedupe key holds
 dates, and a member whose latest dates message had that digest is skipped. A later change
 (other dates) makes a new message. A single meeting moved or cancelled is told by its own notice
 (session_moved, session_cancelled), not by this one.
+
+The worker's step tell_new_members_dates tells a member who joins a group that has its dates
+already (an accepted offer, the waiting list, a coordinator's assignment; these sit below
+scheduling and cannot call tell_group_dates), or whose group was planned before she was
+confirmed. One query finds them; a drop-in series (Kids & Koffie) is left out: its weekly
+top-ups tell nobody.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, String, and_, cast, exists, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.cohorts.models import Cohort
@@ -29,15 +36,16 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.messaging.services.queue import MessageContent, queue_message
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme
-from groepsaanbod.registration.models import Registration, RegistrationLink
+from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.services.registrations import PrivateLinks, token_hash
 from groepsaanbod.registration.status import RegistrationStatus
-from groepsaanbod.scheduling.models import Session
+from groepsaanbod.scheduling.models import SeriesPlan, Session
 from groepsaanbod.scheduling.status import SessionStatus
 
 log = logging.getLogger(__name__)
 KIND = "group_dates"
+LATE_JOINER = "late_joiner_added"
 
 
 @dataclass(frozen=True)
@@ -145,4 +153,74 @@ async def tell_group_dates(
         told += 1
     if told:
         log.info("group dates told", extra={"cohort_id": cohort_id, "members": told})
+    return told
+
+
+#: How many members one round of the worker tells at most (the rest the next round).
+BATCH = 100
+#: How often a worker looks (a process remembers when it last did).
+EVERY = timedelta(minutes=1)
+_last_run: dict[str, datetime] = {}
+
+
+def untold_members(now: datetime, batch: int = BATCH) -> Select[int, int | None]:
+    """(registration, group) of confirmed members whom a message can reach, in a group (not a
+    drop-in series) with a coming planned meeting, who never had a dates message (nor a late
+    joiner's welcome, which lists the meetings)."""
+    coming = exists().where(
+        Session.cohort_id == Registration.cohort_id, Session.status == SessionStatus.PLANNED, Session.starts_at > now
+    )
+    series = exists().where(SeriesPlan.cohort_id == Registration.cohort_id)
+    registration = cast(Registration.id, String)
+    told = exists().where(
+        OutboxMessage.participant_id == Registration.participant_id,  # indexed: a few rows per person
+        OutboxMessage.kind.in_((KIND, LATE_JOINER)),
+        or_(
+            OutboxMessage.dedupe_key.like(literal(f"{KIND}:") + registration + literal(":%")),
+            # A late joiner's welcome (late_joiners.py) lists the meetings already.
+            OutboxMessage.dedupe_key.like(literal("registration:") + registration + literal(":late_joiner:%")),
+        ),
+    )
+    reachable = or_(
+        Participant.email.is_not(None), and_(Participant.phone.is_not(None), Participant.sms_stopped_at.is_(None))
+    )
+    return (
+        select(Registration.id, Registration.cohort_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.cohort_id.is_not(None),
+            coming,
+            ~series,
+            ~told,
+            reachable,
+        )
+        .order_by(Registration.id)
+        .limit(batch)
+    )
+
+
+async def tell_new_members_dates(
+    factory: async_sessionmaker[AsyncSession], now: datetime, links: PrivateLinks, *, force: bool = False
+) -> int:
+    """The worker's step: tell each member who joined a group with dates already set (or whose
+    group was planned before she was confirmed) its dates, once. Safe beside another worker:
+    the message's dedupe key is unique, and the one that comes second rolls back."""
+    last = _last_run.get("new_members_dates")
+    if not force and last is not None and now - last < EVERY:
+        return 0
+    _last_run["new_members_dates"] = now
+    async with factory() as session:
+        found = [(r, c) for r, c in (await session.execute(untold_members(now))).all() if c is not None]
+    told = 0
+    for registration_id, cohort_id in found:
+        async with factory() as session:
+            try:
+                queued = await tell_group_dates(session, cohort_id, now=now, links=links, only=registration_id)
+                await session.commit()
+                told += queued
+            except IntegrityError:
+                await session.rollback()  # another worker told her a moment ago
+    if told:
+        log.info("group dates told to new members", extra={"members": told})
     return told
