@@ -20,6 +20,7 @@ from groepsaanbod.accounts.totp import code_at
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import Base
+from groepsaanbod.participants.models import SmsReply
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.scheduling.models import RotaSwap, SeriesPlan, Session
@@ -119,9 +120,21 @@ async def world_of_organisation_a(client, db):
     db.add(SeriesPlan(cohort_id=cohort.id, starts_on=date(2027, 3, 22), ends_on=None, planned_until=date(2027, 4, 30)))
     swap = RotaSwap(session_id=session_id, from_staff_id=coordinator_id, to_staff_id=coordinator_id, asked_at=NOW)
     db.add(swap)
+    # An SMS reply to A's coordinators: B may not read it or mark it handled.
+    reply = SmsReply(
+        message_id="zwavelzuurhuis-reply",
+        from_phone="+31612345678",
+        text="Zwavelzuurhuis later",
+        received_at=NOW,
+        organisation_id=org.id,
+        participant_id=registration.participant_id,
+        understood="unknown",
+    )
+    db.add(reply)
     await db.flush()
     await db.commit()
     return {
+        "sms_reply_id": reply.id,
         "swap_id": swap.id,
         "invitation_id": invitation.id,
         "programme_id": pid,
