@@ -88,8 +88,8 @@ def check_changes(
     # The sign-up's checks, on what she changes; what stays is given as it is (or not asked at all).
     form = RegistrationForm(
         full_name=current.full_name or "-",
-        email=(change.email if "email" in asked else current.email or "") if contact else "x@example.org",
-        phone=(change.phone if "phone" in asked else current.phone or "") if contact else "",
+        email=((change.email or "") if "email" in asked else current.email or "") if contact else "x@example.org",
+        phone=((change.phone or "") if "phone" in asked else current.phone or "") if contact else "",
         language=current.group_language,
         place=(change.place or "") if "place" in asked else (facts.places[0] if facts.places else ""),
         part_of_day=(change.part_of_day or "") if "part_of_day" in asked else "any",

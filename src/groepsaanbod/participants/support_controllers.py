@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.participants.services.support import change_support, own_support
 from groepsaanbod.registration.schemas import SupportIn
-from groepsaanbod.registration.support import answers_from_api
+from groepsaanbod.registration.support import SupportAnswers, answers_from_api
 from groepsaanbod.web import Context
 
 
@@ -52,7 +52,7 @@ async def api_change_support(ctx: Context, token: str, data: JSONBody[SupportIn]
     """Change the help you need to come; it replaces what you said before (send all empty to ask
     for nothing). Refused (422) with what to change; then nothing is saved. Only the staff who run
     the programme see it."""
-    registration = await change_support(ctx.db, token, answers_from_api(data), ctx.now())
+    registration = await change_support(ctx.db, token, answers_from_api(data) or SupportAnswers(), ctx.now())
     return support_out(registration.support)
 
 

@@ -103,7 +103,7 @@ def check_support(
             problems.append(Problem(f"{prefix}interpreter_language", Message(INTERPRETER_LANGUAGE_NEEDED)))
         else:
             interpreter = language
-    children = answers.children
+    children: int | str | None = answers.children
     if isinstance(children, str):
         children = bounds.form_number(children.strip()) if children.strip() else 0
     if isinstance(children, bool) or not isinstance(children, int) or not 0 <= children <= MOST_CHILDREN:

@@ -245,7 +245,8 @@ def _record(
     subject = Subject(registration.programme_id, registration_id=registration.id, cohort_id=registration.cohort_id)
     contact = {f: (mask(getattr(old, f)), mask(new[f])) for f in ("email", "phone") if f in new}  # type: ignore[arg-type]
     if contact:
-        record(session, now, subject, "contact_changed", **{f: {"was": w, "to": n} for f, (w, n) in contact.items()})
+        changed = {f: {"was": w, "to": n} for f, (w, n) in contact.items()}
+        record(session, now, subject, "contact_changed", **changed)  # type: ignore[arg-type]  # keys: email, phone
     if "language" in new:
         record(session, now, subject, "language_changed", was=old.language, to=new["language"])
     if "due_date" in new:

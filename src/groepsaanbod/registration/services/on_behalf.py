@@ -172,4 +172,4 @@ async def signed_up_by(session: AsyncSession, programme_id: int) -> dict[int, st
             RegistrationEvent.registration_id.is_not(None),
         )
     )
-    return {registration_id: name for registration_id, name in rows.all()}
+    return {registration_id: name for registration_id, name in rows.all() if registration_id is not None}
