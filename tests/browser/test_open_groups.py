@@ -7,7 +7,7 @@ first register is taken. In Dutch and in Turkish."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -131,9 +131,11 @@ def test_an_open_groups_life(server, server_folder, phone, lang, link_sent_to):
     assert first_name in text
     assert second_name in text
 
-    # The second group's meetings are planned from a few minutes from now, and its first register taken.
+    # The second group's meetings are planned from tomorrow morning (a time inside the programme's
+    # hours whatever the hour of this run), then its first meeting is moved to a few minutes from now
+    # in the database, so that its first register can be taken.
     cohort_id, _ = _ids(server_folder, slug, second_name)
-    start = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(minutes=10)
+    start = (datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=1)).replace(hour=10, minute=0)
     phone.goto(f"{server}/{lang}/staff/cohorts/{cohort_id}/schedule")
     phone.select_option("#weekday", str(start.weekday()))
     phone.fill("#start_time", start.strftime("%H:%M"))
@@ -142,6 +144,7 @@ def test_an_open_groups_life(server, server_folder, phone, lang, link_sent_to):
     phone.wait_for_load_state()
     _, first_meeting = _ids(server_folder, slug, second_name)
     assert first_meeting is not None
+    _start_soon(server_folder, first_meeting)
     phone.goto(f"{server}/{lang}/staff/sessions/{first_meeting}/register")
     people = phone.locator(".register-person > label")
     assert people.count() == 3
@@ -155,6 +158,18 @@ def test_an_open_groups_life(server, server_folder, phone, lang, link_sent_to):
     phone.goto(f"{server}/{lang}/staff/reports")
     assert phone.locator("#summary-heading").count() == 1
     no_violations(phone, f"/{lang}/staff/reports")
+
+
+def _start_soon(server_folder, meeting: int) -> None:
+    """Move a planned meeting to start in 10 minutes (its UTC start and its local one)."""
+    stored = "%Y-%m-%d %H:%M:%S.%f"
+    soon = datetime.now(UTC) + timedelta(minutes=10)
+    local = soon.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
+    with sqlite3.connect(server_folder / "browser.db") as connection:
+        connection.execute(
+            "UPDATE sessions SET starts_at = ?, local_start = ? WHERE id = ?",
+            (soon.replace(tzinfo=None).strftime(stored), local.strftime(stored), meeting),
+        )
 
 
 def _ids(server_folder, slug: str, group: str) -> tuple[int, int | None]:
