@@ -14,7 +14,12 @@ from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.services.sign_up_limits import address_limits, counted_sign_up
-from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields
+from groepsaanbod.registration.support import (
+    INTERPRETER_LANGUAGES,
+    SUPPORT_FIELDS,
+    SupportAnswers,
+    answers_from_fields,
+)
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -58,6 +63,15 @@ async def _form_page(
     )
 
 
+def support_fields(form: Any) -> tuple[dict[str, Any], SupportAnswers]:
+    """The "help to come" fields of a sign-up form (public or the desk's): as typed, to show the
+    form again, and as answers to check."""
+    shown: dict[str, Any] = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
+    support = answers_from_fields(shown, form.getall("support_access", []))
+    shown["support_access"] = list(support.access)
+    return shown, support
+
+
 @get("/programmes/{slug:str}/register", opt=PUBLIC)
 async def register_page(ctx: Context, slug: str) -> Response:
     return await _form_page(ctx, slug)
@@ -68,9 +82,7 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
     form = await ctx.request.form()
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
-    shown = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
-    support = answers_from_fields(shown, form.getall("support_access", []))
-    shown["support_access"] = list(support.access)  # type: ignore[assignment]
+    shown, support = support_fields(form)
     moment = ctx.now()
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:

@@ -12,11 +12,11 @@ from groepsaanbod.access.roles import SIGN_UP_ASSISTANTS
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.text import pick
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
-from groepsaanbod.registration.pages import FORM_FIELDS
+from groepsaanbod.registration.pages import FORM_FIELDS, support_fields
 from groepsaanbod.registration.services import on_behalf
 from groepsaanbod.registration.services.registrations import PrivateLinks
 from groepsaanbod.registration.services.sign_up_limits import counted_sign_up, staff_limits
-from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields
+from groepsaanbod.registration.support import INTERPRETER_LANGUAGES
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context, act
 
@@ -69,9 +69,7 @@ async def assisted_submit(ctx: Context, programme_id: int, settings: Settings) -
     values: dict[str, Any] = {key: str(form.get(key, "")) for key in FORM_FIELDS}
     values["consent"] = form.get("consent") == "yes"
     reads = str(form.get("reads_language", ""))
-    shown = {key: str(form.get(key, "")) for key in SUPPORT_FIELDS}
-    support = answers_from_fields(shown, form.getall("support_access", []))
-    shown["support_access"] = list(support.access)  # type: ignore[assignment]
+    shown, support = support_fields(form)
     moment = ctx.now()
 
     async def show_form(problems: list[dict[str, Any]]) -> Response:
