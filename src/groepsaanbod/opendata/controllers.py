@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from litestar import Response, get
 from litestar.exceptions import NotFoundException
@@ -29,13 +29,13 @@ OPEN_PREFIX = "/api/v1/open"
 MAX_AGE = 300
 LINKED_DATA = "application/ld+json"
 
-Place = QueryParameter(name="place", default=None, description="A town, e.g. Dordrecht.")
+Place = QueryParameter(name="place", description="A town, e.g. Dordrecht.")
 Language = QueryParameter(
-    name="language", default=None, description="Only programmes offered in, and groups speaking, this language."
+    name="language", description="Only programmes offered in, and groups speaking, this language."
 )
-Lang = QueryParameter(name="lang", default=None, description="The language of the texts (nl when not given).")
-From = QueryParameter(name="from", default=None, description="First day of meetings (default today).")
-To = QueryParameter(name="to", default=None, description="Last day of meetings (default two years ahead).")
+Lang = QueryParameter(name="lang", description="The language of the texts (nl when not given).")
+From = QueryParameter(name="from", description="First day of meetings (default today).")
+To = QueryParameter(name="to", description="Last day of meetings (default two years ahead).")
 
 
 def _cached(ctx: Context, content: Any, media_type: str = "application/json") -> Response[Any]:
@@ -62,11 +62,11 @@ def _out(settings: Settings, programme: PublicProgramme, query: OfferQuery) -> O
 async def api_open_offer(
     ctx: Context,
     settings: Settings,
-    place: str | None = Place,
-    language: str | None = Language,
-    lang: str | None = Lang,
-    from_: date | None = From,
-    to: date | None = To,
+    place: Annotated[str | None, Place] = None,
+    language: Annotated[str | None, Language] = None,
+    lang: Annotated[str | None, Lang] = None,
+    from_: Annotated[date | None, From] = None,
+    to: Annotated[date | None, To] = None,
 ) -> Response[OpenOffer]:
     """The public offer: published programmes with their groups open for sign-up or running and
     those groups' meetings in the period. No personal data. At most 200 programmes."""
@@ -81,9 +81,9 @@ async def api_open_programme(
     ctx: Context,
     settings: Settings,
     slug: str,
-    lang: str | None = Lang,
-    from_: date | None = From,
-    to: date | None = To,
+    lang: Annotated[str | None, Lang] = None,
+    from_: Annotated[date | None, From] = None,
+    to: Annotated[date | None, To] = None,
 ) -> Response[OpenProgramme]:
     """One published programme with its groups and their meetings in the period."""
     query = _query(ctx, lang=lang, first_day=from_, last_day=to)
@@ -97,11 +97,11 @@ async def api_open_programme(
 async def api_open_linked_data(
     ctx: Context,
     settings: Settings,
-    place: str | None = Place,
-    language: str | None = Language,
-    lang: str | None = Lang,
-    from_: date | None = From,
-    to: date | None = To,
+    place: Annotated[str | None, Place] = None,
+    language: Annotated[str | None, Language] = None,
+    lang: Annotated[str | None, Lang] = None,
+    from_: Annotated[date | None, From] = None,
+    to: Annotated[date | None, To] = None,
 ) -> Response[dict[str, Any]]:
     """The same offer as schema.org JSON-LD: an EventSeries per programme, its meetings as
     subEvent Events, in one @graph."""
@@ -115,9 +115,9 @@ async def api_open_programme_linked_data(
     ctx: Context,
     settings: Settings,
     slug: str,
-    lang: str | None = Lang,
-    from_: date | None = From,
-    to: date | None = To,
+    lang: Annotated[str | None, Lang] = None,
+    from_: Annotated[date | None, From] = None,
+    to: Annotated[date | None, To] = None,
 ) -> Response[dict[str, Any]]:
     """One programme as a schema.org EventSeries (what its page carries too)."""
     query = _query(ctx, lang=lang, first_day=from_, last_day=to)

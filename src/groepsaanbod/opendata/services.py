@@ -113,9 +113,7 @@ async def _series_of(
             if row.cohort_id is not None:
                 meetings[row.cohort_id].append(row)
     venue_ids = {c.venue_id for c in cohorts} | {m.venue_id for ms in meetings.values() for m in ms}
-    venues = {
-        v.id: v for v in await session.scalars(select(Venue).where(Venue.id.in_([i for i in venue_ids if i])))
-    }
+    venues = {v.id: v for v in await session.scalars(select(Venue).where(Venue.id.in_([i for i in venue_ids if i])))}
     found: dict[int, list[PublicSeries]] = defaultdict(list)
     for cohort in cohorts:
         mine = meetings.get(cohort.id, [])
@@ -159,7 +157,9 @@ async def _offer(
     return offer
 
 
-async def list_open_offer(session: AsyncSession, query: OfferQuery, base_url: str) -> tuple[list[PublicProgramme], bool]:
+async def list_open_offer(
+    session: AsyncSession, query: OfferQuery, base_url: str
+) -> tuple[list[PublicProgramme], bool]:
     """The offer matching the query, by slug, at most MAX_PROGRAMMES; and whether there was more."""
     entries = sorted(await list_catalogue(session, query.text_language), key=lambda e: e.slug)
     offer = await _offer(session, entries, query, base_url)

@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Response, Router, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.exceptions import NotFoundException
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC, needs_roles

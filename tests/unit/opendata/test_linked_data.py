@@ -57,7 +57,8 @@ def test_event_series_has_what_schema_org_asks():
     assert doc["organizer"] == {"@type": "Organization", "name": "CJG Dordrecht"}
     assert doc["location"][0]["address"]["@type"] == "PostalAddress"
     assert doc["location"][0]["address"]["postalCode"] == "3311 AB"
-    assert doc["offers"]["price"] == "0" and doc["offers"]["url"].endswith("/register")
+    assert doc["offers"]["price"] == "0"
+    assert doc["offers"]["url"].endswith("/register")
     first, cancelled = doc["subEvent"]
     assert first["@type"] == "Event"
     assert first["startDate"] == "2027-03-09T19:30:00+01:00"
@@ -85,7 +86,10 @@ def test_graph_holds_many_with_one_context():
 
 def test_a_hostile_name_cannot_end_the_script_block():
     text = script_text(event_series(programme(HOSTILE)))
-    assert "</" not in text and "<" not in text and ">" not in text and "&" not in text
+    assert "</" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
     assert not re.search(r"(?i)</script|<!--", text)
     assert json.loads(text)["name"] == HOSTILE  # the JSON still says exactly the name
 

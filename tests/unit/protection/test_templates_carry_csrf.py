@@ -36,6 +36,10 @@ def test_no_inline_script_or_style_in_templates():
         if "messages" in path.parts:
             continue  # email bodies: not served as pages, mail clients need inline styles
         text = path.read_text(encoding="utf-8")
-        if re.search(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=.application/ld\+json.)|<style\b|\sstyle\s*=|\son[a-z]+\s*=", text, re.I):
+        if re.search(
+            r"<script\b(?![^>]*\bsrc=)(?![^>]*type=.application/ld\+json.)|<style\b|\sstyle\s*=|\son[a-z]+\s*=",
+            text,
+            re.I,
+        ):
             offenders.append(str(path.relative_to(PACKAGE_DIR)))
     assert not offenders, offenders
