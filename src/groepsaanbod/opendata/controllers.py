@@ -13,6 +13,7 @@ from typing import Annotated, Any, cast
 
 from litestar import Response, get
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.params import QueryParameter
 from litestar.serialization import encode_json
 
@@ -36,6 +37,9 @@ Language = QueryParameter(
 Lang = QueryParameter(name="lang", description="The language of the texts (nl when not given).")
 From = QueryParameter(name="from", description="First day of meetings (default today).")
 To = QueryParameter(name="to", description="Last day of meetings (default two years ahead).")
+#: Documented besides 200 and 400: what a cache and an unknown programme get.
+NOT_MODIFIED = {304: ResponseSpec(None, description="Not Modified: the `If-None-Match` ETag is still current.")}
+ONE = {**NOT_MODIFIED, 404: ResponseSpec(None, description="No published programme with this slug.")}
 
 
 def _cached(ctx: Context, content: Any, media_type: str = "application/json") -> Response[Any]:
@@ -58,7 +62,7 @@ def _out(settings: Settings, programme: PublicProgramme, query: OfferQuery) -> O
     return open_programme_out(programme, linked_data, free=FREE_OF_CHARGE)
 
 
-@get(f"{OPEN_PREFIX}/programmes", opt=PUBLIC, tags=["open data"])
+@get(f"{OPEN_PREFIX}/programmes", opt=PUBLIC, tags=["open data"], responses=NOT_MODIFIED)
 async def api_open_offer(
     ctx: Context,
     settings: Settings,
@@ -76,7 +80,7 @@ async def api_open_offer(
     return cast("Response[OpenOffer]", _cached(ctx, answer))
 
 
-@get(f"{OPEN_PREFIX}/programmes/{{slug:str}}", opt=PUBLIC, tags=["open data"])
+@get(f"{OPEN_PREFIX}/programmes/{{slug:str}}", opt=PUBLIC, tags=["open data"], responses=ONE)
 async def api_open_programme(
     ctx: Context,
     settings: Settings,
@@ -93,7 +97,7 @@ async def api_open_programme(
     return cast("Response[OpenProgramme]", _cached(ctx, _out(settings, programme, query)))
 
 
-@get(f"{OPEN_PREFIX}/linked-data", opt=PUBLIC, tags=["open data"], media_type=LINKED_DATA)
+@get(f"{OPEN_PREFIX}/linked-data", opt=PUBLIC, tags=["open data"], media_type=LINKED_DATA, responses=NOT_MODIFIED)
 async def api_open_linked_data(
     ctx: Context,
     settings: Settings,
@@ -110,7 +114,7 @@ async def api_open_linked_data(
     return _cached(ctx, offer_graph(offer), LINKED_DATA)
 
 
-@get(f"{OPEN_PREFIX}/linked-data/{{slug:str}}", opt=PUBLIC, tags=["open data"], media_type=LINKED_DATA)
+@get(f"{OPEN_PREFIX}/linked-data/{{slug:str}}", opt=PUBLIC, tags=["open data"], media_type=LINKED_DATA, responses=ONE)
 async def api_open_programme_linked_data(
     ctx: Context,
     settings: Settings,
