@@ -13,13 +13,14 @@ from groepsaanbod.opendata.filters import check_offer_query
 from groepsaanbod.opendata.linked_data import event_series, script_text
 from groepsaanbod.opendata.services import find_open_programme
 from groepsaanbod.programmes.services import catalogue
+from groepsaanbod.programmes.services.set_up import SLUG
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
 
 @get("/programmes/{slug:str}", opt=PUBLIC)
 async def programme_page(ctx: Context, settings: Settings, slug: str) -> Response:
-    entry = await catalogue.find_in_catalogue(ctx.db, slug, ctx.language)
+    entry = await catalogue.find_in_catalogue(ctx.db, slug, ctx.language) if SLUG.fullmatch(slug) else None
     if entry is None:
         raise NotFoundException()
     query = check_offer_query(local_date(ctx.now()), lang=ctx.language)

@@ -27,6 +27,7 @@ from groepsaanbod.opendata.linked_data import PublicMeeting, PublicProgramme, Pu
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.programmes.models import Programme, SessionSpec
 from groepsaanbod.programmes.services.catalogue import CatalogueEntry, find_in_catalogue, list_catalogue
+from groepsaanbod.programmes.services.set_up import SLUG
 from groepsaanbod.scheduling.models import Session
 
 #: Groups anyone may know of: filling up, about to start, or meeting.
@@ -171,6 +172,8 @@ async def find_open_programme(
 ) -> PublicProgramme | None:
     """One published programme with all its groups in the period; None for a draft, a withdrawn
     or an unknown slug (the query's place and language do not apply to one programme)."""
+    if not SLUG.fullmatch(slug):
+        return None  # no programme has it; and a NUL would be an error in PostgreSQL, not a miss
     entry = await find_in_catalogue(session, slug, query.text_language)
     if entry is None:
         return None

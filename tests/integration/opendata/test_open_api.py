@@ -17,6 +17,26 @@ HOSTILE = "</script><script>alert(1)</script>"
 LD_BLOCK = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
+def assert_event_series(doc: dict) -> None:
+    """What schema.org and search engines ask of an EventSeries and its Events: types, a name, dates
+    with a time zone, a place with an address, the status, and free of charge."""
+    assert doc["@type"] == "EventSeries"
+    for key in ("name", "url", "inLanguage", "audience", "organizer", "location", "subEvent"):
+        assert doc.get(key), key
+    assert doc["isAccessibleForFree"] is True
+    assert doc["organizer"]["@type"] == "Organization"
+    assert doc["audience"]["@type"] == "PeopleAudience"
+    for event in doc["subEvent"]:
+        assert event["@type"] == "Event"
+        assert event["name"]
+        for moment in (event["startDate"], event["endDate"]):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", moment), moment
+        assert event["eventStatus"].startswith("https://schema.org/Event")
+        assert event["location"]["@type"] == "Place"
+        assert event["location"]["address"]["@type"] == "PostalAddress"
+        assert event["location"]["address"]["addressLocality"]
+
+
 async def open_world(client, db) -> dict:
     """A published Triple P in Eindhoven with one forming group (one member) and its eight weekly
     meetings from 2 March 2027, the second one cancelled."""
@@ -141,11 +161,16 @@ async def test_linked_data_endpoints(client, db):
     assert one.headers["content-type"].startswith("application/ld+json")
     assert one.headers["access-control-allow-origin"] == "*"
     doc = one.json()
+    assert doc["@context"] == "https://schema.org"
+    assert_event_series(doc)
     assert doc["@type"] == "EventSeries"
     assert doc["url"].endswith(f"/en/programmes/{SLUG}")
     statuses = [e["eventStatus"].rsplit("/", 1)[1] for e in doc["subEvent"]]
     assert statuses[:2] == ["EventScheduled", "EventCancelled"]
     graph = (await client.get("/api/v1/open/linked-data", params={"place": "Eindhoven"})).json()
+    assert graph["@context"] == "https://schema.org"
+    for series in graph["@graph"]:
+        assert_event_series(series)
     assert [p["@id"] for p in graph["@graph"]] == [doc["@id"].replace("/en/", "/nl/")]
 
 
@@ -178,3 +203,16 @@ async def test_open_answers_ignore_cookies_and_sign_in(client, db):
     # Pages and the staff API still allow no other site.
     assert "access-control-allow-origin" not in (await client.get("/api/v1/programmes")).headers
     assert "access-control-allow-origin" not in (await client.get(f"/nl/programmes/{SLUG}")).headers
+
+
+async def test_hostile_slugs_and_values_are_404_or_400_never_500(client, db):
+    await open_world(client, db)
+    for slug in ("%00", "x" * 10_000, "%E2%80%AEevil", "..%2F..%2Fetc", "'%20OR%201=1--"):
+        for path in ("/api/v1/open/programmes/", "/api/v1/open/linked-data/", "/nl/programmes/"):
+            answer = await client.get(path + slug)
+            assert answer.status_code in (400, 404), (path, slug[:20], answer.status_code)
+    for params in ({"place": "\x00"}, {"place": "\u202eDordrecht"}, {"from": "0001-01-01"}, {"to": "99999-01-01"}):
+        answer = await client.get("/api/v1/open/programmes", params=params)
+        # Control characters are refused for every route alike (422, protection/input.py).
+        assert answer.status_code in (400, 422), (params, answer.text)
+        assert answer.json()["errors"][0]["field"] in ("place", "from", "to"), answer.text
