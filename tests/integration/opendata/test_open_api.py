@@ -99,7 +99,7 @@ async def test_filters_by_place_language_and_period(client, db):
     assert slugs(await client.get("/api/v1/open/programmes", params={"language": "tr"})) == [SLUG]
     # Offered in Turkish, but the group speaks Dutch: the programme without groups.
     turkish = (await client.get("/api/v1/open/programmes", params={"language": "tr"})).json()
-    assert turkish["programmes"][0]["groups"] == [] or turkish["programmes"][0]["groups"][0]["openForSignUp"]
+    assert turkish["programmes"][0]["groups"] == []
     early = (await client.get("/api/v1/open/programmes", params={"from": "2027-03-01", "to": "2027-03-10"})).json()
     meetings = [m for g in early["programmes"][0]["groups"] for m in g["meetings"]]
     assert [m["start"][:10] for m in meetings] == ["2027-03-02", "2027-03-09"]
@@ -216,3 +216,13 @@ async def test_hostile_slugs_and_values_are_404_or_400_never_500(client, db):
         # Control characters are refused for every route alike (422, protection/input.py).
         assert answer.status_code in (400, 422), (params, answer.text)
         assert answer.json()["errors"][0]["field"] in ("place", "from", "to"), answer.text
+
+
+async def test_only_groups_open_for_sign_up_or_running(client, db):
+    world = await open_world(client, db)
+    cohort = world["cohort"]
+    for status, shown in (("proposed", False), ("cancelled", False), ("completed", False), ("running", True)):
+        cohort.status = status
+        await db.commit()
+        answer = (await client.get(f"/api/v1/open/programmes/{SLUG}", params={"from": "2027-01-01"})).json()
+        assert bool(answer["groups"]) is shown, status
