@@ -1,4 +1,5 @@
-"""Nothing personal is kept in a cache: every answer but a static file says `Cache-Control: no-store`.
+"""Nothing personal is kept in a cache: every answer but a static file and the open data's
+successful answers (the public offer) says `Cache-Control: no-store`.
 
 Walks the app's own route list (as test_route_protection.py does), signed in as staff of an
 organisation with a participant, with real ids and secrets in the paths, so the staff pages,
@@ -68,6 +69,11 @@ async def test_every_answer_but_static_files_is_no_store(app, client, db):
                 assert "no-store" not in caching, url  # our CSS may be kept
                 continue
             where = (method, url, response.status_code, caching)
+            if path.startswith("/api/v1/open/") and response.status_code == 200:
+                # The open data: the public offer, no personal data, no cookie; kept for 5 minutes.
+                assert caching == "public, max-age=300", where
+                assert "set-cookie" not in response.headers, where
+                continue
             assert "no-store" in caching.split(", "), where
             assert response.headers.get("pragma") == "no-cache", where
             answered += 1

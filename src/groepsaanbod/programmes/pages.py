@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Response, Router, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.exceptions import NotFoundException
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
@@ -36,12 +35,7 @@ async def start_page(ctx: Context, place: str | None = None) -> Response:
     return ctx.render("programmes/start.html", entries=entries, places=places, place=chosen)
 
 
-@get("/programmes/{slug:str}", opt=PUBLIC)
-async def programme_page(ctx: Context, slug: str) -> Response:
-    entry = await catalogue.find_in_catalogue(ctx.db, slug, ctx.language)
-    if entry is None:
-        raise NotFoundException()
-    return ctx.render("programmes/programme.html", entry=entry)
+# The programme page itself is in opendata/pages.py: its JSON-LD names the groups' meetings.
 
 
 # -- staff -------------------------------------------------------------------
@@ -296,7 +290,6 @@ ROUTES = [
         path="/{lang:str}",
         route_handlers=[
             start_page,
-            programme_page,
             staff_programmes,
             new_programme_page,
             new_programme_submit,

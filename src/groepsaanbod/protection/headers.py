@@ -52,6 +52,11 @@ def security_headers(*, strict_transport: bool) -> list[tuple[bytes, bytes]]:
 #: rule for every answer, so that a new route cannot forget it.
 NO_STORE = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
 CACHEABLE_PREFIX = "/static/"
+#: The open data (opendata/controllers.py): the public offer, no personal data, no cookies. Any site
+#: may read it (CORS), and a successful answer may be kept as it says (`public, max-age`, an ETag);
+#: its errors are not kept.
+OPEN_DATA_PREFIX = "/api/v1/open/"
+ANY_ORIGIN = [(b"access-control-allow-origin", b"*")]
 
 
 def headers_hook(*, strict_transport: bool) -> Callable[[Message, Scope], Awaitable[None]]:
@@ -63,9 +68,21 @@ def headers_hook(*, strict_transport: bool) -> Callable[[Message, Scope], Awaita
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            cacheable = str(scope.get("path", "")).startswith(CACHEABLE_PREFIX)
+            path = str(scope.get("path", ""))
+            cacheable = path.startswith(CACHEABLE_PREFIX) or _open_and_kept(path, scope, message)
             added, dropped = (extra, names) if cacheable else (uncached, uncached_names)
             kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in dropped]
+            if path.startswith(OPEN_DATA_PREFIX) and scope.get("method") in {"GET", "HEAD"}:
+                added = added + ANY_ORIGIN
             message["headers"] = kept + added
 
     return add_headers
+
+
+def _open_and_kept(path: str, scope: Scope, message: Message) -> bool:
+    """An open-data answer that says itself how long it may be kept (a 200 or a 304)."""
+    if not path.startswith(OPEN_DATA_PREFIX) or scope.get("method") not in {"GET", "HEAD"}:
+        return False
+    headers = message.get("headers", [])
+    says = any(bytes(k).lower() == b"cache-control" and b"public" in bytes(v) for k, v in headers)
+    return says and message.get("status") in {200, 304}
