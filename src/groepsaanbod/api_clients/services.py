@@ -183,7 +183,7 @@ async def find_token_client(session: AsyncSession, token: str, now: datetime) ->
     ).first()
     if row is None:
         return None
-    client, email = row.tuple()
+    client, email = row[0], row[1]
     if not secret_matches(secret, client.secret_hash) or client.revoked_at is not None or client.expires_on < now.date():
         log.info("service token refused", extra={"api_client_id": client.id})
         return None
