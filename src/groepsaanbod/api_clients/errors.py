@@ -1,6 +1,6 @@
-from __future__ import annotations
-
 """Refusals of the API clients area; each message id is translated at the edge."""
+
+from __future__ import annotations
 
 from groepsaanbod.access.errors import NotPermitted
 from groepsaanbod.i18n.text import N_

@@ -44,7 +44,7 @@ def route_scope(request: ASGIConnection) -> str | None:
     handler = request.route_handler
     if handler.opt.get("tokens") is False or refuses_tokens(request.url.path):
         return None
-    return scope_of(request.method, request.url.path, handler.opt.get("scope"))
+    return scope_of(str(request.scope.get("method", "GET")), request.url.path, handler.opt.get("scope"))
 
 
 async def refuse_token_routes(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:

@@ -50,13 +50,17 @@ def handler_scope(handler: HTTPRouteHandler, path: str) -> str | None:
     return sorted(s for s in scopes if s)[0] if scopes else None
 
 
-def _handlers(layers: Iterable[Any], prefix: str = "") -> Iterable[tuple[HTTPRouteHandler, str]]:
+def _handlers(layers: Iterable[Any]) -> Iterable[tuple[HTTPRouteHandler, str]]:
     for layer in layers:
         if isinstance(layer, Router):
-            yield from _handlers(layer.route_handlers, prefix + layer.path.rstrip("/"))
+            # A router's routes carry their whole path, the router's prefix included.
+            for route in layer.routes:
+                for handler in getattr(route, "route_handlers", ()):
+                    if isinstance(handler, HTTPRouteHandler):
+                        yield handler, route.path
         elif isinstance(layer, HTTPRouteHandler):
             for path in layer.paths:
-                yield layer, prefix + path
+                yield layer, path
 
 
 def declare_security(layers: list[Any]) -> list[Any]:

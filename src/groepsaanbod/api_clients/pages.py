@@ -57,7 +57,10 @@ async def _page(
     return ctx.render(
         "api_clients/clients.html",
         status_code=status,
-        clients=[(c, org, services.shown_status(c, ctx.now())) for c, org in await services.list_api_clients(ctx.db, ctx.staff)],
+        clients=[
+            (c, org, services.shown_status(c, ctx.now()))
+            for c, org in await services.list_api_clients(ctx.db, ctx.staff)
+        ],
         organisations=await services.admin_organisations(ctx.db, ctx.staff),
         families=FAMILIES,
         access=ACCESS,
@@ -108,4 +111,6 @@ async def revoke_submit(ctx: Context, client_id: int) -> Response:
     return ctx.redirect("/staff/api-clients?done=revoked")
 
 
-ROUTES = [Router(path="/{lang:str}", route_handlers=[clients_page, create_submit, revoke_submit], include_in_schema=False)]
+ROUTES = [
+    Router(path="/{lang:str}", route_handlers=[clients_page, create_submit, revoke_submit], include_in_schema=False)
+]

@@ -184,7 +184,11 @@ async def find_token_client(session: AsyncSession, token: str, now: datetime) ->
     if row is None:
         return None
     client, email = row[0], row[1]
-    if not secret_matches(secret, client.secret_hash) or client.revoked_at is not None or client.expires_on < now.date():
+    if (
+        not secret_matches(secret, client.secret_hash)
+        or client.revoked_at is not None
+        or client.expires_on < now.date()
+    ):
         log.info("service token refused", extra={"api_client_id": client.id})
         return None
     scopes = frozenset(client.scopes) & frozenset(SCOPES)
@@ -224,4 +228,6 @@ async def record_api_call(session: AsyncSession, client: TokenClient, route_name
 async def admin_organisations(session: AsyncSession, viewer: Viewer) -> list[Organisation]:
     """The organisations a client can be made for: those where the person is an admin."""
     orgs = viewer.organisations_with(ADMIN)
-    return list(await session.scalars(select(Organisation).where(Organisation.id.in_(orgs)).order_by(Organisation.name)))
+    return list(
+        await session.scalars(select(Organisation).where(Organisation.id.in_(orgs)).order_by(Organisation.name))
+    )

@@ -15,7 +15,9 @@ async def make_token(db, organisation_id: int, *scopes: str, name: str = "Verlos
     """A service token of `organisation_id` with these scopes, made by an admin."""
     org = await db.get(Organisation, organisation_id)
     person = await make_staff(db, org, "admin")
-    admin = Viewer(staff_id=person.id, full_name=person.full_name, email=person.email, roles={org.id: frozenset({"admin"})})
+    admin = Viewer(
+        staff_id=person.id, full_name=person.full_name, email=person.email, roles={org.id: frozenset({"admin"})}
+    )
     expires: date = NOW.date() + timedelta(days=days)
     _, token = await create_api_client(db, admin, organisation_id, name, list(scopes), expires, NOW)
     return token

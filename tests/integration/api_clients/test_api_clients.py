@@ -31,7 +31,8 @@ async def test_an_admin_makes_lists_and_revokes_a_client_by_the_api(client, db):
     assert made.status_code == 201, made.text
     body = made.json()
     token = body["token"]
-    assert token.startswith("ga_") and len(token) == 3 + 16 + 1 + 64
+    assert token.startswith("ga_")
+    assert len(token) == 3 + 16 + 1 + 64
     assert body["client"]["scopes"] == ["registrations:write"]
     # Stored as a hash only: the row never holds the token or its secret.
     row = await db.scalar(select(ApiClient).where(ApiClient.id == body["client"]["id"]))
@@ -46,10 +47,12 @@ async def test_an_admin_makes_lists_and_revokes_a_client_by_the_api(client, db):
     assert account.id not in {m["staff_id"] for m in team.json()}, team.text
     listed = await client.get(f"/api/v1/organisations/{org.id}/api-clients")
     assert [c["name"] for c in listed.json()] == ["Verloskundig systeem"]
-    assert "token" not in listed.text and secret not in listed.text
+    assert "token" not in listed.text
+    assert secret not in listed.text
     assert listed.json()[0]["last_used_at"] is None
     revoked = await client.post(f"/api/v1/api-clients/{row.id}/revoke")
-    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert revoked.status_code == 200
+    assert revoked.json()["status"] == "revoked"
     client.cookies.clear()
     refused = await client.get("/api/v1/programmes", headers=bearer(token))
     assert refused.status_code == 401, refused.text
@@ -78,8 +81,11 @@ async def test_an_admin_makes_one_on_the_page_and_sees_its_token_once(client, db
     assert row.scopes == ["programmes:read", "reports:read"]
     assert f"ga_{row.public_id}_" in made.text
     again = await client.get("/nl/staff/api-clients")
-    assert "Gemeente monitor" in again.text and f"ga_{row.public_id}_" not in again.text
-    bad = await client.post("/nl/staff/api-clients", data={**data, "name": "", "scopes": [], "expires_on": "2020-01-01"})
+    assert "Gemeente monitor" in again.text
+    assert f"ga_{row.public_id}_" not in again.text
+    bad = await client.post(
+        "/nl/staff/api-clients", data={**data, "name": "", "scopes": [], "expires_on": "2020-01-01"}
+    )
     assert bad.status_code == 400
     assert await db.scalar(select(func.count()).select_from(ApiClient)) == 1
     revoked = await client.post(f"/nl/staff/api-clients/{row.id}/revoke", data={"csrf_token": csrf_of(again)})
@@ -156,7 +162,9 @@ async def test_scopes_and_the_routes_that_never_take_a_token(client, db):
     assert (await client.get("/api/v1/programmes", headers=bearer(token))).status_code == 200
     # write does not come with read, nor another family
     refused = await client.post(
-        "/api/v1/programmes", json={"template_key": "triple-p-group"}, headers={**bearer(token), "Accept-Language": "en"}
+        "/api/v1/programmes",
+        json={"template_key": "triple-p-group"},
+        headers={**bearer(token), "Accept-Language": "en"},
     )
     assert refused.status_code == 403, refused.text
     assert "programmes:write" in refused.text
@@ -166,14 +174,17 @@ async def test_scopes_and_the_routes_that_never_take_a_token(client, db):
         assert answer.status_code == 403, (path, answer.text)
     # A token on a page is not a sign-in.
     page = await client.get("/nl/staff/programmes", headers=bearer(token))
-    assert page.status_code == 303 and "/staff/sign-in" in page.headers["location"]
+    assert page.status_code == 303
+    assert "/staff/sign-in" in page.headers["location"]
 
 
 async def test_a_token_sees_and_changes_only_its_own_organisation(client, db):
     org, other = await make_organisation(db), await make_organisation(db, "Ander")
     theirs = await make_staff(db, other, "coordinator")
     await sign_in(client, theirs)
-    made = await client.post("/api/v1/programmes", json={"organisation_id": other.id, "template_key": "triple-p-group", "slug": "b-only"})
+    made = await client.post(
+        "/api/v1/programmes", json={"organisation_id": other.id, "template_key": "triple-p-group", "slug": "b-only"}
+    )
     assert made.status_code in (200, 201), made.text
     their_id = made.json()["id"]
     client.cookies.clear()

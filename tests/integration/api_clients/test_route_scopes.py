@@ -31,7 +31,8 @@ def test_every_api_route_has_a_scope_refuses_tokens_or_is_public(app):
 async def test_the_api_description_names_the_scheme_and_scope_of_each_operation(app, client):
     document = (await client.get("/schema/openapi.json")).json()
     schemes = document["components"]["securitySchemes"]
-    assert schemes[BEARER]["type"] == "http" and schemes[BEARER]["scheme"] == "bearer"
+    assert schemes[BEARER]["type"] == "http"
+    assert schemes[BEARER]["scheme"] == "bearer"
     assert schemes[COOKIE]["in"] == "cookie"
     # The paths may be written relative to a server such as /api/v1.
     server = next((s["url"] for s in document.get("servers", []) if s["url"].startswith("/")), "")

@@ -33,7 +33,7 @@ def test_the_scope_follows_from_method_and_path(method, path, scope):
 
 def test_a_stated_scope_wins_and_an_unknown_one_is_a_programming_error():
     assert scope_of("GET", "/api/v1/programmes", "reports:read") == "reports:read"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown scope"):
         scope_of("GET", "/api/v1/programmes", "everything")
 
 
@@ -48,4 +48,6 @@ def test_roles_follow_the_scopes_and_write_is_not_read():
     assert roles_for(["team:write"]) == {"admin"}
     assert roles_for(["registrations:read", "nonsense"]) == {"coordinator"}
     assert roles_for([]) == frozenset()
-    assert "programmes:read" in SCOPES and "programmes:write" in SCOPES and len(SCOPES) == 24
+    assert "programmes:read" in SCOPES
+    assert "programmes:write" in SCOPES
+    assert len(SCOPES) == 24

@@ -9,17 +9,26 @@ TODAY = date(2026, 11, 30)
 
 def test_a_new_token_is_recognisable_and_only_its_hash_is_kept():
     made = new_token()
-    assert made.token.startswith("ga_") and len(made.token) == 84
+    assert made.token.startswith("ga_")
+    assert len(made.token) == 84
     public_id, secret = parse_token(made.token)
     assert public_id == made.public_id
-    assert made.secret_hash == hash_secret(secret) and secret not in made.secret_hash
+    assert made.secret_hash == hash_secret(secret)
+    assert secret not in made.secret_hash
     assert secret_matches(secret, made.secret_hash)
     assert not secret_matches("0" * 64, made.secret_hash)
     assert new_token().token != made.token
 
 
 def test_malformed_tokens_are_not_parsed():
-    for wrong in ("", "ga_", "ga_abc_def", "GA_" + "a" * 16 + "_" + "b" * 64, "ga_" + "a" * 16 + "_" + "b" * 65, "x" * 10_000):
+    for wrong in (
+        "",
+        "ga_",
+        "ga_abc_def",
+        "GA_" + "a" * 16 + "_" + "b" * 64,
+        "ga_" + "a" * 16 + "_" + "b" * 65,
+        "x" * 10_000,
+    ):
         assert parse_token(wrong) is None
 
 
