@@ -20,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from groepsaanbod import PACKAGE_DIR, errors
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.accounts.guards import provide_context, provide_optional_viewer, provide_viewer
+from groepsaanbod.api_clients.guards import (
+    provide_context,
+    provide_optional_viewer,
+    provide_viewer,
+    refuse_token_routes,
+)
+from groepsaanbod.api_clients.openapi import components, declare_security
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
@@ -110,7 +116,7 @@ def create_app(
         path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
     )
     # Body limits per kind of route (protection/body_size.py); a route that needs more says so itself.
-    api = _bounded([route for routes in AREA_ROUTES for route in routes.API], JSON_BODY_LIMIT)
+    api = declare_security(_bounded([route for routes in AREA_ROUTES for route in routes.API], JSON_BODY_LIMIT))
     pages = _bounded([route for routes in AREA_ROUTES for route in routes.PAGES], FORM_BODY_LIMIT)
     app = Litestar(
         route_handlers=[health, *operations.ROUTES, root, static, *api, *pages],
@@ -125,6 +131,8 @@ def create_app(
         },
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
         before_request=check_request,
+        # Service tokens are refused on routes that never take one (api_clients/guards.py).
+        guards=[refuse_token_routes],
         request_class=BoundedRequest,
         # Our ASGI pieces take messages and scopes as plain mappings; Litestar types them as TypedDicts.
         before_send=[cast(BeforeMessageSendHookHandler, headers_hook(strict_transport=not settings.development))],
@@ -134,6 +142,7 @@ def create_app(
             version="1",
             description="Registration and scheduling for group-based prevention programmes.",
             path="/schema",
+            components=components(development=settings.development),
             render_plugins=[JsonRenderPlugin()],
         ),
         on_shutdown=[dispose_engine],

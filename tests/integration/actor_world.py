@@ -20,6 +20,7 @@ from sqlalchemy import select
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import AccountToken, Role, Staff, StaffInvitation
+from groepsaanbod.api_clients.models import ApiClient
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal, SessionRegister
 from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.calendars.models import Feed
@@ -141,6 +142,26 @@ async def build_organisation(db, tag: str, *, marked: bool, password_hash: str) 
     db.add(invitation)
     await db.flush()
     world.add("invitation", invitation.id)
+    # An API client of this organisation (a service account and its token's hash), named with the marker.
+    service = Staff(
+        email=f"client-{tag}@api-clients.invalid", full_name=f"Koppeling {mark} (API)", password_hash="!", active=False
+    )
+    db.add(service)
+    await db.flush()
+    api_client = ApiClient(
+        public_id=f"{tag:0>16}",
+        organisation_id=org.id,
+        staff_id=service.id,
+        name=f"Koppeling {mark}",
+        scopes=["registrations:read"],
+        secret_hash=_token_hash(f"api-client-{tag}"),
+        created_at=NOW,
+        created_by_id=staff["admin"].id,
+        expires_on=NOW.date() + timedelta(days=30),
+    )
+    db.add(api_client)
+    await db.flush()
+    world.add("client", api_client.id)
     db.add(
         AccountToken(
             token_hash=_token_hash(f"invite-{tag}"),

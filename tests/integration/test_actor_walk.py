@@ -4,7 +4,8 @@ or changes anything of it, through any route of the app.
 Two organisations are built once per database (tests/integration/actor_world.py): each
 with programmes of the four kinds, groups, meetings, members, registers, signals, venues,
 a school class, calendar links, messages, audit records and staff of every role. Then for
-every role of B, for B's person holding every role at once, and for nobody, every route of
+every role of B, for B's person holding every role at once, for B's API client with every scope
+(its service token on every request) and for nobody, every route of
 the app is called (tests/integration/walker.py): with A's ids, and with B's own ids and A's
 people in the bodies, which covers the account-level operations (invitations, disabling,
 roles, hours, second factor, school-class imports). No answer may contain A's personal data,
@@ -17,20 +18,27 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.models import Staff
 from groepsaanbod.accounts.passwords import hash_new_password
+from groepsaanbod.api_clients.scopes import SCOPES, roles_for
+from groepsaanbod.api_clients.services import create_api_client
 from groepsaanbod.organisations.models import Organisation
+from tests.conftest import NOW
 from tests.factories import PASSWORD, make_staff, sign_in
 from tests.integration.actor_world import A_SECRETS, OrgWorld, build_organisation, rows_of, seeds_of
 from tests.integration.walker import Walker, routes_of
 
 ALL_ROLES = "all roles"
-ACTORS = (*ROLES, ALL_ROLES, "nobody")
+#: B's API client with every scope: its service token in every request (no person signed in).
+TOKEN = "token"
+ACTORS = (*ROLES, ALL_ROLES, TOKEN, "nobody")
 
 
 @dataclass
@@ -121,6 +129,20 @@ async def trace_changes(db, worlds: Worlds, actor: str):
 async def test_no_actor_of_another_organisation_sees_or_changes_anything_of_it(app, client, db, worlds, actor):
     person = worlds.walkers.get(actor)
     held = frozenset(ROLES if actor == ALL_ROLES else (actor,) if person else ())
+    if actor == TOKEN:
+        held = roles_for(SCOPES)
+        admin = worlds.walkers["admin"]
+        org_b = worlds.b.first("organisation")
+        _, token = await create_api_client(
+            db,
+            Viewer(admin.id, admin.full_name, admin.email, {org_b: frozenset({"admin"})}),
+            org_b,
+            "Koppeling B",
+            list(SCOPES),
+            NOW.date() + timedelta(days=30),
+            NOW,
+        )
+        client.headers["Authorization"] = f"Bearer {token}"
     walker = Walker(client, routes_of(app), app.openapi_schema.to_schema(), worlds.a, worlds.b, held=held)
     if os.environ.get("GROEPSAANBOD_TEST_WALK_TRACE"):
         walker.watch = await trace_changes(db, worlds, actor)
@@ -128,7 +150,7 @@ async def test_no_actor_of_another_organisation_sees_or_changes_anything_of_it(a
     if person is not None:
         await sign_in(client, person)
     await walker.theirs(many=actor == ALL_ROLES)
-    if person is not None:
+    if person is not None or actor == TOKEN:
         await walker.own()
     await walker.last()
     after = await rows_of(db, seeds_of(worlds.a))

@@ -14,9 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from groepsaanbod.access.roles import ROLES
+from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.accounts.guards import SESSION_COOKIE
 from groepsaanbod.accounts.models import StaffInvitation
 from groepsaanbod.accounts.totp import code_at
+from groepsaanbod.api_clients.models import ApiClient
+from groepsaanbod.api_clients.scopes import SCOPES
+from groepsaanbod.api_clients.services import create_api_client
 from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.db import Base
@@ -131,9 +135,21 @@ async def world_of_organisation_a(client, db):
         understood="unknown",
     )
     db.add(reply)
+    # A's API client (named with a marker): B may not list or revoke it.
+    _, token = await create_api_client(
+        db,
+        Viewer(coordinator_id, "A", "a@example.org", {org.id: frozenset({"admin"})}),
+        org.id,
+        "Zwavelzuurhuis koppeling",
+        ["registrations:read"],
+        NOW.date() + timedelta(days=30),
+        NOW,
+    )
+    client_id = await db.scalar(select(ApiClient.id).where(ApiClient.organisation_id == org.id))
     await db.flush()
     await db.commit()
     return {
+        "client_id": client_id,
         "sms_reply_id": reply.id,
         "swap_id": swap.id,
         "invitation_id": invitation.id,
@@ -202,13 +218,33 @@ async def test_no_route_shows_or_changes_another_organisations_data(app, client,
     ids = await world_of_organisation_a(client, db)
     other = await make_organisation(db, "CJG Elders", "Zwolle")
     outsider = await make_staff(db, other, *ROLES)
-    email, walker_id = outsider.email, outsider.id
+    email, walker_id, other_id = outsider.email, outsider.id, other.id
     before = await snapshot(db, walker_id)
     assert await walk(client, app, ids, "nobody") > 60
     code = code_at(TOTP_SECRET, NOW)
     signed_in = await client.post("/api/v1/auth/sign-in", json={"email": email, "password": PASSWORD, "code": code})
     assert signed_in.status_code == 200
     assert await walk(client, app, ids, "outsider") > 60
+    # B's API client with every scope, its token on every request and no person signed in.
+    client.cookies.clear()
+    _, token = await create_api_client(
+        db,
+        Viewer(walker_id, "B", email, {other_id: frozenset({"admin"})}),
+        other_id,
+        "B koppeling",
+        list(SCOPES),
+        NOW.date() + timedelta(days=30),
+        NOW,
+    )
+    before = {**before, **{t: v for t, v in (await snapshot(db, walker_id)).items() if t in ("staff", "api_clients")}}
+    theirs = select(ApiClient.__table__).where(ApiClient.organisation_id != other_id)
+    a_clients = (await db.execute(theirs)).all()
+    client.headers["Authorization"] = f"Bearer {token}"
+    assert await walk(client, app, ids, "token") > 60
     after = await snapshot(db, walker_id)
+    # The token's client notes when it was last used (its own row, as the walker's sign-in is);
+    # A's client is as it was.
+    assert (await db.execute(theirs)).all() == a_clients
+    before.pop("api_clients"), after.pop("api_clients")
     changed = {name for name in before if before[name] != after[name]}
     assert not changed, changed

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from groepsaanbod.access.privileges import VIEWS, Sight
 from groepsaanbod.access.roles import ROLES
 from groepsaanbod.accounts.models import Role, Staff, StaffInvitation
+from groepsaanbod.api_clients.models import ApiClient
 from groepsaanbod.attendance.models import AttendanceSignal
 from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.i18n.terms import ROLE_NAMES
@@ -124,6 +125,21 @@ async def world(db, walker_role: str):
     )
     db.add(invitation)
     db.add(SeriesPlan(cohort_id=cohort.id, starts_on=NOW.date(), ends_on=None, planned_until=NOW.date()))
+    service = Staff(email=f"client-{walker_role}@api-clients.invalid", full_name="Koppeling (API)", password_hash="!")
+    service.active = False
+    db.add(service)
+    await db.flush()
+    api_client = ApiClient(
+        public_id=f"{walker_role:0>16}"[:16],
+        organisation_id=org.id,
+        staff_id=service.id,
+        name="Koppeling",
+        scopes=["registrations:read"],
+        secret_hash="0" * 64,
+        created_at=NOW,
+        expires_on=NOW.date() + timedelta(days=30),
+    )
+    db.add(api_client)
     await db.commit()
     ids = {
         "programme_id": programme_id,
@@ -135,6 +151,7 @@ async def world(db, walker_role: str):
         "sms_reply_id": sms_reply.id,
         "organisation_id": org.id,
         "invitation_id": invitation.id,
+        "client_id": api_client.id,
         # The group is also a drop-in series (its page and API answer); no swap is asked of anyone.
         "swap_id": 2**31 - 1,
         "lang": "nl",

@@ -275,7 +275,7 @@ AUDIT = View(
 TEAM = View(
     "team",
     "The team: colleagues' names, e-mail addresses and roles; invitations, second factor for all, "
-    "removing someone from the team",
+    "removing someone from the team; API clients (service tokens)",
     "/{lang}/staff/team",
     _sights(admin=Sight.ALL),
     (
@@ -289,6 +289,12 @@ TEAM = View(
         "GET /api/v1/organisations/{organisation_id:int}/invitations",
         "POST /api/v1/organisations/{organisation_id:int}/invitations",
         "POST /api/v1/invitations/{invitation_id:int}/withdraw",
+        f"GET {_PAGE}/staff/api-clients",
+        f"POST {_PAGE}/staff/api-clients",
+        f"POST {_PAGE}/staff/api-clients/{{client_id:int}}/revoke",
+        "GET /api/v1/organisations/{organisation_id:int}/api-clients",
+        "POST /api/v1/organisations/{organisation_id:int}/api-clients",
+        "POST /api/v1/api-clients/{client_id:int}/revoke",
     ),
 )
 OWN = View(

@@ -41,9 +41,11 @@ AUDIT_FIELDS = frozenset(
         "active",
         "password",
         "second_factor",
+        "scopes",
     }
 )
-ACTIONS = frozenset({"read", "change", "export", "erase", "attendance"})
+#: api_call: one call of another system with a service token (the subject names the route).
+ACTIONS = frozenset({"read", "change", "export", "erase", "attendance", "api_call"})
 #: Subjects are names of pages, APIs or reasons (registrations_page, retention): lower-case words.
 _SUBJECT = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
