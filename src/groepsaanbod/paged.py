@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from groepsaanbod.paging import DEFAULT_SIZE, MAX_SIZE, Page, PageRequest, page_request
 
@@ -29,15 +29,15 @@ O = TypeVar("O")  # noqa: E741
 async def provide_page(
     cursor: Annotated[
         str | None,
-        Parameter(
-            query="cursor",
+        QueryParameter(
+            name="cursor",
             description='Where the page starts: copy it from the previous answer\'s Link header (rel="next").',
         ),
     ] = None,
     page_size: Annotated[
         str | None,
-        Parameter(
-            query="pageSize",
+        QueryParameter(
+            name="pageSize",
             description=f"How many rows a page holds: 1 to {MAX_SIZE} (default {DEFAULT_SIZE}); more is a 400.",
             schema_extra={"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": DEFAULT_SIZE},
         ),

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Response, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.controllers import MUNICIPALITY_READERS, REPORT_READERS, default_period
@@ -18,9 +18,9 @@ from groepsaanbod.i18n.text import N_
 from groepsaanbod.web import Context
 
 FORMAT_WRONG = N_("Choose the format csv or xlsx.")
-FORMAT = Parameter(query="format", description="csv (semicolons, UTF-8) or xlsx.")
-PROGRAMME_ID = Parameter(query="programmeId", description="Only this programme's groups.")
-COHORT_ID = Parameter(query="cohortId", description="Only this group.")
+FORMAT = QueryParameter(name="format", description="csv (semicolons, UTF-8; the default) or xlsx.")
+PROGRAMME_ID = QueryParameter(name="programmeId", description="Only this programme's groups.")
+COHORT_ID = QueryParameter(name="cohortId", description="Only this group.")
 
 
 def _file(ctx: Context, report: f.Report, wanted: str) -> Response[bytes]:
@@ -43,7 +43,7 @@ def _format(wanted: str) -> str:
 async def api_provider_report_file(
     ctx: Context,
     organisation_id: int,
-    file_format: Annotated[str, FORMAT],
+    file_format: Annotated[str, FORMAT] = "csv",
     start: date | None = None,
     end: date | None = None,
     programme_id: Annotated[int | None, PROGRAMME_ID] = None,
@@ -66,8 +66,8 @@ async def api_provider_report_file(
 )
 async def api_municipality_report_file(
     ctx: Context,
-    file_format: Annotated[str, FORMAT],
     place: str | None = None,
+    file_format: Annotated[str, FORMAT] = "csv",
     start: date | None = None,
     end: date | None = None,
     programme: str | None = None,
