@@ -54,7 +54,8 @@ async def test_the_admins_pages_by_api(client, db):
     # The second-factor rule the team page sets.
     assert (await client.get(f"/api/v1/organisations/{org_id}/second-factor-policy")).json() == {"required": False}
     put = await client.put(f"/api/v1/organisations/{org_id}/second-factor-policy", json={"required": True})
-    assert put.status_code == 200 and put.json() == {"required": True}
+    assert put.status_code == 200
+    assert put.json() == {"required": True}
     assert (await db.get(Organisation, org_id, populate_existing=True)).require_second_factor is True
     wrong = await client.put(f"/api/v1/organisations/{org_id}/second-factor-policy", json={"required": "yes"})
     assert wrong.status_code == 400
@@ -63,15 +64,19 @@ async def test_the_admins_pages_by_api(client, db):
     # Report files: byte for byte what the report page downloads.
     query = "start=2026-01-01&end=2026-12-31"
     csv = await client.get(f"/api/v1/organisations/{org_id}/report/export?{query}&format=csv&lang=nl")
-    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert csv.status_code == 200
+    assert csv.headers["content-type"].startswith("text/csv")
     assert 'filename="report-2026-01-01-2026-12-31.csv"' in csv.headers["content-disposition"]
     assert csv.content == (await client.get(f"/nl/staff/reports?organisation_id={org_id}&{query}&format=csv")).content
     xlsx = await client.get(f"/api/v1/organisations/{org_id}/report/export?{query}&format=xlsx")
-    assert xlsx.status_code == 200 and xlsx.headers["content-type"] == XLSX and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.headers["content-type"] == XLSX
+    assert xlsx.content[:2] == b"PK"
     town = await client.get(f"/api/v1/reports/municipality/export?{query}&lang=nl")
     assert town.content == (await client.get(f"/nl/staff/reports/municipality?{query}&format=csv")).content
     pdf = await client.get(f"/api/v1/organisations/{org_id}/report/export?format=pdf&lang=nl")
-    assert pdf.status_code == 422 and pdf.json()["errors"][0]["field"] == "format"
+    assert pdf.status_code == 422
+    assert pdf.json()["errors"][0]["field"] == "format"
     assert pdf.json()["errors"][0]["message"] == "Kies het formaat csv of xlsx."
 
 

@@ -32,7 +32,8 @@ async def walk(client, url: str, between=None) -> tuple[list[dict], int]:
         url = LINK.fullmatch(link).group(1) if link else ""
         if url:
             query = parse_qs(urlsplit(url).query)
-            assert query["pageSize"] == ["50"] and len(query["cursor"]) == 1  # the caller's query kept
+            assert query["pageSize"] == ["50"]
+            assert len(query["cursor"]) == 1
         if pages == 1 and between is not None:
             await between()
     return rows, pages
@@ -52,7 +53,9 @@ async def test_120_venues_by_50_each_once_and_one_added_between_pages_comes_last
 
     rows, pages = await walk(client, "/api/v1/venues?pageSize=50", add_one)
     ids = [r["id"] for r in rows]
-    assert pages == 3 and len(ids) == 121 and len(set(ids)) == 121
+    assert pages == 3
+    assert len(ids) == 121
+    assert len(set(ids)) == 121
     assert ids == sorted(ids)
     assert set(ids) == set(await db.scalars(select(Venue.id).where(Venue.organisation_id == org.id)))
     assert rows[-1]["name"] == "Nieuwe zaal"
@@ -65,7 +68,7 @@ async def test_120_venues_by_50_each_once_and_one_added_between_pages_comes_last
 async def test_the_audit_record_newest_first_none_skipped_none_twice(client, db):
     org = await make_organisation(db)
     admin = await make_staff(db, org, "admin")
-    for n in range(120):
+    for _n in range(120):
         record_audit(db, NOW, DataUse("read", "registrations", ("email",)), [None], organisation_id=org.id)
     await db.commit()
     await sign_in(client, admin)
@@ -80,7 +83,8 @@ async def test_the_audit_record_newest_first_none_skipped_none_twice(client, db)
     newest = max(all_ids)
     # Added after the first page, newer than all: it belongs before that page, so it is not shown
     # now; every other event is, once, newest first.
-    assert pages == 3 and len(ids) == len(set(ids)) == len(all_ids) - 1
+    assert pages == 3
+    assert len(ids) == len(set(ids)) == len(all_ids) - 1
     assert set(ids) == all_ids - {newest}
     assert ids == sorted(ids, reverse=True)
 
@@ -133,7 +137,8 @@ async def test_rows_are_read_and_audited_per_page(client, db):
     before = await db.scalar(reads())
     url = f"/api/v1/programmes/{ids['programme_id']}/registrations?pageSize=1"
     first = await client.get(url)
-    assert len(first.json()) == 1 and "link" in first.headers
+    assert len(first.json()) == 1
+    assert "link" in first.headers
     assert await db.scalar(reads()) == before + 1
     rows, _ = await walk(client, url.replace("pageSize=1", "pageSize=50"))
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
@@ -145,4 +150,5 @@ async def test_control_characters_or_a_huge_cursor_meet_the_house_rule_for_query
     await sign_in(client, await make_staff(db, org, "coordinator"))
     for hostile in ("%00%01", "A" * 10_000):
         answer = await client.get(f"/api/v1/venues?cursor={hostile}")
-        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "cursor"
+        assert answer.status_code == 422
+        assert answer.json()["errors"][0]["field"] == "cursor"

@@ -116,7 +116,7 @@ async def api_withdraw(ctx: Context, invitation_id: int) -> InvitationOut:
 )
 async def api_team(ctx: Context, organisation_id: int, page: PageRequest) -> Response[list[TeamMemberOut]]:
     """The people who work for the organisation, with their roles there, by staff id (admins of that
-    organisation). Change someone's roles by inviting them again with the roles they should hold."""
+    organisation). Give a member more roles by inviting them again with those roles."""
     return paged_response(
         ctx.request,
         page_list(await team_of(ctx.db, ctx.staff, organisation_id), page, lambda m: m.staff.id),
