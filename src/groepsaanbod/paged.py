@@ -20,7 +20,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.params import QueryParameter
 
-from groepsaanbod.paging import DEFAULT_SIZE, MAX_SIZE, Page, PageRequest, page_request
+from groepsaanbod.paging import DEFAULT_SIZE, MAX_CURSOR, MAX_SIZE, Page, PageRequest, page_request
 
 T = TypeVar("T")
 O = TypeVar("O")  # noqa: E741
@@ -32,6 +32,7 @@ async def provide_page(
         QueryParameter(
             name="cursor",
             description='Where the page starts: copy it from the previous answer\'s Link header (rel="next").',
+            schema_extra={"one_of": None, "type": "string", "max_length": MAX_CURSOR},
         ),
     ] = None,
     page_size: Annotated[
@@ -39,7 +40,14 @@ async def provide_page(
         QueryParameter(
             name="pageSize",
             description=f"How many rows a page holds: 1 to {MAX_SIZE} (default {DEFAULT_SIZE}); more is a 400.",
-            schema_extra={"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": DEFAULT_SIZE},
+            # Read as text so that "abc" gets our translated 400; documented as what it must be.
+            schema_extra={
+                "one_of": None,
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_SIZE,
+                "default": DEFAULT_SIZE,
+            },
         ),
     ] = None,
 ) -> PageRequest:

@@ -18,7 +18,11 @@ from groepsaanbod.i18n.text import N_
 from groepsaanbod.web import Context
 
 FORMAT_WRONG = N_("Choose the format csv or xlsx.")
-FORMAT = QueryParameter(name="format", description="csv (semicolons, UTF-8; the default) or xlsx.")
+FORMAT = QueryParameter(
+    name="format",
+    description="csv (semicolons, UTF-8; the default) or xlsx.",
+    schema_extra={"enum": sorted(exports.FILE_TYPES)},
+)
 PROGRAMME_ID = QueryParameter(name="programmeId", description="Only this programme's groups.")
 COHORT_ID = QueryParameter(name="cohortId", description="Only this group.")
 
