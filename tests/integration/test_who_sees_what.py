@@ -190,6 +190,9 @@ async def test_each_role_gets_what_its_cells_say(app, client, db, role):
         if view.key == "appointments" and reading:
             # The world's meeting is a group meeting: it has no times for each person, and says so.
             attempts = [(ids, {400, 422})]
+        elif route == "GET /api/v1/programmes/{programme_id:int}/guest-teachers" and sight is Sight.ALL:
+            # The world's programme is not given to school classes: it has no guest teachers, and says so.
+            attempts = [(ids, {422})]
         elif route in SENT_TO_OWN_AGENDA:
             # Not their meeting: sent back to their own agenda (nothing of the meeting shown).
             attempts = [(ids, {303}), ({**ids, "session_id": assigned_session}, {200})]

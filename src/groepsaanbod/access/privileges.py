@@ -80,6 +80,7 @@ REGISTERS = View(
     _sights(Sight.ALL, volunteer=Sight.ASSIGNED, guest_teacher=Sight.ASSIGNED),
     (
         f"GET {_PAGE}/staff/registers",
+        "GET /api/v1/registers",
         f"GET {_PAGE}/staff/sessions/{{session_id:int}}/register",
         f"POST {_PAGE}/staff/sessions/{{session_id:int}}/register",
         "GET /api/v1/sessions/{session_id:int}/register",
@@ -166,7 +167,7 @@ MESSAGES = View(
     "Messages that could not be sent, with the receiver's address",
     "/{lang}/staff/messages",
     _sights(**_EDITORS),
-    (f"GET {_PAGE}/staff/messages",),
+    (f"GET {_PAGE}/staff/messages", "GET /api/v1/failed-messages"),
 )
 SCHEDULES = View(
     "schedules",
@@ -200,6 +201,7 @@ SCHEDULES = View(
         f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/guest-teachers/{{staff_id:int}}",
         f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/guest-teachers/plan",
         "PUT /api/v1/programmes/{programme_id:int}/guest-teachers/{staff_id:int}",
+        "GET /api/v1/programmes/{programme_id:int}/guest-teachers",
         # Drop-in series (Kids & Koffie): made, made longer, paused and ended.
         f"GET {_PAGE}/staff/programmes/{{programme_id:int}}/series",
         f"POST {_PAGE}/staff/programmes/{{programme_id:int}}/series",
@@ -256,21 +258,29 @@ REPORTS = View(
     "programme (counts, no names)",
     "/{lang}/staff/reports",
     _sights(coordinator=Sight.FIGURES, admin=Sight.FIGURES, cjg_staff=Sight.FIGURES),
-    (f"GET {_PAGE}/staff/reports", "GET /api/v1/organisations/{organisation_id:int}/report"),
+    (
+        f"GET {_PAGE}/staff/reports",
+        "GET /api/v1/organisations/{organisation_id:int}/report",
+        "GET /api/v1/organisations/{organisation_id:int}/report/export",
+    ),
 )
 MUNICIPALITY = View(
     "municipality",
     "The municipality's report across providers (counts, 1 to 4 people shown as <5)",
     "/{lang}/staff/reports/municipality",
     _sights(admin=Sight.FIGURES, cjg_staff=Sight.FIGURES),
-    (f"GET {_PAGE}/staff/reports/municipality", "GET /api/v1/reports/municipality"),
+    (
+        f"GET {_PAGE}/staff/reports/municipality",
+        "GET /api/v1/reports/municipality",
+        "GET /api/v1/reports/municipality/export",
+    ),
 )
 AUDIT = View(
     "audit",
     "Who saw or changed personal data (the audit record: staff names, participant numbers)",
     "/{lang}/staff/audit",
     _sights(admin=Sight.ALL),
-    (f"GET {_PAGE}/staff/audit",),
+    (f"GET {_PAGE}/staff/audit", "GET /api/v1/organisations/{organisation_id:int}/audit-events"),
 )
 TEAM = View(
     "team",
@@ -295,6 +305,8 @@ TEAM = View(
         "GET /api/v1/organisations/{organisation_id:int}/api-clients",
         "POST /api/v1/organisations/{organisation_id:int}/api-clients",
         "POST /api/v1/api-clients/{client_id:int}/revoke",
+        "GET /api/v1/organisations/{organisation_id:int}/second-factor-policy",
+        "PUT /api/v1/organisations/{organisation_id:int}/second-factor-policy",
     ),
 )
 OWN = View(

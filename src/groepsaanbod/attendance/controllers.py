@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.params import JSONBody
 
 from groepsaanbod.access.privileges import REGISTERS, SIGNALS
@@ -26,6 +26,8 @@ from groepsaanbod.attendance.schemas import (
 from groepsaanbod.attendance.services import exports, registers, reports, signals
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.translations import gettext, render_message
+from groepsaanbod.paged import NEXT_LINK, PAGED, paged_response
+from groepsaanbod.paging import PageRequest, page_of
 from groepsaanbod.web import Context
 
 REGISTER_TAKERS = needs_roles(*REGISTERS.roles)
@@ -112,16 +114,17 @@ async def api_head_count(ctx: Context, session_id: int, data: JSONBody[HeadCount
     return register_out(register, ctx.language)
 
 
-@get("/api/v1/signals", opt=SIGNAL_READERS, tags=["attendance"])
-async def api_signals(ctx: Context) -> list[SignalOut]:
-    """Members who may be dropping out, with a suggested action, until handled. Reading them is
-    written to the audit record."""
+@get("/api/v1/signals", opt=SIGNAL_READERS, tags=["attendance"], dependencies=PAGED, response_headers=NEXT_LINK)
+async def api_signals(ctx: Context, page: PageRequest) -> Response[list[SignalOut]]:
+    """Members who may be dropping out, with a suggested action, until handled; by id. Reading them
+    is written to the audit record (the people of the page given)."""
     language = ctx.language
     found = await signals.open_signals(
-        ctx.db, ctx.staff, now=ctx.now(), shown_as="api_signals", fields=signals.SIGNALS_API_FIELDS
+        ctx.db, ctx.staff, now=ctx.now(), shown_as="api_signals", fields=signals.SIGNALS_API_FIELDS, page=page
     )
-    return [
-        SignalOut(
+
+    def out(v: signals.SignalView) -> SignalOut:
+        return SignalOut(
             v.signal.id,
             v.signal.kind,
             gettext(language, rules.SIGNAL_NAMES[v.signal.kind]),
@@ -133,8 +136,8 @@ async def api_signals(ctx: Context) -> list[SignalOut]:
             v.signal.recorded,
             v.signal.raised_at,
         )
-        for v in found
-    ]
+
+    return paged_response(ctx.request, page_of(found, page, lambda v: v.signal.id), out)
 
 
 @post("/api/v1/signals/{signal_id:int}/handled", opt=SIGNAL_READERS, tags=["attendance"], status_code=200)

@@ -164,18 +164,11 @@ def _charts(report: f.Report, language: str) -> dict[str, str]:
 def _report_response(ctx: Context, report: f.Report, form: dict[str, Any], kind: str) -> Response:
     language = ctx.language
     wanted = ctx.request.query_params.get("format", "")
-    stem = f"report-{report.start.isoformat()}-{report.end.isoformat()}"
-    if wanted == "csv":
+    if wanted in exports.FILE_TYPES:
+        content, media_type, name = exports.report_file(report, language, wanted)
+        # Litestar adds the charset to text/ types
         return Response(
-            exports.report_csv(report, language),
-            media_type="text/csv",  # Litestar adds the charset to text/ types
-            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
-        )
-    if wanted == "xlsx":
-        return Response(
-            exports.report_xlsx(report, language),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+            content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
     tables = exports.shown_tables(report, language)
     summary = exports.summary_rows(report, language)

@@ -1,6 +1,6 @@
 """The routes of attendance: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.attendance import controllers, pages
+from groepsaanbod.attendance import controllers, file_controllers, list_controllers, pages
 
-API = [*controllers.ROUTES]
+API = [*controllers.ROUTES, *list_controllers.ROUTES, *file_controllers.ROUTES]
 PAGES = [*pages.ROUTES]

@@ -1,6 +1,6 @@
 """The routes of audit: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.audit import pages
+from groepsaanbod.audit import controllers, pages
 
-API: list[object] = []  # no JSON API
+API = [*controllers.ROUTES]
 PAGES = [*pages.ROUTES]

@@ -12,13 +12,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import column, select, table
+from sqlalchemy import Select, column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.errors import NotPermitted
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.models import AuditEvent
+from groepsaanbod.paging import Page, PageRequest, keyset, page_of
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,13 @@ async def list_audit_events(
     session: AsyncSession, viewer: Viewer, organisation_id: int | None = None, limit: int = 500
 ) -> list[tuple[AuditEvent, str | None]]:
     """The newest events of the admin's organisations, with the name of the staff member."""
+    rows = await session.execute(
+        _events_of(viewer, organisation_id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    )
+    return [(event, name) for event, name in rows.all()]
+
+
+def _events_of(viewer: Viewer, organisation_id: int | None) -> Select[Any]:
     orgs = viewer.organisations_with({"admin"})
     if not orgs or (organisation_id is not None and organisation_id not in orgs):
         raise NotPermitted()
@@ -116,11 +125,17 @@ async def list_audit_events(
     # The staff table read as a table, not through accounts' model: the audit record sits below
     # accounts on the ladder (accounts' own steps may be audited), so it names only the columns it shows.
     staff = table("staff", column("id"), column("full_name"))
-    rows = await session.execute(
+    return (
         select(AuditEvent, staff.c.full_name)
         .outerjoin(staff, staff.c.id == AuditEvent.actor_staff_id)
         .where(AuditEvent.organisation_id.in_(wanted))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
     )
-    return [(event, name) for event, name in rows.all()]
+
+
+async def audit_events_page(
+    session: AsyncSession, viewer: Viewer, organisation_id: int, page: PageRequest
+) -> Page[tuple[AuditEvent, str | None]]:
+    """One page of the organisation's record, newest first (by id: events are written in order), as
+    the page shows it; admins of that organisation only."""
+    rows = await session.execute(keyset(_events_of(viewer, organisation_id), AuditEvent.id, page, newest_first=True))
+    return page_of([(event, name) for event, name in rows.all()], page, lambda row: row[0].id)

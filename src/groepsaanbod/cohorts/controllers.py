@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.params import JSONBody
 
 from groepsaanbod.access.requirements import needs_roles
@@ -23,7 +23,10 @@ from groepsaanbod.cohorts.services import lifecycle
 from groepsaanbod.cohorts.services.overview import cohort_view
 from groepsaanbod.cohorts.services.school_classes import SchoolDetails, import_school_classes
 from groepsaanbod.i18n.translations import render_message
+from groepsaanbod.paged import NEXT_LINK, PAGED, paged_response
+from groepsaanbod.paging import PageRequest, page_list, page_of
 from groepsaanbod.protection.body_size import UPLOAD_BODY_LIMIT
+from groepsaanbod.registration.models import Registration
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
@@ -46,34 +49,51 @@ async def cohort_out(ctx: Context, cohort: Cohort) -> CohortOut:
     )
 
 
-@get("/api/v1/programmes/{programme_id:int}/registrations", opt=EDITORS, tags=["cohorts"])
-async def api_registrations(ctx: Context, programme_id: int) -> list[RegistrationRowOut]:
-    """The programme's registrations with contact details (each reading is audited)."""
+@get(
+    "/api/v1/programmes/{programme_id:int}/registrations",
+    opt=EDITORS,
+    tags=["cohorts"],
+    dependencies=PAGED,
+    response_headers=NEXT_LINK,
+)
+async def api_registrations(ctx: Context, programme_id: int, page: PageRequest) -> Response[list[RegistrationRowOut]]:
+    """The programme's registrations with contact details, by id (each reading is audited: the
+    people of the page given)."""
     rows = await cohorts.list_registrations(
-        ctx.db, ctx.staff, programme_id, now=ctx.now(), shown_as="api_registrations"
+        ctx.db, ctx.staff, programme_id, now=ctx.now(), shown_as="api_registrations", page=page
     )
-    return [
-        RegistrationRowOut(
-            r.id,
-            r.participant.full_name,
-            r.status,
-            r.language,
-            r.place,
-            r.cohort_id,
-            r.waitlist_position,
-            r.participant.due_date,
-            r.participant.child_birth_date,
-            r.participant.email,
-            r.participant.phone,
-            r.support,
-        )
-        for r in rows
-    ]
+    return paged_response(ctx.request, page_of(rows, page, lambda r: r.id), registration_row_out)
 
 
-@get("/api/v1/programmes/{programme_id:int}/cohorts", opt=EDITORS, tags=["cohorts"])
-async def api_cohorts(ctx: Context, programme_id: int) -> list[CohortOut]:
-    return [await cohort_out(ctx, c) for c in await cohorts.list_cohorts(ctx.db, ctx.staff, programme_id)]
+def registration_row_out(r: Registration) -> RegistrationRowOut:
+    return RegistrationRowOut(
+        r.id,
+        r.participant.full_name,
+        r.status,
+        r.language,
+        r.place,
+        r.cohort_id,
+        r.waitlist_position,
+        r.participant.due_date,
+        r.participant.child_birth_date,
+        r.participant.email,
+        r.participant.phone,
+        r.support,
+    )
+
+
+@get(
+    "/api/v1/programmes/{programme_id:int}/cohorts",
+    opt=EDITORS,
+    tags=["cohorts"],
+    dependencies=PAGED,
+    response_headers=NEXT_LINK,
+)
+async def api_cohorts(ctx: Context, programme_id: int, page: PageRequest) -> Response[list[CohortOut]]:
+    """The programme's groups, by id."""
+    found = page_list(await cohorts.list_cohorts(ctx.db, ctx.staff, programme_id), page, lambda c: c.id)
+    shown = {c.id: await cohort_out(ctx, c) for c in found.items}
+    return paged_response(ctx.request, found, lambda c: shown[c.id])
 
 
 @post("/api/v1/programmes/{programme_id:int}/cohort-proposals", opt=EDITORS, tags=["cohorts"], status_code=200)

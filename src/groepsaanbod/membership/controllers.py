@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import delete, get, post
+from litestar import Response, delete, get, post
 from litestar.params import JSONBody
 
 from groepsaanbod.access.requirements import needs_account, needs_roles
@@ -21,6 +21,8 @@ from groepsaanbod.membership.schemas import (
     RemovalOut,
     TeamMemberOut,
 )
+from groepsaanbod.paged import NEXT_LINK, PAGED, paged_response
+from groepsaanbod.paging import PageRequest, page_list
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
 
@@ -44,13 +46,15 @@ def answer_out(invitation: StaffInvitation) -> AnswerOut:
     return AnswerOut(invitation.id, invitation.organisation_id, invitation.status, list(invitation.roles))
 
 
-@get("/api/v1/me/invitations", opt=needs_account(), tags=["accounts"])
-async def api_my_invitations(ctx: Context) -> list[MyInvitationOut]:
+@get("/api/v1/me/invitations", opt=needs_account(), tags=["accounts"], dependencies=PAGED, response_headers=NEXT_LINK)
+async def api_my_invitations(ctx: Context, page: PageRequest) -> Response[list[MyInvitationOut]]:
     """Open invitations to your email address, from organisations that ask you to work with them."""
-    return [
-        MyInvitationOut(i.id, i.organisation_id, name, list(i.roles), i.expires_at)
-        for i, name in await services.open_invitations(ctx.db, ctx.staff, ctx.now())
-    ]
+    found = await services.open_invitations(ctx.db, ctx.staff, ctx.now())
+    return paged_response(
+        ctx.request,
+        page_list(found, page, lambda row: row[0].id, newest_first=True),
+        lambda row: MyInvitationOut(row[0].id, row[0].organisation_id, row[1], list(row[0].roles), row[0].expires_at),
+    )
 
 
 @post("/api/v1/me/invitations/{invitation_id:int}/accept", opt=needs_account(), tags=["accounts"], status_code=200)
@@ -66,11 +70,20 @@ async def api_decline(ctx: Context, invitation_id: int) -> AnswerOut:
     return answer_out(await services.decline_invitation(ctx.db, ctx.staff, invitation_id, ctx.now()))
 
 
-@get("/api/v1/organisations/{organisation_id:int}/invitations", opt=ADMINS, tags=["accounts"])
-async def api_invitations(ctx: Context, organisation_id: int) -> list[InvitationOut]:
+@get(
+    "/api/v1/organisations/{organisation_id:int}/invitations",
+    opt=ADMINS,
+    tags=["accounts"],
+    dependencies=PAGED,
+    response_headers=NEXT_LINK,
+)
+async def api_invitations(ctx: Context, organisation_id: int, page: PageRequest) -> Response[list[InvitationOut]]:
     """The organisation's invitations, newest first (admins of that organisation)."""
     moment = ctx.now()
-    return [invitation_out(i, moment) for i in await invitations.list_invitations(ctx.db, ctx.staff, organisation_id)]
+    found = await invitations.list_invitations(ctx.db, ctx.staff, organisation_id)
+    return paged_response(
+        ctx.request, page_list(found, page, lambda i: i.id, newest_first=True), lambda i: invitation_out(i, moment)
+    )
 
 
 @post("/api/v1/organisations/{organisation_id:int}/invitations", opt=ADMINS, tags=["accounts"], status_code=201)
@@ -94,13 +107,21 @@ async def api_withdraw(ctx: Context, invitation_id: int) -> InvitationOut:
     return invitation_out(await invitations.withdraw_invitation(ctx.db, ctx.staff, invitation_id, moment), moment)
 
 
-@get("/api/v1/organisations/{organisation_id:int}/staff", opt=ADMINS, tags=["accounts"])
-async def api_team(ctx: Context, organisation_id: int) -> list[TeamMemberOut]:
-    """The people who work for the organisation, with their roles there (admins of that organisation)."""
-    return [
-        TeamMemberOut(m.staff.id, m.staff.full_name, m.staff.email, list(m.roles), m.staff.active)
-        for m in await team_of(ctx.db, ctx.staff, organisation_id)
-    ]
+@get(
+    "/api/v1/organisations/{organisation_id:int}/staff",
+    opt=ADMINS,
+    tags=["accounts"],
+    dependencies=PAGED,
+    response_headers=NEXT_LINK,
+)
+async def api_team(ctx: Context, organisation_id: int, page: PageRequest) -> Response[list[TeamMemberOut]]:
+    """The people who work for the organisation, with their roles there, by staff id (admins of that
+    organisation). Give a member more roles by inviting them again with those roles."""
+    return paged_response(
+        ctx.request,
+        page_list(await team_of(ctx.db, ctx.staff, organisation_id), page, lambda m: m.staff.id),
+        lambda m: TeamMemberOut(m.staff.id, m.staff.full_name, m.staff.email, list(m.roles), m.staff.active),
+    )
 
 
 @delete(

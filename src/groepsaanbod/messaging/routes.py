@@ -1,6 +1,6 @@
 """The routes of messaging: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.messaging import pages
+from groepsaanbod.messaging import controllers, pages
 
-API: list[object] = []  # no JSON API
+API = [*controllers.ROUTES]
 PAGES = [*pages.ROUTES]

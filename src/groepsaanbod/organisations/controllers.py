@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, patch, post
+from litestar import Response, get, patch, post
 from litestar.params import JSONBody
 
 from groepsaanbod.access.requirements import needs_roles
@@ -18,21 +18,26 @@ from groepsaanbod.organisations.schemas import (
     organisation_out,
     venue_out,
 )
+from groepsaanbod.paged import NEXT_LINK, PAGED, paged_response
+from groepsaanbod.paging import PageRequest, page_list
 from groepsaanbod.web import Context
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 
 
-@get("/api/v1/organisations", opt=EDITORS, tags=["organisations"])
-async def api_list_organisations(ctx: Context) -> list[OrganisationOut]:
-    """The organisations where you are coordinator or admin."""
-    return [organisation_out(o) for o in await services.list_organisations(ctx.db, ctx.staff)]
+@get("/api/v1/organisations", opt=EDITORS, tags=["organisations"], dependencies=PAGED, response_headers=NEXT_LINK)
+async def api_list_organisations(ctx: Context, page: PageRequest) -> Response[list[OrganisationOut]]:
+    """The organisations where you are coordinator or admin, by id."""
+    found = page_list(await services.list_organisations(ctx.db, ctx.staff), page, lambda o: o.id)
+    return paged_response(ctx.request, found, organisation_out)
 
 
-@get("/api/v1/venues", opt=EDITORS, tags=["organisations"])
-async def api_list_venues(ctx: Context) -> list[VenueOut]:
-    """Locations of your organisations."""
-    return [venue_out(v) for v in await services.list_venues(ctx.db, ctx.staff)]
+@get("/api/v1/venues", opt=EDITORS, tags=["organisations"], dependencies=PAGED, response_headers=NEXT_LINK)
+async def api_list_venues(ctx: Context, page: PageRequest) -> Response[list[VenueOut]]:
+    """Locations of your organisations, by id."""
+    return paged_response(
+        ctx.request, page_list(await services.list_venues(ctx.db, ctx.staff), page, lambda v: v.id), venue_out
+    )
 
 
 @post("/api/v1/venues", opt=EDITORS, tags=["organisations"])

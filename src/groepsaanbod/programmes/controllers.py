@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import get, patch, post
+from litestar import Response, get, patch, post
 from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.i18n.languages import choose_language
+from groepsaanbod.paged import NEXT_LINK, PAGED, paged_response
+from groepsaanbod.paging import PageRequest, page_list
 from groepsaanbod.programmes.library import builtin_templates
 from groepsaanbod.programmes.schemas import (
     BuiltinTemplateOut,
@@ -36,10 +38,11 @@ async def api_builtin_templates() -> list[BuiltinTemplateOut]:
     return [BuiltinTemplateOut(key, dict(t.name), template_to_data(t)) for key, t in builtin_templates().items()]
 
 
-@get("/api/v1/programmes", opt=EDITORS, tags=["programmes"])
-async def api_list_programmes(ctx: Context) -> list[ProgrammeOut]:
-    """Programmes of the organisations where you are coordinator or admin."""
-    return [programme_out(p) for p in await services.list_programmes(ctx.db, ctx.staff)]
+@get("/api/v1/programmes", opt=EDITORS, tags=["programmes"], dependencies=PAGED, response_headers=NEXT_LINK)
+async def api_list_programmes(ctx: Context, page: PageRequest) -> Response[list[ProgrammeOut]]:
+    """Programmes of the organisations where you are coordinator or admin, by id."""
+    found = page_list(await services.list_programmes(ctx.db, ctx.staff), page, lambda p: p.id)
+    return paged_response(ctx.request, found, programme_out)
 
 
 @post("/api/v1/programmes", opt=EDITORS, tags=["programmes"])

@@ -1,6 +1,11 @@
 """The routes of scheduling: what app.py serves (its API under a JSON body limit, its pages under a form one)."""
 
-from groepsaanbod.scheduling import appointment_controllers, controllers, series_controllers
+from groepsaanbod.scheduling import (
+    appointment_controllers,
+    controllers,
+    guest_teacher_controllers,
+    series_controllers,
+)
 from groepsaanbod.scheduling.pages import (
     agenda,
     appointments,
@@ -12,7 +17,12 @@ from groepsaanbod.scheduling.pages import (
     venues,
 )
 
-API = [*controllers.ROUTES, *series_controllers.ROUTES, *appointment_controllers.ROUTES]
+API = [
+    *controllers.ROUTES,
+    *series_controllers.ROUTES,
+    *appointment_controllers.ROUTES,
+    *guest_teacher_controllers.ROUTES,
+]
 PAGES = [
     *schedule.ROUTES,
     *agenda.ROUTES,

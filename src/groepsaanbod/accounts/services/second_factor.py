@@ -141,13 +141,23 @@ async def reset_second_factor(session: AsyncSession, email: str) -> bool:
     return True
 
 
-async def require_second_factor(session: AsyncSession, viewer: Viewer, organisation_id: int, *, required: bool) -> None:
-    """An organisation admin decides that all its staff must use a second factor."""
+async def _admins_organisation(session: AsyncSession, viewer: Viewer, organisation_id: int) -> Organisation:
     if organisation_id not in viewer.organisations_with({"admin"}):
         raise NotPermitted()
     organisation = await session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotPermitted()
+    return organisation
+
+
+async def second_factor_policy(session: AsyncSession, viewer: Viewer, organisation_id: int) -> bool:
+    """Whether all the organisation's staff must use a second factor (its admins read it)."""
+    return (await _admins_organisation(session, viewer, organisation_id)).require_second_factor
+
+
+async def require_second_factor(session: AsyncSession, viewer: Viewer, organisation_id: int, *, required: bool) -> None:
+    """An organisation admin decides that all its staff must use a second factor."""
+    organisation = await _admins_organisation(session, viewer, organisation_id)
     organisation.require_second_factor = required
     await session.commit()
     log.info(

@@ -30,6 +30,8 @@ HEADING_MUNICIPALITY = N_("Report for the municipality: %(place)s, %(period)s")
 HEADING_PROVIDER = N_("Report of %(organisation)s, %(period)s")
 ALL_PLACES = N_("all places")
 SUMMARY = N_("Summary")
+#: The files a report is given as (page and API alike): format -> media type.
+FILE_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @dataclass(frozen=True)
@@ -199,3 +201,10 @@ def _write(sheet, row: int, col: int, value) -> None:
         sheet.write_string(row, col, _safe(value))
     else:
         sheet.write_number(row, col, value)
+
+
+def report_file(report: f.Report, language: str, wanted: str) -> tuple[bytes, str, str]:
+    """The report as a file of a format in FILE_TYPES: its bytes, media type and file name."""
+    stem = f"report-{report.start.isoformat()}-{report.end.isoformat()}"
+    content = report_csv(report, language) if wanted == "csv" else report_xlsx(report, language)
+    return content, FILE_TYPES[wanted], f"{stem}.{wanted}"

@@ -20,6 +20,7 @@ from groepsaanbod.attendance.models import Attendance, AttendanceSignal
 from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.cohorts.models import Cohort
 from groepsaanbod.history.services import Subject, record
+from groepsaanbod.paging import PageRequest, keyset
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate, SessionSpec
 from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant
@@ -105,24 +106,32 @@ async def open_signals(
     now: datetime | None = None,
     shown_as: str = "",
     fields: Sequence[str] = SIGNALS_PAGE_FIELDS,
+    page: PageRequest | None = None,
 ) -> list[SignalView]:
     """The open signals of the viewer's organisations. Given `now`, the reading of these people's
-    data is written to the audit record (as `shown_as`, naming `fields`), as for registrations."""
+    data is written to the audit record (as `shown_as`, naming `fields`), as for registrations.
+    Given a `page` (the API), one page by signal id plus one row (paging.page_of), of which only
+    the page's rows are recorded as read."""
     orgs = viewer.organisations_with(SIGNALS.roles)
-    rows = await session.execute(
+    statement = (
         select(AttendanceSignal, Participant, Cohort.name, Programme.name)
         .join(Participant, Participant.id == AttendanceSignal.participant_id)
         .join(Cohort, Cohort.id == AttendanceSignal.cohort_id)
         .join(Programme, Programme.id == AttendanceSignal.programme_id)
         .where(Programme.organisation_id.in_(orgs), AttendanceSignal.handled_at.is_(None))
-        .order_by(AttendanceSignal.raised_at.desc(), AttendanceSignal.id)
+    )
+    rows = await session.execute(
+        keyset(statement, AttendanceSignal.id, page)
+        if page is not None
+        else statement.order_by(AttendanceSignal.raised_at.desc(), AttendanceSignal.id)
     )
     found = [
         SignalView(signal, p.full_name, p.phone, p.email, p.language, cohort_name, dict(programme_name))
         for signal, p, cohort_name, programme_name in rows.all()
     ]
-    if now is not None and found:
-        await _record_reading(session, viewer, found, now, shown_as=shown_as or "signals", fields=fields)
+    shown = found[: page.size] if page is not None else found
+    if now is not None and shown:
+        await _record_reading(session, viewer, shown, now, shown_as=shown_as or "signals", fields=fields)
     return found
 
 

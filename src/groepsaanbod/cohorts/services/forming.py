@@ -22,6 +22,7 @@ from groepsaanbod.history.services import Subject, record
 from groepsaanbod.i18n.formatting import local_date
 from groepsaanbod.i18n.text import N_, pick
 from groepsaanbod.messaging.services.queue import MessageContent, queue_message
+from groepsaanbod.paging import PageRequest, keyset
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.programmes.pregnancy_weeks import group_due_date, part_of_day_wish
 from groepsaanbod.programmes.services.set_up import get_programme, published_template
@@ -69,25 +70,37 @@ async def _programme_and_template(
 
 
 async def list_registrations(
-    session: AsyncSession, viewer: Viewer, programme_id: int, *, now: datetime | None = None, shown_as: str = ""
+    session: AsyncSession,
+    viewer: Viewer,
+    programme_id: int,
+    *,
+    now: datetime | None = None,
+    shown_as: str = "",
+    page: PageRequest | None = None,
 ) -> list[Registration]:
     """The programme's registrations with their people. Given `now`, the reading of their
-    personal data is written to the audit record (as `shown_as`)."""
+    personal data is written to the audit record (as `shown_as`). Given a `page` (the API), one
+    page by registration id plus one row (paging.page_of); only the page's people count as read."""
     programme = await get_programme(session, viewer, programme_id)
+    statement = (
+        select(Registration)
+        .options(selectinload(Registration.participant))
+        .where(Registration.programme_id == programme_id)
+    )
     rows = list(
         await session.scalars(
-            select(Registration)
-            .options(selectinload(Registration.participant))
-            .where(Registration.programme_id == programme_id)
-            .order_by(Registration.status, Registration.waitlist_position, Registration.id)
+            keyset(statement, Registration.id, page)
+            if page is not None
+            else statement.order_by(Registration.status, Registration.waitlist_position, Registration.id)
         )
     )
-    if now is not None and rows:
+    shown = rows[: page.size] if page is not None else rows
+    if now is not None and shown:
         record_audit(
             session,
             now,
             DataUse("read", shown_as or "registrations"),
-            [r.participant_id for r in rows],
+            [r.participant_id for r in shown],
             actor_staff_id=viewer.staff_id,
             organisation_id=programme.organisation_id,
         )

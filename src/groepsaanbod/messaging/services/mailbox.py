@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
 from groepsaanbod.access.viewer import Viewer
 from groepsaanbod.audit.services import DataUse, record_audit
 from groepsaanbod.messaging.models import OutboxMessage
+from groepsaanbod.paging import Page, PageRequest, keyset, page_of
 
 #: The dev mailbox shows the newest messages only.
 MAILBOX_SIZE = 100
@@ -23,18 +24,13 @@ async def dev_mailbox(session: AsyncSession) -> list[OutboxMessage]:
     return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(MAILBOX_SIZE)))
 
 
-async def failed_messages(session: AsyncSession, viewer: Viewer, now: datetime) -> list[OutboxMessage]:
-    """Messages of the viewer's organisations that could not be sent, newest failure first.
-    They show receivers' addresses: each showing goes into the audit record (committed)."""
+def _failed_of(viewer: Viewer) -> Select[OutboxMessage]:
     orgs = viewer.organisations_with(PROGRAMME_EDITORS)
-    messages = list(
-        await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.failed_at.is_not(None), OutboxMessage.organisation_id.in_(orgs))
-            .order_by(OutboxMessage.failed_at.desc())
-            .limit(FAILED_SHOWN)
-        )
-    )
+    return select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None), OutboxMessage.organisation_id.in_(orgs))
+
+
+async def _shown(session: AsyncSession, viewer: Viewer, now: datetime, messages: list[OutboxMessage]) -> None:
+    """They show receivers' addresses: each showing goes into the audit record (committed)."""
     for organisation_id in sorted({m.organisation_id for m in messages if m.organisation_id is not None}):
         record_audit(
             session,
@@ -46,4 +42,22 @@ async def failed_messages(session: AsyncSession, viewer: Viewer, now: datetime) 
         )
     if messages:
         await session.commit()
+
+
+async def failed_messages(session: AsyncSession, viewer: Viewer, now: datetime) -> list[OutboxMessage]:
+    """Messages of the viewer's organisations that could not be sent, newest failure first."""
+    messages = list(
+        await session.scalars(_failed_of(viewer).order_by(OutboxMessage.failed_at.desc()).limit(FAILED_SHOWN))
+    )
+    await _shown(session, viewer, now, messages)
     return messages
+
+
+async def failed_messages_page(
+    session: AsyncSession, viewer: Viewer, now: datetime, page: PageRequest
+) -> Page[OutboxMessage]:
+    """One page of the same messages, newest first by id (the API's lists page by id), audited alike."""
+    rows = list(await session.scalars(keyset(_failed_of(viewer), OutboxMessage.id, page, newest_first=True)))
+    result = page_of(rows, page, lambda m: m.id)
+    await _shown(session, viewer, now, result.items)
+    return result
