@@ -144,22 +144,29 @@ DECODER_CODES = {
 }
 
 
-def _decoder_problem(language: str, problem: dict) -> dict[str, str]:
+def _decoder_problem(request: Request, language: str, problem: dict) -> dict[str, str]:
     text, field = str(problem.get("message", "")), str(problem.get("key", ""))
     missing = _MISSING_FIELD.match(text)
     if missing and field in ("", "data"):
         field = missing.group(1)  # the decoder names the body, not the field it misses
     msgid = next((ours for theirs, ours in DECODER_MESSAGES if text.startswith(theirs)), NOT_THIS_KIND)
     code = next((c for theirs, c in DECODER_CODES.items() if text.startswith(theirs)), "wrongKind")
-    where = str(problem.get("source") or "body")
-    where = where if where in ("query", "path", "header") else "body"
-    return problems.invalid_param(where, field, code, gettext(language, msgid))
+    source = problem.get("source") or "body"
+    where = str(getattr(source, "value", source))
+    if where not in ("query", "path", "header"):
+        return problems.invalid_param("body", field, code, gettext(language, msgid))
+    # The decoder names the handler's parameter (cohort_id); the caller sent its key (cohortId).
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(field)
+    sent = getattr(parameter.kwarg_definition, where, None) if parameter is not None else None
+    return problems.invalid_param(where, sent or field, code, gettext(language, msgid))
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
     language = request_language(request)
     extra = exc.extra if isinstance(exc.extra, list) else []
-    return _api(request, 400, BAD_INPUT, errors=[_decoder_problem(language, e) for e in extra if isinstance(e, dict)])
+    return _api(
+        request, 400, BAD_INPUT, errors=[_decoder_problem(request, language, e) for e in extra if isinstance(e, dict)]
+    )
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
