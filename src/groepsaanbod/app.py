@@ -138,6 +138,7 @@ def create_app(
             version=API_VERSION,
             description="Registration and scheduling for group-based prevention programmes.",
             path="/schema",
+            use_handler_docstrings=True,
             # The served document follows the NL API Design Rules: made in api_design/openapi.py.
             render_plugins=[ApiDocumentPlugin()],
         ),

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.api_design.problems import problem
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import (
     SECOND_FACTOR_NEEDED,
@@ -58,13 +59,13 @@ async def api_sign_in(ctx: Context, data: JSONBody[SignInRequest], settings: Set
     )
     if signed is None:
         detail = gettext(ctx.language, WRONG_CODE if data.code else WRONG_CREDENTIALS)
-        return Response({"status_code": 401, "detail": detail}, status_code=401)
+        return problem(ctx.request, ctx.language, 401, detail)
     if signed.second_factor_pending:
         await services.sign_out(ctx.db, signed.token)
         detail = gettext(
             ctx.language, SECOND_FACTOR_NEEDED if signed.second_factor_set_up else SET_UP_SECOND_FACTOR_FIRST
         )
-        return Response({"status_code": 401, "detail": detail}, status_code=401)
+        return problem(ctx.request, ctx.language, 401, detail)
     viewer = await services.find_viewer(ctx.db, signed.token, moment)
     assert viewer is not None
     return Response(viewer_out(viewer), cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)])

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.api_design.openapi import served_document
+from groepsaanbod.api_design.openapi import OPENAPI_JSON, served_document
 from groepsaanbod.api_design.versions import API_ROOT, API_VERSION
 
 
@@ -26,12 +26,12 @@ async def api_root() -> dict[str, Any]:
     }
 
 
-@get(f"{API_ROOT}/openapi.json", opt=PUBLIC, include_in_schema=False, media_type="application/vnd.oai.openapi+json")
+@get(f"{API_ROOT}/openapi.json", opt=PUBLIC, include_in_schema=False, media_type=OPENAPI_JSON)
 async def api_document(request: Request) -> Response:
     """The OpenAPI document (the same as /schema/openapi.json), for any origin (/core/publish-openapi)."""
     return Response(
         served_document(request),
-        media_type="application/vnd.oai.openapi+json",
+        media_type=OPENAPI_JSON,
         headers={"Access-Control-Allow-Origin": "*"},
     )
 

@@ -28,6 +28,7 @@ Document = dict[str, Any]
 
 METHODS = ("get", "put", "post", "delete", "patch")
 UNLISTED = ("head", "options", "trace")
+OPENAPI_JSON = "application/vnd.oai.openapi+json"
 PROBLEM_STATUSES = {
     "400": ("InvalidInput", "The request cannot be read, or a query or path value is not right"),
     "401": ("Problem", "Not signed in (or the second factor is still due)"),
@@ -121,11 +122,13 @@ def _problem_response(schema: str, description: str, status: str) -> dict[str, A
     return response
 
 
-def _ok(description: str, schema: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def _ok(
+    description: str, schema: dict[str, Any], headers: dict[str, Any] | None = None, media: str = "application/json"
+) -> dict[str, Any]:
     return {
         "description": description,
         "headers": {VERSION_HEADER: {"$ref": f"#/components/headers/{VERSION_HEADER}"}, **(headers or {})},
-        "content": {"application/json": {"schema": schema}},
+        "content": {media: {"schema": schema}},
     }
 
 
@@ -152,8 +155,9 @@ def _own_paths() -> dict[str, Any]:
             "get": {
                 "tags": ["api"],
                 "summary": "This OpenAPI document",
+                "description": "The same document as /schema/openapi.json, readable from any origin.",
                 "operationId": "getOpenApiDocument",
-                "responses": {"200": _ok("The OpenAPI document", {"type": "object"}, cors)},
+                "responses": {"200": _ok("The OpenAPI document", {"type": "object"}, cors, OPENAPI_JSON)},
             }
         },
     }, {"ApiRoot": landing}
@@ -191,6 +195,14 @@ def api_document(raw: Document) -> Document:
         for method in METHODS:
             if method in item:
                 _operation(item[method])
+    used = {
+        tag
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for tag in op.get("tags", [])
+    }
+    document["tags"] = [{"name": tag} for tag in sorted(used)]
     merge_components(
         document,
         {
