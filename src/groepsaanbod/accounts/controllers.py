@@ -10,7 +10,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.viewer import Viewer
-from groepsaanbod.api_design.problems import problem
 from groepsaanbod.accounts.cookies import cleared_session_cookie, session_cookie
 from groepsaanbod.accounts.errors import (
     SECOND_FACTOR_NEEDED,
@@ -21,6 +20,7 @@ from groepsaanbod.accounts.errors import (
 from groepsaanbod.accounts.guards import client_address, session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.services import staff as services
+from groepsaanbod.api_design.problems import problem
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.settings import Settings

@@ -66,8 +66,8 @@ def _version_header() -> dict[str, Any]:
 
 
 def _problem_schemas() -> dict[str, Any]:
-    text = {"type": "string"}
-    problem = {
+    text: dict[str, Any] = {"type": "string"}
+    problem: dict[str, Any] = {
         "type": "object",
         "description": "An RFC 9457 problem, in the language asked for (?lang=, the lang cookie or Accept-Language).",
         "required": ["type", "title", "status", "detail"],
@@ -80,7 +80,7 @@ def _problem_schemas() -> dict[str, Any]:
             "status_code": {"type": "integer", "deprecated": True, "description": "The same as status (1.0)"},
         },
     }
-    invalid_param = {
+    invalid_param: dict[str, Any] = {
         "type": "object",
         "required": ["in", "location", "code", "detail"],
         "properties": {
@@ -95,7 +95,7 @@ def _problem_schemas() -> dict[str, Any]:
             "message": {**text, "deprecated": True, "description": "The same as detail (1.0)"},
         },
     }
-    invalid_input = {
+    invalid_input: dict[str, Any] = {
         "allOf": [
             {"$ref": "#/components/schemas/Problem"},
             {
@@ -132,15 +132,17 @@ def _ok(
     }
 
 
-def _own_paths() -> dict[str, Any]:
+def _own_paths() -> tuple[dict[str, Any], dict[str, Any]]:
     """The landing resource and this document, served by api_design/controllers.py."""
-    link = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string"}}}
-    landing = {
+    link: dict[str, Any] = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string"}}}
+    landing: dict[str, Any] = {
         "type": "object",
         "required": ["version", "links"],
         "properties": {"version": {"type": "string"}, "links": {"type": "object", "additionalProperties": link}},
     }
-    cors = {"Access-Control-Allow-Origin": {"description": "Anyone may read it", "schema": {"type": "string"}}}
+    cors: dict[str, Any] = {
+        "Access-Control-Allow-Origin": {"description": "Anyone may read it", "schema": {"type": "string"}}
+    }
     return {
         "/": {
             "get": {
