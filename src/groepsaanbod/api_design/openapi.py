@@ -16,6 +16,8 @@ say): each step gets the finished document and changes it in place.
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -179,9 +181,35 @@ def _operation(operation: dict[str, Any]) -> None:
         responses.setdefault("413", _problem_response("Problem", "The body is larger than this route takes", "413"))
 
 
+UPPER_CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _upper_camel_schema_names(document: Document) -> Document:
+    """Litestar tells two classes of one name apart by their modules (`organisations_schemas_VenueOut`):
+    name them in UpperCamelCase instead (`OrganisationsVenueOut`), and follow every $ref."""
+    schemas = document.get("components", {}).get("schemas", {})
+    renames: dict[str, str] = {}
+    for name in schemas:
+        if UPPER_CAMEL.fullmatch(name):
+            continue
+        parts = [part for part in name.split("_") if part]
+        new = parts[0][:1].upper() + parts[0][1:] + parts[-1]
+        if new in schemas or new in renames.values():
+            new = "".join(part[:1].upper() + part[1:] for part in parts)
+        renames[name] = new
+    if not renames:
+        return document
+    text = json.dumps(document)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: Document = json.loads(text)
+    renamed["components"]["schemas"] = {renames.get(k, k): v for k, v in renamed["components"]["schemas"].items()}
+    return renamed
+
+
 def api_document(raw: Document) -> Document:
     """The API's document from the one Litestar built of every route (which it does not change)."""
-    document = copy.deepcopy(raw)
+    document = _upper_camel_schema_names(copy.deepcopy(raw))
     info = document.setdefault("info", {})
     info["version"] = API_VERSION
     info["contact"] = dict(CONTACT)

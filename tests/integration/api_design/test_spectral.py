@@ -104,6 +104,7 @@ def test_a_broken_document_is_caught(served, tmp_path):
     del catalogue["responses"]["200"]["headers"]
     broken["servers"] = [{"url": "http://example.org/api"}]
     del broken["info"]["contact"]
+    broken["components"]["schemas"]["venue_out"] = {"type": "object"}
     findings = lint(broken, tmp_path)
     failed = {f["code"] for f in findings if f["severity"] == 0}
     assert {
@@ -114,4 +115,5 @@ def test_a_broken_document_is_caught(served, tmp_path):
         "adr-uri-version",
         "adr-no-http-server",
         "adr-contact",
+        "adr-schema-names-upper-camel-case",
     } <= failed, failed
