@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set everything up and run: `python3 dev.py serve` or `python3 dev.py test`.
 
-Needs only Python 3.11+. Creates .venv, installs the project with its test
-tools (again only when pyproject.toml changed), then:
+Needs only Python 3.11+ (and Node.js's npm for the OpenAPI lint). Creates .venv, installs the
+project with its test tools (again only when pyproject.toml changed) and the npm test tools
+into node_modules (again only when package-lock.json changed), then:
 
 - serve: brings the database up to date, loads the demo data (idempotent),
   prints the demo logins and serves on http://127.0.0.1:8000 (--host, --port), with the
@@ -25,6 +26,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".installed-from"
+NODE_MODULES = ROOT / "node_modules"
+#: The npm tools the tests run (Spectral, which lints the served OpenAPI): installed from
+#: package-lock.json, again only when it changed.
+NODE_STAMP = NODE_MODULES / ".installed-from"
 
 
 def say(text: str) -> None:
@@ -43,6 +48,23 @@ def ensure_environment() -> None:
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
         STAMP.write_text(wanted)
+    ensure_node_tools()
+
+
+def ensure_node_tools() -> None:
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        say("Not installed: npm (Node.js); the OpenAPI lint test is skipped (install Node.js 18+ to run it)")
+        return
+    say("Installing the npm test tools (Spectral) from package-lock.json")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True, cwd=ROOT)
+    NODE_STAMP.write_text(wanted)
 
 
 def groepsaanbod(*args: str) -> None:

@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Empty
@@ -27,6 +26,8 @@ from groepsaanbod.api_clients.guards import (
     refuse_token_routes,
 )
 from groepsaanbod.api_clients.openapi import components, declare_security
+from groepsaanbod.api_design.openapi import ApiDocumentPlugin
+from groepsaanbod.api_design.versions import API_VERSION, add_version_header
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
@@ -135,15 +136,20 @@ def create_app(
         guards=[refuse_token_routes],
         request_class=BoundedRequest,
         # Our ASGI pieces take messages and scopes as plain mappings; Litestar types them as TypedDicts.
-        before_send=[cast(BeforeMessageSendHookHandler, headers_hook(strict_transport=not settings.development))],
+        before_send=[
+            cast(BeforeMessageSendHookHandler, headers_hook(strict_transport=not settings.development)),
+            cast(BeforeMessageSendHookHandler, add_version_header),
+        ],
         state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(
             title="groepsaanbod",
-            version="1",
+            version=API_VERSION,
             description="Registration and scheduling for group-based prevention programmes.",
             path="/schema",
             components=components(development=settings.development),
-            render_plugins=[JsonRenderPlugin()],
+            use_handler_docstrings=True,
+            # The served document follows the NL API Design Rules: made in api_design/openapi.py.
+            render_plugins=[ApiDocumentPlugin()],
         ),
         on_shutdown=[dispose_engine],
         debug=settings.debug,

@@ -206,12 +206,12 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, Any, int]]:
 
 
 def is_id_field(path: str) -> bool:
-    """A field that names a row: `id`, `…_id`, or an item of `…_ids`."""
+    """A field that names a row: `id`, `…_id` (`…Id` in a query), or an item of `…_ids`."""
     name = path.rsplit(".", 1)[-1]
     if name.endswith("]"):
         name = name.rsplit("[", 1)[0]
-        return name.endswith("_ids")
-    return name == "id" or name.endswith("_id")
+        return name.endswith(("_ids", "Ids"))
+    return name == "id" or name.endswith(("_id", "Id"))
 
 
 def number_problem(path: str, value: int) -> Message | None:

@@ -1,19 +1,21 @@
-"""Turning refusals into answers in the person's language: JSON for the API,
-a page for people."""
+"""Turning refusals into answers in the person's language: problem+json for the API
+(api_design/problems.py), a page for people."""
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
 from groepsaanbod.access.errors import NotPermitted, NotSignedIn, SecondFactorDue
+from groepsaanbod.api_design import problems
 from groepsaanbod.db import database_unavailable
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext, render_message
@@ -47,37 +49,31 @@ def _page(request: Request, status: int, msgid: str) -> Response:
     return render(request, language, "error.html", status_code=status, error_text=gettext(language, msgid))
 
 
-def _problem(status: int, detail: str) -> Response:
-    """An RFC 9457 problem: the house's fields (status_code, detail) and the standard status."""
-    body = {"status_code": status, "status": status, "detail": detail}
-    return Response(body, status_code=status, media_type="application/problem+json")
-
-
-def _json(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
-    body: dict[str, object] = {"status_code": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    return Response(body, status_code=status, media_type=MediaType.JSON)
+def _api(request: Request, status: int, msgid_or_text: str, *, translated: bool = False, **more: Any) -> Response:
+    """An API answer: a problem+json document (api_design/problems.py) in the person's language."""
+    language = request_language(request)
+    detail = msgid_or_text if translated else gettext(language, msgid_or_text)
+    return problems.problem(request, language, status, detail, **more)
 
 
 def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
     language = request_language(request)
     if is_api(request):
-        return _json(401, gettext(language, NOT_SIGNED_IN))
+        return _api(request, 401, NOT_SIGNED_IN)
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
     return Redirect(f"/{language}/staff/sign-in?next={target}", status_code=303)
 
 
 def not_permitted(request: Request, exc: NotPermitted) -> Response:
     if is_api(request):
-        return _json(403, gettext(request_language(request), exc.msgid))
+        return _api(request, 403, exc.msgid)
     return _page(request, 403, exc.msgid)
 
 
 def second_factor_due(request: Request, exc: SecondFactorDue) -> Response:
     language = request_language(request)
     if is_api(request):
-        return _json(401, gettext(language, exc.msgid))
+        return _api(request, 401, exc.msgid)
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
     return Redirect(f"/{language}/staff/second-factor?next={target}", status_code=303)
 
@@ -86,7 +82,7 @@ def too_many(request: Request, exc: TooManyAttempts) -> Response:
     language = request_language(request)
     text = gettext(language, exc.msgid) % {"minutes": exc.minutes}
     if is_api(request):
-        response = _json(429, text)
+        response = _api(request, 429, text, translated=True)
     else:
         response = render(request, language, "error.html", status_code=429, error_text=text)
     response.set_header("Retry-After", str(exc.minutes * 60))
@@ -95,13 +91,13 @@ def too_many(request: Request, exc: TooManyAttempts) -> Response:
 
 def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
     if is_api(request):
-        return _json(403, gettext(request_language(request), exc.msgid))
+        return _api(request, 403, exc.msgid)
     return _page(request, 403, exc.msgid)
 
 
 def not_found(request: Request, _exc: Exception) -> Response:
     if is_api(request) or request.url.path.startswith("/feeds/"):
-        return _json(404, gettext(request_language(request), NOT_FOUND))
+        return _api(request, 404, NOT_FOUND)
     return _page(request, 404, NOT_FOUND)
 
 
@@ -118,11 +114,11 @@ def refused(request: Request, exc: Refused) -> Response:
             error_text=gettext(language, BAD_INPUT),
             problems=[render_message(language, p.message) for p in exc.problems],
         )
-    return _json(
-        status,
-        gettext(language, BAD_INPUT),
-        [{"field": p.field, "message": render_message(language, p.message)} for p in exc.problems],
-    )
+    errors = problems.refusal_errors(request, language, exc.problems)
+    if status not in (400, 422) and exc.problems:
+        # A conflict with its reasons (409): the first reason is the detail.
+        return _api(request, status, errors[0]["detail"], translated=True, errors=errors)
+    return _api(request, status, BAD_INPUT, errors=errors)
 
 
 #: What the decoder (msgspec) says, in English, and what the person reads instead, in their language.
@@ -139,22 +135,37 @@ NOT_JSON = N_("This is not valid JSON. Send one JSON object, with Content-Type: 
 _MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
 
 
-def _decoder_problem(language: str, problem: dict) -> dict[str, str]:
+#: Short machine codes of what the decoder says (the `code` of an invalid input).
+DECODER_CODES = {
+    "Invalid RFC3339 encoded datetime": "notADateTime",
+    "Invalid RFC3339 encoded date": "notADate",
+    "Expected `int`": "notAWholeNumber",
+    "Object missing required field": "required",
+}
+
+
+def _decoder_problem(request: Request, language: str, problem: dict) -> dict[str, str]:
     text, field = str(problem.get("message", "")), str(problem.get("key", ""))
     missing = _MISSING_FIELD.match(text)
     if missing and field in ("", "data"):
         field = missing.group(1)  # the decoder names the body, not the field it misses
     msgid = next((ours for theirs, ours in DECODER_MESSAGES if text.startswith(theirs)), NOT_THIS_KIND)
-    return {"field": field, "message": gettext(language, msgid)}
+    code = next((c for theirs, c in DECODER_CODES.items() if text.startswith(theirs)), "wrongKind")
+    source = problem.get("source") or "body"
+    where = str(getattr(source, "value", source))
+    if where not in ("query", "path", "header"):
+        return problems.invalid_param("body", field, code, gettext(language, msgid))
+    # The decoder names the handler's parameter (cohort_id); the caller sent its key (cohortId).
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(field)
+    sent = getattr(parameter.kwarg_definition, where, None) if parameter is not None else None
+    return problems.invalid_param(where, sent or field, code, gettext(language, msgid))
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
     language = request_language(request)
     extra = exc.extra if isinstance(exc.extra, list) else []
-    return _json(
-        400,
-        gettext(language, BAD_INPUT),
-        [_decoder_problem(language, e) for e in extra if isinstance(e, dict)],
+    return _api(
+        request, 400, BAD_INPUT, errors=[_decoder_problem(request, language, e) for e in extra if isinstance(e, dict)]
     )
 
 
@@ -162,9 +173,14 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return not_found(request, exc)
     if exc.status_code == 400 and str(exc.detail).startswith("JSON is malformed"):
-        return _json(400, gettext(request_language(request), NOT_JSON))
-    if is_api(request) or exc.status_code < 500:
-        return _json(exc.status_code, str(exc.detail))
+        return _api(request, 400, NOT_JSON, errors=[])
+    if is_api(request):
+        status = exc.status_code
+        kind = problems.kind_of(status)
+        # Litestar's own words (English) are no detail for a person: the kind's title, translated, is.
+        return _api(request, status, kind.title, kind=kind, errors=[] if status in (400, 422) else None)
+    if exc.status_code < 500:
+        return problems.problem(request, request_language(request), exc.status_code, str(exc.detail))
     return _page(request, exc.status_code, SERVER_ERROR)
 
 
@@ -192,9 +208,8 @@ def database_input_error(request: Request, exc: StatementError) -> Response:
         return unavailable(request, exc)
     if _input_the_database_refused(exc):
         log.info("input refused by the database", extra={"error": type(exc.orig).__name__})
-        language = request_language(request)
         if is_api(request):
-            return _json(400, gettext(language, BAD_INPUT))
+            return _api(request, 400, BAD_INPUT, errors=[])
         return _page(request, 400, BAD_INPUT)
     return server_error(request, exc)
 
@@ -206,7 +221,7 @@ def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
     language = request_language(request)
     text = render_message(language, Message(TOO_LARGE, {"kilobytes": kilobytes(limit)}))
     if is_api(request):
-        return _problem(413, text)
+        return _api(request, 413, text, translated=True)
     return render(request, language, "error.html", status_code=413, error_text=text)
 
 
@@ -216,9 +231,8 @@ def unavailable(request: Request, exc: Exception) -> Response:
         "database unavailable",
         extra={"error": type(exc).__name__, "state": getattr(getattr(exc, "orig", None), "sqlstate", None)},
     )
-    language = request_language(request)
     if is_api(request) or request.url.path.startswith(MACHINE_PATHS):
-        response = _problem(503, gettext(language, BUSY))
+        response = _api(request, 503, BUSY)
     else:
         response = _page(request, 503, BUSY)
     response.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
@@ -230,7 +244,7 @@ def server_error(request: Request, exc: Exception) -> Response:
         return unavailable(request, exc)
     log.exception("unhandled error", exc_info=exc)
     if is_api(request):
-        return _json(500, gettext(request_language(request), SERVER_ERROR))
+        return _api(request, 500, SERVER_ERROR)
     return _page(request, 500, SERVER_ERROR)
 
 

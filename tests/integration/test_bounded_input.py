@@ -22,7 +22,7 @@ EN = {"Accept-Language": "en"}
 
 
 def fields(response) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in response.json().get("errors", [])}
+    return {e["field"]: e["detail"] for e in response.json().get("errors", [])}
 
 
 async def coordinator_with_meetings(client, db):

@@ -29,7 +29,7 @@ EN = {"Accept-Language": "en"}
 
 
 def fields(response) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in response.json().get("errors", [])}
+    return {e["field"]: e["detail"] for e in response.json().get("errors", [])}
 
 
 async def test_a_programme_name_with_a_line_break_is_refused_in_the_api_and_the_page(client, db):

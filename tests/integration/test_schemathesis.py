@@ -40,7 +40,37 @@ from tests.factories import PASSWORD, app_keys, make_staff, make_venue, second_f
 from tests.integration.registration.helpers import published_programme
 
 EXAMPLES_PER_OPERATION = 4
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+#: A moment in an answer: a date, "T", a time, and then its zone (NL API Design Rules: moments with a time zone).
+MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(?P<zone>Z|[+-]\d\d:\d\d)?$")
+
+
+def _naive_moments(value: Any, where: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            # local_start: the wall-clock time beside `starts_at`, named so.
+            if not str(key).startswith("local_"):
+                yield from _naive_moments(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _naive_moments(item, f"{where}[{i}]")
+    elif isinstance(value, str) and (match := MOMENT.match(value)) and not match.group("zone"):
+        yield f"{where}={value}"
+
+
+def rules_of_the_api(ctx, response, case) -> None:
+    """Every answer says its API-Version; every moment in a JSON answer carries its time zone."""
+    assert response.headers.get("api-version"), f"no API-Version on {case.operation.label}"
+    if "json" in str(response.headers.get("content-type", "")):
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        naive = list(_naive_moments(body))
+        assert not naive, f"moments without a time zone in {case.operation.label}: {naive[:5]}"
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, rules_of_the_api]
 
 HUGE_ID = 2**31
 EDGE_TEXTS = ("\x00", "Eva\u202eevil", "Triple P\r\nBcc: attacker@example.org", "x" * 10_000, "=SUM(1+1)")

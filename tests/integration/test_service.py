@@ -7,8 +7,11 @@ async def test_health(client):
 async def test_openapi_documents_the_api(client):
     document = (await client.get("/schema/openapi.json")).json()
     paths = set(document["paths"])
-    assert {"/health", "/api/v1/programmes", "/api/v1/catalogue", "/api/v1/auth/sign-in"} <= paths
-    assert not any(p.startswith("/{lang") for p in paths), "pages stay out of the API document"
+    # Relative to the server URL /api/v1 (NL API Design Rules): /health is no API route.
+    assert document["servers"] == [{"url": "/api/v1", "description": "Version 1 of the API"}]
+    assert {"/programmes", "/catalogue", "/auth/sign-in", "/openapi.json", "/"} <= paths
+    assert "/health" not in paths
+    assert not any(p.startswith(("/{lang", "/api/")) for p in paths), "pages stay out of the API document"
 
 
 async def test_static_css_is_served(client):

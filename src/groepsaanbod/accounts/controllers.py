@@ -20,6 +20,7 @@ from groepsaanbod.accounts.errors import (
 from groepsaanbod.accounts.guards import client_address, session_token
 from groepsaanbod.accounts.schemas import RoleOut, SignInRequest, ViewerOut
 from groepsaanbod.accounts.services import staff as services
+from groepsaanbod.api_design.problems import problem
 from groepsaanbod.i18n.translations import gettext
 from groepsaanbod.protection.encryption import key_ring
 from groepsaanbod.settings import Settings
@@ -58,13 +59,13 @@ async def api_sign_in(ctx: Context, data: JSONBody[SignInRequest], settings: Set
     )
     if signed is None:
         detail = gettext(ctx.language, WRONG_CODE if data.code else WRONG_CREDENTIALS)
-        return Response({"status_code": 401, "detail": detail}, status_code=401)
+        return problem(ctx.request, ctx.language, 401, detail)
     if signed.second_factor_pending:
         await services.sign_out(ctx.db, signed.token)
         detail = gettext(
             ctx.language, SECOND_FACTOR_NEEDED if signed.second_factor_set_up else SET_UP_SECOND_FACTOR_FIRST
         )
-        return Response({"status_code": 401, "detail": detail}, status_code=401)
+        return problem(ctx.request, ctx.language, 401, detail)
     viewer = await services.find_viewer(ctx.db, signed.token, moment)
     assert viewer is not None
     return Response(viewer_out(viewer), cookies=[session_cookie(settings, signed.token, signed.expires_at, moment)])

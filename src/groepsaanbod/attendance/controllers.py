@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from litestar import Response, get, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, Parameter
 
 from groepsaanbod.access.privileges import REGISTERS, SIGNALS
 from groepsaanbod.access.requirements import needs_roles
@@ -186,10 +187,16 @@ async def api_provider_report(
     *,
     start: date | None = None,
     end: date | None = None,
-    programme_id: int | None = None,
-    cohort_id: int | None = None,
+    programme_id: Annotated[int | None, Parameter(query="programmeId")] = None,
+    cohort_id: Annotated[int | None, Parameter(query="cohortId")] = None,
+    # Deprecated names (API 1.0), still read until 2.0; not in the document.
+    old_programme_id: Annotated[int | None, Parameter(query="programme_id", include_in_schema=False)] = None,
+    old_cohort_id: Annotated[int | None, Parameter(query="cohort_id", include_in_schema=False)] = None,
 ) -> ReportOut:
-    """An organisation's report for a period (default: the past year), optionally one programme or group."""
+    """An organisation's report for a period (default: the past year), optionally one programme
+    (`programmeId`) or group (`cohortId`)."""
+    programme_id = old_programme_id if programme_id is None else programme_id
+    cohort_id = old_cohort_id if cohort_id is None else cohort_id
     start, end = default_period(start, end, local_date(ctx.now()))
     request_ = reports.ReportRequest(start, end, organisation_id, programme_id, cohort_id)
     report = await reports.build_provider_report(ctx.db, ctx.staff, request_, ctx.now(), language=ctx.language)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated
 
 from litestar import Response, delete, get, head, post
 from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
 
 from groepsaanbod.access.requirements import PUBLIC, needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS, ROLES
@@ -117,9 +119,16 @@ async def api_participant_feed(ctx: Context, token: str, settings: Settings) -> 
 
 
 @get("/api/v1/my/{token:str}/calendar.ics", opt=PUBLIC, tags=["calendars"], media_type=ICS)
-async def api_participant_download(ctx: Context, token: str, session_id: int | None = None) -> Response:
-    """Your group's meetings as a file to add to your calendar (or one meeting, with ?session_id=),
+async def api_participant_download(
+    ctx: Context,
+    token: str,
+    session_id: Annotated[int | None, Parameter(query="sessionId")] = None,
+    # The name of API 1.0 (links in pages and messages sent before 1.1 carry it): still read, not documented.
+    old_session_id: Annotated[int | None, Parameter(query="session_id", include_in_schema=False)] = None,
+) -> Response:
+    """Your group's meetings as a file to add to your calendar (or one meeting, with ?sessionId=),
     in the language you read."""
+    session_id = old_session_id if session_id is None else session_id
     registration = await find_registration(ctx.db, token, ctx.now())
     refuse_when_stopped(registration.status)
     body = await services.cohort_calendar(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Response, get, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, Parameter
 
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import PROGRAMME_EDITORS
@@ -173,12 +175,18 @@ async def api_end(ctx: Context, cohort_id: int, settings: Settings) -> CohortOut
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def api_import_classes(
-    ctx: Context, programme_id: int, settings: Settings, region: str | None = None, contact_email: str | None = None
+    ctx: Context,
+    programme_id: int,
+    settings: Settings,
+    region: str | None = None,
+    contact_email: Annotated[str | None, Parameter(query="contactEmail")] = None,
+    # The name of API 1.0, still read until 2.0; not in the document.
+    old_contact_email: Annotated[str | None, Parameter(query="contact_email", include_in_schema=False)] = None,
 ) -> ImportOut:
     """Upload the first-year classes as CSV (the request body, text/csv): class, school year, mentor name,
     mentor email, number of pupils. A file with a bad row imports nothing; each problem names line and field.
     `region` (noord, midden or zuid) is the school's holiday region, kept for the next file; it is needed
-    the first time. `contact_email` is told when a lesson is cancelled.
+    the first time. `contactEmail` is told when a lesson is cancelled.
     A mentor whose address has an account that does not work for this organisation is invited (never given
     a role): `invited_mentors` counts them, and the class has no mentor until they accept."""
     summary = await import_school_classes(
@@ -188,7 +196,7 @@ async def api_import_classes(
         await ctx.request.body(),
         now=ctx.now(),
         base_url=settings.base_url,
-        school=SchoolDetails(region or None, contact_email),
+        school=SchoolDetails(region or None, old_contact_email if contact_email is None else contact_email),
     )
     return ImportOut(
         summary.classes, summary.new_classes, summary.new_mentors, summary.new_cohorts, summary.invited_mentors

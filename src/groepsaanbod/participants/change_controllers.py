@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
 
 from litestar import get, patch
-from litestar.params import JSONBody
+from litestar.openapi.spec import OpenAPIFormat
+from litestar.params import JSONBody, KwargDefinition
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.participants.details import DetailsChange
 from groepsaanbod.participants.services import changes
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
+
+#: Read as text (the service names a wrong date in her words), documented as a date.
+A_DATE = KwargDefinition(format=OpenAPIFormat.DATE)
 
 
 @dataclass
@@ -26,8 +31,8 @@ class MyDetailsIn:
     #: The language spoken in your group does not change.
     language: str | None = None
     #: YYYY-MM-DD. Moved far from your group's due dates: your coordinator looks for a better group.
-    due_date: str | None = None
-    child_birth_date: str | None = None
+    due_date: Annotated[str | None, A_DATE] = None
+    child_birth_date: Annotated[str | None, A_DATE] = None
     place: str | None = None
     #: any | morning | afternoon | evening
     part_of_day: str | None = None

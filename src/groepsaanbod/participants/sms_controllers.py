@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from litestar import Response, post
 
 from groepsaanbod.access.requirements import PUBLIC
+from groepsaanbod.api_design.problems import invalid_param, problem
 from groepsaanbod.participants.services import sms_replies
 from groepsaanbod.settings import Settings
 from groepsaanbod.web import Context
@@ -40,16 +41,22 @@ async def api_sms_inbound(ctx: Context, settings: Settings) -> Response:
         ctx.now(),
     ):
         log.warning("inbound sms refused: not signed", extra={"size": len(body)})
-        return Response({"detail": "Not signed with the inbound secret."}, status_code=401)
+        # For the gateway's operators, not for a person: in English, as a problem (RFC 9457).
+        return problem(ctx.request, "en", 401, "Not signed with the inbound secret.")
     try:
         data = json.loads(body)
         sms = sms_replies.InboundSms(str(data["from"]), str(data["text"]), str(data["message_id"]))
     except (ValueError, KeyError, TypeError):
-        return Response({"detail": "Give from, text and message_id as JSON."}, status_code=400)
+        return _unreadable(ctx)
     if not sms.message_id.strip():
-        return Response({"detail": "Give from, text and message_id as JSON."}, status_code=400)
+        return _unreadable(ctx)
     taken = await sms_replies.receive_sms_reply(ctx.db, sms, ctx.now())
     return Response({"taken_as": taken}, status_code=200)
+
+
+def _unreadable(ctx: Context) -> Response:
+    text = "Give from, text and message_id as JSON."
+    return problem(ctx.request, "en", 400, text, errors=[invalid_param("body", "body", "invalid", text)])
 
 
 ROUTES = [api_sms_inbound]

@@ -63,12 +63,16 @@ class BoundedRequest(Request):
 
 
 def _whole_numbers(request: Request) -> frozenset[str]:
-    """The query parameters the route reads as whole numbers (`int` or `int | None`)."""
-    return frozenset(
-        name
-        for name, field in request.route_handler.parsed_fn_signature.parameters.items()
-        if field.is_subclass_of(int) or int in (inner.annotation for inner in field.inner_types)
-    )
+    """The query parameters the route reads as whole numbers (`int` or `int | None`), by the
+    handler's name and by the name in the query (`Parameter(query="cohortId")`)."""
+    names: set[str] = set()
+    for name, field in request.route_handler.parsed_fn_signature.parameters.items():
+        if field.is_subclass_of(int) or int in (inner.annotation for inner in field.inner_types):
+            names.add(name)
+            query = getattr(field.kwarg_definition, "query", None)
+            if query:
+                names.add(query)
+    return frozenset(names)
 
 
 def check_query(request: Request) -> None:

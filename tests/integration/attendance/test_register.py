@@ -75,7 +75,7 @@ async def test_staff_take_the_register_within_a_week_and_coordinators_later(db, 
     too_late = await client.post(f"/api/v1/sessions/{sessions[0]}/register?lang=nl", json=marks)
     assert too_late.status_code == 422
     assert too_late.json()["errors"][0]["field"] == "session"
-    assert too_late.json()["errors"][0]["message"] == gettext("nl", rules.ONLY_COORDINATOR_LATER)
+    assert too_late.json()["errors"][0]["detail"] == gettext("nl", rules.ONLY_COORDINATOR_LATER)
 
     client.cookies.clear()
     coordinator = await make_staff(db, org, "coordinator")
@@ -103,8 +103,8 @@ async def test_unknown_reason_and_strangers_are_refused_per_field(db, client):
     body = {"marks": [{"participant_id": people[0], "present": False, "reason": "holiday"}]}
     refused = await client.post(f"/api/v1/sessions/{sessions[3]}/register?lang=en", json=body)
     assert refused.status_code == 422
-    assert refused.json()["errors"] == [
-        {"field": "marks[0].reason", "message": "Choose one of the reasons on the list."}
+    assert [(e["in"], e["location"], e["detail"]) for e in refused.json()["errors"]] == [
+        ("body", "#/marks/0/reason", "Choose one of the reasons on the list.")
     ]
     other_org, *_ = await group_with_members(db, "tp-other")
     client.cookies.clear()

@@ -115,11 +115,11 @@ async def test_provider_sees_own_small_numbers_but_not_the_municipality_report(d
 async def test_report_api_is_in_the_openapi_document(client):
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     for path in (
-        "/api/v1/sessions/{session_id}/register",
-        "/api/v1/sessions/{session_id}/head-count",
-        "/api/v1/signals",
-        "/api/v1/signals/{signal_id}/handled",
-        "/api/v1/organisations/{organisation_id}/report",
-        "/api/v1/reports/municipality",
+        "/sessions/{session_id}/register",
+        "/sessions/{session_id}/head-count",
+        "/signals",
+        "/signals/{signal_id}/handled",
+        "/organisations/{organisation_id}/report",
+        "/reports/municipality",
     ):
         assert path in paths, path

@@ -9,6 +9,7 @@ import vobject
 from sqlalchemy import select
 
 from groepsaanbod.cohorts.models import Cohort, SchoolClass
+from groepsaanbod.scheduling.models import Session
 from tests.factories import make_staff, sign_in
 from tests.integration.registration.helpers import person, published_programme, sign_up
 from tests.integration.scheduling.test_planning import think_class
@@ -108,13 +109,12 @@ async def test_participant_downloads_and_subscribes_in_their_language(client, db
     assert len(parsed) == 8  # Triple P: 5 group meetings and 3 phone calls
     assert all(e.dtstart.value.astimezone(AMSTERDAM).hour == 19 for e in parsed), [e.dtstart.value for e in parsed]
     assert "Triple P" in parsed[0].description.value  # the title is the topic, with the group
-    one = (
-        await client.get(
-            f"/api/v1/my/{token}/calendar.ics",
-            params={"session_id": (await client.get(f"/api/v1/my/{token}")).json() and 999_999},
-        )
-    ).status_code
+    one = (await client.get(f"/api/v1/my/{token}/calendar.ics", params={"sessionId": 999_999})).status_code
     assert one == 404
+    first = await db.scalar(select(Session.id).where(Session.cohort_id == cohort.id).order_by(Session.starts_at))
+    for key in ("sessionId", "session_id"):  # session_id: the name of API 1.0, still read (links in old messages)
+        single = await client.get(f"/api/v1/my/{token}/calendar.ics", params={key: first})
+        assert len(events(single.content)) == 1, key
     feed = (await client.post(f"/api/v1/my/{token}/feed")).json()
     assert len(events((await client.get("/" + feed["url"].split("/", 3)[3])).content)) == 8
 

@@ -47,10 +47,10 @@ async def test_sign_up_refuses_a_due_date_too_close_and_says_what_to_do_instead(
     assert response.status_code == 422, response.text
     [error] = response.json()["errors"]
     assert error["field"] == "due_date"
-    assert "26 weeks" in error["message"]
-    assert "midwife" in error["message"]
+    assert "26 weeks" in error["detail"]
+    assert "midwife" in error["detail"]
     dutch = await sign_up(client, 1, NOW.date() + timedelta(days=days), lang="nl")
-    assert "verloskundige" in dutch.json()["errors"][0]["message"]
+    assert "verloskundige" in dutch.json()["errors"][0]["detail"]
     assert await db.scalar(select(func.count()).select_from(Registration)) == 0
 
 

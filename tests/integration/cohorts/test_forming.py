@@ -58,7 +58,7 @@ async def test_propose_change_and_confirm_groups(client, db):
         headers={"Accept-Language": "nl"},
     )
     assert too_big.status_code == 422
-    assert "20" in too_big.json()["errors"][0]["message"]
+    assert "20" in too_big.json()["errors"][0]["detail"]
 
     confirmed = await client.post(f"/api/v1/cohorts/{first['id']}/confirm")
     assert confirmed.json()["status"] == "confirmed"
@@ -92,7 +92,7 @@ async def test_confirming_a_too_small_group_is_refused(client, db):
     halves = (await client.post(f"/api/v1/cohorts/{group}/split")).json()
     refused = await client.post(f"/api/v1/cohorts/{halves[0]['id']}/confirm", headers={"Accept-Language": "en"})
     assert refused.status_code == 422
-    assert "at least 8" in refused.json()["errors"][0]["message"]
+    assert "at least 8" in refused.json()["errors"][0]["detail"]
 
 
 async def test_other_organisations_cannot_touch_cohorts(client, db):

@@ -102,7 +102,7 @@ async def test_moving_to_a_group_of_another_language_needs_an_interpreter(client
         headers={"Accept-Language": "en"},
     )
     assert refused.status_code == 422
-    message = refused.json()["errors"][0]["message"]
+    message = refused.json()["errors"][0]["detail"]
     assert "Dutch" in message
     assert "interpreter" in message
     assert (await _registration(db, "ouder5@example.org")).cohort_id == groups["nl"]["id"]

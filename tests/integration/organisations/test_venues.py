@@ -35,7 +35,7 @@ async def test_refusals_are_per_field_and_in_the_persons_language(client, db):
         headers={"Accept-Language": "nl"},
     )
     assert refused.status_code == 422
-    errors = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    errors = {e["field"]: e["detail"] for e in refused.json()["errors"]}
     assert set(errors) == {"postcode", "capacity"}
     assert "1234 AB" in errors["postcode"]
     assert (await client.get("/api/v1/venues")).json() == []

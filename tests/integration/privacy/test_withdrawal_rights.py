@@ -74,7 +74,7 @@ async def test_after_stopping_the_link_shows_downloads_and_erases(client, db):
         await client.get(f"/api/v1/my/{token}/calendar.ics?lang=en"),
     ):
         assert refused.status_code == 409
-        assert refused.json()["errors"][0]["message"] == NO_MEETINGS
+        assert refused.json()["errors"][0]["detail"] == NO_MEETINGS
 
     # A lost link can be asked for again while the data is kept.
     assert (await client.post("/nl/new-link", data={"contact": "stop@example.org"})).status_code == 200

@@ -128,7 +128,7 @@ async def test_a_broken_revision_is_refused_with_fields_and_nothing_changes(clie
         headers={"Accept-Language": "es"},
     )
     assert response.status_code == 422
-    fields = {e["field"]: e["message"] for e in response.json()["errors"]}
+    fields = {e["field"]: e["detail"] for e in response.json()["errors"]}
     assert {"sessions[0].duration_minutes", "sessions[1].week", "min_group_size"} <= set(fields)
     assert "480" in fields["sessions[0].duration_minutes"]
     after = (await client.get(f"/api/v1/programmes/{pid}/template")).json()["template"]

@@ -281,6 +281,6 @@ async def test_a_group_cannot_be_merged_with_itself(client, db):
         f"/api/v1/cohorts/{group['id']}/merge", json={"other_cohort_id": group["id"]}, headers={"Accept-Language": "en"}
     )
     assert refused.status_code == 422
-    assert "itself" in refused.json()["errors"][0]["message"]
+    assert "itself" in refused.json()["errors"][0]["detail"]
     rows = await parallel.registrations(db, pid)
     assert {r.cohort_id for r in rows} == {group["id"]}

@@ -86,7 +86,7 @@ async def test_refusals_name_the_field_in_the_persons_language(client, db, chang
     )
     assert response.status_code in (400, 422), response.text
     if response.status_code == 422:
-        errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+        errors = {e["field"]: e["detail"] for e in response.json()["errors"]}
         assert field in errors
         assert words in errors[field]
     assert await db.scalar(select(func.count()).select_from(Registration)) == 0
@@ -100,7 +100,7 @@ async def test_child_too_old_is_refused_with_the_age_limit(client, db):
         "/api/v1/catalogue/kids-test/registrations", json=body, headers={"Accept-Language": "nl"}
     )
     assert response.status_code == 422
-    assert "4 jaar" in response.json()["errors"][0]["message"]
+    assert "4 jaar" in response.json()["errors"][0]["detail"]
     ok = await sign_up(client, db, "kids-test", person(4, child_birth_date="2024-01-01"))
     assert ok["status"] == "confirmed"
     assert ok["kind"] == "registration_confirmed"  # drop-in: no group to wait for

@@ -60,7 +60,7 @@ async def test_a_plan_that_would_go_wrong_is_refused_and_says_why(client, db, ch
     cohort_id = await proposed_group(client, db)
     refused = await plan(client, cohort_id, **changes)
     assert refused.status_code == 422, refused.text
-    errors = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    errors = {e["field"]: e["detail"] for e in refused.json()["errors"]}
     assert words in errors[field]
     assert await planned(db, cohort_id) == 0
 

@@ -103,7 +103,7 @@ async def test_joining_is_refused_once_the_joinable_until_meeting_began(client, 
     await weeks_later(client, coordinator, moment, 17)  # meeting 5 (week 27, 23 December) is over
     response = await add(client, cohort_id, late_id)
     assert response.status_code == 422
-    assert "meeting 5" in response.json()["errors"][0]["message"]
+    assert "meeting 5" in response.json()["errors"][0]["detail"]
     assert (await db.get(Registration, late_id, populate_existing=True)).cohort_id is None
     assert not list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "late_joiner_added")))
 
@@ -112,7 +112,7 @@ async def test_a_group_planned_after_its_last_joining_meeting_takes_nobody(clien
     _, _, cohort_id, late_id, _ = await running_group(client, db, moment, plan_in=17)
     response = await add(client, cohort_id, late_id)
     assert response.status_code == 422
-    assert "after meeting 5" in response.json()["errors"][0]["message"]
+    assert "after meeting 5" in response.json()["errors"][0]["detail"]
 
 
 async def test_a_full_group_takes_nobody(client, db, moment):
@@ -121,7 +121,7 @@ async def test_a_full_group_takes_nobody(client, db, moment):
     )
     response = await add(client, cohort_id, late_id)
     assert response.status_code == 422
-    assert "full" in response.json()["errors"][0]["message"]
+    assert "full" in response.json()["errors"][0]["detail"]
 
 
 async def test_the_page_adds_a_late_joiner_and_shows_refusals(client, db, moment):

@@ -58,7 +58,7 @@ async def test_an_eindhoven_and_a_zwolle_class_skip_each_their_own_spring_break(
     refused = await upload(client, e_pid, "e")
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["region"]
-    assert "noord, midden or zuid" in refused.json()["errors"][0]["message"]
+    assert "noord, midden or zuid" in refused.json()["errors"][0]["detail"]
     assert await db.scalar(select(func.count()).select_from(SchoolClass)) == 0
     wrong = await upload(client, e_pid, "e", "?region=west&contact_email=not-an-address")
     assert {e["field"] for e in wrong.json()["errors"]} == {"region", "contact_email"}
