@@ -171,7 +171,12 @@ def _operation(operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     for status, response in list(responses.items()):
         if status.startswith(("2", "3")):
-            response.setdefault("headers", {})[VERSION_HEADER] = {"$ref": f"#/components/headers/{VERSION_HEADER}"}
+            headers = response.setdefault("headers", {})
+            for header in headers.values():
+                # Litestar leaves out the schema of a header declared for documentation only.
+                if "$ref" not in header and "content" not in header:
+                    header.setdefault("schema", {"type": "string"})
+            headers[VERSION_HEADER] = {"$ref": f"#/components/headers/{VERSION_HEADER}"}
         elif status.startswith(("4", "5")):
             schema, _ = PROBLEM_STATUSES.get(status, ("Problem", ""))
             responses[status] = _problem_response(schema, response.get("description") or "A problem", status)
