@@ -64,10 +64,10 @@ def _checked(fields: SubscriptionFields, allow_private: bool) -> SubscriptionFie
     events = list(dict.fromkeys(fields.events))
     if not events:
         problems.append(Problem("events", Message(NO_EVENTS)))
-    elif len(events) > len(EVENTS) or any(e not in EVENTS for e in events):
+    elif len(fields.events) > len(EVENTS) or any(e not in EVENTS for e in events):
         problems.append(Problem("events", Message(UNKNOWN_EVENT)))
     scopes = list(dict.fromkeys(fields.scopes))
-    if len(scopes) > len(DETAIL_SCOPES) or any(s not in DETAIL_SCOPES for s in scopes):
+    if len(fields.scopes) > len(DETAIL_SCOPES) or any(s not in DETAIL_SCOPES for s in scopes):
         problems.append(Problem("scopes", Message(UNKNOWN_SCOPE)))
     description = fields.description.strip()
     if len(description) > MAX_DESCRIPTION:
