@@ -156,7 +156,8 @@ def test_a_killed_worker_delivers_every_event_at_least_once_with_one_id_each(bac
         state.secret, ids = run_async(
             _subscribe_and_record(url, f"http://127.0.0.1:{port}/hooks", KeyRing([key]), EVENTS)
         )
-        assert len(ids) == EVENTS and len(set(ids)) == EVENTS
+        assert len(ids) == EVENTS
+        assert len(set(ids)) == EVENTS
         first = _start_worker(url, key, log, "--lease", "3", "--interval", "0.2")
         try:
             hung = wait_for(state.first_arrived.is_set, STARTUP_SECONDS, lambda: first.poll() is None)
@@ -228,14 +229,18 @@ def test_a_failing_receiver_is_retried_with_backoff_then_the_delivery_fails(back
         rows = run_async(_retry_rounds(url, keys))
     assert [r.attempts for r in rows[:MAX_ATTEMPTS]] == list(range(1, MAX_ATTEMPTS + 1))
     for row in rows[: MAX_ATTEMPTS - 1]:
-        assert row.last_status == 500 and row.failed_at is None
+        assert row.last_status == 500
+        assert row.failed_at is None
         assert row.next_attempt_at is not None
     waits = [
         (rows[i].next_attempt_at - rows[i - 1].next_attempt_at).total_seconds() for i in range(1, MAX_ATTEMPTS - 1)
     ]
     assert all(abs(w - 1 - backoff_seconds(i + 1)) < 2 for i, w in enumerate(waits, start=1)), waits
-    assert rows[MAX_ATTEMPTS - 1].failed_at is not None and rows[-1].attempts == MAX_ATTEMPTS
+    assert rows[MAX_ATTEMPTS - 1].failed_at is not None
+    assert rows[-1].attempts == MAX_ATTEMPTS
     arrivals = state.received()
     # Every attempt with the same webhook-id (their signatures carry the test's clock, hours ahead, which
     # the receiver's freshness check refuses: only the first is checked as valid).
-    assert len(arrivals) == MAX_ATTEMPTS and {a[0] for a in arrivals} == {event_id} and arrivals[0][1]
+    assert len(arrivals) == MAX_ATTEMPTS
+    assert {a[0] for a in arrivals} == {event_id}
+    assert arrivals[0][1]

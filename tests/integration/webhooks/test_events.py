@@ -27,12 +27,16 @@ async def test_a_sign_up_reaches_its_own_organisations_subscriber_only(client, d
     [delivery] = await deliveries(db, ours.id)
     assert await deliveries(db, theirs.id) == []
     body = json.loads(delivery.payload)
-    assert body["type"] == "registration.received" and body["timestamp"].endswith("+00:00")
+    assert body["type"] == "registration.received"
+    assert body["timestamp"].endswith("+00:00")
     assert body["data"]["registration_id"] == told["registration_id"]
-    assert delivery.event_id.startswith("msg_") and delivery.organisation_id == org.id
+    assert delivery.event_id.startswith("msg_")
+    assert delivery.organisation_id == org.id
     # No scope: ids and status, nothing about the person.
     assert set(body["data"]) <= {"registration_id", "programme_id", "cohort_id", "status"}
-    assert "Ouder" not in delivery.payload and "example.org" not in delivery.payload and DUE not in delivery.payload
+    assert "Ouder" not in delivery.payload
+    assert "example.org" not in delivery.payload
+    assert DUE not in delivery.payload
 
 
 async def test_with_the_registrations_scope_a_due_date_but_never_name_or_contact(client, db):
@@ -41,11 +45,12 @@ async def test_with_the_registrations_scope_a_due_date_but_never_name_or_contact
     await sign_up(client, db, "centering-scoped", person(2, due_date=DUE, phone="06 12345678"))
     [delivery] = await deliveries(db, scoped.id)
     data = data_of(delivery)
-    assert data["due_date"] == DUE and data["place"] == "Eindhoven"
+    assert data["due_date"] == DUE
+    assert data["place"] == "Eindhoven"
     assert not (PERSONAL - {"due_date"}) & set(data)
-    assert (
-        "Ouder 2" not in delivery.payload and "ouder2@" not in delivery.payload and "612345678" not in delivery.payload
-    )
+    assert "Ouder 2" not in delivery.payload
+    assert "ouder2@" not in delivery.payload
+    assert "612345678" not in delivery.payload
 
 
 async def test_a_refused_sign_up_and_a_rolled_back_change_send_nothing(client, db):
@@ -80,12 +85,14 @@ async def test_withdrawing_sends_registration_withdrawn_with_the_same_id_for_eve
     stopped = await client.post(f"/api/v1/my/{told['token']}/withdraw")
     assert stopped.status_code in (200, 202), stopped.text
     a, b = await deliveries(db, first.id), await deliveries(db, second.id)
-    assert len(a) == len(b) == 1 and a[0].event_id == b[0].event_id
-    assert data_of(a[0])["status"] == "withdrawn" and data_of(a[0])["registration_id"] == told["registration_id"]
+    assert len(a) == len(b) == 1
+    assert a[0].event_id == b[0].event_id
+    assert data_of(a[0])["status"] == "withdrawn"
+    assert data_of(a[0])["registration_id"] == told["registration_id"]
 
 
 @pytest.mark.parametrize("name", ["no.such.event", ""])
 async def test_an_unknown_event_is_a_programming_error(db, name):
     org = await make_organisation(db)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown webhook event"):
         await record_event(db, org.id, name, {}, NOW)
