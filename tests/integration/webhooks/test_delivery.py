@@ -7,6 +7,7 @@ Every wait has a deadline; worker processes are stopped in `finally` blocks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -244,3 +245,28 @@ def test_a_failing_receiver_is_retried_with_backoff_then_the_delivery_fails(back
     assert len(arrivals) == MAX_ATTEMPTS
     assert {a[0] for a in arrivals} == {event_id}
     assert arrivals[0][1]
+
+
+async def _two_senders(url: str, keys: KeyRing) -> None:
+    engine = make_engine(normalise_database_url(url))
+    factory = make_session_factory(engine)
+    sending = WebhookSending(keys, allow_private=True)
+    try:
+        await asyncio.gather(*(deliver_due_webhooks(factory, sending, lambda: datetime.now(UTC)) for _ in range(3)))
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", backends())
+def test_senders_side_by_side_deliver_each_event_once(backend, tmp_path):
+    url = separate_database(backend, tmp_path, "groepsaanbod_webhooks_side_by_side")
+    upgrade(url)
+    keys = KeyRing([new_key()])
+    state = Receiver(hang_first=False)
+    with receiver(state) as port:
+        state.secret, ids = run_async(_subscribe_and_record(url, f"http://127.0.0.1:{port}/h", keys, 40))
+        run_async(_two_senders(url, keys))
+        arrivals = state.received()
+    assert sorted(a[0] for a in arrivals) == sorted(ids)  # each once: the claims never overlap
+    assert all(a[1] for a in arrivals)
+    assert run_async(_delivered(url)) == 40

@@ -141,7 +141,7 @@ async def test_private_addresses_refused_in_production(db, url):
     ("change", "field"),
     [({"events": []}, "events"), ({"events": ["registration.deleted"]}, "events"),
      ({"scopes": ["audit:read"]}, "scopes"), ({"events": ["session.moved"] * 10_000}, "events"),
-     ({"description": "x" * 201}, "description")],
+     ({"description": "x" * 201}, "description"), ({"description": "one\nTwo"}, "description")],
 )  # fmt: skip
 async def test_wrong_events_scopes_and_descriptions_are_named(client, db, change, field):
     org = await make_organisation(db)

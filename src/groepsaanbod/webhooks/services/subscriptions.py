@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from groepsaanbod.access.errors import NotPermitted
 from groepsaanbod.access.viewer import Viewer
+from groepsaanbod.bounds import check_line
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.protection.encryption import KeyRing
 from groepsaanbod.refusals import Problem
@@ -37,7 +38,6 @@ MAX_DESCRIPTION = 200
 NO_EVENTS = N_("Choose at least one event.")
 UNKNOWN_EVENT = N_("Choose events from the list.")
 UNKNOWN_SCOPE = N_("Choose scopes from the list.")
-DESCRIPTION_TOO_LONG = N_("The description is too long: at most %(max)s characters.")
 TOO_MANY = N_("An organisation has at most %(max)s webhook receivers. Delete one first.")
 
 
@@ -70,8 +70,9 @@ def _checked(fields: SubscriptionFields, allow_private: bool) -> SubscriptionFie
     if len(fields.scopes) > len(DETAIL_SCOPES) or any(s not in DETAIL_SCOPES for s in scopes):
         problems.append(Problem("scopes", Message(UNKNOWN_SCOPE)))
     description = fields.description.strip()
-    if len(description) > MAX_DESCRIPTION:
-        problems.append(Problem("description", Message(DESCRIPTION_TOO_LONG, {"max": MAX_DESCRIPTION})))
+    wrong_description = check_line("description", description, MAX_DESCRIPTION)
+    if wrong_description is not None:
+        problems.append(wrong_description)
     if problems:
         raise WebhookRefused(problems)
     return SubscriptionFields(url, events, scopes, description, fields.active)
