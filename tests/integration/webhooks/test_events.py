@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.webhooks.models import WebhookDelivery
+from groepsaanbod.webhooks.services.delivery import forget_old_deliveries
 from groepsaanbod.webhooks.services.record import record_event
 from tests.conftest import NOW
 from tests.factories import make_organisation
@@ -96,3 +98,17 @@ async def test_an_unknown_event_is_a_programming_error(db, name):
     org = await make_organisation(db)
     with pytest.raises(ValueError, match="unknown webhook event"):
         await record_event(db, org.id, name, {}, NOW)
+
+
+async def test_done_deliveries_are_forgotten_after_thirty_days(db):
+    org = await make_organisation(db)
+    await subscribe(db, org.id)
+    for _ in range(3):
+        await record_event(db, org.id, "session.moved", {"session_id": 1}, NOW)
+    await db.commit()
+    old_done, old_open, recent = await deliveries(db)
+    old_done.created_at = old_open.created_at = NOW - timedelta(days=31)
+    old_done.delivered_at, recent.delivered_at = NOW, NOW
+    await db.commit()
+    assert await forget_old_deliveries(db, NOW) == 1
+    assert [d.id for d in await deliveries(db)] == [old_open.id, recent.id]  # not yet delivered: kept

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook
 
@@ -35,6 +35,8 @@ from groepsaanbod.webhooks.models import WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
 CLAIM_SIZE = 10
+#: The log keeps a delivery this long after it was made (its payload may hold a due date or a place).
+KEPT = timedelta(days=30)
 #: A receiver answers within this, or the attempt counts as failed.
 TIMEOUT_SECONDS = 10.0
 
@@ -162,6 +164,18 @@ def _outcome(item: _Claimed, code: int | None, error: str | None, moment: dateti
     return done | {"next_attempt_at": moment + timedelta(seconds=backoff_seconds(attempts))}
 
 
+async def forget_old_deliveries(db: AsyncSession, now: datetime) -> int:
+    """Delete the deliveries made more than KEPT ago that are done (delivered or failed)."""
+    result = await db.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.created_at < now - KEPT,
+            or_(WebhookDelivery.delivered_at.is_not(None), WebhookDelivery.failed_at.is_not(None)),
+        )
+    )
+    await db.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def deliver_due_webhooks(
     factory: async_sessionmaker[AsyncSession],
     sending: WebhookSending,
@@ -171,6 +185,8 @@ async def deliver_due_webhooks(
 ) -> WebhookReport:
     """Send what is due now, a claimed batch at a time, until nothing is due (or `limit` were handled)."""
     report, handled = WebhookReport(), 0
+    async with factory() as db:
+        await forget_old_deliveries(db, now())
     # No redirects: a receiver may not send our request on to an address we would refuse.
     async with httpx.AsyncClient(timeout=sending.timeout, follow_redirects=False) as client:
         while limit is None or handled < limit:
