@@ -99,12 +99,20 @@ class Settings:
     #: GROEPSAANBOD_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For
     #: `serve` believes; a request from anywhere else counts under the address it came from.
     trusted_proxies: str = "127.0.0.1,::1"
+    #: GROEPSAANBOD_WEBHOOKS_ALLOW_PRIVATE: webhooks may go to http and to loopback or private
+    #: addresses (always so in development); off in production against server-side request forgery.
+    webhooks_allow_private: bool = False
 
     @property
     def development(self) -> bool:
         """Debug mode or a loopback address: cookies without Secure and no HSTS."""
         host = self.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
         return self.debug or host in ("127.0.0.1", "localhost", "[::1]")
+
+    @property
+    def webhooks_to_private(self) -> bool:
+        """Webhooks may go to http and loopback or private addresses (development, or allowed)."""
+        return self.development or self.webhooks_allow_private
 
     @property
     def async_database_url(self) -> str:
@@ -162,6 +170,7 @@ class Settings:
             database_max_overflow=_number(get, "DATABASE_MAX_OVERFLOW", defaults.database_max_overflow, least=0),
             database_pool_timeout=_seconds(get, "DATABASE_POOL_TIMEOUT", defaults.database_pool_timeout),
             encryption_keys=tuple(k.strip() for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()),
+            webhooks_allow_private=get("WEBHOOKS_ALLOW_PRIVATE", "0").lower() in ("1", "true", "yes"),
             trusted_proxies=_proxies(env.get("GROEPSAANBOD_TRUSTED_PROXIES", defaults.trusted_proxies)),
         )
 

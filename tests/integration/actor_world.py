@@ -42,8 +42,9 @@ from groepsaanbod.scheduling.models import (
     StaffAbsence,
     StaffAvailability,
 )
+from groepsaanbod.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.conftest import NOW
-from tests.factories import make_venue
+from tests.factories import app_keys, make_venue
 
 MARKER = "zwavelzuur"
 #: A's due date, child's birth date and phone digits: found in no other data.
@@ -243,6 +244,22 @@ async def build_organisation(db, tag: str, *, marked: bool, password_hash: str) 
             understood="unknown",
         )
     )
+    # A webhook with one delivery: its address and log are the organisation's admins' only.
+    hook = WebhookSubscription(
+        organisation_id=org.id, url=f"https://{mark}.example.org/{tag}", description=f"Hook {mark}",
+        events=["session.moved"], scopes=[], active=True, secret_encrypted=app_keys().encrypt("whsec_AAAA"),
+        created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    db.add(hook)
+    await db.flush()
+    world.add("subscription", hook.id)
+    delivery = WebhookDelivery(
+        subscription_id=hook.id, organisation_id=org.id, event_id=f"msg_walk_{tag}", event_type="session.moved",
+        payload='{"data":{},"type":"session.moved"}', created_at=NOW, attempts=0,
+    )  # fmt: skip
+    db.add(delivery)
+    await db.flush()
+    world.add("delivery", delivery.id)
     record_audit(
         db,
         NOW,

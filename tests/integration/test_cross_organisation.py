@@ -28,8 +28,9 @@ from groepsaanbod.participants.models import SmsReply
 from groepsaanbod.programmes.models import ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.scheduling.models import RotaSwap, SeriesPlan, Session
+from groepsaanbod.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.conftest import NOW
-from tests.factories import PASSWORD, TOTP_SECRET, make_organisation, make_staff, make_venue, sign_in
+from tests.factories import PASSWORD, TOTP_SECRET, app_keys, make_organisation, make_staff, make_venue, sign_in
 from tests.integration.registration.helpers import person, published_programme
 from tests.integration.test_route_protection import FRAMEWORK_ROUTES
 
@@ -146,9 +147,24 @@ async def world_of_organisation_a(client, db):
         NOW,
     )
     client_id = await db.scalar(select(ApiClient.id).where(ApiClient.organisation_id == org.id))
+    # A's webhook and one delivery: nobody else may see its address, change it or send again.
+    hook = WebhookSubscription(
+        organisation_id=org.id, url="https://zwavelzuurhuis.example.org/hook", description="Zwavelzuurhuis",
+        events=["session.moved"], scopes=[], active=True, secret_encrypted=app_keys().encrypt("whsec_AAAA"),
+        created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    db.add(hook)
+    await db.flush()
+    delivery = WebhookDelivery(
+        subscription_id=hook.id, organisation_id=org.id, event_id="msg_zwavelzuurhuis", event_type="session.moved",
+        payload='{"data":{},"type":"session.moved"}', created_at=NOW, attempts=0,
+    )  # fmt: skip
+    db.add(delivery)
     await db.flush()
     await db.commit()
     return {
+        "subscription_id": hook.id,
+        "delivery_id": delivery.id,
         "client_id": client_id,
         "sms_reply_id": reply.id,
         "swap_id": swap.id,

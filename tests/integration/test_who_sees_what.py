@@ -24,8 +24,9 @@ from groepsaanbod.messaging.models import OutboxMessage
 from groepsaanbod.organisations.models import Venue
 from groepsaanbod.participants.models import SmsReply
 from groepsaanbod.scheduling.models import SeriesPlan
+from groepsaanbod.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.conftest import NOW
-from tests.factories import make_staff, sign_in
+from tests.factories import app_keys, make_staff, sign_in
 from tests.integration.attendance.test_least_privilege import MEMBERS, SECRET_NOTE, assign, group_meetings
 from tests.integration.test_route_protection import handlers
 
@@ -140,8 +141,21 @@ async def world(db, walker_role: str):
         expires_on=NOW.date() + timedelta(days=30),
     )
     db.add(api_client)
+    hook = WebhookSubscription(
+        organisation_id=org.id, url="https://hooks.example.org/in", description="", events=["session.moved"],
+        scopes=[], active=True, secret_encrypted=app_keys().encrypt("whsec_AAAA"), created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    db.add(hook)
+    await db.flush()
+    delivery = WebhookDelivery(
+        subscription_id=hook.id, organisation_id=org.id, event_id=f"msg_wsw_{walker_role}",
+        event_type="session.moved", payload="{}", created_at=NOW, attempts=0,
+    )  # fmt: skip
+    db.add(delivery)
     await db.commit()
     ids = {
+        "subscription_id": hook.id,
+        "delivery_id": delivery.id,
         "programme_id": programme_id,
         "cohort_id": cohort.id,
         "session_id": sessions[1],

@@ -309,6 +309,32 @@ TEAM = View(
         "PUT /api/v1/organisations/{organisation_id:int}/second-factor-policy",
     ),
 )
+WEBHOOKS = View(
+    "webhooks",
+    "Webhooks: the addresses other systems hear of changes at, their signing secrets (shown once) and "
+    "delivery logs (ids and statuses); sending one again",
+    "/{lang}/staff/webhooks",
+    _sights(admin=Sight.ALL),
+    (
+        f"GET {_PAGE}/staff/webhooks",
+        f"POST {_PAGE}/staff/webhooks",
+        f"GET {_PAGE}/staff/webhooks/{{subscription_id:int}}",
+        f"POST {_PAGE}/staff/webhooks/{{subscription_id:int}}",
+        f"POST {_PAGE}/staff/webhooks/{{subscription_id:int}}/secret",
+        f"POST {_PAGE}/staff/webhooks/{{subscription_id:int}}/deliveries/{{delivery_id:int}}/send-again",
+        "GET /api/v1/webhooks/events",
+        "GET /api/v1/organisations/{organisation_id:int}/webhooks",
+        "POST /api/v1/organisations/{organisation_id:int}/webhooks",
+        "GET /api/v1/webhooks/{subscription_id:int}",
+        "PATCH /api/v1/webhooks/{subscription_id:int}",
+        "POST /api/v1/webhooks/{subscription_id:int}/secret",
+        "GET /api/v1/webhooks/{subscription_id:int}/deliveries",
+        "POST /api/v1/webhooks/{subscription_id:int}/deliveries/{delivery_id:int}/send-again",
+        # Deleting last: the walk of tests/integration/test_who_sees_what.py calls them in this order.
+        f"POST {_PAGE}/staff/webhooks/{{subscription_id:int}}/delete",
+        "DELETE /api/v1/webhooks/{subscription_id:int}",
+    ),
+)
 OWN = View(
     "own",
     'Their own meetings (no participants), working hours, calendar link, "I cannot come", their account, '
@@ -391,6 +417,7 @@ VIEWS: tuple[View, ...] = (
     PROGRAMMES,
     AUDIT,
     TEAM,
+    WEBHOOKS,
     OWN,
     ROTA,
 )

@@ -34,6 +34,8 @@ from groepsaanbod.scheduling.services.dates_told import tell_new_members_dates
 from groepsaanbod.scheduling.services.joining import run_open_groups
 from groepsaanbod.scheduling.services.rota import keep_drop_ins
 from groepsaanbod.settings import Settings
+from groepsaanbod.webhooks.services.delivery import WebhookSending, deliver_due_webhooks
+from groepsaanbod.webhooks.services.subscriptions import re_encrypt_webhook_secrets
 
 
 @click.group()
@@ -149,6 +151,7 @@ def keys_rotate() -> None:
     with keys_explained():
         ring = key_ring(Settings.from_env())
         changed = run(lambda session: re_encrypt_secrets(session, ring))
+        changed += run(lambda session: re_encrypt_webhook_secrets(session, ring))
     click.echo(f"{changed} secret(s) encrypted again with the first key; the other keys may now be dropped.")
 
 
@@ -166,6 +169,10 @@ def keys_rotate() -> None:
 def worker(once: bool, interval: float, concurrency: int, lease: float, parent: int | None) -> None:
     """Deliver queued messages (email over SMTP, or the local dev mailbox) and other due work."""
     settings = Settings.from_env()
+    with keys_explained():
+        # Webhook secrets are encrypted: without keys (outside development) none can have been made.
+        ring = key_ring(settings) if settings.encryption_keys or settings.development else None
+    sending = WebhookSending(ring, settings.webhooks_to_private, timedelta(seconds=lease)) if ring else None
 
     async def rounds() -> None:
         engine = engine_for(settings)
@@ -187,6 +194,8 @@ def worker(once: bool, interval: float, concurrency: int, lease: float, parent: 
                     concurrency=concurrency,
                     lease=timedelta(seconds=lease),
                 )
+                if sending is not None:
+                    await deliver_due_webhooks(factory, sending, lambda: datetime.now(UTC))
                 if once:
                     click.echo(f"sent {report.sent}, kept in the dev mailbox {report.kept}, failed {report.failed}")
                     return

@@ -39,6 +39,7 @@ from groepsaanbod.scheduling.models import Session, SessionStaff
 from groepsaanbod.scheduling.services.appointment_views import appointment_times
 from groepsaanbod.scheduling.services.births import NOT_BY_PREGNANCY_WEEK, Birth, group_of, note_birth
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +278,20 @@ async def take_register(
         changed=changed,
         before={str(pid): list(before[pid]) for pid in changed},
     )
+    await record_event(
+        session,
+        register.programme.organisation_id,
+        "attendance.saved",
+        {
+            "session_id": s.id,
+            "cohort_id": s.cohort_id,
+            "programme_id": s.programme_id,
+            "participant_ids": [m.participant_id for m in marks],
+            "present": sum(1 for m in marks if m.present),
+            "absent": sum(1 for m in marks if not m.present),
+        },
+        now,
+    )
     # The audit record (who changed whose attendance, when): everyone at the first save, then who changed.
     record_audit(
         session,
@@ -406,6 +421,19 @@ async def record_head_count(
         children=count.children,
         volunteers=len(taken.volunteer_ids),
         checked_in=len(count.checked_in),
+    )
+    await record_event(
+        session,
+        register.programme.organisation_id,
+        "attendance.saved",
+        {
+            "session_id": s.id,
+            "cohort_id": s.cohort_id,
+            "programme_id": s.programme_id,
+            "adults": count.adults,
+            "children": count.children,
+        },
+        now,
     )
     if count.checked_in:
         record_audit(

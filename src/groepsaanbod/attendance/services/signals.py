@@ -26,6 +26,7 @@ from groepsaanbod.programmes.templates import Formation
 from groepsaanbod.registration.models import Participant
 from groepsaanbod.scheduling.models import Session
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import organisation_of_programme, record_event
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,18 @@ async def raise_signals(session: AsyncSession, cohort: Cohort, participant_ids: 
                 )
             )
             raised += 1
+            await record_event(
+                session,
+                await organisation_of_programme(session, cohort.programme_id),
+                "signal.raised",
+                {
+                    "cohort_id": cohort.id,
+                    "programme_id": cohort.programme_id,
+                    "participant_id": participant_id,
+                    "kind": kind,
+                },
+                now,
+            )
     return raised
 
 

@@ -31,6 +31,7 @@ from groepsaanbod.registration.models import Participant, Registration
 from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.registration.support import wants_interpreter
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 DEFAULT_SPREAD_DAYS = 35
@@ -286,6 +287,19 @@ async def move_member(
         was=was,
         **languages,
     )
+    await record_event(
+        session,
+        programme.organisation_id,
+        "registration.placed",
+        {
+            "registration_id": registration.id,
+            "cohort_id": target.id,
+            "programme_id": programme.id,
+            "status": registration.status,
+            "was": was,
+        },
+        now,
+    )
     await session.commit()
     log.info("member moved", extra={"registration_id": registration.id, "cohort_id": target.id, "by": viewer.staff_id})
     return target
@@ -401,6 +415,19 @@ async def confirm_cohort(session: AsyncSession, viewer: Viewer, cohort_id: int, 
         "cohort_confirmed",
         actor=viewer.staff_id,
         members=len(members),
+    )
+    await record_event(
+        session,
+        programme.organisation_id,
+        "cohort.confirmed",
+        {
+            "cohort_id": cohort.id,
+            "programme_id": programme.id,
+            "status": cohort.status,
+            "registration_ids": [r.id for r in members],
+            "members": len(members),
+        },
+        now,
     )
     await session.commit()
     log.info("cohort confirmed", extra={"cohort_id": cohort.id, "members": len(members), "by": viewer.staff_id})

@@ -36,6 +36,7 @@ from groepsaanbod.registration.services.registrations import LATEST_PUBLISHED_VE
 from groepsaanbod.registration.services.sign_up_reads import lock_open_cohort, placement_in
 from groepsaanbod.registration.services.waiting_list import offer_free_places, tell
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.webhooks.services.record import organisation_of_programme, record_event
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,18 @@ async def place_waiting(
             "placed",
             status=placement.status,
         )
+        await record_event(
+            session,
+            programme.organisation_id,
+            "registration.placed",
+            {
+                "registration_id": registration.id,
+                "cohort_id": open_cohort.id,
+                "programme_id": programme.id,
+                "status": placement.status,
+            },
+            now,
+        )
 
 
 async def _locked_offer(session: AsyncSession, token: str, now: datetime) -> Registration:
@@ -177,6 +190,18 @@ async def accept_offer(session: AsyncSession, token: str, now: datetime) -> Regi
         now,
         Subject(registration.programme_id, registration_id=registration.id, cohort_id=registration.cohort_id),
         "offer_accepted",
+    )
+    await record_event(
+        session,
+        await organisation_of_programme(session, registration.programme_id),
+        "registration.placed",
+        {
+            "registration_id": registration.id,
+            "cohort_id": registration.cohort_id,
+            "programme_id": registration.programme_id,
+            "status": registration.status,
+        },
+        now,
     )
     await session.commit()
     log.info("offer accepted", extra={"registration_id": registration.id})

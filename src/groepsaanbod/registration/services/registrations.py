@@ -33,6 +33,7 @@ from groepsaanbod.registration.models import Registration, RegistrationLink
 from groepsaanbod.registration.services.waiting_list import offer_free_places
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.settings import Settings
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +224,19 @@ async def end_registration(session: AsyncSession, registration_id: int, now: dat
         Subject(registration.programme_id, registration_id=registration.id, cohort_id=cohort_id),
         "withdrawn",
         was=was,
+    )
+    await record_event(
+        session,
+        registration.programme.organisation_id,
+        "registration.withdrawn",
+        {
+            "registration_id": registration.id,
+            "programme_id": registration.programme_id,
+            "cohort_id": cohort_id,
+            "status": registration.status,
+            "was": was,
+        },
+        now,
     )
     log.info("registration withdrawn", extra={"registration_id": registration.id})
     return registration

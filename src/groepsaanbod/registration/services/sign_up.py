@@ -45,6 +45,7 @@ from groepsaanbod.registration.services.sign_up_reads import (
 )
 from groepsaanbod.registration.services.storage import SignUpRows, dedupe_key, insert_sign_up
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,21 @@ async def register_participant(
             session.add(OutboxMessage(dedupe_key=key, participant_id=ids.participant_id, **message))
     else:
         message = rows.message
+    await record_event(
+        session,
+        programme.organisation_id,
+        "registration.received",
+        {
+            "registration_id": registration_id,
+            "programme_id": programme.id,
+            "cohort_id": cohort.id if cohort else None,
+            "status": placement.status,
+            "language": clean.language,
+            "place": clean.place,
+            "due_date": clean.due_date,
+        },
+        now,
+    )
     await session.commit()
     log.info(
         "participant registered",

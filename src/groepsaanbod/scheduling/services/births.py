@@ -33,6 +33,7 @@ from groepsaanbod.scheduling.services.context import TIMEZONE, session_context
 from groepsaanbod.scheduling.services.notices import notify_session
 from groepsaanbod.scheduling.sessions import MeetingTime, plan_pregnancy_sessions, to_utc
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import organisation_of_programme, record_event
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,20 @@ async def _plan_after_birth(
             session_id=row.id,
             old=old.isoformat(),
             new=row.starts_at.isoformat(),
+        )
+        await record_event(
+            session,
+            await organisation_of_programme(session, row.programme_id),
+            "session.moved",
+            {
+                "session_id": row.id,
+                "cohort_id": cohort.id,
+                "programme_id": row.programme_id,
+                "status": row.status,
+                "old_starts_at": old,
+                "starts_at": row.starts_at,
+            },
+            now,
         )
         moved += 1
     return moved

@@ -38,6 +38,7 @@ from groepsaanbod.scheduling.services.guest_teachers import take_over_lesson
 from groepsaanbod.scheduling.services.notices import alert_coordinators, notify_session
 from groepsaanbod.scheduling.sessions import to_utc
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,19 @@ async def cancel_session(session: AsyncSession, s: Session, *, reason: str, now:
         actor=actor,
         session_id=s.id,
         reason=reason,
+    )
+    await record_event(
+        session,
+        about.programme.organisation_id,
+        "session.cancelled",
+        {
+            "session_id": s.id,
+            "cohort_id": s.cohort_id,
+            "programme_id": s.programme_id,
+            "status": s.status,
+            "reason": reason,
+        },
+        now,
     )
     return told
 
@@ -321,6 +335,20 @@ async def reschedule_session(
         session_id=s.id,
         old=old.isoformat(),
         new=s.starts_at.isoformat(),
+    )
+    await record_event(
+        session,
+        programme.organisation_id,
+        "session.moved",
+        {
+            "session_id": s.id,
+            "cohort_id": s.cohort_id,
+            "programme_id": s.programme_id,
+            "status": s.status,
+            "old_starts_at": old,
+            "starts_at": s.starts_at,
+        },
+        now,
     )
     await session.commit()
     return s

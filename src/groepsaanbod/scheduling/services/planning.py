@@ -53,6 +53,7 @@ from groepsaanbod.scheduling.sessions import (
     to_utc,
 )
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import record_event
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +205,18 @@ async def plan_cohort_sessions(
         sessions=len(plan.sessions),
     )
     await session.flush()
+    await record_event(
+        session,
+        programme.organisation_id,
+        "session.planned",
+        {
+            "cohort_id": cohort.id,
+            "programme_id": cohort.programme_id,
+            "sessions": len(plan.sessions),
+            "starts_at": [p.starts_at for p in plan.sessions],
+        },
+        now,
+    )
     await tell_group_dates(session, cohort.id, now=now, links=links)
     await session.commit()
     log.info("sessions planned", extra={"cohort_id": cohort.id, "sessions": len(plan.sessions), "by": viewer.staff_id})
