@@ -8,7 +8,10 @@ Changelog (semantic versioning: a new major version gets a new /api/v<major> pat
 | 1.0.0   | the API as it was before the NL API Design Rules |
 | 1.1.0   | errors as application/problem+json (RFC 9457); API-Version header; lowerCamelCase query keys
 |         | (cohortId, programmeId, sessionId, contactEmail; the snake_case names still work, deprecated);
-|         | GET /api/v1 and /api/v1/openapi.json |
+|         | GET /api/v1 and /api/v1/openapi.json; service tokens (bearer, scopes); webhooks; cursor
+|         | paging (cursor, pageSize, Link rel="next"); the open offer under /api/v1/open; the pages'
+|         | missing routes (audit events, failed messages, second-factor policy, registers, report
+|         | files, guest teachers) |
 """
 
 from __future__ import annotations
