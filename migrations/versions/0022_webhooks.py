@@ -4,7 +4,7 @@ webhook_subscriptions: URL, events, scopes, paused or active, the signing secret
 webhook_deliveries: one event for one receiver, written with the change, and how sending went.
 
 Revision ID: 0022_webhooks
-Revises: 0020_cant_come
+Revises: 0021_api_clients
 Create Date: 2026-12-03 21:00:00
 """
 
@@ -16,7 +16,7 @@ import groepsaanbod.db
 from alembic import op
 
 revision: str = "0022_webhooks"
-down_revision: str | None = "0020_cant_come"
+down_revision: str | None = "0021_api_clients"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
