@@ -112,3 +112,33 @@ async def test_done_deliveries_are_forgotten_after_thirty_days(db):
     await db.commit()
     assert await forget_old_deliveries(db, NOW) == 1
     assert [d.id for d in await deliveries(db)] == [old_open.id, recent.id]  # not yet delivered: kept
+
+
+async def test_a_group_that_starts_from_the_waiting_crowd_tells_each_placement(client, db):
+    org, pid = await published_programme(db, "triple-p-group", "triple-hooks")
+    hook, _ = await subscribe(db, org.id, events=["registration.placed"])
+    told = [await sign_up(client, db, "triple-hooks", person(n, child_birth_date="2020-06-01")) for n in range(5)]
+    placed = [data_of(d) for d in await deliveries(db, hook.id)]
+    # The template's minimum is 5: the fifth sign-up starts the group and places all five.
+    assert sorted(p["registration_id"] for p in placed) == sorted(t["registration_id"] for t in told)
+    assert {p["status"] for p in placed} == {"confirmed"}
+    assert len({p["cohort_id"] for p in placed}) == 1
+
+
+async def test_a_drop_in_series_tells_its_planned_meetings_and_the_worker_top_up_too(client, db):
+    from groepsaanbod.scheduling.services.series import HORIZON, top_up_series
+    from tests.integration.scheduling.test_drop_in import kids_en_koffie, series_body
+
+    org, pid, venue, _, _ = await kids_en_koffie(client, db)
+    hook, _ = await subscribe(db, org.id, events=["session.planned"])
+    made = await client.post(f"/api/v1/programmes/{pid}/series", json=series_body(venue))
+    assert made.status_code == 201, made.text
+    [first] = [data_of(d) for d in await deliveries(db, hook.id)]
+    assert first["cohort_id"] == made.json()["cohort_id"]
+    assert first["sessions"] == len(first["starts_at"]) > 0
+    # The open-ended series is planned HORIZON ahead; weeks later the worker plans more, and says so.
+    assert await top_up_series(db, NOW + HORIZON) > 0
+    later = [data_of(d) for d in await deliveries(db, hook.id)]
+    assert len(later) == 2
+    assert later[1]["cohort_id"] == first["cohort_id"]
+    assert min(later[1]["starts_at"]) > max(first["starts_at"])

@@ -21,6 +21,7 @@ from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
 from groepsaanbod.registration.services.recipients import participant_recipient
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.webhooks.services.record import record_event
 
 
 def cohort_name(place: str, language: str, number: int) -> str:
@@ -92,6 +93,18 @@ async def start_cohort_when_enough(
         else:
             registration.status = RegistrationStatus.WAITLISTED
             registration.waitlist_position = index - template.max_group_size + 1
+        await record_event(
+            session,
+            programme.organisation_id,
+            "registration.placed",
+            {
+                "registration_id": registration.id,
+                "cohort_id": cohort.id,
+                "programme_id": programme.id,
+                "status": registration.status,
+            },
+            now,
+        )
         if registration.id == newcomer.registration_id:
             continue  # told by register_participant itself
         person = registration.participant

@@ -31,6 +31,7 @@ from groepsaanbod.scheduling.models import SeriesPause, SeriesPlan, Session
 from groepsaanbod.scheduling.services.context import TIMEZONE, may_manage
 from groepsaanbod.scheduling.sessions import DropInSeries, MeetingTime, plan_drop_in
 from groepsaanbod.scheduling.status import SessionStatus
+from groepsaanbod.webhooks.services.record import organisation_of_programme, record_event
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,9 @@ async def _skipped_days(session: AsyncSession, cohort: Cohort, first: date, last
     return frozenset(days)
 
 
-async def _plan_meetings(session: AsyncSession, cohort: Cohort, first: date, last: date) -> int:
-    """Add the series' meetings from `first` to `last` (inclusive); gives how many."""
+async def _plan_meetings(session: AsyncSession, cohort: Cohort, first: date, last: date, now: datetime) -> int:
+    """Add the series' meetings from `first` to `last` (inclusive); gives how many. Subscribers
+    hear of them as `session.planned`, as of a group's schedule."""
     if last < first or cohort.weekday is None or cohort.start_time is None:
         return 0
     spec = await session.scalar(
@@ -150,6 +152,19 @@ async def _plan_meetings(session: AsyncSession, cohort: Cohort, first: date, las
                 status=SessionStatus.PLANNED,
                 number=number,
             )
+        )
+    if plan.sessions:
+        await record_event(
+            session,
+            await organisation_of_programme(session, cohort.programme_id),
+            "session.planned",
+            {
+                "cohort_id": cohort.id,
+                "programme_id": cohort.programme_id,
+                "sessions": len(plan.sessions),
+                "starts_at": [p.starts_at for p in plan.sessions],
+            },
+            now,
         )
     return len(plan.sessions)
 
@@ -214,7 +229,7 @@ async def create_series(session: AsyncSession, viewer: Viewer, new: NewSeries, *
     plan = SeriesPlan(cohort_id=cohort.id, starts_on=new.starts_on, ends_on=new.ends_on, planned_until=new.starts_on)
     plan.planned_until = _target(plan, today)
     session.add(plan)
-    planned = await _plan_meetings(session, cohort, new.starts_on, plan.planned_until)
+    planned = await _plan_meetings(session, cohort, new.starts_on, plan.planned_until, now)
     record(
         session,
         now,
@@ -243,7 +258,7 @@ async def extend_series(
     if ends_on is not None and (ends_on < today or (plan.ends_on is None or ends_on < plan.ends_on)):
         raise ScheduleRefused.single("ends_on", SHORTER)
     plan.ends_on = ends_on
-    added = await _top_up(session, cohort, plan, today)
+    added = await _top_up(session, cohort, plan, now)
     record(
         session,
         now,
@@ -257,11 +272,11 @@ async def extend_series(
     return added
 
 
-async def _top_up(session: AsyncSession, cohort: Cohort, plan: SeriesPlan, today: date) -> int:
-    target = _target(plan, today)
+async def _top_up(session: AsyncSession, cohort: Cohort, plan: SeriesPlan, now: datetime) -> int:
+    target = _target(plan, local_date(now))
     if target <= plan.planned_until:
         return 0
-    added = await _plan_meetings(session, cohort, plan.planned_until + timedelta(days=1), target)
+    added = await _plan_meetings(session, cohort, plan.planned_until + timedelta(days=1), target, now)
     plan.planned_until = target
     return added
 
@@ -358,7 +373,7 @@ async def top_up_series(session: AsyncSession, now: datetime) -> int:
     )
     for plan in due:
         cohort = await session.get_one(Cohort, plan.cohort_id)
-        added += await _top_up(session, cohort, plan, today)
+        added += await _top_up(session, cohort, plan, now)
     await session.commit()
     if added:
         log.info("drop-in series topped up", extra={"sessions": added})
