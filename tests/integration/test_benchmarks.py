@@ -30,6 +30,7 @@ BENCHMARKS = {
     "think_timetable": (("none",), {"lessons", "hard_violations", "seconds"}),
     "mentor_feed": (("sqlite", "postgresql"), {"events", "p50_ms", "p99_ms", "p50_304_ms", "p99_304_ms"}),
     "reminders": (("sqlite", "postgresql"), {"messages", "delivered", "duplicates", "per_second"}),
+    "webhooks": (("sqlite", "postgresql"), {"events", "delivered", "duplicates", "bad_signatures", "per_second"}),
     "registration_race": (("postgresql",), {"attempts", "confirmed", "waitlisted", "errors", "per_second"}),
     "attendance_report": (("postgresql",), {"records", "seconds"}),
     "scale_out": (
@@ -51,6 +52,7 @@ EXACT = {
     "reminders": {"duplicates": "0"},
     "registration_race": {"errors": "0"},
     "think_timetable": {"hard_violations": "0"},
+    "webhooks": {"duplicates": "0", "bad_signatures": "0"},
 }
 
 
