@@ -279,6 +279,12 @@ NOT_A_PARTICIPANTS = {
     "venue_closures": "the venue",
     "venue_openings": "the venue",
     "venues": "the venue",
+    "api_clients": "an organisation's API clients: their name, scopes and a hash of the secret",
+    "webhook_subscriptions": "an organisation's receivers: address, events, scopes, the secret encrypted",
+    "webhook_deliveries.event_id": "a random id",
+    "webhook_deliveries.event_type": "a word from a fixed list",
+    "webhook_deliveries.last_error": "the kind of failure and the receiver's address, never a payload",
+    "webhook_deliveries.claim_token": "a random worker token",
 }
 ERASED = {
     "participants.full_name",
@@ -305,6 +311,7 @@ ERASED = {
     "outbox_messages.body_html",
     "outbox_messages.last_error",
     "outbox_messages.dedupe_key",
+    "webhook_deliveries.payload",
 }
 
 

@@ -142,3 +142,22 @@ async def test_a_drop_in_series_tells_its_planned_meetings_and_the_worker_top_up
     assert len(later) == 2
     assert later[1]["cohort_id"] == first["cohort_id"]
     assert min(later[1]["starts_at"]) > max(first["starts_at"])
+
+
+async def test_erasing_her_leaves_only_ids_in_the_payloads_about_her(client, db):
+    org, _ = await published_programme(db, "centering-pregnancy", "centering-erased")
+    scoped, _ = await subscribe(db, org.id, scopes=["registrations:read"])
+    scoped_id = scoped.id
+    told = await sign_up(client, db, "centering-erased", person(3, due_date=DUE))
+    other = await sign_up(client, db, "centering-erased", person(4, due_date="2027-05-02"))
+    assert DUE in (await deliveries(db, scoped_id))[0].payload
+    assert (await client.post(f"/nl/my/{told['token']}/erase")).status_code == 200
+    db.expire_all()
+    mine = [d for d in await deliveries(db, scoped_id) if data_of(d)["registration_id"] == told["registration_id"]]
+    assert mine  # her sign-up, and the withdrawal the erasure made
+    for delivery in mine:
+        assert DUE not in delivery.payload
+        assert "Eindhoven" not in delivery.payload
+    theirs = [d for d in await deliveries(db, scoped_id) if data_of(d)["registration_id"] == other["registration_id"]]
+    # Another person's payload keeps its detail.
+    assert "2027-05-02" in theirs[0].payload

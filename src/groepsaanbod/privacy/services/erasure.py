@@ -3,15 +3,17 @@ worker's retention erasure (services.py), so both leave the same nothing.
 
 What goes: name, email, phone, postcode, due date, child's birth date, the contact copies
 on registrations, their answers, their messages with their delivery errors, their
-calendar links and further private links, notes on their attendance, their drop-out signals with the coordinator's
-notes. What stays: the rows that reports count (registration status, language, town;
-attendance, came or not) and the empty participant row, so counts and links stay whole.
+calendar links and further private links, notes on their attendance, their drop-out signals with
+the coordinator's notes, and any detail (due date, town, language) in webhook payloads about them.
+What stays: the rows that reports count (registration status, language, town; attendance, came or
+not) and the empty participant row, so counts and links stay whole.
 Every other free-text column cannot name a participant (tests/integration/privacy/
 test_erasure.py lists each with why); the audit record holds field names only.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Collection
@@ -30,6 +32,8 @@ from groepsaanbod.programmes.models import Programme
 from groepsaanbod.registration.models import Participant, Registration, RegistrationLink
 from groepsaanbod.registration.services.registrations import end_registration
 from groepsaanbod.registration.status import RegistrationStatus
+from groepsaanbod.webhooks.events import is_basic
+from groepsaanbod.webhooks.models import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,29 @@ async def _delete_messages(
             theirs.append(message_id)
     if theirs:
         await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(theirs)))
+
+
+async def _strip_webhook_payloads(
+    session: AsyncSession, person_id: int, registration_ids: set[int], organisations: set[int]
+) -> None:
+    """Webhook payloads about her keep only ids, statuses and times: a subscriber with a detail
+    scope got her due date or town, and the delivery log must not keep them once she is erased."""
+    if not organisations:
+        return
+    rows = await session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.payload).where(WebhookDelivery.organisation_id.in_(organisations))
+    )
+    for delivery_id, payload in rows.all():
+        body = json.loads(payload)
+        data = body.get("data") or {}
+        if data.get("registration_id") not in registration_ids and data.get("participant_id") != person_id:
+            continue
+        kept = {key: value for key, value in data.items() if is_basic(key)}
+        if kept != data:
+            body["data"] = kept
+            await session.execute(
+                update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(payload=json.dumps(body))
+            )
 
 
 async def _erase_data(session: AsyncSession, person: Participant, now: datetime, reason: str) -> None:
@@ -108,6 +135,7 @@ async def _erase_data(session: AsyncSession, person: Participant, now: datetime,
             select(Programme.organisation_id).where(Programme.id.in_([r.programme_id for r in registrations]))
         )
     )
+    await _strip_webhook_payloads(session, person.id, {r.id for r in registrations}, organisations)
     for organisation_id in sorted(organisations):
         record_audit(session, now, DataUse("erase", reason), [person.id], organisation_id=organisation_id)
     await session.flush()
