@@ -118,3 +118,12 @@ async def set_opening_hours(
         session.add(VenueOpening(venue_id=venue_id, weekday=weekday, opens=opens, closes=closes))
     await session.commit()
     log.info("opening hours set", extra={"venue_id": venue_id, "days": len(hours), "by": viewer.staff_id})
+
+
+async def list_public_contacts(session: AsyncSession) -> list[tuple[str, str, str | None]]:
+    """Every organisation's name, town and contact address (if it gave one): public, for the
+    accessibility statement's "where to report a problem"."""
+    rows = await session.execute(
+        select(Organisation.name, Organisation.city, Organisation.contact_email).order_by(Organisation.name)
+    )
+    return [(name, city, email) for name, city, email in rows]
