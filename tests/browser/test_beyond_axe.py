@@ -78,7 +78,8 @@ LAYOUT_PROBLEMS = """
     if (!(hides(s.overflowX) || hides(s.overflowY)) || !el.textContent.trim() || hiddenOnPurpose(el)) continue;
     if ((hides(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
         || (hides(s.overflowY) && el.scrollHeight > el.clientHeight + 1)) {
-      problems.push(`cut off: ${name(el)} holds ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}: "${el.textContent.trim().slice(0, 40)}"`);
+      const sizes = `${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`;
+      problems.push(`cut off: ${name(el)} holds ${sizes}: "${el.textContent.trim().slice(0, 40)}"`);
     }
   }
   // 2. Every line of text, as the browser laid it out.
@@ -97,7 +98,8 @@ LAYOUT_PROBLEMS = """
       lines.push({r, node: n, el, text: node.data.trim().slice(0, 30)});
       // Text past the screen's edge is cut off, unless its own box scrolls (a wide table).
       if ((r.right > innerWidth + 1 || r.left < -1) && !insideScrollBox(el)) {
-        problems.push(`off the screen: "${node.data.trim().slice(0, 30)}" at ${Math.round(r.left)}..${Math.round(r.right)} of ${innerWidth}`);
+        const where = `${Math.round(r.left)}..${Math.round(r.right)} of ${innerWidth}`;
+        problems.push(`off the screen: "${node.data.trim().slice(0, 30)}" at ${where}`);
       }
     }
   }
@@ -119,7 +121,6 @@ LAYOUT_PROBLEMS = """
   return {problems, lines: lines.length};
 }
 """
-
 
 
 def layout_problems(page) -> list[str]:
@@ -147,7 +148,8 @@ FOCUSED = """
   }
   const transparent = /rgba\\(.*,\\s*0\\)$|transparent/.test(s.outlineColor);
   return {
-    what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"',
+    what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"',
     outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !transparent,
     shadow: s.boxShadow !== 'none' && s.boxShadow !== '',
     inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth,
@@ -161,7 +163,9 @@ FOCUSED = """
 def new_page(browser, viewport: dict | None = None, scale: float = 2):
     """A page whose test styles may be injected: a reader's own style sheet (text spacing, text size)
     is not the site's, so the site's Content-Security-Policy does not stop it in a real browser either."""
-    context = browser.new_context(viewport=viewport or {"width": 360, "height": 740}, device_scale_factor=scale, bypass_csp=True)
+    context = browser.new_context(
+        viewport=viewport or {"width": 360, "height": 740}, device_scale_factor=scale, bypass_csp=True
+    )
     return context.new_page()
 
 
@@ -243,7 +247,8 @@ def test_the_layout_check_finds_overlap_and_cut_off_text(browser, server):
     page.goto(f"{server}/nl/privacy")
     page.add_style_tag(content="h1 { white-space: nowrap; }")
     problems = layout_problems(page)
-    assert any(p.startswith("off the screen:") for p in problems) and any("sideways" in p for p in problems)
+    assert any(p.startswith("off the screen:") for p in problems)
+    assert any("sideways" in p for p in problems)
     page.context.close()
 
 
@@ -275,11 +280,7 @@ def test_focus_is_always_visible(screen, server, own_token, lang):
         screen.goto(page_url(server, lang, path, own_token))
         stops = tab_through(screen, path)
         assert len(stops) >= 5, (path, stops)  # skip link, languages, … (the check ran)
-        problems = [
-            s
-            for s in stops
-            if not (s["outline"] or s["shadow"]) or not s["inView"] or not s["onTop"]
-        ]
+        problems = [s for s in stops if not (s["outline"] or s["shadow"]) or not s["inView"] or not s["onTop"]]
         if problems:
             bad[path] = problems
     assert not bad, f"/{lang}:\n" + json.dumps(bad, indent=1, ensure_ascii=False)
@@ -289,9 +290,12 @@ def test_the_focus_check_sees_a_missing_or_covered_frame(screen, server):
     screen.goto(f"{server}/nl/privacy")
     screen.add_style_tag(content=":focus-visible, :focus { outline: none !important; box-shadow: none !important; }")
     stops = tab_through(screen, "/nl/privacy")
-    assert stops and not any(s["outline"] or s["shadow"] for s in stops)
+    assert stops
+    assert not any(s["outline"] or s["shadow"] for s in stops)
     screen.goto(f"{server}/nl/privacy")
-    screen.add_style_tag(content="body::after { content: ''; position: fixed; inset: 0; z-index: 2147483647; background: #fff; }")
+    screen.add_style_tag(
+        content="body::after { content: ''; position: fixed; inset: 0; z-index: 99999; background: #fff; }"
+    )
     assert not any(s["onTop"] for s in tab_through(screen, "/nl/privacy"))
 
 
@@ -360,6 +364,7 @@ def test_sign_up_with_the_keyboard_alone_in_arabic(phone, server, server_folder:
     name, born, language, status, consented, preferences = rows[0]
     assert name == "أمينة لوحة المفاتيح"
     assert born == "2024-05-01"
-    assert language == "ar" and consented
+    assert language == "ar"
+    assert consented
     assert status in ("pending", "confirmed", "waitlisted", "offered"), status
     assert re.search(r'"part_of_day":\s*"evening"', preferences), preferences
