@@ -311,8 +311,18 @@ def active_id(page) -> str:
     return page.evaluate("document.activeElement.id")
 
 
-def test_sign_up_with_the_keyboard_alone_in_arabic(phone, server, server_folder: Path):
+@pytest.fixture
+def keyboard_phone(browser):
+    """A phone whose browser speaks US English: the order of the date field's parts (month, day,
+    year) follows the browser's locale, not the page's, and the test types them in that order."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="en-US")
+    yield context.new_page()
+    context.close()
+
+
+def test_sign_up_with_the_keyboard_alone_in_arabic(keyboard_phone, server, server_folder: Path):
     """Tab, Shift+Tab, arrows, Space and Enter only: no click, no fill, nothing picked by selector."""
+    phone = keyboard_phone
     contact = "keyboard-ar@example.org"
     phone.goto(f"{server}/ar/programmes/kids-en-koffie-sliedrecht")
     press_tab_until(phone, "(document.activeElement.getAttribute('href') || '').endsWith('/register')", "sign-up link")
