@@ -40,7 +40,7 @@ async def test_the_statement_answers_in_every_language(client, db, lang):
     assert "EN 301 549" in text
     # The statement's date, written the reader's way, and where to report a problem.
     assert gettext(lang, "This statement was made on %(date)s.", date=long_date(STATEMENT_DATE, lang)) in text
-    assert "CJG Toegankelijkdorp (Toegankelijkdorp): toegankelijk@cjg.example" in text
+    assert "<bdi>CJG Toegankelijkdorp</bdi> (<bdi>Toegankelijkdorp</bdi>): <a" in answer.text
     assert 'href="mailto:toegankelijk@cjg.example"' in answer.text
     for sentence in (s for s in SENTENCES if "%(" not in s):
         assert gettext(lang, sentence) in text, sentence
