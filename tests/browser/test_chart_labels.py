@@ -39,8 +39,10 @@ def test_every_label_fits_the_chart_in_every_language(browser):
             assert drawn == [label.replace(" ", "") for label in labels], f"{language}: a label is cut"
             for t in measured:
                 where = f"{language}: {t['text']!r}"
-                assert t["left"] >= 0 and t["right"] <= t["width"], where
-                assert t["top"] >= 0 and t["bottom"] <= t["height"], where
+                assert t["left"] >= 0, where
+                assert t["right"] <= t["width"], where
+                assert t["top"] >= 0, where
+                assert t["bottom"] <= t["height"], where
                 if t["label"]:
                     assert t["right"] <= charts.LABEL_WIDTH, f"{where} runs into its bar"
     finally:

@@ -38,9 +38,7 @@ def test_every_table_in_the_templates_is_in_the_scroll_box():
     found = [t for t in templates if TABLE.search(t.read_text())]
     assert len(found) >= 6, "the walk found the templates with tables"
     problems = [
-        f"{path.relative_to(TEMPLATES)}:{line}"
-        for path in found
-        for line in tables_outside_the_box(path.read_text())
+        f"{path.relative_to(TEMPLATES)}:{line}" for path in found for line in tables_outside_the_box(path.read_text())
     ]
     assert not problems, "wrap these tables in {% call m.table_scroll(...) %}: " + ", ".join(problems)
 

@@ -66,9 +66,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float | None,
             )
         else:
             length = 0 if top == 0 else max(2, round(BAR_AREA * value / top))
-            parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{length}" height="{BAR_HEIGHT}" fill="#154273"/>'
-            )
+            parts.append(f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{length}" height="{BAR_HEIGHT}" fill="#154273"/>')
         parts.append(
             f'<text x="{LABEL_WIDTH + length + 6}" y="{baseline}" font-size="{FONT_SIZE}" fill="#1a1a1a" '
             f'direction="ltr" unicode-bidi="embed">{escape(text)}</text>'
