@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from groepsaanbod.i18n.languages import BY_CODE
 
@@ -53,6 +54,13 @@ def wall_date_and_time(local: datetime, language: str) -> str:
 
 def number(value: float | int, language: str) -> str:
     return format_decimal(value, locale=_locale(language))
+
+
+def percent(value: float | int, language: str) -> str:
+    """A share given in percent (80.6) the way the language writes it: "80,6%" in Dutch, "%80,6"
+    in Turkish, "80,6 %" in Spanish. The decimals given are kept, none added."""
+    share = Decimal(str(value)) / 100
+    return format_percent(share, locale=_locale(language), decimal_quantization=False)
 
 
 def language_name(code: str, in_language: str) -> str:

@@ -15,7 +15,7 @@ import xlsxwriter
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.rules import ABSENCE_REASONS
 from groepsaanbod.bounds import neutralise_line, spreadsheet_text
-from groepsaanbod.i18n.formatting import language_name, long_date, number
+from groepsaanbod.i18n.formatting import language_name, long_date, number, percent
 from groepsaanbod.i18n.text import N_
 from groepsaanbod.i18n.translations import gettext
 
@@ -94,6 +94,9 @@ def table_notes(report: f.Report, table: Shown, language: str) -> list[str]:
 
 
 def cell_text(value: f.Value, language: str) -> str:
+    """A cell on the page and beside its bar: a share with the language's own percent sign."""
+    if isinstance(value, f.Rate) and value.percent is not None:
+        return percent(value.percent, language)
     value = cell_shown(value, language)
     if value is None:
         return "–"
