@@ -16,9 +16,9 @@ from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.attendance.rules import ABSENCE_REASONS
 from groepsaanbod.bounds import neutralise_line, spreadsheet_text
-from groepsaanbod.i18n.formatting import language_name, long_date, number
+from groepsaanbod.i18n.formatting import long_date, number
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.i18n.translations import gettext, language_name
 
 NOTE_SUPPRESSED = N_("Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised.")
 #: The word a hidden cell shows (figures.HIDDEN), and what it means.
