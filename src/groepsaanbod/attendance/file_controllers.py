@@ -46,7 +46,6 @@ def _format(wanted: str) -> str:
     return wanted
 
 
-
 @get(
     "/api/v1/organisations/{organisation_id:int}/report/export",
     opt={**REPORT_READERS, "scope": "reports:read"},

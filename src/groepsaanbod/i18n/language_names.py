@@ -1,8 +1,9 @@
 """Which language names come from our catalogs rather than from CLDR. Pure.
 
 Babel's CLDR data (2.18) names some languages in English inside another language: Somali
-pages said "Turkish" and "Papiamento" (its "Tigrinya" is spelled alike in Somali). For those languages the catalogs give the
-name, in every language alike (so one place holds it); all others come from CLDR.
+pages said "Turkish" and "Papiamento" (its "Tigrinya" is spelled alike in Somali). For those
+languages the catalogs give the name, in every language alike (so one place holds it); all
+others come from CLDR.
 """
 
 from __future__ import annotations

@@ -36,7 +36,10 @@ async def test_csv_kind_follows_the_reader_and_can_be_chosen(db, client):
     assert _cell((await client.get(api + "&lang=en")).content, ",", attendance["en"]) == "70.3"
 
     # The other kind, asked for by the page's link and by the API.
-    assert _cell((await client.get(page.format(lang="nl") + "&dialect=international")).content, ",", attendance["nl"]) == "70.3"
+    assert (
+        _cell((await client.get(page.format(lang="nl") + "&dialect=international")).content, ",", attendance["nl"])
+        == "70.3"
+    )
     assert _cell((await client.get(api + "&lang=en&dialect=nl")).content, ";", attendance["en"]) == "70,3"
 
     # The page offers both, the reader's own first.

@@ -17,7 +17,9 @@ from babel.messages.pofile import read_po
 PO = Path(__file__).resolve().parents[3] / "locale" / "pl" / "LC_MESSAGES" / "messages.po"
 
 #: "ty" and its forms, and "twój" in every case.
-PRONOUNS = r"ty|ci|cię|ciebie|tobie|tobą|twój|twoja|twoje|twojego|twojej|twojemu|twoją|twoich|twoim|twoimi|twym|twych|twe|twą"
+PRONOUNS = (
+    r"ty|ci|cię|ciebie|tobie|tobą|twój|twoja|twoje|twojego|twojej|twojemu|twoją|twoich|twoim|twoimi|twym|twych|twe|twą"
+)
 #: 2nd person singular: present/future ("możesz", "chcesz", "masz", "jesteś"), past ("wpisałeś",
 #: "zrezygnowałaś"). Not "nasz"/"wasz" (our/your-plural), nor imperatives ending in -pisz ("zapisz").
 VERBS = r"jesteś|będziesz|\w+łeś|\w+łaś|(?!(?:na|wa)sz\b)(?!\w*pisz\b)\w{2,}(?:esz|isz|ysz|asz)"
