@@ -66,3 +66,16 @@ async def test_an_unknown_csv_kind_is_refused_in_the_readers_language(db, client
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
     assert gettext("tr", exports.DIALECT_WRONG) in page.text
+
+
+async def test_the_openapi_document_names_the_csv_kinds(client):
+    document = (await client.get("/api/v1/openapi.json")).json()
+    for path in ("/organisations/{organisation_id}/report/export", "/reports/municipality/export"):  # under /api/v1
+        parameters = {p["name"]: p for p in document["paths"][path]["get"]["parameters"]}
+        dialect = parameters["dialect"]
+        assert dialect["in"] == "query"
+        assert not dialect.get("required", False)
+        schema = dialect["schema"]
+        enum = schema.get("enum") or next(s["enum"] for s in schema.get("oneOf", schema.get("anyOf", [])) if "enum" in s)
+        assert sorted(enum) == ["international", "nl"]
+        assert "78,4" in dialect["description"]
