@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from groepsaanbod.i18n.formatting import cldr_language_name
+from groepsaanbod.i18n.language_names import NAMES_FROM_CATALOGS
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGE_CODES
 from groepsaanbod.i18n.translations import language_name
 from groepsaanbod.registration.support import INTERPRETER_LANGUAGES
@@ -61,3 +62,9 @@ def test_each_of_the_seven_is_named_in_itself_as_the_switcher_names_it(page):
 
 def test_the_check_can_fail_on_the_cldr_names_alone():
     assert cldr_language_name("tr", "so") == "Turkish"  # the gap the catalogs fill
+
+
+@pytest.mark.parametrize("page", [code for code in LANGUAGE_CODES if code != "so"])
+def test_a_name_from_the_catalogs_agrees_with_cldr_where_cldr_has_it(page):
+    for code in NAMES_FROM_CATALOGS:
+        assert language_name(code, page) == cldr_language_name(code, page)
