@@ -14,7 +14,7 @@ from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
 from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.text import Message, pick
-from groepsaanbod.i18n.translations import render_message, translations_for
+from groepsaanbod.i18n.translations import language_name, render_message, translations_for
 from groepsaanbod.settings import Settings
 
 
@@ -31,7 +31,7 @@ def jinja_environment() -> Environment:
         auto_reload=Settings.from_env().debug,
         finalize=_finalize,
     )
-    env.filters["language_name"] = formatting.language_name
+    env.filters["language_name"] = language_name
     env.filters["listing"] = formatting.listing
     env.tests["contains"] = lambda sequence, item: item in sequence
     env.globals["csrf_field"] = csrf_field

@@ -196,7 +196,7 @@ async def test_export_cells_never_become_formulas(client, db):
                                 assert cell.value.startswith("'" + payload)
                                 seen.add(payload)
         text = (await client.get(url + "&format=csv")).content.decode("utf-8-sig")
-        for row in csv.reader(io.StringIO(text), delimiter=";"):
+        for row in csv.reader(io.StringIO(text), delimiter=","):  # en: the international kind
             for value in row:
                 assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (kind, value)
                 for payload in (FORMULA_PROGRAMME, FORMULA_CLASS):

@@ -165,7 +165,11 @@ def _report_response(ctx: Context, report: f.Report, form: dict[str, Any], kind:
     language = ctx.language
     wanted = ctx.request.query_params.get("format", "")
     if wanted in exports.FILE_TYPES:
-        content, media_type, name = exports.report_file(report, language, wanted)
+        try:
+            dialect = exports.csv_dialect(ctx.request.query_params.get("dialect"))
+        except ReportRefused as refused:
+            return _refused_page(ctx, form, kind, refused)
+        content, media_type, name = exports.report_file(report, language, wanted, dialect)
         # Litestar adds the charset to text/ types
         return Response(
             content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -190,6 +194,7 @@ def _report_response(ctx: Context, report: f.Report, form: dict[str, Any], kind:
         form=form,
         kind=kind,
         query=ctx.request.url.query or "",
+        csv_dialect=exports.csv_dialect_for(language),
     )
 
 

@@ -63,10 +63,14 @@ def percent(value: float | int, language: str) -> str:
     return format_percent(share, locale=_locale(language), decimal_quantization=False)
 
 
-def language_name(code: str, in_language: str) -> str:
-    """The name of language `code` in `in_language`, e.g. 'Turks' for tr in nl."""
-    name = Locale.parse(code).get_display_name(_locale(in_language)) or code
+def capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
+
+
+def cldr_language_name(code: str, in_language: str) -> str:
+    """The name of language `code` in `in_language` as CLDR has it, e.g. 'Turks' for tr in nl. Some
+    are English in some languages: people read translations.language_name, which fills those in."""
+    return capitalised(Locale.parse(code).get_display_name(_locale(in_language)) or code)
 
 
 def listing(items: list[str], language: str) -> str:

@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 
 from groepsaanbod import resource_dir
 from groepsaanbod.i18n import formatting
+from groepsaanbod.i18n.language_names import NAMES_FROM_CATALOGS
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.terms import ROLE_NAMES
 from groepsaanbod.i18n.text import Message
@@ -53,6 +54,14 @@ def ngettext(language: str, singular: str, plural: str, n: int, /, **params: Any
     return text % values
 
 
+def language_name(code: str, in_language: str) -> str:
+    """The name of language `code` in `in_language`, e.g. 'Turks' for tr in nl: from CLDR, or from
+    the catalogs where CLDR gives an English name (language_names.NAMES_FROM_CATALOGS)."""
+    if code in NAMES_FROM_CATALOGS:
+        return formatting.capitalised(gettext(in_language, NAMES_FROM_CATALOGS[code]))
+    return formatting.cldr_language_name(code, in_language)
+
+
 def render_message(language: str, message: Message) -> str:
     """A message in `language`; dates (and times), language codes and lists of them are shown for that reader."""
     params: dict[str, Any] = {}
@@ -66,9 +75,9 @@ def render_message(language: str, message: Message) -> str:
         elif key == "role" and value in ROLE_NAMES:
             params[key] = gettext(language, ROLE_NAMES[value])
         elif key == "language" and value in LANGUAGE_CODES:
-            params[key] = formatting.language_name(value, language)
+            params[key] = language_name(value, language)
         elif key == "languages" and isinstance(value, list | tuple):
-            params[key] = formatting.listing([formatting.language_name(code, language) for code in value], language)
+            params[key] = formatting.listing([language_name(code, language) for code in value], language)
         elif isinstance(value, list | tuple) and value and all(isinstance(v, date) for v in value):
             params[key] = formatting.listing([formatting.short_date(v, language) for v in value], language)
         else:

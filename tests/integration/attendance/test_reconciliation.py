@@ -130,5 +130,5 @@ async def test_xlsx_and_csv_hold_the_same_numbers(db):
     dose = book.worksheets[2]
     assert [r for r in dose.iter_rows(min_row=4, values_only=True)][6] == ("6", 2)
     text = exports.report_csv(report, "en").decode("utf-8-sig")
-    assert "Completion rate;50.0" in text
-    assert "Trainer ziek;1" in text
+    assert "Completion rate,50.0" in text
+    assert "Trainer ziek,1" in text

@@ -63,7 +63,7 @@ async def test_municipality_report_suppresses_small_cells_everywhere(db, client)
     assert "1" not in re.sub(r"[^0-9]", "", reach.split("<desc", 1)[1].split("</desc>")[0])
 
     text = (await client.get(f"/en/staff/reports/municipality?{QUERY}&format=csv")).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text), delimiter=","))
     section = None
     for row in rows:
         if len(row) == 1:

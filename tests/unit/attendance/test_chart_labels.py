@@ -9,9 +9,9 @@ from html import unescape
 from groepsaanbod.attendance import charts
 from groepsaanbod.attendance import figures as f
 from groepsaanbod.attendance.services.exports import cell_text
-from groepsaanbod.i18n.formatting import language_name, percent
+from groepsaanbod.i18n.formatting import percent
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
-from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.i18n.translations import gettext, language_name
 
 
 def chart_labels(language: str) -> list[str]:

@@ -36,7 +36,7 @@ def test_a_small_count_and_a_cell_hidden_beside_it_are_marked_apart():
 
 def test_csv_says_what_each_mark_means_at_the_top_and_under_the_table():
     text = exports.report_csv(_report(), "en").decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text), delimiter=","))
     assert rows[1] == [exports.NOTE_SUPPRESSED]
     assert "“hidden” is a number of 5 or more" in rows[2][0]
     assert ["Arabic", "hidden"] in rows

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 
-from groepsaanbod.i18n.formatting import date_and_time, language_name, listing, long_date, time_of_day
+from groepsaanbod.i18n.formatting import date_and_time, listing, long_date, time_of_day
+from groepsaanbod.i18n.translations import language_name
 
 
 def test_times_are_shown_in_the_venues_time_zone_across_summer_time():

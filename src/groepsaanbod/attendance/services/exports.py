@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import xlsxwriter
 
 from groepsaanbod.attendance import figures as f
+from groepsaanbod.attendance.errors import ReportRefused
 from groepsaanbod.attendance.rules import ABSENCE_REASONS
 from groepsaanbod.bounds import neutralise_line, spreadsheet_text
-from groepsaanbod.i18n.formatting import language_name, long_date, number, percent
+from groepsaanbod.i18n.formatting import long_date, number, percent
 from groepsaanbod.i18n.text import N_
-from groepsaanbod.i18n.translations import gettext
+from groepsaanbod.i18n.translations import gettext, language_name
 
 NOTE_SUPPRESSED = N_("Numbers of fewer than 5 people are shown as <5, so that nobody can be recognised.")
 #: The word a hidden cell shows (figures.HIDDEN), and what it means.
@@ -32,6 +33,33 @@ ALL_PLACES = N_("all places")
 SUMMARY = N_("Summary")
 #: The files a report is given as (page and API alike): format -> media type.
 FILE_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    delimiter: str
+    decimal: str
+
+
+#: How a CSV is written: Dutch Excel reads `;` and `78,4`, others `,` and `78.4`.
+CSV_DIALECTS = {"nl": CsvDialect(";", ","), "international": CsvDialect(",", ".")}
+
+
+DIALECT_WRONG = N_("Choose the CSV kind nl (semicolons, decimal comma) or international (commas, decimal point).")
+
+
+def csv_dialect(asked: str | None) -> str | None:
+    """The CSV dialect asked for (None: the reader's language decides), or a refusal."""
+    if not asked:
+        return None
+    if asked not in CSV_DIALECTS:
+        raise ReportRefused.single("dialect", DIALECT_WRONG)
+    return asked
+
+
+def csv_dialect_for(language: str) -> str:
+    """The CSV dialect a reader gets unless they ask for another: Dutch for Dutch readers."""
+    return "nl" if language == "nl" else "international"
 
 
 @dataclass(frozen=True)
@@ -148,11 +176,20 @@ def _safe(value: object) -> object:
     return spreadsheet_text(neutralise_line(value)) if isinstance(value, str) else value
 
 
-def report_csv(report: f.Report, language: str) -> bytes:
+def _csv_cell(value: object, dialect: CsvDialect) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).replace(".", dialect.decimal)  # no thousands separator: spreadsheets misread it
+    return _safe(value)
+
+
+def report_csv(report: f.Report, language: str, dialect: str | None = None) -> bytes:
+    chosen = CSV_DIALECTS[dialect or csv_dialect_for(language)]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv.writer(out, delimiter=chosen.delimiter)
     for line in _lines(report, language):
-        writer.writerow(["" if v is None else _safe(v) for v in line])
+        writer.writerow([_csv_cell(v, chosen) for v in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs read UTF-8
 
 
@@ -206,8 +243,9 @@ def _write(sheet, row: int, col: int, value) -> None:
         sheet.write_number(row, col, value)
 
 
-def report_file(report: f.Report, language: str, wanted: str) -> tuple[bytes, str, str]:
-    """The report as a file of a format in FILE_TYPES: its bytes, media type and file name."""
+def report_file(report: f.Report, language: str, wanted: str, dialect: str | None = None) -> tuple[bytes, str, str]:
+    """The report as a file of a format in FILE_TYPES (a CSV in one of CSV_DIALECTS, by default the
+    reader's): its bytes, media type and file name."""
     stem = f"report-{report.start.isoformat()}-{report.end.isoformat()}"
-    content = report_csv(report, language) if wanted == "csv" else report_xlsx(report, language)
+    content = report_csv(report, language, dialect) if wanted == "csv" else report_xlsx(report, language)
     return content, FILE_TYPES[wanted], f"{stem}.{wanted}"

@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 from groepsaanbod.accounts.models import Role, Staff
 from groepsaanbod.cohorts.models import Cohort, CohortStatus
 from groepsaanbod.history.services import Subject, record
-from groepsaanbod.i18n.formatting import language_name
 from groepsaanbod.i18n.languages import BY_CODE
 from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.translations import language_name
 from groepsaanbod.messaging.services.queue import MessageContent, Recipient, queue_message
 from groepsaanbod.programmes.models import Programme, ProgrammeTemplate
 from groepsaanbod.registration.models import Registration
