@@ -31,7 +31,7 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
 def svg() -> str:
     shapes = "".join(f'<circle cx="{x}" cy="{y}" r="{r}"/>' for x, y, r in HEADS + BODIES)
     # The bodies are cut off by the square's edge, like shoulders.
-    return SVG.format(radius=RADIUS, violet="%02x%02x%02x" % VIOLET, shapes=shapes)
+    return SVG.format(radius=RADIUS, violet="{:02x}{:02x}{:02x}".format(*VIOLET), shapes=shapes)
 
 
 def _inside(x: float, y: float) -> tuple[bool, bool]:
@@ -59,7 +59,9 @@ def pixels(size: int, samples: int = 4) -> bytes:
                         colour = (255, 255, 255) if white else VIOLET
                         r, g, b, a = r + colour[0], g + colour[1], b + colour[2], a + 1
             n = samples * samples
-            rows += bytes([round(r / a) if a else 0, round(g / a) if a else 0, round(b / a) if a else 0, round(255 * a / n)])
+            rows += bytes(
+                [round(r / a) if a else 0, round(g / a) if a else 0, round(b / a) if a else 0, round(255 * a / n)]
+            )
     return bytes(rows)
 
 
@@ -68,7 +70,12 @@ def png(size: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels(size), 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels(size), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def ico(sizes: tuple[int, ...] = (16, 32)) -> bytes:

@@ -27,7 +27,7 @@ from groepsaanbod.api_clients.guards import (
 from groepsaanbod.api_clients.openapi import components, declare_security
 from groepsaanbod.api_design.openapi import ApiDocumentPlugin
 from groepsaanbod.api_design.versions import API_VERSION, add_version_header
-from groepsaanbod.assets import static
+from groepsaanbod.assets import serving
 from groepsaanbod.assets.compression import Compression
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
@@ -118,7 +118,7 @@ def create_app(
     api = declare_security(_bounded([route for routes in AREA_ROUTES for route in routes.API], JSON_BODY_LIMIT))
     pages = _bounded([route for routes in AREA_ROUTES for route in routes.PAGES], FORM_BODY_LIMIT)
     app = Litestar(
-        route_handlers=[health, *operations.ROUTES, root, *static.ROUTES, *api, *pages],
+        route_handlers=[health, *operations.ROUTES, root, *serving.ROUTES, *api, *pages],
         request_max_body_size=FORM_BODY_LIMIT,
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
 from groepsaanbod.access.privileges import BY_KEY
-from groepsaanbod.assets.static import static_url
+from groepsaanbod.assets.names import static_url
 from groepsaanbod.bounds import without_direction_controls
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES

@@ -12,7 +12,7 @@ import brotli
 import httpx
 import pytest
 
-from groepsaanbod.assets.static import STATIC_DIR, static_url
+from groepsaanbod.assets.names import STATIC_DIR, static_url
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -34,7 +34,8 @@ def raw(client: httpx.AsyncClient, **headers: str):
 async def test_pages_link_every_stylesheet_and_the_icon_by_hashed_name(client):
     page = (await client.get("/nl/")).text
     links = re.findall(r'href="(/static/[^"]+)"', page)
-    assert static_url("build/nlds.css") in links and static_url("site.css") in links
+    assert static_url("build/nlds.css") in links
+    assert static_url("site.css") in links
     assert static_url("favicon.svg") in links
     assert not any("vendor/" in link for link in links), links  # the 600 kB sources are not loaded
     for link in links:
@@ -55,9 +56,11 @@ async def test_a_hashed_name_is_kept_for_a_year_and_names_the_bytes(client):
 
 async def test_the_plain_name_still_works_but_is_asked_again(client):
     response = await client.get("/static/site.css")
-    assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
     again = await client.get("/static/site.css", headers={"If-None-Match": response.headers["etag"]})
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
 
 
 async def test_a_stale_hash_gets_the_current_file_not_kept(client):
@@ -67,7 +70,9 @@ async def test_a_stale_hash_gets_the_current_file_not_kept(client):
     assert response.content == (STATIC_DIR / "site.css").read_bytes()
 
 
-@pytest.mark.parametrize("url", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.12345678.css", "/static/"])
+@pytest.mark.parametrize(
+    "url", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.12345678.css", "/static/"]
+)
 async def test_nothing_outside_static_and_no_made_up_names(client, url):
     assert (await client.get(url)).status_code == 404
 
@@ -98,7 +103,8 @@ async def test_gzip_when_asked_none_when_not_and_vary_always(client):
 async def test_pages_and_json_are_compressed_when_asked(client):
     fetch = raw(client, **{"Accept-Encoding": "gzip"})
     page = await fetch("/nl/")
-    assert page.status_code == 200 and page.headers["content-encoding"] == "gzip"
+    assert page.status_code == 200
+    assert page.headers["content-encoding"] == "gzip"
     assert "accept-encoding" in page.headers["vary"].lower()
     assert b"<!DOCTYPE html>" in gzip.decompress(page.content)
     assert page.headers["cache-control"] == "no-store"  # compression changes nothing of that
@@ -110,7 +116,8 @@ async def test_pages_and_json_are_compressed_when_asked(client):
         assert offer.headers["content-encoding"] == "gzip"
         gzip.decompress(offer.content)
     plain = await raw(client, **{"Accept-Encoding": "identity"})("/nl/")
-    assert "content-encoding" not in plain.headers and plain.content.startswith(b"<!DOCTYPE html>")
+    assert "content-encoding" not in plain.headers
+    assert plain.content.startswith(b"<!DOCTYPE html>")
 
 
 async def test_an_etag_still_answers_304_through_compression(client):
@@ -120,7 +127,8 @@ async def test_an_etag_still_answers_304_through_compression(client):
         "GET", "/api/v1/open/programmes", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["etag"]}
     )
     again = await client.send(request)
-    assert again.status_code == 304 and "content-encoding" not in again.headers
+    assert again.status_code == 304
+    assert "content-encoding" not in again.headers
 
 
 async def test_the_favicon_answers_at_the_root_and_may_be_kept(client):
@@ -129,12 +137,15 @@ async def test_the_favicon_answers_at_the_root_and_may_be_kept(client):
     assert response.headers["content-type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # an icon resource
     assert response.content == (STATIC_DIR / "favicon.ico").read_bytes()
-    assert "max-age" in response.headers["cache-control"] and "no-store" not in response.headers["cache-control"]
+    assert "max-age" in response.headers["cache-control"]
+    assert "no-store" not in response.headers["cache-control"]
     svg = await client.get(static_url("favicon.svg"))
-    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert svg.status_code == 200
+    assert svg.headers["content-type"] == "image/svg+xml"
 
 
 async def test_head_of_a_static_file(client):
     response = await client.head(static_url("site.css"))
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    assert response.content == b""
     assert response.headers["cache-control"] == IMMUTABLE

@@ -71,7 +71,9 @@ def headers_hook(*, strict_transport: bool) -> Callable[[Message, Scope], Awaita
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             path = str(scope.get("path", ""))
-            cacheable = path.startswith(CACHEABLE_PREFIX) or path in CACHEABLE_PATHS or _open_and_kept(path, scope, message)
+            cacheable = (
+                path.startswith(CACHEABLE_PREFIX) or path in CACHEABLE_PATHS or _open_and_kept(path, scope, message)
+            )
             added, dropped = (extra, names) if cacheable else (uncached, uncached_names)
             kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in dropped]
             if path.startswith(OPEN_DATA_PREFIX) and scope.get("method") in {"GET", "HEAD"}:
