@@ -25,17 +25,25 @@ class Meter:
     def __init__(self, context, page) -> None:
         self.received: dict[str, float] = {}
         self.urls: dict[str, str] = {}
+        self.codings: dict[str, str] = {}
         cdp = context.new_cdp_session(page)
         cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
         cdp.on("Network.loadingFinished", lambda e: self.received.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.on("Network.responseReceived", self._coding)
         cdp.send("Network.enable")
         self.cdp = cdp
+
+    def _coding(self, event) -> None:
+        headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
+        self.codings[event["requestId"]] = headers.get("content-encoding", "-")
 
     def visit(self, page, url: str) -> tuple[int, list[str]]:
         self.received.clear()
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
-        lines = [f"{int(n):>7} {self.urls.get(rid, rid)}" for rid, n in self.received.items()]
+        lines = [
+            f"{int(n):>7} {self.codings.get(rid, '-'):>4} {self.urls.get(rid, rid)}" for rid, n in self.received.items()
+        ]
         return int(sum(self.received.values())), lines
 
 

@@ -73,17 +73,20 @@ def _compressing_send(send: Send, coding: str | None) -> Send:
         if message["type"] != "http.response.body" or start is None:
             await send(message)
             return
-        if state["mode"] == "undecided":
+        last = not message.get("more_body", False)
+        if state["mode"] == "compress":
+            message = {**message, "body": state["compressor"].chunk(message.get("body", b""), last=last)}
+        elif state["mode"] == "undecided":
             state["mode"] = _decide(start, message, coding)
             if state["mode"] == "compress":
                 state["compressor"] = compressor(str(coding))
+                message = {**message, "body": state["compressor"].chunk(message.get("body", b""), last=last)}
                 headers = [(k, v) for k, v in start["headers"] if bytes(k).lower() != b"content-length"]
                 headers.append((b"content-encoding", str(coding).encode()))
+                if last:  # the whole answer at once: its length is known
+                    headers.append((b"content-length", str(len(message["body"])).encode()))
                 start["headers"] = headers
             await send(start)
-        if state["mode"] == "compress":
-            last = not message.get("more_body", False)
-            message = {**message, "body": state["compressor"].chunk(message.get("body", b""), last=last)}
         await send(message)
 
     return wrapped
