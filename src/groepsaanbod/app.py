@@ -12,12 +12,11 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.response import Redirect
-from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Empty
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from groepsaanbod import PACKAGE_DIR, errors
+from groepsaanbod import errors
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.api_clients.guards import (
     provide_context,
@@ -28,6 +27,8 @@ from groepsaanbod.api_clients.guards import (
 from groepsaanbod.api_clients.openapi import components, declare_security
 from groepsaanbod.api_design.openapi import ApiDocumentPlugin
 from groepsaanbod.api_design.versions import API_VERSION, add_version_header
+from groepsaanbod.assets import serving
+from groepsaanbod.assets.compression import Compression
 from groepsaanbod.db import area_modules, engine_for, make_session_factory, session_scope
 from groepsaanbod.i18n.languages import choose_language
 from groepsaanbod.logs import configure_logging
@@ -113,14 +114,11 @@ def create_app(
         check_query(request)
         await check_csrf(request, settings.base_url)
 
-    static = create_static_files_router(
-        path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False
-    )
     # Body limits per kind of route (protection/body_size.py); a route that needs more says so itself.
     api = declare_security(_bounded([route for routes in AREA_ROUTES for route in routes.API], JSON_BODY_LIMIT))
     pages = _bounded([route for routes in AREA_ROUTES for route in routes.PAGES], FORM_BODY_LIMIT)
     app = Litestar(
-        route_handlers=[health, *operations.ROUTES, root, static, *api, *pages],
+        route_handlers=[health, *operations.ROUTES, root, *serving.ROUTES, *api, *pages],
         request_max_body_size=FORM_BODY_LIMIT,
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -157,7 +155,8 @@ def create_app(
         logging_config=None,
     )
     # Outside Litestar's own handler, so that it also sees requests no route matched.
-    app.asgi_handler = cast(ASGIApp, RequestObserver(app.asgi_handler))
+    # Compression inside it, so that it counts the time spent compressing (assets/compression.py).
+    app.asgi_handler = cast(ASGIApp, RequestObserver(Compression(cast(Any, app.asgi_handler))))
     return app
 
 

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
 from groepsaanbod.access.privileges import BY_KEY
+from groepsaanbod.assets.names import static_url
 from groepsaanbod.bounds import without_direction_controls
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
@@ -36,6 +37,7 @@ def jinja_environment() -> Environment:
     env.tests["contains"] = lambda sequence, item: item in sequence
     env.globals["csrf_field"] = csrf_field
     env.globals["view_roles"] = view_roles
+    env.globals["static_url"] = static_url
     return env
 
 

@@ -1,5 +1,5 @@
 """Security headers on every answer, pages, API, feeds and static files alike; and
-`Cache-Control: no-store` on every answer but a static file.
+`Cache-Control: no-store` on every answer but a static file (and the favicon).
 
 A hook on every message sent, so nothing (error pages included) leaves without them.
 The Content-Security-Policy allows no inline script or style: every style lives
@@ -52,6 +52,8 @@ def security_headers(*, strict_transport: bool) -> list[tuple[bytes, bytes]]:
 #: rule for every answer, so that a new route cannot forget it.
 NO_STORE = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
 CACHEABLE_PREFIX = "/static/"
+#: Asked for at the root by browsers and other clients; the same public bytes as static/favicon.ico.
+CACHEABLE_PATHS = {"/favicon.ico"}
 #: The open data (opendata/controllers.py): the public offer, no personal data, no cookies. Any site
 #: may read it (CORS), and a successful answer may be kept as it says (`public, max-age`, an ETag);
 #: its errors are not kept.
@@ -69,7 +71,9 @@ def headers_hook(*, strict_transport: bool) -> Callable[[Message, Scope], Awaita
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             path = str(scope.get("path", ""))
-            cacheable = path.startswith(CACHEABLE_PREFIX) or _open_and_kept(path, scope, message)
+            cacheable = (
+                path.startswith(CACHEABLE_PREFIX) or path in CACHEABLE_PATHS or _open_and_kept(path, scope, message)
+            )
             added, dropped = (extra, names) if cacheable else (uncached, uncached_names)
             kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in dropped]
             if path.startswith(OPEN_DATA_PREFIX) and scope.get("method") in {"GET", "HEAD"}:
