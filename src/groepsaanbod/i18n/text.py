@@ -35,6 +35,29 @@ def picked_language(texts: Mapping[str, str] | None, language: str) -> str | Non
     return next((k for k, v in texts.items() if v), None)
 
 
+class Shown(str):
+    """A text with the language it is written in (None: unknown), so a page can mark it with
+    `lang`/`dir` where it differs from the page's (WCAG 3.1.2). It is a str: code that only
+    shows or compares the text needs nothing else."""
+
+    language: str | None
+
+    def __new__(cls, text: str, language: str | None) -> Shown:
+        made = super().__new__(cls, text)
+        made.language = language
+        return made
+
+
+def shown(texts: Mapping[str, str] | None, language: str) -> Shown:
+    """`pick` with the language of the text it picked (a fallback is in another language)."""
+    return Shown(pick(texts, language), picked_language(texts, language))
+
+
+def written(text: str | None, language: str | None) -> Shown:
+    """A text one person wrote (a cancellation reason, a note) with the language it was written in."""
+    return Shown(text or "", language)
+
+
 @dataclass(frozen=True)
 class Message:
     """A message id with its values, rendered in the receiver's language."""
