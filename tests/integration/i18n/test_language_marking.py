@@ -44,7 +44,8 @@ def assert_page_language(html: str, text: str, page: str) -> None:
     places = languages_of(html, text)
     assert places, f"{text!r} is not on the page"
     for found in places:
-        assert found[2] == "html" and found[0] == page, (text, found)
+        assert found[2] == "html", (text, found)
+        assert found[0] == page, (text, found)
 
 
 @pytest.mark.parametrize(("page", "direction"), [("ar", "rtl"), ("tr", "ltr")])
