@@ -14,6 +14,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural for extraction (babel.cfg: Nn_:1,2); chosen later by a number."""
+    return singular, plural
+
+
 def pick(texts: Mapping[str, str] | None, language: str) -> str:
     """The text in the chosen language, else Dutch, else English, else any."""
     if not texts:
