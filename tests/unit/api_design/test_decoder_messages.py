@@ -17,7 +17,7 @@ from groepsaanbod.i18n.languages import LANGUAGE_CODES
 from groepsaanbod.i18n.translations import gettext, ngettext
 
 #: What an English decoder phrase looks like; none may reach a reader.
-ENGLISH = ("Expected", "Invalid", "Object ", "got `", "RFC3339", "enum", "`")
+ENGLISH = ("Expected", "Invalid enum", "Invalid RFC", "Invalid UUID", "Object missing", "Object contains", "got `", "`")
 
 
 class Colour(enum.Enum):

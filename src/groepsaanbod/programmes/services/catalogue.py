@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from groepsaanbod.i18n.text import Shown, picked_language, shown
+from groepsaanbod.programmes.counts import counts_of, filled
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import published_template
 
@@ -64,11 +65,13 @@ def _summarise(template: ProgrammeTemplate) -> tuple[MeetingSummary, ...]:
 
 
 def _entry(programme: Programme, template: ProgrammeTemplate, language: str) -> CatalogueEntry:
+    counts = counts_of([s.kind for s in template.session_specs], template.min_group_size, template.max_group_size)
     return CatalogueEntry(
         slug=programme.slug,
         name=shown(programme.name, language),
-        description=shown(programme.description, language),
-        audience=shown(programme.audience, language),
+        # Numbers in the texts ({group_meetings}, …) come from the published template.
+        description=filled(shown(programme.description, language), language, counts),
+        audience=filled(shown(programme.audience, language), language, counts),
         organisation=programme.organisation.name,
         languages=tuple(programme.languages),
         places=tuple(sorted({v.city for v in programme.venues})),
