@@ -32,7 +32,8 @@ def _expected(kind: str, rest: str = "") -> str:
     return "^Expected " + _KIND.format(kind=kind) + rest
 
 
-#: First match wins (msgspec says an int's `gt=0` as `>= 1`; only floats keep > and <): the specific ones (a bound) before the general ones (a kind).
+#: First match wins: the specific ones (a bound) before the general ones (a kind). msgspec
+#: says an int's `gt=0` as `>= 1`; only floats keep > and <.
 RULES = (
     _rule(
         "^Invalid RFC3339 encoded datetime",
