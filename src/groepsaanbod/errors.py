@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +14,7 @@ from litestar.response import Redirect
 from sqlalchemy.exc import DataError, StatementError
 
 from groepsaanbod.access.errors import NotPermitted, NotSignedIn, SecondFactorDue
-from groepsaanbod.api_design import problems
+from groepsaanbod.api_design import decoder_messages, problems
 from groepsaanbod.db import database_unavailable
 from groepsaanbod.i18n.text import N_, Message
 from groepsaanbod.i18n.translations import gettext, render_message
@@ -122,43 +121,23 @@ def refused(request: Request, exc: Refused) -> Response:
 
 
 #: What the decoder (msgspec) says, in English, and what the person reads instead, in their language.
-DECODER_MESSAGES = (
-    ("Invalid RFC3339 encoded datetime", N_("Give a date and time, for example 2027-03-15T10:00:00.")),
-    ("Invalid RFC3339 encoded date", N_("This is not a date. Give the day, the month and the year.")),
-    ("Expected `int`", N_("Give a whole number.")),
-    ("Object missing required field", N_("This field is required.")),
-)
-NOT_THIS_KIND = N_("This value is not of the right kind. The API description says what is allowed.")
-
-
 NOT_JSON = N_("This is not valid JSON. Send one JSON object, with Content-Type: application/json.")
-_MISSING_FIELD = re.compile(r"Object missing required field `([^`]+)`")
-
-
-#: Short machine codes of what the decoder says (the `code` of an invalid input).
-DECODER_CODES = {
-    "Invalid RFC3339 encoded datetime": "notADateTime",
-    "Invalid RFC3339 encoded date": "notADate",
-    "Expected `int`": "notAWholeNumber",
-    "Object missing required field": "required",
-}
 
 
 def _decoder_problem(request: Request, language: str, problem: dict) -> dict[str, str]:
-    text, field = str(problem.get("message", "")), str(problem.get("key", ""))
-    missing = _MISSING_FIELD.match(text)
-    if missing and field in ("", "data"):
-        field = missing.group(1)  # the decoder names the body, not the field it misses
-    msgid = next((ours for theirs, ours in DECODER_MESSAGES if text.startswith(theirs)), NOT_THIS_KIND)
-    code = next((c for theirs, c in DECODER_CODES.items() if text.startswith(theirs)), "wrongKind")
+    """One of the decoder's refusals (English) as ours, in the reader's language (decoder_messages)."""
+    said = decoder_messages.translate(language, str(problem.get("message", "")))
+    field = str(problem.get("key", ""))
+    if said.field and field in ("", "data"):
+        field = said.field  # the decoder names the body, not the field it misses or does not know
     source = problem.get("source") or "body"
     where = str(getattr(source, "value", source))
     if where not in ("query", "path", "header"):
-        return problems.invalid_param("body", field, code, gettext(language, msgid))
+        return problems.invalid_param("body", field, said.code, said.detail)
     # The decoder names the handler's parameter (cohort_id); the caller sent its key (cohortId).
     parameter = request.route_handler.parsed_fn_signature.parameters.get(field)
     sent = getattr(parameter.kwarg_definition, where, None) if parameter is not None else None
-    return problems.invalid_param(where, sent or field, code, gettext(language, msgid))
+    return problems.invalid_param(where, sent or field, said.code, said.detail)
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:

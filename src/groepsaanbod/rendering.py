@@ -14,7 +14,7 @@ from groepsaanbod.bounds import without_direction_controls
 from groepsaanbod.i18n import formatting
 from groepsaanbod.i18n.languages import BY_CODE, LANGUAGES
 from groepsaanbod.i18n.terms import ROLE_NAMES
-from groepsaanbod.i18n.text import Message, pick
+from groepsaanbod.i18n.text import Message, Shown, pick, shown, written
 from groepsaanbod.i18n.translations import language_name, render_message, translations_for
 from groepsaanbod.settings import Settings
 
@@ -64,12 +64,40 @@ def csrf_field(context: Any) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % token
 
 
+#: Scripts written right to left, beyond the seven (a text may carry any language code).
+_RTL = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi"})
+
+
+def direction_of(code: str) -> str:
+    known = BY_CODE.get(code)
+    return "rtl" if (known.rtl if known else code.split("-")[0] in _RTL) else "ltr"
+
+
+def lang_attrs(value: Any, page_language: str) -> Markup:
+    """` lang="nl" dir="ltr"` for an element whose text is in another language than the page's
+    (WCAG 3.1.2), else nothing. A text of unknown language (plain str) gets nothing."""
+    code = getattr(value, "language", None)
+    if not isinstance(value, Shown) or not code or code == page_language or not value:
+        return Markup("")
+    return Markup(' lang="%s" dir="%s"') % (code, direction_of(code))
+
+
+def text_in(value: Any, page_language: str) -> Markup:
+    """The text, wrapped in `<span lang dir>` when it is in another language than the page's."""
+    text = without_direction_controls(str(value or ""))
+    attrs = lang_attrs(value, page_language)
+    return Markup("<span%s>%s</span>") % (attrs, text) if attrs else Markup("%s") % text
+
+
 def language_context(language: str) -> dict[str, Any]:
     """Translation functions and formatting for templates rendered in `language`."""
     t = translations_for(language)
 
     def _(msgid: str, **params: Any) -> str:
         text = t.ugettext(msgid)
+        if any(isinstance(v, Markup) for v in params.values()):
+            # A value marked with its own language (text_in): the sentence is escaped around it.
+            return Markup.escape(text) % {k: _finalize(v) for k, v in params.items()}
         return text % params if params else text
 
     def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
@@ -91,6 +119,10 @@ def language_context(language: str) -> dict[str, Any]:
         "dir": "rtl" if BY_CODE[language].rtl else "ltr",
         "languages": LANGUAGES,
         "pick": lambda texts: pick(texts, language),
+        "shown": lambda texts: shown(texts, language),
+        "lang_attrs": lambda value: lang_attrs(value, language),
+        "text_in": lambda value: text_in(value, language),
+        "written": written,
         "fmt": formatting,
     }
 

@@ -14,6 +14,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural for extraction (babel.cfg: Nn_:1,2); chosen later by a number."""
+    return singular, plural
+
+
 def pick(texts: Mapping[str, str] | None, language: str) -> str:
     """The text in the chosen language, else Dutch, else English, else any."""
     if not texts:
@@ -33,6 +38,29 @@ def picked_language(texts: Mapping[str, str] | None, language: str) -> str | Non
         if texts.get(code):
             return code
     return next((k for k, v in texts.items() if v), None)
+
+
+class Shown(str):
+    """A text with the language it is written in (None: unknown), so a page can mark it with
+    `lang`/`dir` where it differs from the page's (WCAG 3.1.2). It is a str: code that only
+    shows or compares the text needs nothing else."""
+
+    language: str | None
+
+    def __new__(cls, text: str, language: str | None) -> Shown:
+        made = super().__new__(cls, text)
+        made.language = language
+        return made
+
+
+def shown(texts: Mapping[str, str] | None, language: str) -> Shown:
+    """`pick` with the language of the text it picked (a fallback is in another language)."""
+    return Shown(pick(texts, language), picked_language(texts, language))
+
+
+def written(text: str | None, language: str | None) -> Shown:
+    """A text one person wrote (a cancellation reason, a note) with the language it was written in."""
+    return Shown(text or "", language)
 
 
 @dataclass(frozen=True)

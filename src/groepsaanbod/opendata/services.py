@@ -67,9 +67,10 @@ def _public(entry: CatalogueEntry, base_url: str, language: str, series: tuple[P
     page = f"{base_url}/{language}/programmes/{entry.slug}"
     return PublicProgramme(
         slug=entry.slug,
-        name=entry.name,
-        description=entry.description,
-        audience=entry.audience,
+        # Plain strings: the catalogue's texts carry their language, which JSON does not encode.
+        name=str(entry.name),
+        description=str(entry.description),
+        audience=str(entry.audience),
         organisation=entry.organisation,
         languages=entry.languages,
         venues=tuple(PublicVenue(v.name, v.street, v.postcode, v.city) for v in entry.venues),

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.guards import client_address
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.privacy.services.rights import erase_participant, export_participant_data
 from groepsaanbod.protection.rate_limits import take
 from groepsaanbod.registration.services.private_links import link_limit, resend_private_link
@@ -65,7 +65,7 @@ async def erase_page(ctx: Context, token: str) -> Response:
     return ctx.render(
         "privacy/erase.html",
         token=token,
-        programme_name=pick(registration.programme.name, ctx.language),
+        programme_name=shown(registration.programme.name, ctx.language),
         stopped=registration.status == RegistrationStatus.WITHDRAWN,
     )
 

@@ -126,9 +126,10 @@ class CatalogueItemOut:
 def catalogue_out(entry: CatalogueEntry) -> CatalogueItemOut:
     return CatalogueItemOut(
         slug=entry.slug,
-        name=entry.name,
-        description=entry.description,
-        audience=entry.audience,
+        # Plain strings: the texts' languages are not part of the encoded answer (text_language is).
+        name=str(entry.name),
+        description=str(entry.description),
+        audience=str(entry.audience),
         organisation=entry.organisation,
         languages=list(entry.languages),
         places=list(entry.places),

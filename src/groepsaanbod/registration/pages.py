@@ -8,7 +8,7 @@ from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.accounts.guards import client_address
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.services import registrations as services
 from groepsaanbod.registration.services import sign_up
@@ -116,7 +116,7 @@ async def register_submit(ctx: Context, slug: str, settings: Settings) -> Respon
 async def register_sent_page(ctx: Context, slug: str, settings: Settings) -> Response:
     programme, _ = await services.published_programme(ctx.db, slug)
     return ctx.render(
-        "registration/sent.html", programme_name=pick(programme.name, ctx.language), dev_mailbox=settings.debug
+        "registration/sent.html", programme_name=shown(programme.name, ctx.language), dev_mailbox=settings.debug
     )
 
 

@@ -10,7 +10,7 @@ from litestar import Response, Router, get, post
 from groepsaanbod.access.requirements import needs_roles
 from groepsaanbod.access.roles import SIGN_UP_ASSISTANTS
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown as text_shown
 from groepsaanbod.registration.eligibility import PARTS_OF_DAY, RegistrationForm
 from groepsaanbod.registration.pages import FORM_FIELDS, support_fields
 from groepsaanbod.registration.services import on_behalf
@@ -104,7 +104,7 @@ async def assisted_sent_page(ctx: Context, programme_id: int, reads: str = "") -
     return ctx.render(
         "registration/assisted_sent.html",
         programme=shown.programme,
-        programme_name=pick(shown.programme.name, ctx.language),
+        programme_name=text_shown(shown.programme.name, ctx.language),
         reads=reads if reads in LANGUAGE_CODES else None,
     )
 

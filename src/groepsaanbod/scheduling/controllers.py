@@ -47,7 +47,7 @@ from groepsaanbod.scheduling.services.guest_teachers import plan_think_year
 from groepsaanbod.scheduling.services.think_availability import TeacherAvailability, set_guest_teacher_availability
 from groepsaanbod.scheduling.services.views import MeetingView
 from groepsaanbod.settings import Settings
-from groepsaanbod.web import Context
+from groepsaanbod.web import Context, asked_language
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 BIRTH_RECORDERS = needs_roles(*BIRTHS.roles)
@@ -136,7 +136,13 @@ async def api_absence(ctx: Context, session_id: int, data: JSONBody[AbsenceIn]) 
     """Report that you (or, as coordinator, someone) cannot come. The meeting is checked again at once;
     the template says whether it is cancelled or the coordinators are alerted."""
     outcome = await changes.report_absence(
-        ctx.db, ctx.staff, session_id, now=ctx.now(), reason=data.reason, staff_id=data.staff_id
+        ctx.db,
+        ctx.staff,
+        session_id,
+        now=ctx.now(),
+        reason=data.reason,
+        staff_id=data.staff_id,
+        language=asked_language(ctx.request) or None,
     )
     said = gettext(ctx.language, changes.ABSENCE_SAID[outcome.kind], count=outcome.told)
     return AbsenceOut(
@@ -147,7 +153,14 @@ async def api_absence(ctx: Context, session_id: int, data: JSONBody[AbsenceIn]) 
 @post("/api/v1/sessions/{session_id:int}/cancel", opt=EDITORS, tags=["schedules"], status_code=200)
 async def api_cancel(ctx: Context, session_id: int, data: JSONBody[CancelIn]) -> dict[str, int]:
     return {
-        "told": await changes.cancel_by_coordinator(ctx.db, ctx.staff, session_id, reason=data.reason, now=ctx.now())
+        "told": await changes.cancel_by_coordinator(
+            ctx.db,
+            ctx.staff,
+            session_id,
+            reason=data.reason,
+            now=ctx.now(),
+            language=asked_language(ctx.request) or None,
+        )
     }
 
 

@@ -32,6 +32,8 @@ class Session(Timestamped, Base):
     #: planned | cancelled | held
     status: Mapped[str] = mapped_column(String(16), default="planned")
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    #: The language the reason was typed in (the writer's page or request language); None: unknown.
+    cancel_reason_language: Mapped[str | None] = mapped_column(String(5))
     #: Bumped on every change, for calendar feeds (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
     #: Meeting number within its cohort (1, 2, …).
@@ -108,6 +110,8 @@ class SeriesPause(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     reason: Mapped[str] = mapped_column(String(200), default="")
+    #: The language the reason was typed in; None: unknown.
+    reason_language: Mapped[str | None] = mapped_column(String(5))
 
 
 class RotaSwap(Base):

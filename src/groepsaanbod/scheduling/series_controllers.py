@@ -27,7 +27,7 @@ from groepsaanbod.scheduling.series_schemas import (
     SwapOut,
 )
 from groepsaanbod.scheduling.services import rota, series, series_views
-from groepsaanbod.web import Context
+from groepsaanbod.web import Context, asked_language
 
 EDITORS = needs_roles(*PROGRAMME_EDITORS)
 VOLUNTEERS = needs_roles("volunteer")
@@ -98,7 +98,7 @@ async def api_extend_series(ctx: Context, cohort_id: int, data: JSONBody[ExtendI
 @post("/api/v1/series/{cohort_id:int}/pause", opt=EDITORS, tags=["drop-in"], status_code=200)
 async def api_pause_series(ctx: Context, cohort_id: int, data: JSONBody[PauseIn]) -> ChangedOut:
     """No meetings from starts_on to ends_on (a holiday): the planned ones are cancelled."""
-    pause = series.Pause(data.starts_on, data.ends_on, data.reason)
+    pause = series.Pause(data.starts_on, data.ends_on, data.reason, asked_language(ctx.request) or None)
     return ChangedOut(await series.pause_series(ctx.db, ctx.staff, cohort_id, pause, now=ctx.now()))
 
 

@@ -36,7 +36,7 @@ def source_messages() -> set[str]:
         "src/groepsaanbod/templates/**.html": {"extensions": "jinja2.ext.do"},
         "src/groepsaanbod/templates/**.txt": {"extensions": "jinja2.ext.do"},
     }
-    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "Nn_": (1, 2)}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options, keywords=keywords

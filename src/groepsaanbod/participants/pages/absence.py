@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.participants.pages.own_page import _my_page
 from groepsaanbod.participants.services import absences
 from groepsaanbod.registration.services.registrations import find_registration
@@ -51,7 +51,7 @@ async def _link_page(
         notice=found.notice,
         started=found.started(ctx.now()) or found.meeting.status == "cancelled",
         cancelled=found.meeting.status == "cancelled",
-        programme_name=pick(found.registration.programme.name, ctx.language),
+        programme_name=shown(found.registration.programme.name, ctx.language),
         reasons=absences.HER_REASONS,
         problems=problems or [],
         done=done,

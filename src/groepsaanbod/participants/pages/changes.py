@@ -11,7 +11,7 @@ from litestar.response import Redirect
 
 from groepsaanbod.access.requirements import PUBLIC
 from groepsaanbod.i18n.languages import LANGUAGE_CODES
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.participants.details import FIELDS, DetailsChange
 from groepsaanbod.participants.services import changes
 from groepsaanbod.settings import Settings
@@ -44,7 +44,7 @@ async def _page(
         "participants/details.html",
         status_code=400 if problems else 200,
         token=token,
-        programme_name=pick(registration.programme.name, ctx.language),
+        programme_name=shown(registration.programme.name, ctx.language),
         stopped=registration.status == "withdrawn",
         current=details.current,
         facts=details.facts,

@@ -9,7 +9,7 @@ from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.i18n.text import N_, pick
+from groepsaanbod.i18n.text import N_, shown
 from groepsaanbod.participants import services
 from groepsaanbod.participants.services import absences
 from groepsaanbod.registration.services import offers
@@ -38,7 +38,7 @@ async def _my_page(
         status_code=400 if problems is not None or offer_problems else 200,
         registration=place.registration,
         cohort=None if place.stopped else place.cohort,
-        programme_name=pick(place.registration.programme.name, ctx.language),
+        programme_name=shown(place.registration.programme.name, ctx.language),
         token=token,
         sessions=place.meetings,
         appointments={a.meeting.id: a for a in await own_appointments(ctx.db, place.registration, ctx.now())},
@@ -108,7 +108,7 @@ async def withdraw_page(ctx: Context, token: str) -> Response:
     if registration.status == RegistrationStatus.WITHDRAWN:
         return ctx.redirect(f"/my/{token}")
     return ctx.render(
-        "participants/withdraw.html", token=token, programme_name=pick(registration.programme.name, ctx.language)
+        "participants/withdraw.html", token=token, programme_name=shown(registration.programme.name, ctx.language)
     )
 
 
@@ -116,7 +116,7 @@ async def withdraw_page(ctx: Context, token: str) -> Response:
 async def withdraw_submit(ctx: Context, token: str, settings: Settings) -> Response:
     registration = await services.stop_taking_part(ctx.db, token, ctx.now(), settings.retention_months)
     return ctx.render(
-        "participants/withdrawn.html", programme_name=pick(registration.programme.name, ctx.language), token=token
+        "participants/withdrawn.html", programme_name=shown(registration.programme.name, ctx.language), token=token
     )
 
 

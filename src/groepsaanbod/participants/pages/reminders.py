@@ -9,7 +9,7 @@ from litestar import Response, Router, get, post
 
 from groepsaanbod import bounds
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.participants.services import reminders
 from groepsaanbod.web import Context, act
 
@@ -22,7 +22,7 @@ async def _page(
         "participants/reminders.html",
         status_code=400 if problems else 200,
         own=own,
-        programme_name=pick(own.registration.programme.name, ctx.language),
+        programme_name=shown(own.registration.programme.name, ctx.language),
         token=token,
         problems=problems or [],
         saved=saved,

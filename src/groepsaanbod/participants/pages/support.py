@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Response, Router, get, post
 
 from groepsaanbod.access.requirements import PUBLIC
-from groepsaanbod.i18n.text import pick
+from groepsaanbod.i18n.text import shown
 from groepsaanbod.participants.services.support import change_support, own_support
 from groepsaanbod.registration.status import RegistrationStatus
 from groepsaanbod.registration.support import INTERPRETER_LANGUAGES, SUPPORT_FIELDS, answers_from_fields, form_values
@@ -25,7 +25,7 @@ async def _support_page(
         "participants/support.html",
         status_code=400 if problems else 200,
         token=token,
-        programme_name=pick(registration.programme.name, ctx.language),
+        programme_name=shown(registration.programme.name, ctx.language),
         values=values if values is not None else form_values(registration.support),
         interpreter_languages=INTERPRETER_LANGUAGES,
         problems=problems or [],

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from groepsaanbod.i18n.text import pick, picked_language
+from groepsaanbod.i18n.text import Shown, picked_language, shown
+from groepsaanbod.programmes.counts import counts_of, filled
 from groepsaanbod.programmes.models import Programme, ProgrammeStatus, ProgrammeTemplate
 from groepsaanbod.programmes.services.set_up import published_template
 
@@ -26,15 +27,17 @@ class VenueSummary:
     street: str
     postcode: str
     city: str
-    accessibility: str
+    #: In the page's language, else the fallback's (then marked with its `lang` on the page).
+    accessibility: Shown
 
 
 @dataclass(frozen=True)
 class CatalogueEntry:
     slug: str
-    name: str
-    description: str
-    audience: str
+    #: Each text carries its language: a fallback (Dutch, English) is marked on the page.
+    name: Shown
+    description: Shown
+    audience: Shown
     organisation: str
     languages: tuple[str, ...]
     places: tuple[str, ...]
@@ -62,16 +65,18 @@ def _summarise(template: ProgrammeTemplate) -> tuple[MeetingSummary, ...]:
 
 
 def _entry(programme: Programme, template: ProgrammeTemplate, language: str) -> CatalogueEntry:
+    counts = counts_of([s.kind for s in template.session_specs], template.min_group_size, template.max_group_size)
     return CatalogueEntry(
         slug=programme.slug,
-        name=pick(programme.name, language),
-        description=pick(programme.description, language),
-        audience=pick(programme.audience, language),
+        name=shown(programme.name, language),
+        # Numbers in the texts ({group_meetings}, …) come from the published template.
+        description=filled(shown(programme.description, language), language, counts),
+        audience=filled(shown(programme.audience, language), language, counts),
         organisation=programme.organisation.name,
         languages=tuple(programme.languages),
         places=tuple(sorted({v.city for v in programme.venues})),
         venues=tuple(
-            VenueSummary(v.name, v.street, v.postcode, v.city, pick(v.accessibility, language))
+            VenueSummary(v.name, v.street, v.postcode, v.city, shown(v.accessibility, language))
             for v in programme.venues
         ),
         meetings=_summarise(template),

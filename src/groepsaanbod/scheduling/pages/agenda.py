@@ -65,7 +65,9 @@ async def absence_submit(ctx: Context, session_id: int) -> Response:
         return ctx.redirect(f"/staff/agenda/{session_id}/absence?{urlencode({'reason': reason[:300]})}")
     return await act(
         ctx,
-        lambda: changes.report_absence(ctx.db, ctx.staff, session_id, now=ctx.now(), reason=reason),
+        lambda: changes.report_absence(
+            ctx.db, ctx.staff, session_id, now=ctx.now(), reason=reason, language=ctx.language
+        ),
         done=lambda outcome: ctx.redirect(f"/staff/agenda?done={'cancelled' if outcome.cancelled else 'absent'}"),
         form=lambda problems: _back_refused(ctx, problems),
     )

@@ -142,7 +142,9 @@ async def session_action_submit(ctx: Context, cohort_id: int, session_id: int) -
         return await _change(
             ctx,
             cohort_id,
-            lambda: changes.cancel_by_coordinator(ctx.db, ctx.staff, session_id, reason=reason, now=ctx.now()),
+            lambda: changes.cancel_by_coordinator(
+                ctx.db, ctx.staff, session_id, reason=reason, now=ctx.now(), language=ctx.language
+            ),
             "cancelled",
         )
     if action == "move":

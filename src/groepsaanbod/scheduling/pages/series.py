@@ -104,7 +104,10 @@ def _extend(ctx: Context, cohort_id: int, form: Any) -> Callable[[], Awaitable[i
 
 def _pause(ctx: Context, cohort_id: int, form: Any) -> Callable[[], Awaitable[int]]:
     pause = series.Pause(
-        form_date(form.get("pause_starts_on")), form_date(form.get("pause_ends_on")), str(form.get("reason", ""))
+        form_date(form.get("pause_starts_on")),
+        form_date(form.get("pause_ends_on")),
+        str(form.get("reason", "")),
+        ctx.language,
     )
     return lambda: series.pause_series(ctx.db, ctx.staff, cohort_id, pause, now=ctx.now())
 

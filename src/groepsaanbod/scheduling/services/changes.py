@@ -111,11 +111,25 @@ class AbsencePreview:
     members: int
 
 
-async def cancel_session(session: AsyncSession, s: Session, *, reason: str, now: datetime, actor: int | None) -> int:
+#: Reasons the service writes itself (no reason typed; a facilitator's absence): no language.
+UNWRITTEN_REASONS = frozenset({"-", "absence"})
+
+
+async def cancel_session(
+    session: AsyncSession,
+    s: Session,
+    *,
+    reason: str,
+    now: datetime,
+    actor: int | None,
+    language: str | None = None,
+) -> int:
+    """`language`: the one the reason was typed in (the writer's page), shown with it elsewhere."""
     if s.status == SessionStatus.CANCELLED:
         raise ScheduleRefused.single("session", ALREADY_CANCELLED)
     about = await session_context(session, s.id)
     s.status, s.cancel_reason = SessionStatus.CANCELLED, reason[:200]
+    s.cancel_reason_language = None if reason in UNWRITTEN_REASONS else language
     s.sequence += 1
     told = await notify_session(session, about, "session_cancelled", now=now, reason=reason)
     record(
@@ -151,10 +165,11 @@ async def report_absence(
     now: datetime,
     reason: str = "",
     staff_id: int | None = None,
+    language: str | None = None,
 ) -> AbsenceOutcome:
     """A facilitator cannot come (`staff_id`; yourself when left out). The meeting is checked again at
     once and the template's policy applies: cancel (THINK: no mentor, no lesson) or alert the coordinators."""
-    outcome = await _absence(session, viewer, session_id, now=now, reason=reason, staff_id=staff_id)
+    outcome = await _absence(session, viewer, session_id, now=now, reason=reason, staff_id=staff_id, language=language)
     await session.commit()
     log.info(
         "absence reported", extra={"session_id": session_id, "cancelled": outcome.cancelled, "by": viewer.staff_id}
@@ -198,7 +213,14 @@ async def preview_absence(
 
 
 async def _absence(
-    session: AsyncSession, viewer: Viewer, session_id: int, *, now: datetime, reason: str, staff_id: int | None
+    session: AsyncSession,
+    viewer: Viewer,
+    session_id: int,
+    *,
+    now: datetime,
+    reason: str,
+    staff_id: int | None,
+    language: str | None = None,
 ) -> AbsenceOutcome:
     """report_absence's work, in the open transaction (committed or, for a preview, rolled back)."""
     reason = check_reason(reason)
@@ -253,7 +275,9 @@ async def _absence(
             await take_over_lesson(session, about, str(v.message.params.get("role")), who, now) for v in reassign
         ]
         if cancel or (reassign and None in stand_ins):
-            told = await cancel_session(session, s, reason=reason or "absence", now=now, actor=viewer.staff_id)
+            told = await cancel_session(
+                session, s, reason=reason or "absence", now=now, actor=viewer.staff_id, language=language
+            )
             cancelled = True
         elif reassign:
             told, stand_in = len(reassign), stand_ins[0]
@@ -263,13 +287,13 @@ async def _absence(
 
 
 async def cancel_by_coordinator(
-    session: AsyncSession, viewer: Viewer, session_id: int, *, reason: str, now: datetime
+    session: AsyncSession, viewer: Viewer, session_id: int, *, reason: str, now: datetime, language: str | None = None
 ) -> int:
     reason = check_reason(reason)
     s, _, programme, _ = await session_context(session, session_id)
     if not may_manage(viewer, programme):
         raise SessionNotFound()
-    told = await cancel_session(session, s, reason=reason, now=now, actor=viewer.staff_id)
+    told = await cancel_session(session, s, reason=reason, now=now, actor=viewer.staff_id, language=language)
     await session.commit()
     return told
 

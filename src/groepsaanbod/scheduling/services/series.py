@@ -67,6 +67,8 @@ class Pause:
     starts_on: date | None
     ends_on: date | None
     reason: str = ""
+    #: The language the reason is typed in (the writer's page); None: unknown.
+    language: str | None = None
 
 
 def _check_days(today: date, first: date | None, last: date | None, fields: tuple[str, str]) -> list[Problem]:
@@ -281,7 +283,9 @@ async def _top_up(session: AsyncSession, cohort: Cohort, plan: SeriesPlan, now: 
     return added
 
 
-async def _cancel_between(session: AsyncSession, cohort: Cohort, first: date, last: date | None, reason: str) -> int:
+async def _cancel_between(
+    session: AsyncSession, cohort: Cohort, first: date, last: date | None, reason: str, language: str | None = None
+) -> int:
     """Cancel the series' planned meetings from `first` to `last` (None: all later ones)."""
     start = datetime.combine(first, time(0))
     cancelled = 0
@@ -292,6 +296,7 @@ async def _cancel_between(session: AsyncSession, cohort: Cohort, first: date, la
     ):
         if last is None or s.local_start.date() <= last:
             s.status, s.cancel_reason, s.sequence = SessionStatus.CANCELLED, reason, s.sequence + 1
+            s.cancel_reason_language = language if reason != "-" else None
             cancelled += 1
     return cancelled
 
@@ -315,8 +320,17 @@ async def pause_series(session: AsyncSession, viewer: Viewer, cohort_id: int, pa
         raise ScheduleRefused(problems)
     assert pause.starts_on is not None
     assert pause.ends_on is not None
-    session.add(SeriesPause(cohort_id=cohort.id, starts_on=pause.starts_on, ends_on=pause.ends_on, reason=reason))
-    cancelled = await _cancel_between(session, cohort, pause.starts_on, pause.ends_on, reason or "-")
+    language = pause.language if reason else None
+    session.add(
+        SeriesPause(
+            cohort_id=cohort.id,
+            starts_on=pause.starts_on,
+            ends_on=pause.ends_on,
+            reason=reason,
+            reason_language=language,
+        )
+    )
+    cancelled = await _cancel_between(session, cohort, pause.starts_on, pause.ends_on, reason or "-", language)
     record(
         session,
         now,
