@@ -13,9 +13,7 @@ from groepsaanbod.attendance.services import offline_marks
 from groepsaanbod.web import Context
 
 
-@post(
-    "/api/v1/sessions/{session_id:int}/register/marks", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200
-)
+@post("/api/v1/sessions/{session_id:int}/register/marks", opt=REGISTER_TAKERS, tags=["attendance"], status_code=200)
 async def api_send_marks(ctx: Context, session_id: int, data: JSONBody[SentMarksIn]) -> SentMarksOut:
     """Marks made on a device, perhaps without signal: each with its own `id` (a UUID) and the moment
     it was made (`marked_at`). A mark received before changes nothing, so a batch may be sent again

@@ -93,14 +93,15 @@ async def test_the_later_mark_wins_whatever_order_they_arrive_in(db, client):
     assert (await rows_of(db, sessions[3]))[people[1]] == ("absent", "no_reason")
     # Both of Anna's marks are kept, and both are in the audit record.
     kept = dict((await db.execute(select(AttendanceMark.id, AttendanceMark.outcome))).all())
-    assert kept[later["id"]] == "applied" and kept[earlier["id"]] == "outdated"
-    subjects = sorted(
-        await db.scalars(select(AuditEvent.subject).where(AuditEvent.participant_id == people[0]))
-    )
+    assert kept[later["id"]] == "applied"
+    assert kept[earlier["id"]] == "outdated"
+    subjects = sorted(await db.scalars(select(AuditEvent.subject).where(AuditEvent.participant_id == people[0])))
     assert subjects == ["register_marks", "register_marks_outdated"]
     details = [
         m
-        for e in await db.scalars(select(RegistrationEvent).where(RegistrationEvent.action == "register_marks_received"))
+        for e in await db.scalars(
+            select(RegistrationEvent).where(RegistrationEvent.action == "register_marks_received")
+        )
         for m in e.details["marks"]
     ]
     assert {(m["id"], m["value"], m["outcome"]) for m in details if m["participant_id"] == people[0]} == {
@@ -125,7 +126,11 @@ async def test_marks_out_of_bounds_are_refused_in_the_readers_language_and_save_
     await sign_in(client, await make_staff(db, org, "cjg_staff"))
     url = f"/api/v1/sessions/{sessions[3]}/register/marks?lang=nl"
     cases = [
-        ({"marks": [mark(people[0]), mark(people[1], minutes_ago=-30)]}, "marks[1].marked_at", mark_rules.IN_THE_FUTURE),
+        (
+            {"marks": [mark(people[0]), mark(people[1], minutes_ago=-30)]},
+            "marks[1].marked_at",
+            mark_rules.IN_THE_FUTURE,
+        ),
         ({"marks": [mark(people[0], minutes_ago=8 * 24 * 60)]}, "marks[0].marked_at", mark_rules.TOO_OLD),
         ({"marks": [{**mark(people[0]), "id": "1; DROP TABLE"}]}, "marks[0].id", mark_rules.MARK_ID_WRONG),
         ({"marks": [mark(people[0], "maybe")]}, "marks[0].value", mark_rules.MARK_VALUE_WRONG),
@@ -194,7 +199,9 @@ async def test_drop_in_head_counts_and_check_ins_as_marks(db, client):
     out = await client.post(url, json={"marks": [count, visitor]})
     assert out.status_code == 200, out.text
     assert (await client.post(url, json={"marks": [stale]})).json()["outdated"] == [stale["id"]]
-    head = await db.scalar(select(Attendance).where(Attendance.session_id == sessions[3], Attendance.participant_id.is_(None)))
+    head = await db.scalar(
+        select(Attendance).where(Attendance.session_id == sessions[3], Attendance.participant_id.is_(None))
+    )
     assert (head.status, head.adults, head.children) == ("head_count", 11, 14)
     # Checked out again, later: a drop-in keeps only who came; an older check-in then changes nothing.
     gone = mark(people[0], "absent", minutes_ago=8)

@@ -76,7 +76,8 @@ async def receive_marks(
         await session.commit()  # nothing new: a replay changes nothing
         return outcome
     existing = {
-        a.participant_id: a for a in await session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+        a.participant_id: a
+        for a in await session.scalars(select(Attendance).where(Attendance.session_id == session_id))
     }
     recorded = await session.scalars(select(AttendanceMark).where(AttendanceMark.id.in_(fresh)))
     rows = {row.id: row for row in recorded}
@@ -117,7 +118,7 @@ async def receive_marks(
         row.recorded_by_id, row.recorded_at = viewer.staff_id, mark.marked_at
     await _keep_record(session, viewer, register, [rows[i] for i in fresh], now)
     await session.flush()
-    people = sorted({rows[i].participant_id for i in outcome.applied if rows[i].participant_id is not None})
+    people = sorted({pid for i in outcome.applied if (pid := rows[i].participant_id) is not None})
     raised = 0 if register.drop_in else await raise_signals(session, register.cohort, people, now)
     await session.commit()
     log.info(
@@ -156,9 +157,9 @@ async def _insert_new(
         for key, m in marks.items()
     ]
     dialect = sqlite if is_sqlite(session) else postgresql
-    statement = (
-        dialect.insert(AttendanceMark).values(values).on_conflict_do_nothing(index_elements=["id"])
-    ).returning(AttendanceMark.id)
+    statement = (dialect.insert(AttendanceMark).values(values).on_conflict_do_nothing(index_elements=["id"])).returning(
+        AttendanceMark.id
+    )
     inserted = set((await session.scalars(statement)).all())
     return [key for key in marks if key in inserted]
 
