@@ -17,7 +17,6 @@
   var RETRY_MS = 20000;
   var BATCH = 200;
   var status = document.getElementById("register-sync");
-  var sending = false;
   var sentSome = false;
   var problem = "";
 
@@ -123,16 +122,20 @@
     });
   }
 
+  var inFlight = null;
+  var again = false;
+
+  /* Send what waits, one batch after another; a tap made while sending is sent right after. */
   function flush() {
-    if (sending) {
-      return Promise.resolve();
+    if (inFlight) {
+      again = true;
+      return inFlight;
     }
     var list = load();
     if (!list.length) {
       show();
       return Promise.resolve();
     }
-    sending = true;
     var bySession = {};
     list.forEach(function (m) {
       (bySession[m.session_id] = bySession[m.session_id] || []).push(m);
@@ -146,10 +149,14 @@
         })(marks.slice(i, i + BATCH));
       }
     });
-    return chain.catch(function () { return false; }).then(function () {
-      sending = false;
+    inFlight = chain.catch(function () { return false; }).then(function (allSent) {
+      inFlight = null;
       show();
+      var more = again && allSent;
+      again = false;
+      return more ? flush() : null;
     });
+    return inFlight;
   }
 
   function reasonOf(pid) {
@@ -204,33 +211,37 @@
     flush();
   });
 
-  /* Saving without signal: the whole register as marks. With signal and nothing waiting, the
-     form is posted as without this script (notes, partners and babies go only that way). */
+  /* Saving with signal: the form is posted as without this script (it holds every tick, and
+     notes, partners and babies, which only go this way); the taps of this register waiting here
+     are forgotten once the saved page comes back. Without signal: the whole register as marks. */
+  var SUBMITTED = "groepsaanbod-register-submitted-" + SESSION;
   form.addEventListener("submit", function (event) {
-    if (navigator.onLine && !load().length) {
+    if (navigator.onLine) {
+      try {
+        window.sessionStorage.setItem(SUBMITTED, new Date().toISOString());
+      } catch (e) {
+        /* without it the waiting taps are sent later, and the saved register, being later, stays */
+      }
       return;
     }
     event.preventDefault();
-    var everyone = function () {
-      Array.prototype.forEach.call(form.querySelectorAll(PEOPLE), function (box) { queue(personMark(box)); });
-      var count = d.dropIn ? headCount() : null;
-      if (count) {
-        queue(count);
-      }
-    };
-    if (!navigator.onLine) {
-      everyone();
-      flush();
-      return;
+    Array.prototype.forEach.call(form.querySelectorAll(PEOPLE), function (box) { queue(personMark(box)); });
+    var count = d.dropIn ? headCount() : null;
+    if (count) {
+      queue(count);
     }
-    flush().then(function () {
-      if (!load().length && !problem) {
-        form.submit();
-      } else if (!problem) {
-        everyone();
-      }
-    });
+    flush();
   });
+
+  try {
+    var submitted = window.sessionStorage.getItem(SUBMITTED);
+    if (submitted && /[?&]done=saved/.test(window.location.search)) {
+      store(load().filter(function (m) { return m.session_id !== SESSION || m.marked_at > submitted; }));
+    }
+    window.sessionStorage.removeItem(SUBMITTED);
+  } catch (e) {
+    /* no session storage: nothing was noted */
+  }
 
   /* A page kept by the service worker shows the register as it was: put the waiting taps back on it. */
   load().forEach(function (m) {
