@@ -212,3 +212,29 @@ async def test_drop_in_head_counts_and_check_ins_as_marks(db, client):
     wrong = await client.post(url, json={"marks": [mark(None, "head_count", adults=501)]})
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "marks[0].adults"
+
+
+async def test_the_register_page_offers_its_script_and_the_worker_is_served(db, client):
+    org, _, _, _, sessions = await group_with_members(db, "off-page")
+    await sign_in(client, await make_staff(db, org, "cjg_staff"))
+    page = await client.get(f"/ar/staff/sessions/{sessions[3]}/register")
+    assert page.status_code == 200
+    assert '<script src="/static/register-offline.js" defer></script>' in page.text
+    assert f'data-marks-session="{sessions[3]}"' in page.text
+    pending = gettext(
+        "ar", "Marks not sent yet: %(count)s. They are kept on this device and sent as soon as there is a connection."
+    )
+    assert (
+        pending
+        != "Marks not sent yet: %(count)s. They are kept on this device and sent as soon as there is a connection."
+    )
+    assert pending.replace("%(count)s", "{count}") in page.text
+    assert 'id="register-sync" class="register-sync" role="status"' in page.text
+    # A register that is closed (too long ago for this person) has no script: there is nothing to send.
+    closed = await client.get(f"/ar/staff/sessions/{sessions[0]}/register")
+    assert "register-offline.js" not in closed.text
+    worker = await client.get("/register-worker.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["cache-control"] == "no-store"
+    assert 'self.addEventListener("fetch"' in worker.text
