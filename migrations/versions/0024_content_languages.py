@@ -10,7 +10,7 @@ placeholders ({meetings}, {group_meetings}, …) filled from the template on eve
 coordinator changed is left as it is.
 
 Revision ID: 0024_content_languages
-Revises: 0022_webhooks
+Revises: 0023_attendance_marks
 Create Date: 2026-12-04 01:30:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024_content_languages"
-down_revision: str | None = "0022_webhooks"
+down_revision: str | None = "0023_attendance_marks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

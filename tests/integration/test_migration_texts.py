@@ -18,7 +18,7 @@ from tests.conftest import backends
 from tests.databases import run_async, separate_database
 
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0024_content_languages.py"
-BEFORE = "0022_webhooks"
+BEFORE = "0023_attendance_marks"
 
 
 def _texts() -> dict:

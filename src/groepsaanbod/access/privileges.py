@@ -86,6 +86,7 @@ REGISTERS = View(
         "GET /api/v1/sessions/{session_id:int}/register",
         "POST /api/v1/sessions/{session_id:int}/register",
         "POST /api/v1/sessions/{session_id:int}/head-count",
+        "POST /api/v1/sessions/{session_id:int}/register/marks",
     ),
 )
 SIGNALS = View(

@@ -32,7 +32,34 @@ class Attendance(Base):
     partners: Mapped[int] = mapped_column(default=0)
     babies: Mapped[int] = mapped_column(default=0)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    #: When the value was recorded: the moment of saving, or, for a mark sent later from a phone
+    #: (AttendanceMark), the moment it was made there. The later mark wins by this moment.
     recorded_at: Mapped[datetime]
+
+
+class AttendanceMark(Base):
+    """One mark as a phone sent it (the register offline): received once by its own id, however
+    often it is sent. Kept also when it changed nothing because a later mark was recorded first:
+    both are in the record."""
+
+    __tablename__ = "attendance_marks"
+
+    #: The id the phone gave it (a UUID, lower case).
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    #: Empty for a drop-in's head count.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    #: present | absent | head_count
+    value: Mapped[str] = mapped_column(String(16))
+    #: An absence reason of the register, or empty.
+    reason: Mapped[str | None] = mapped_column(String(16))
+    adults: Mapped[int] = mapped_column(default=0)
+    children: Mapped[int] = mapped_column(default=0)
+    marked_at: Mapped[datetime]
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime]
+    #: applied | outdated (a later mark of the same person was recorded already)
+    outcome: Mapped[str] = mapped_column(String(12))
 
 
 class SessionRegister(Base):

@@ -130,3 +130,36 @@ class ReportOut:
     suppressed: bool
     summary: list[FigureOut]
     tables: list[TableOut]
+
+
+@dataclass
+class SentMarkIn:
+    #: Your own id of this mark, a UUID made on the device: sending it again changes nothing.
+    id: str
+    #: present | absent | head_count (a drop-in's count: adults and children, no person)
+    value: str
+    #: When it was marked on the device, with its time zone. Not more than 5 minutes ahead of the
+    #: server's clock, nor more than 7 days ago. Of two marks of one person, the later one wins.
+    marked_at: datetime
+    participant_id: int | None = None
+    #: When absent: ill | excused | no_reason | gave_birth | other (not for volunteers and guest teachers)
+    reason: str | None = None
+    adults: int = 0
+    children: int = 0
+    #: The meeting, if you send it: must be the one in the path.
+    session_id: int | None = None
+
+
+@dataclass
+class SentMarksIn:
+    marks: list[SentMarkIn]
+
+
+@dataclass
+class SentMarksOut:
+    #: Ids recorded now.
+    applied: list[str]
+    #: Ids received now but changing nothing: a later mark of the same person was recorded.
+    outdated: list[str]
+    #: Ids received before: nothing changed.
+    known: list[str]
