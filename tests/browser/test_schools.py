@@ -148,7 +148,7 @@ def the_guest_teacher_takes_the_register(phone, server: str, lang: str, server_f
     assert "1B" in phone.locator("main").inner_text()
     no_violations(phone, f"/{lang}/staff/sessions/…/register (guest teacher)")
     phone.click("button.register-save")
-    phone.wait_for_load_state()
+    phone.wait_for_url("**/register?done=saved")  # the page's script may hold the post a moment
     assert gettext(lang, "The register is saved.") in phone.locator("main").inner_text()
 
 

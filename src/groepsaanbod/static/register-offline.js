@@ -49,8 +49,25 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  /* While the save button is being pressed, the status line keeps still: a count typed just before
+     is marked when the field loses focus, which is at the press, and a line that grew then would
+     move the button from under the finger and the press would be lost. */
+  var holding = false;
+  var save = form.querySelector("button.register-save");
+  if (save) {
+    save.addEventListener("pointerdown", function () { holding = true; });
+    ["pointerup", "pointercancel", "pointerleave", "click"].forEach(function (kind) {
+      save.addEventListener(kind, function () {
+        if (holding) {
+          holding = false;
+          window.setTimeout(show, 0);
+        }
+      });
+    });
+  }
+
   function show() {
-    if (!status) {
+    if (!status || holding) {
       return;
     }
     var waiting = load().length;
