@@ -11,9 +11,9 @@ from groepsaanbod.i18n.formatting import number
 from groepsaanbod.i18n.text import Nn_, Shown
 from groepsaanbod.i18n.translations import ngettext
 
-PLACEHOLDER = re.compile(r"\{(meetings|group_meetings|individual_meetings|phone_calls|min_group_size|max_group_size)\}")
+COUNT_FIELD = re.compile(r"\{(meetings|group_meetings|individual_meetings|phone_calls|min_group_size|max_group_size)\}")
 
-#: A counted phrase per placeholder, chosen with the count (plural forms differ per language).
+#: A counted phrase per count field, chosen with the count (plural forms differ per language).
 PHRASES = {
     "meetings": Nn_("%(num)s meeting", "%(num)s meetings"),
     "group_meetings": Nn_("%(num)s group meeting", "%(num)s group meetings"),
@@ -47,7 +47,7 @@ def counts_of(kinds: list[str], min_group_size: int, max_group_size: int) -> Cou
 
 
 def fill(text: str, language: str, counts: Counts) -> str:
-    """`text` (written in `language`) with its placeholders filled from `counts`."""
+    """`text` (written in `language`) with its {count} fields filled from `counts`."""
 
     def one(found: re.Match[str]) -> str:
         key = found.group(1)
@@ -56,7 +56,7 @@ def fill(text: str, language: str, counts: Counts) -> str:
             return ngettext(language, *PHRASES[key], n, num=number(n, language))
         return number(n, language)
 
-    return PLACEHOLDER.sub(one, text)
+    return COUNT_FIELD.sub(one, text)
 
 
 def filled(text: Shown, page_language: str, counts: Counts) -> Shown:

@@ -21,7 +21,7 @@ from tests.factories import make_staff, sign_in
 from tests.integration.attendance.test_register import group_with_members
 from tests.integration.registration.parallel import app_client, at_once, database, server_errors
 
-CROWD = 40
+CROWD = 50
 
 
 def _mark(pid: int, value: str, minutes_ago: int) -> dict:
