@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from groepsaanbod.attendance.models import AbsenceNotice, Attendance
+from groepsaanbod.history.models import RegistrationEvent
 from tests.conftest import NOW
 from tests.factories import sign_in
 from tests.integration.participants.cant_come_world import group_with_reminders, parent, reminder_link
@@ -34,6 +35,12 @@ async def _notices(db, session_id: int, live: bool = True) -> int:
     return await db.scalar(select(func.count()).select_from(AbsenceNotice).where(*where).execution_options())
 
 
+async def _told(db) -> int:
+    return await db.scalar(
+        select(func.count()).select_from(RegistrationEvent).where(RegistrationEvent.action == "cannot_come")
+    )
+
+
 async def test_from_her_page_with_a_reason_and_undo(client, db, session_factory):
     world = await group_with_reminders(client, db, session_factory, [parent(1), parent(2)])
     token, first = world.signed[0]["token"], world.first
@@ -48,9 +55,15 @@ async def test_from_her_page_with_a_reason_and_undo(client, db, session_factory)
     assert "We weten dat je niet kunt komen." in shown.text
     notice = await db.scalar(select(AbsenceNotice).where(AbsenceNotice.session_id == first.id))
     assert (notice.reason, notice.via) == ("ill", "page")
-    # Said again: still one notice.
+    # Said again with the same reason: still one notice, and nothing new in her history (a second
+    # tap, or one racing the first, is not a second message).
+    await client.post(f"/nl/my/{token}/meetings/{first.id}/absence", data={"action": "cannot_come", "reason": "ill"})
+    assert await _notices(db, first.id) == 1
+    assert await _told(db) == 1
+    # Said again with another reason: still one notice, the new reason, and that change recorded.
     await client.post(f"/nl/my/{token}/meetings/{first.id}/absence", data={"action": "cannot_come"})
     assert await _notices(db, first.id) == 1
+    assert await _told(db) == 2
     # Undo.
     back = await client.post(f"/nl/my/{token}/meetings/{first.id}/absence", data={"action": "take_back"})
     assert back.status_code == 303

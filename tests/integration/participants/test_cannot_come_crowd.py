@@ -76,6 +76,15 @@ async def _live(url: str, session_id: int) -> tuple[int, int, int]:
         return live, every, told
 
 
+async def _taken_back(url: str) -> int:
+    async with parallel.database(url) as db:
+        return await db.scalar(
+            select(func.count())
+            .select_from(RegistrationEvent)
+            .where(RegistrationEvent.action == "cannot_come_taken_back")
+        )
+
+
 async def _taps(url: str) -> tuple:
     world = await _world(url, [parent(1), parent(2)], "crowd-taps")
     first, second = world.meetings[0], world.meetings[1]
@@ -95,14 +104,14 @@ async def _taps(url: str) -> tuple:
         raced = await _live(url, second.id)
         # Then one more tap, alone: whatever the race left, it ends with her one notice.
         last = await client.post(f"/api/v1/my/{token}/meetings/{second.id}/absence", json={})
-    return taps, after_taps, mixed, (raced, await _live(url, second.id), last)
+    return taps, after_taps, mixed, (raced, await _live(url, second.id), last, await _taken_back(url))
 
 
 @pytest.mark.parametrize("backend", POSTGRES)
 def test_ten_taps_at_once_make_one_notice_and_an_undo_race_ends_clear(backend, tmp_path):
     url = separate_database(backend, tmp_path, "groepsaanbod_cant_come_crowd_test")
     upgrade(url)
-    taps, (live, every, told), mixed, (raced, second_live, last) = run_async(_taps(url))
+    taps, (live, every, told), mixed, (raced, second_live, last, taken_back) = run_async(_taps(url))
     assert parallel.server_errors(taps) == []
     assert [r.status_code for r in taps] == [200] * CROWD, [r.text for r in taps if r.status_code != 200]
     assert all(r.json()["cannot_come"] is True for r in taps)
@@ -113,9 +122,13 @@ def test_ten_taps_at_once_make_one_notice_and_an_undo_race_ends_clear(backend, t
     assert parallel.server_errors(mixed) == []
     assert {r.status_code for r in mixed} == {200}, [r.text for r in mixed]
     assert raced[0] in (0, 1)
-    live2, every2, _ = second_live
+    live2, every2, told2 = second_live
     assert live2 == 1
     assert every2 >= 1
+    # Her history tells exactly what happened: one "cannot come" per notice made (none for a tap that
+    # found it already there), one "taken back" per notice withdrawn (none for an undo that lost).
+    assert told2 == 1 + every2
+    assert taken_back == every2 - live2
     assert last.status_code == 200
     assert last.json()["cannot_come"] is True
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -133,7 +133,8 @@ async def tell_cannot_come(
     session: AsyncSession, registration: Registration, session_id: int, *, reason: str = "", via: str, now: datetime
 ) -> AbsenceNotice:
     """She can't come to this meeting of her group. Saying it twice keeps one notice (a new reason
-    replaces the old); two taps at once make one notice."""
+    replaces the old and is recorded; the same reason again changes nothing); two taps at once make
+    one notice and one history event."""
     reason = reason.strip() or "excused"
     if reason not in OWN_REASONS:
         raise AbsenceRefused.single("reason", UNKNOWN_REASON)
@@ -151,6 +152,9 @@ async def tell_cannot_come(
             if found is None:
                 raise
             return found
+    elif notice.reason == reason:
+        # Said again, or a tap racing the one that just saved it: nothing new to record.
+        return notice
     else:
         notice.reason = reason
     record(
@@ -176,7 +180,14 @@ async def take_back_cannot_come(
     notice = await live_notice(session, meeting.id, registration.id)
     if notice is None:
         return
-    notice.withdrawn_at = now
+    # Only the undo that withdraws it is recorded (two undos at once: one history event).
+    withdrawn = await session.execute(
+        update(AbsenceNotice)
+        .where(AbsenceNotice.id == notice.id, AbsenceNotice.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+    )
+    if getattr(withdrawn, "rowcount", 0) != 1:
+        return
     record(
         session,
         now,
