@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -100,17 +101,38 @@ def clock() -> Callable[[], datetime]:
     return lambda: NOW
 
 
-@pytest.fixture
-def app(db, clock):
-    """The app shares the test's session: what a request commits, the test sees, and
-    the rollback at the end of the test removes it all."""
+class _TestInUse:
+    """What the shared app hands a request: the running test's session and clock."""
+
+    db: AsyncSession | None = None
+    clock: Callable[[], datetime] = staticmethod(lambda: NOW)
+
+
+@pytest.fixture(scope="session")
+def _shared_app() -> tuple[Any, _TestInUse]:
+    """One app for the whole run: building one registers some 500 routes (about a third of a
+    second), which per test was minutes of every run. Its state is only the settings; what
+    differs per test (session, clock) it reads from `_TestInUse` on each request."""
+    in_use = _TestInUse()
 
     async def shared_session() -> AsyncIterator[AsyncSession]:
-        yield db
+        if in_use.db is None:
+            raise RuntimeError("the shared app was called outside a test")
+        yield in_use.db
 
     # Tests sign many people up from one address; the registration limit has its own test.
     settings = Settings(database_url="sqlite:///unused.db", rate_limit_register=100_000)
-    return create_app(settings, db_session_provider=shared_session, clock=clock)
+    return create_app(settings, db_session_provider=shared_session, clock=lambda: in_use.clock()), in_use
+
+
+@pytest.fixture
+def app(_shared_app, db, clock):
+    """The app shares the test's session: what a request commits, the test sees, and
+    the rollback at the end of the test removes it all."""
+    shared, in_use = _shared_app
+    in_use.db, in_use.clock = db, clock
+    yield shared
+    in_use.db, in_use.clock = None, _TestInUse.clock
 
 
 #: The tests' anonymous pre-session value (the `ga_csrf` cookie); form tokens are made from it,
