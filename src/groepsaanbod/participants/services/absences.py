@@ -12,8 +12,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -186,7 +187,7 @@ async def take_back_cannot_come(
         .where(AbsenceNotice.id == notice.id, AbsenceNotice.withdrawn_at.is_(None))
         .values(withdrawn_at=now)
     )
-    if getattr(withdrawn, "rowcount", 0) != 1:
+    if cast(CursorResult[Any], withdrawn).rowcount != 1:
         return
     record(
         session,
